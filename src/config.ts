@@ -1,0 +1,82 @@
+// Gateway configuration from the environment, checked once at start with clear messages.
+import path from 'node:path';
+import type { Platform } from './domain/identity.js';
+import { PROJECT_ROOT } from './paths.js';
+import { DEMO_PROVIDER_SIREN } from './store/demo-data.js';
+
+export interface GatewayConfig {
+  host: string;
+  port: number;
+  /** Base URL written into served WSDLs (soap:address); default: from the request's Host. */
+  publicUrl: string | undefined;
+  /** A real PostgreSQL; when absent the embedded PGlite database under dataDir is used. */
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  dataDir: string;
+  /** Development PKI folder (generated on first start when no TLS files are configured). */
+  devCertsDir: string;
+  tls: { certFile: string; keyFile: string; caFiles: string[] } | undefined;
+  providerSiren: string;
+  platform: Platform;
+  demoData: boolean;
+  maxBodyBytes: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(`Configuration: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(`${name}=${raw} must be an integer in [${min}, ${max}]`);
+  return value;
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name}=${env[name]} must be true or false`);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const platform = (env.ESAV_PLATFORM ?? 'integration') as Platform;
+  if (platform !== 'integration' && platform !== 'production') {
+    throw new ConfigError(`ESAV_PLATFORM=${env.ESAV_PLATFORM} must be integration or production`);
+  }
+  const providerSiren = env.ESAV_PROVIDER_SIREN ?? DEMO_PROVIDER_SIREN;
+  if (!/^[0-9]{9}$/.test(providerSiren)) throw new ConfigError(`ESAV_PROVIDER_SIREN=${providerSiren} must be 9 digits`);
+
+  const certFile = env.ESAV_TLS_CERT;
+  const keyFile = env.ESAV_TLS_KEY;
+  const caFiles = (env.ESAV_TLS_CA ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if ((certFile || keyFile || caFiles.length > 0) && !(certFile && keyFile && caFiles.length > 0)) {
+    throw new ConfigError('ESAV_TLS_CERT, ESAV_TLS_KEY and ESAV_TLS_CA go together (or none of them, for the development PKI)');
+  }
+  const publicUrl = env.ESAV_PUBLIC_URL?.replace(/\/+$/, '');
+  if (publicUrl !== undefined && !/^https:\/\/[^/]+$/.test(publicUrl)) {
+    throw new ConfigError(`ESAV_PUBLIC_URL=${publicUrl} must be https://host[:port]`);
+  }
+  return {
+    host: env.ESAV_HOST ?? '0.0.0.0',
+    port: integer(env, 'ESAV_PORT', 8443, 0, 65535),
+    publicUrl,
+    databaseUrl: env.DATABASE_URL || undefined,
+    databasePoolSize: integer(env, 'ESAV_DB_POOL_SIZE', 10, 1, 200),
+    dataDir: path.resolve(PROJECT_ROOT, env.ESAV_DATA_DIR ?? 'data'),
+    devCertsDir: path.resolve(PROJECT_ROOT, env.ESAV_DEV_CERTS_DIR ?? 'certs/dev'),
+    tls: certFile && keyFile ? { certFile, keyFile, caFiles } : undefined,
+    providerSiren,
+    platform,
+    demoData: flag(env, 'ESAV_DEMO_DATA', true),
+    maxBodyBytes: integer(env, 'ESAV_MAX_BODY_BYTES', 512 * 1024, 1024, 64 * 1024 * 1024),
+    logLevel: env.LOG_LEVEL ?? 'info',
+  };
+}

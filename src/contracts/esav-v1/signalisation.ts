@@ -1,0 +1,164 @@
+// e-SAV SignalisationService v1: XML ⇄ use-case mapping of each operation.
+// The schema (xsd/v1/signalisation-v1.xsd) has validated the payload before read() runs.
+import { formatParisDateTime } from '../../domain/clock.js';
+import type { Impact } from '../../domain/signalisation.js';
+import type { SignalisationKey } from '../../services/signalisation-ports.js';
+import type {
+  DepositAcknowledgement,
+  DepositRequest,
+  SignalisationDetail,
+  SignalisationService,
+  SignalisationState,
+} from '../../services/signalisation.js';
+import { defineOperation, type SoapOperation } from '../../soap/endpoint.js';
+import type { PlainObject } from '../../soap/envelope.js';
+import type { XmlWriter } from '../../soap/writer.js';
+import { child, dateTime, list, optionalChild, optionalText, text } from '../plain.js';
+
+export const SIGNALISATION_V1_NS = 'urn:esav:signalisation:v1';
+const ACTION = (operation: string) => `urn:esav:signalisation:v1:${operation}`;
+const dt = formatParisDateTime;
+
+function readDeposit(p: PlainObject): DepositRequest {
+  const formulaire = child(p, 'formulaire');
+  const contactSite = child(p, 'contactSite');
+  const contactOC = child(p, 'contactOC');
+  const accesSite = optionalChild(p, 'accesSite');
+  const dateDebutDefaut = optionalText(p, 'dateDebutDefaut');
+  const localisationPresumee = optionalText(p, 'localisationPresumee');
+  const commentaire = optionalText(p, 'commentaire');
+  const idDemandeTest = optionalText(p, 'idDemandeTest');
+  const email = optionalText(contactOC, 'email');
+  return {
+    offre: text(p, 'offre'),
+    identifiantPrestation: text(p, 'identifiantPrestation'),
+    formulaire: { idFormulaire: text(formulaire, 'idFormulaire'), version: Number(text(formulaire, 'version')) },
+    defautDeclare: text(p, 'defautDeclare'),
+    impact: text(p, 'impact') as Impact,
+    ...(dateDebutDefaut !== undefined ? { dateDebutDefaut: dateTime(dateDebutDefaut) } : {}),
+    ...(localisationPresumee !== undefined ? { localisationPresumee } : {}),
+    referenceInterneOC: text(p, 'referenceInterneOC'),
+    contactSite: { nom: text(contactSite, 'nom'), telephone: text(contactSite, 'telephone') },
+    contactOC: {
+      nom: text(contactOC, 'nom'),
+      telephone: text(contactOC, 'telephone'),
+      ...(email !== undefined ? { email } : {}),
+    },
+    ...(accesSite ? { accesSite: { horaires: text(accesSite, 'horaires'), informations: text(accesSite, 'informations') } } : {}),
+    ...(commentaire !== undefined ? { commentaire } : {}),
+    champs: list(optionalChild(p, 'champs'), 'champ').map((c) => ({ code: text(c, 'code'), valeur: optionalText(c, 'valeur') ?? '' })),
+    ...(idDemandeTest !== undefined ? { idDemandeTest } : {}),
+  };
+}
+
+function readKey(p: PlainObject): SignalisationKey {
+  const reference = optionalText(p, 'referenceSignalisation');
+  return reference !== undefined ? { referenceSignalisation: reference } : { referenceInterneOC: text(p, 'referenceInterneOC') };
+}
+
+function writeGarantie(w: XmlWriter, g: { code: string; echeanceRetablissement?: Date | undefined }): void {
+  w.leaf('code', g.code).leaf('echeanceRetablissement', g.echeanceRetablissement ? dt(g.echeanceRetablissement) : undefined);
+}
+
+function writeDetail(w: XmlWriter, d: SignalisationDetail): void {
+  const s = d.signalisation;
+  w.open('signalisation')
+    .leaf('referenceSignalisation', s.reference)
+    .leaf('referenceInterneOC', s.referenceInterneOC)
+    .leaf('dateHeurePriseEnCompte', dt(s.depositedAt))
+    .leaf('etat', s.etat)
+    .leaf('dateEtat', dt(s.dateEtat))
+    .leaf('motif', s.motif)
+    .element('prestation', d.prestation, (w, p) => {
+      w.leaf('identifiantPrestation', p.identifiant)
+        .leaf('offre', p.offerCode)
+        .leaf('codeInsee', p.codeInsee)
+        .open('extremites')
+        .each('extremite', p.extremites, (w, e) => {
+          w.leaf('type', e.type)
+            .leaf('reference', e.reference)
+            .element('adresse', e.adresse, (w, a) => {
+              for (const ligne of a.lignes) w.leaf('ligne', ligne);
+              w.leaf('codePostal', a.codePostal).leaf('commune', a.commune).leaf('codeInsee', a.codeInsee);
+            });
+        })
+        .close('extremites')
+        .open('informationsComplementaires')
+        .each('information', p.informations, (w, i) => w.leaf('code', i.code).leaf('valeur', i.valeur))
+        .close('informationsComplementaires');
+    })
+    .element('formulaire', s.formulaire, (w, f) => w.leaf('idFormulaire', f.idFormulaire).leaf('version', f.version))
+    .leaf('defautDeclare', s.defautDeclare)
+    .leaf('impact', s.impact)
+    .leaf('dateDebutDefaut', s.dateDebutDefaut ? dt(s.dateDebutDefaut) : undefined)
+    .leaf('localisationPresumee', s.localisationPresumee)
+    .element('contactSite', s.contactSite, (w, c) => w.leaf('nom', c.nom).leaf('telephone', c.telephone))
+    .element('contactOC', s.contactOC, (w, c) => w.leaf('nom', c.nom).leaf('telephone', c.telephone).leaf('email', c.email))
+    .element('accesSite', s.accesSite, (w, a) => w.leaf('horaires', a.horaires).leaf('informations', a.informations))
+    .leaf('commentaire', s.commentaire)
+    .element('champs', s.champs.length > 0 ? s.champs : undefined, (w, champs) =>
+      w.each('champ', champs, (w, c) => w.leaf('code', c.code).leaf('valeur', c.valeur)),
+    )
+    .element('garantie', { code: s.garantieCode, echeanceRetablissement: s.echeanceRetablissement ?? undefined }, writeGarantie)
+    .open('commentaires')
+    .each('commentaire', d.comments, (w, c) => w.leaf('date', dt(c.at)).leaf('auteur', c.author).leaf('texte', c.texte))
+    .close('commentaires')
+    .open('historique')
+    .each('changementEtat', d.history, (w, h) =>
+      w.leaf('date', dt(h.at)).leaf('etatPrecedent', h.from).leaf('etat', h.to).leaf('acteur', h.actor).leaf('motif', h.motif),
+    )
+    .close('historique')
+    // Appointments and linked tests arrive with their capabilities (issues 4 and 5).
+    .open('rendezVous')
+    .close('rendezVous')
+    .open('tests')
+    .close('tests')
+    .leaf('causeCloture', s.causeCloture)
+    .leaf('dateCloture', s.dateCloture ? dt(s.dateCloture) : undefined)
+    .close('signalisation');
+}
+
+export function signalisationV1Operations(service: SignalisationService): SoapOperation<any, any>[] {
+  return [
+    defineOperation<DepositRequest, DepositAcknowledgement>({
+      name: 'deposerSignalisation',
+      soapAction: ACTION('deposerSignalisation'),
+      read: readDeposit,
+      execute: (ctx, input) => service.deposit({ operatorCode: ctx.identity.operatorCode }, input),
+      write: (w, a) =>
+        w
+          .open('deposerSignalisationReponse', SIGNALISATION_V1_NS)
+          .leaf('referenceSignalisation', a.referenceSignalisation)
+          .leaf('etat', a.etat)
+          .leaf('dateHeurePriseEnCompte', dt(a.dateHeurePriseEnCompte))
+          .element('garantie', a.garantie, writeGarantie)
+          .close('deposerSignalisationReponse'),
+    }),
+    defineOperation<SignalisationKey, SignalisationState>({
+      name: 'consulterEtatSignalisation',
+      soapAction: ACTION('consulterEtatSignalisation'),
+      read: readKey,
+      execute: (ctx, key) => service.state({ operatorCode: ctx.identity.operatorCode }, key),
+      write: (w, s) =>
+        w
+          .open('consulterEtatSignalisationReponse', SIGNALISATION_V1_NS)
+          .leaf('referenceSignalisation', s.referenceSignalisation)
+          .leaf('referenceInterneOC', s.referenceInterneOC)
+          .leaf('etat', s.etat)
+          .leaf('dateEtat', dt(s.dateEtat))
+          .leaf('motif', s.motif)
+          .close('consulterEtatSignalisationReponse'),
+    }),
+    defineOperation<SignalisationKey, SignalisationDetail>({
+      name: 'consulterDetailSignalisation',
+      soapAction: ACTION('consulterDetailSignalisation'),
+      read: readKey,
+      execute: (ctx, key) => service.detail({ operatorCode: ctx.identity.operatorCode }, key),
+      write: (w, d) => {
+        w.open('consulterDetailSignalisationReponse', SIGNALISATION_V1_NS);
+        writeDetail(w, d);
+        w.close('consulterDetailSignalisationReponse');
+      },
+    }),
+  ];
+}

@@ -1,0 +1,53 @@
+// Who is calling: the operator and profile a registered client certificate resolves to, and the
+// rules that decide whether that caller may run an operation on this platform.
+import { EsavFault } from './faults.js';
+
+export type Platform = 'integration' | 'production';
+
+export interface OperatorIdentity {
+  operatorCode: string;
+  operatorSiren: string;
+  operatorName: string;
+  /** Where the operator is enabled: every operator starts in integration. */
+  operatorPlatform: Platform;
+  profileName: string;
+  /** Operation names the profile grants; '*' grants every operation. */
+  allowedOperations: ReadonlySet<string>;
+  certificateFingerprint: string;
+  certificateNotAfter: Date;
+  certificateRevokedAt: Date | null;
+}
+
+export const ALL_OPERATIONS = '*';
+
+/** Fault 200 unless the certificate is usable at `now` (registered is checked by the caller). */
+export function assertCertificateUsable(identity: OperatorIdentity, now: Date): void {
+  if (identity.certificateRevokedAt !== null && identity.certificateRevokedAt.getTime() <= now.getTime()) {
+    throw new EsavFault(200, 'Certificat client révoqué');
+  }
+  if (identity.certificateNotAfter.getTime() <= now.getTime()) {
+    throw new EsavFault(200, `Certificat client expiré le ${identity.certificateNotAfter.toISOString()}`);
+  }
+}
+
+/**
+ * The checks every operation goes through once the message is valid: the header's operator code
+ * is the certificate's (201), the profile grants the operation (202), and the operator is enabled
+ * on this platform (203).
+ */
+export function authorizeOperation(
+  identity: OperatorIdentity,
+  headerOperatorCode: string,
+  operation: string,
+  platform: Platform,
+): void {
+  if (headerOperatorCode !== identity.operatorCode) {
+    throw new EsavFault(201, undefined, { champ: 'enteteRequete/codeOperateur' });
+  }
+  if (!identity.allowedOperations.has(ALL_OPERATIONS) && !identity.allowedOperations.has(operation)) {
+    throw new EsavFault(202, `Opération ${operation} non autorisée par le profil ${identity.profileName}`);
+  }
+  if (platform === 'production' && identity.operatorPlatform !== 'production') {
+    throw new EsavFault(203, "Opérateur non encore promu en production : utilisez la plateforme d'intégration");
+  }
+}

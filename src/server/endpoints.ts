@@ -1,0 +1,38 @@
+// The published services: each endpoint is a contract (schema + mappings) over the use cases.
+import path from 'node:path';
+import type { Catalogue } from '../domain/catalogue.js';
+import type { Clock } from '../domain/clock.js';
+import { signalisationV1Operations, SIGNALISATION_V1_NS } from '../contracts/esav-v1/signalisation.js';
+import { WSDL_DIR, XSD_DIR } from '../paths.js';
+import { SignalisationService } from '../services/signalisation.js';
+import type { SoapEndpoint } from '../soap/endpoint.js';
+import { CompiledSchema } from '../soap/schema-registry.js';
+import type { Database } from '../store/db.js';
+import { SqlPrestationRepository } from '../store/prestations.js';
+import { SqlSignalisationRepository } from '../store/signalisations.js';
+
+export interface EndpointDeps {
+  db: Database;
+  catalogue: Catalogue;
+  clock: Clock;
+}
+
+export function buildEndpoints({ db, catalogue, clock }: EndpointDeps): SoapEndpoint[] {
+  const signalisation = new SignalisationService({
+    catalogue,
+    clock,
+    prestations: new SqlPrestationRepository(db),
+    signalisations: new SqlSignalisationRepository(db),
+  });
+  return [
+    {
+      path: '/ws/v1/signalisation',
+      serviceName: 'SignalisationService',
+      version: '1',
+      payloadNamespace: SIGNALISATION_V1_NS,
+      wsdlFile: path.join(WSDL_DIR, 'v1', 'signalisation-v1.wsdl'),
+      schema: CompiledSchema.compile(path.join(XSD_DIR, 'v1', 'signalisation-v1.xsd'), XSD_DIR),
+      operations: new Map(signalisationV1Operations(signalisation).map((op) => [op.name, op])),
+    },
+  ];
+}

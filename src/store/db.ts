@@ -1,0 +1,95 @@
+// One database interface for the two back ends: a real PostgreSQL (pg connection pool) and the
+// embedded PGlite default. Repositories only see Queryable / Database.
+import pg from 'pg';
+import type { PGlite } from '@electric-sql/pglite';
+
+export interface Queryable {
+  /** Runs one parameterised statement and returns its rows. */
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+}
+
+export interface Database extends Queryable {
+  readonly kind: 'postgres' | 'pglite';
+  /** Runs `work` in one transaction (READ COMMITTED): committed if it resolves, rolled back if it throws. */
+  transaction<T>(work: (tx: TransactionQueryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface TransactionQueryable extends Queryable {
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+// int8 (bigint, count(*)) as JavaScript numbers: our counters stay far below 2^53.
+pg.types.setTypeParser(20, (value: string) => Number(value));
+
+export function postgresDatabase(connectionString: string, options: { max?: number } = {}): Database {
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.max ?? 10,
+    // Fail fast when the server is unreachable: the caller answers fault 500, never hangs.
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  return {
+    kind: 'postgres',
+    async query<R>(sql: string, params?: readonly unknown[]) {
+      const result = await pool.query(sql, params as unknown[] | undefined);
+      return result.rows as R[];
+    },
+    async transaction<T>(work: (tx: TransactionQueryable) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const tx: TransactionQueryable = {
+          async query<R>(sql: string, params?: readonly unknown[]) {
+            return (await client.query(sql, params as unknown[] | undefined)).rows as R[];
+          },
+          async exec(sql: string) {
+            await client.query(sql);
+          },
+        };
+        const result = await work(tx);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+/** The embedded default: PGlite (PostgreSQL in WebAssembly), single connection, kept in `dataDir`. */
+export async function pgliteDatabase(dataDir?: string): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const db: PGlite = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+  return {
+    kind: 'pglite',
+    async query<R>(sql: string, params?: readonly unknown[]) {
+      return (await db.query<R>(sql, params as unknown[] | undefined)).rows;
+    },
+    async transaction<T>(work: (tx: TransactionQueryable) => Promise<T>): Promise<T> {
+      return db.transaction(async (t) =>
+        work({
+          async query<R>(sql: string, params?: readonly unknown[]) {
+            return (await t.query<R>(sql, params as unknown[] | undefined)).rows;
+          },
+          async exec(sql: string) {
+            await t.exec(sql);
+          },
+        }),
+      );
+    },
+    async close() {
+      await db.close();
+    },
+  };
+}
