@@ -58,7 +58,11 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const applied = await migrate(db);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
 
-    const devPki = config.tls ? undefined : ensureDevPki({ dir: config.devCertsDir, operatorCodes: DEMO_OPERATOR_CODES, now: clock.now() });
+    // Certificates are checked by OpenSSL against the real time, not the business clock (which
+    // tests may set years away): the PKI is dated with the system clock.
+    const devPki = config.tls
+      ? undefined
+      : ensureDevPki({ dir: config.devCertsDir, operatorCodes: DEMO_OPERATOR_CODES, now: systemClock.now() });
     const tls: TlsMaterial = devPki
       ? { certPem: devPki.server.certPem, keyPem: devPki.server.keyPem, caPems: [devPki.ca.certPem] }
       : tlsFromFiles(config.tls!);
