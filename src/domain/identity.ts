@@ -22,9 +22,8 @@ export const ALL_OPERATIONS = '*';
 
 /** Fault 200 unless the certificate is usable at `now` (registered is checked by the caller). */
 export function assertCertificateUsable(identity: OperatorIdentity, now: Date): void {
-  if (identity.certificateRevokedAt !== null && identity.certificateRevokedAt.getTime() <= now.getTime()) {
-    throw new EsavFault(200, 'Certificat client révoqué');
-  }
+  // A revocation takes effect at once, whatever the business clock says.
+  if (identity.certificateRevokedAt !== null) throw new EsavFault(200, 'Certificat client révoqué');
   if (identity.certificateNotAfter.getTime() <= now.getTime()) {
     throw new EsavFault(200, `Certificat client expiré le ${identity.certificateNotAfter.toISOString()}`);
   }
