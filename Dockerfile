@@ -1,0 +1,23 @@
+# The gateway image: build the TypeScript once, run with production dependencies only.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY --from=build /app/dist ./dist
+COPY src/store/migrations ./src/store/migrations
+COPY wsdl ./wsdl
+COPY xsd ./xsd
+COPY catalog ./catalog
+RUN mkdir -p /app/certs /app/data && chown node:node /app/certs /app/data
+EXPOSE 8443
+USER node
+CMD ["node", "dist/src/main.js"]
