@@ -69,7 +69,7 @@ export async function buildGateway(options: GatewayOptions) {
   const app = Fastify({
     loggerInstance: logger,
     // One log line per request is written by the onResponse hook below, with the e-SAV fields.
-    logController: new LogController({ disableRequestLogging: true }),
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'idRequete' }),
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     bodyLimit: maxBodyBytes,
@@ -96,7 +96,7 @@ export async function buildGateway(options: GatewayOptions) {
     if (error.code?.startsWith('FST_ERR_CTP')) {
       return sendFault(request, reply, new EsavFault(100, 'Corps de requête illisible : enveloppe SOAP 1.1 attendue (text/xml)'));
     }
-    request.log.error({ err: error, idRequete: request.id }, 'unexpected error');
+    request.log.error({ err: error }, 'unexpected error');
     return sendFault(request, reply, new EsavFault(500));
   });
 
@@ -104,7 +104,6 @@ export async function buildGateway(options: GatewayOptions) {
     const outcome = request.esavOutcome;
     request.log.info(
       {
-        idRequete: request.id,
         operator: outcome?.operatorCode,
         operation: outcome?.operation,
         outcome: outcome?.outcome ?? (reply.statusCode < 400 ? 'ok' : `http:${reply.statusCode}`),
@@ -146,7 +145,7 @@ export async function buildGateway(options: GatewayOptions) {
         { platform, limits },
       );
       if (result.internalError) {
-        request.log.error({ err: result.internalError, idRequete: request.id, operation: result.operation }, 'operation failed');
+        request.log.error({ err: result.internalError, operation: result.operation }, 'operation failed');
       }
       request.esavOutcome = {
         operation: result.operation,
