@@ -3,9 +3,7 @@
 // fast-xml-parser (docs/decisions/0001-xml-parsing-and-validation.md).
 import { XmlDocument, XmlElement, XmlText, ParseOption, XmlParseError } from 'libxml2-wasm';
 import { EsavFault } from '../domain/faults.js';
-
-export const SOAP11_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
-export const SOAP12_NS = 'http://www.w3.org/2003/05/soap-envelope';
+import { SOAP11_NS, SOAP12_NS, UNDERSTOOD_HEADERS } from './namespaces.js';
 
 export interface ParsedEnvelope {
   doc: XmlDocument;
@@ -83,15 +81,12 @@ function readEnvelope(doc: XmlDocument): Omit<ParsedEnvelope, 'doc'> {
     throw new EsavFault(100, 'soap:Body doit contenir exactement un élément (document/literal, WS-I BP R2201)');
   }
   for (const header of headers) {
-    if (mustUnderstand(header) && header.namespaceUri !== null && !UNDERSTOOD_HEADER_NAMESPACES.has(header.namespaceUri)) {
+    if (mustUnderstand(header) && !UNDERSTOOD_HEADERS.has(clark(header))) {
       throw new EsavFault(100, `En-tête obligatoire non compris : ${clark(header)}`);
     }
   }
   return { headers, payload };
 }
-
-/** Namespaces of the header blocks the gateway processes (mustUnderstand="1" accepted). */
-export const UNDERSTOOD_HEADER_NAMESPACES = new Set<string>();
 
 function mustUnderstand(header: XmlElement): boolean {
   for (const attr of header.attrs) {

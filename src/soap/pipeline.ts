@@ -8,7 +8,8 @@ import { formatParisDateTime } from '../domain/clock.js';
 import type { OperationContext, RequestHeader, SoapEndpoint, SoapOperation } from './endpoint.js';
 import { clark, parseEnvelope, toPlain, type PlainObject } from './envelope.js';
 import { DEFAULT_GUARD_LIMITS, guardRequestBody, type GuardLimits } from './guard.js';
-import { COMMON_NS, XmlWriter, faultEnvelope, responseEnvelope } from './writer.js';
+import { COMMON_NS } from './namespaces.js';
+import { XmlWriter, faultEnvelope, responseEnvelope } from './writer.js';
 
 export interface SoapRequest {
   body: Uint8Array;

@@ -96,14 +96,36 @@ export function schemaFault(error: XmlValidateError): EsavFault {
   const first = error.details[0];
   const message = (first?.message ?? 'document invalide').trim();
   let champ = first?.xpath ? fieldPath(first.xpath) : undefined;
-  const missing = /Missing child element\(s\)\. Expected is (?:one of )?\( ?([^ ,)]+)/.exec(message);
-  if (missing?.[1] && champ) champ = `${champ}/${localName(missing[1])}`;
+  if (champ) {
+    // A missing mandatory field shows either as "Missing child element(s). Expected is ( x )" on
+    // the parent, or as "This element is not expected. Expected is ( x )" on the element found
+    // in its place: name the expected field, the one the operator has to add.
+    const missing = /Missing child element\(s\)\. Expected is (?:one of )?\( ?([^ ,)]+)/.exec(message);
+    const inPlaceOf = /This element is not expected\. Expected is \( ?([^ ,)]+) \)/.exec(message);
+    if (missing?.[1]) champ = `${champ}/${localName(missing[1])}`;
+    else if (inPlaceOf?.[1]) champ = `${parentPath(champ)}${localName(inPlaceOf[1])}`;
+  }
   // Drop the {namespace} of qualified names, keep the enumeration sets ({'A', 'B'}).
   const readable = message.replace(/\{[^}\s']*\}(?=[A-Za-z_])/g, '');
-  const libelle = `Message non conforme au schéma : ${readable}`;
-  return new EsavFault(101, libelle.length > MAX_LIBELLE ? `${libelle.slice(0, MAX_LIBELLE - 1)}…` : libelle, {
+  return new EsavFault(101, truncate(`Message non conforme au schéma : ${readable}`, MAX_LIBELLE), {
     ...(champ ? { champ } : {}),
   });
+}
+
+function parentPath(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? '' : path.slice(0, slash + 1);
+}
+
+/** Cuts to at most `max` UTF-16 units on whole characters (never inside a surrogate pair). */
+function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let out = '';
+  for (const char of text) {
+    if (out.length + char.length > max - 1) break;
+    out += char;
+  }
+  return `${out}…`;
 }
 
 function localName(qualified: string): string {

@@ -2,7 +2,7 @@
 // its namespace as the default one, so every child is qualified without prefixes
 // (elementFormDefault="qualified" in our schemas).
 import type { EsavFault } from '../domain/faults.js';
-import { SOAP11_NS } from './envelope.js';
+import { COMMON_NS, SOAP11_NS } from './namespaces.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 const TEXT_SPECIALS = /[&<>]/g;
@@ -71,8 +71,6 @@ const ENVELOPE_CLOSE = '</soapenv:Envelope>';
 export function responseEnvelope(headerXml: string, payloadXml: string): string {
   return `${ENVELOPE_OPEN}<soapenv:Header>${headerXml}</soapenv:Header><soapenv:Body>${payloadXml}</soapenv:Body>${ENVELOPE_CLOSE}`;
 }
-
-export const COMMON_NS = 'urn:esav:commun:v1';
 
 /**
  * A WS-I BP 1.1 conformant fault: faultcode a QName in the envelope namespace, unqualified

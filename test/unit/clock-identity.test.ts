@@ -1,0 +1,202 @@
+import { formatParisDateTime, parisWallTime, SettableClock, systemClock } from '../../src/domain/clock.js';
+import { EsavFault } from '../../src/domain/faults.js';
+import { ALL_OPERATIONS, assertCertificateUsable, authorizeOperation, type OperatorIdentity } from '../../src/domain/identity.js';
+import { canTransition, ETAT_INITIAL, ETATS, isEtat, isTerminal, type Acteur, type Etat } from '../../src/domain/signalisation.js';
+import { thrown } from './_support/soap-messages.js';
+
+describe('formatParisDateTime', () => {
+  test.each([
+    ['2026-01-15T10:20:30Z', '2026-01-15T11:20:30+01:00'], // winter
+    ['2026-07-14T10:20:30Z', '2026-07-14T12:20:30+02:00'], // summer
+    ['2026-01-14T23:00:00Z', '2026-01-15T00:00:00+01:00'], // midnight is 00, not 24
+    ['2026-12-31T23:30:00Z', '2027-01-01T00:30:00+01:00'], // new year in Paris first
+    ['2026-03-10T09:15:30.999Z', '2026-03-10T10:15:30+01:00'], // milliseconds dropped, not rounded
+    // spring forward: 02:00 CET becomes 03:00 CEST at 01:00 UTC
+    ['2026-03-29T00:59:59Z', '2026-03-29T01:59:59+01:00'],
+    ['2026-03-29T01:00:00Z', '2026-03-29T03:00:00+02:00'],
+    ['2026-03-29T01:00:00.500Z', '2026-03-29T03:00:00+02:00'],
+    // fall back: 03:00 CEST becomes 02:00 CET at 01:00 UTC; 02:30 happens twice
+    ['2026-10-25T00:30:00Z', '2026-10-25T02:30:00+02:00'],
+    ['2026-10-25T00:59:59Z', '2026-10-25T02:59:59+02:00'],
+    ['2026-10-25T01:00:00Z', '2026-10-25T02:00:00+01:00'],
+    ['2026-10-25T01:30:00Z', '2026-10-25T02:30:00+01:00'],
+  ])('%s → %s', (instant, expected) => {
+    expect(formatParisDateTime(new Date(instant))).toBe(expected);
+  });
+
+  test('the formatted text denotes the same instant', () => {
+    for (const iso of ['2026-03-29T01:00:00Z', '2026-10-25T00:30:00Z', '2026-10-25T01:30:00Z', '2026-06-01T12:00:00Z']) {
+      expect(new Date(formatParisDateTime(new Date(iso))).getTime()).toBe(new Date(iso).getTime());
+    }
+  });
+
+  test('parisWallTime gives the UTC offset in minutes', () => {
+    expect(parisWallTime(new Date('2026-01-15T10:00:00Z')).offsetMinutes).toBe(60);
+    expect(parisWallTime(new Date('2026-07-15T10:00:00Z')).offsetMinutes).toBe(120);
+    expect(parisWallTime(new Date('2026-03-29T01:00:00Z'))).toMatchObject({ hour: 3, offsetMinutes: 120 });
+    expect(parisWallTime(new Date('2026-10-25T01:00:00Z'))).toMatchObject({ hour: 2, offsetMinutes: 60 });
+  });
+});
+
+describe('clocks', () => {
+  test('SettableClock starts at the given instant, can be set and advanced', () => {
+    const clock = new SettableClock('2026-03-10T09:00:00Z');
+    expect(clock.now().toISOString()).toBe('2026-03-10T09:00:00.000Z');
+    clock.advance(90_000);
+    expect(clock.now().toISOString()).toBe('2026-03-10T09:01:30.000Z');
+    clock.set(new Date('2026-10-25T01:00:00Z'));
+    expect(clock.now().toISOString()).toBe('2026-10-25T01:00:00.000Z');
+    clock.set('2027-01-01T00:00:00+01:00');
+    expect(clock.now().toISOString()).toBe('2026-12-31T23:00:00.000Z');
+    clock.advance(-1000);
+    expect(clock.now().toISOString()).toBe('2026-12-31T22:59:59.000Z');
+  });
+
+  test('SettableClock does not move by itself and hands out copies', () => {
+    const start = new Date('2026-03-10T09:00:00Z');
+    const clock = new SettableClock(start);
+    start.setTime(0);
+    const a = clock.now();
+    a.setTime(0);
+    expect(clock.now().toISOString()).toBe('2026-03-10T09:00:00.000Z');
+  });
+
+  test('systemClock follows the real time', () => {
+    const before = Date.now();
+    const now = systemClock.now().getTime();
+    expect(now).toBeGreaterThanOrEqual(before);
+    expect(now).toBeLessThanOrEqual(Date.now());
+  });
+});
+
+describe('identity rules', () => {
+  const NOW = new Date('2026-03-10T09:00:00Z');
+
+  function identity(overrides: Partial<OperatorIdentity> = {}): OperatorIdentity {
+    return {
+      operatorCode: 'OPA1',
+      operatorSiren: '123456789',
+      operatorName: 'Opérateur A',
+      operatorPlatform: 'integration',
+      profileName: 'SIGNALISATION_LECTURE',
+      allowedOperations: new Set(['consulterEtatSignalisation']),
+      certificateFingerprint: 'AA:BB',
+      certificateNotAfter: new Date('2027-01-01T00:00:00Z'),
+      certificateRevokedAt: null,
+      ...overrides,
+    };
+  }
+
+  function faultCode(fn: () => void): number {
+    const error = thrown(fn);
+    expect(error).toBeInstanceOf(EsavFault);
+    return (error as EsavFault).code;
+  }
+
+  test('authorizeOperation accepts the right operator, operation and platform', () => {
+    expect(() => authorizeOperation(identity(), 'OPA1', 'consulterEtatSignalisation', 'integration')).not.toThrow();
+    const prod = identity({ operatorPlatform: 'production' });
+    expect(() => authorizeOperation(prod, 'OPA1', 'consulterEtatSignalisation', 'production')).not.toThrow();
+    expect(() => authorizeOperation(prod, 'OPA1', 'consulterEtatSignalisation', 'integration')).not.toThrow();
+  });
+
+  test('authorizeOperation: another codeOperateur → 201 naming the header field', () => {
+    const error = thrown(() => authorizeOperation(identity(), 'OPB2', 'consulterEtatSignalisation', 'integration'));
+    expect((error as EsavFault).code).toBe(201);
+    expect((error as EsavFault).champ).toBe('enteteRequete/codeOperateur');
+    expect(faultCode(() => authorizeOperation(identity(), 'opa1', 'consulterEtatSignalisation', 'integration'))).toBe(201);
+  });
+
+  test('authorizeOperation: operation outside the profile → 202', () => {
+    expect(faultCode(() => authorizeOperation(identity(), 'OPA1', 'deposerSignalisation', 'integration'))).toBe(202);
+    expect(faultCode(() => authorizeOperation(identity({ allowedOperations: new Set() }), 'OPA1', 'consulterEtatSignalisation', 'integration'))).toBe(202);
+  });
+
+  test("authorizeOperation: the '*' profile grants every operation", () => {
+    const all = identity({ allowedOperations: new Set([ALL_OPERATIONS]) });
+    expect(ALL_OPERATIONS).toBe('*');
+    expect(() => authorizeOperation(all, 'OPA1', 'deposerSignalisation', 'integration')).not.toThrow();
+  });
+
+  test('authorizeOperation: production platform with an operator in integration → 203', () => {
+    expect(faultCode(() => authorizeOperation(identity(), 'OPA1', 'consulterEtatSignalisation', 'production'))).toBe(203);
+  });
+
+  test('authorizeOperation checks 201 before 202 before 203', () => {
+    expect(faultCode(() => authorizeOperation(identity(), 'OPB2', 'deposerSignalisation', 'production'))).toBe(201);
+    expect(faultCode(() => authorizeOperation(identity(), 'OPA1', 'deposerSignalisation', 'production'))).toBe(202);
+  });
+
+  test('assertCertificateUsable accepts a valid certificate', () => {
+    expect(() => assertCertificateUsable(identity(), NOW)).not.toThrow();
+    const expiresSoon = identity({ certificateNotAfter: new Date(NOW.getTime() + 1) });
+    expect(() => assertCertificateUsable(expiresSoon, NOW)).not.toThrow();
+  });
+
+  test('assertCertificateUsable: revoked → 200 (a revocation takes effect at once, whatever the business clock)', () => {
+    expect(faultCode(() => assertCertificateUsable(identity({ certificateRevokedAt: NOW }), NOW))).toBe(200);
+    expect(faultCode(() => assertCertificateUsable(identity({ certificateRevokedAt: new Date('2025-01-01') }), NOW))).toBe(200);
+    expect(faultCode(() => assertCertificateUsable(identity({ certificateRevokedAt: new Date(NOW.getTime() + 60_000) }), NOW))).toBe(200);
+  });
+
+  test('assertCertificateUsable: expired (at notAfter or after) → 200', () => {
+    expect(faultCode(() => assertCertificateUsable(identity({ certificateNotAfter: NOW }), NOW))).toBe(200);
+    expect(faultCode(() => assertCertificateUsable(identity({ certificateNotAfter: new Date('2026-01-01') }), NOW))).toBe(200);
+  });
+
+  test('faults 200-203 are Client faults', () => {
+    for (const code of [200, 201, 202, 203] as const) expect(new EsavFault(code).side).toBe('Client');
+  });
+});
+
+describe('signalisation life cycle (spec §2.3)', () => {
+  const SPEC: Array<[Etat, Etat, Acteur[]]> = [
+    ['EN_DEPOT', 'EN_QUALIFICATION', ['SAV', 'SYSTEME']],
+    ['EN_DEPOT', 'EN_REJET', ['SAV', 'SYSTEME']],
+    ['EN_QUALIFICATION', 'EN_COURS', ['SAV']],
+    ['EN_QUALIFICATION', 'EN_REJET', ['SAV']],
+    ['EN_COURS', 'GELE', ['SAV']],
+    ['EN_COURS', 'CLOS', ['SAV']],
+    ['GELE', 'EN_COURS', ['OPERATEUR', 'SAV']],
+    ['GELE', 'CLOS', ['SAV']],
+    ['CLOS', 'VALIDE', ['SAV']],
+    ['CLOS', 'CLOS_TABLEAU_DE_BORD', ['SYSTEME']],
+    ['VALIDE', 'CLOS_TABLEAU_DE_BORD', ['SYSTEME']],
+  ];
+
+  test.each([
+    ['EN_DEPOT', 'EN_QUALIFICATION', 'SAV', true],
+    ['GELE', 'EN_COURS', 'OPERATEUR', true],
+    ['CLOS', 'VALIDE', 'SAV', true],
+    ['VALIDE', 'CLOS_TABLEAU_DE_BORD', 'SYSTEME', true],
+    ['EN_COURS', 'GELE', 'OPERATEUR', false],
+    ['EN_DEPOT', 'EN_COURS', 'SAV', false],
+    ['CLOS', 'EN_COURS', 'SAV', false],
+    ['EN_REJET', 'EN_DEPOT', 'SAV', false],
+    ['CLOS_TABLEAU_DE_BORD', 'CLOS', 'SYSTEME', false],
+    ['GELE', 'CLOS', 'OPERATEUR', false],
+    ['EN_COURS', 'EN_COURS', 'SAV', false],
+  ] as const)('%s → %s by %s: %s', (from, to, by, allowed) => {
+    expect(canTransition(from, to, by)).toBe(allowed);
+  });
+
+  test('exactly the transitions of the spec table are allowed, for exactly their actors', () => {
+    const actors: Acteur[] = ['OPERATEUR', 'SAV', 'SYSTEME'];
+    for (const from of ETATS) {
+      for (const to of ETATS) {
+        for (const by of actors) {
+          const expected = SPEC.some(([f, t, who]) => f === from && t === to && who.includes(by));
+          expect([from, to, by, canTransition(from, to, by)]).toEqual([from, to, by, expected]);
+        }
+      }
+    }
+  });
+
+  test('terminal states, initial state and state names', () => {
+    expect(ETAT_INITIAL).toBe('EN_DEPOT');
+    expect(ETATS.filter(isTerminal)).toEqual(['CLOS_TABLEAU_DE_BORD', 'EN_REJET']);
+    expect(isEtat('GELE')).toBe(true);
+    expect(isEtat('gele')).toBe(false);
+    expect(isEtat('ANNULE')).toBe(false);
+  });
+});
