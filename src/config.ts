@@ -2,7 +2,9 @@
 import path from 'node:path';
 import type { Platform } from './domain/identity.js';
 import { PROJECT_ROOT } from './paths.js';
-import { DEMO_PROVIDER_SIREN } from './store/demo-data.js';
+
+/** The demo provider's SIREN (configurable with ESAV_PROVIDER_SIREN). */
+export const DEFAULT_PROVIDER_SIREN = '300000007';
 
 export interface GatewayConfig {
   host: string;
@@ -51,7 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   if (platform !== 'integration' && platform !== 'production') {
     throw new ConfigError(`ESAV_PLATFORM=${env.ESAV_PLATFORM} must be integration or production`);
   }
-  const providerSiren = env.ESAV_PROVIDER_SIREN ?? DEMO_PROVIDER_SIREN;
+  const providerSiren = env.ESAV_PROVIDER_SIREN ?? DEFAULT_PROVIDER_SIREN;
   if (!/^[0-9]{9}$/.test(providerSiren)) throw new ConfigError(`ESAV_PROVIDER_SIREN=${providerSiren} must be 9 digits`);
 
   const certFile = env.ESAV_TLS_CERT;

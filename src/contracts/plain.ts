@@ -1,5 +1,6 @@
 // Helpers to read a schema-validated payload (see soap/envelope toPlain). The schema already
 // guarantees presence and shape; these only give the values their TypeScript types.
+import { parseXsDateTime } from '../domain/clock.js';
 import type { PlainObject, PlainValue } from '../soap/envelope.js';
 
 export function text(o: PlainObject, key: string): string {
@@ -32,7 +33,7 @@ export function list(o: PlainObject | undefined, key: string): PlainObject[] {
   return items.filter((i): i is PlainObject => typeof i === 'object' && !Array.isArray(i));
 }
 
-/** xs:dateTime to Date (the schema validated the lexical form). */
+/** xs:dateTime to Date (the schema validated the lexical form); no time zone means Europe/Paris. */
 export function dateTime(value: string): Date {
-  return new Date(value);
+  return parseXsDateTime(value);
 }

@@ -82,3 +82,46 @@ export function formatParisDateTime(instant: Date): string {
     `${sign}${pad(Math.floor(off / 60))}:${pad(off % 60)}`
   );
 }
+
+/**
+ * The instant at which Europe/Paris wall-clock time reads the given date and time. In the
+ * spring-forward gap the time is read with the winter offset (02:30 → 03:30 CEST); in the
+ * autumn overlap the first (summer) occurrence is taken.
+ */
+export function instantFromParisWallTime(
+  year: number,
+  month: number,
+  day: number,
+  hour = 0,
+  minute = 0,
+  second = 0,
+  millisecond = 0,
+): Date {
+  const asUtc = Date.UTC(year, month - 1, day, hour, minute, second, millisecond);
+  // Offsets are +60 or +120 minutes: try the offset in force two hours earlier, then the one in
+  // force at that candidate; keep the first that reads back as the asked wall time.
+  const before = parisWallTime(new Date(asUtc - 2 * 3600_000)).offsetMinutes;
+  const first = asUtc - before * 60_000;
+  const after = parisWallTime(new Date(first)).offsetMinutes;
+  if (after === before) return new Date(first);
+  const second_ = asUtc - after * 60_000;
+  const w = parisWallTime(new Date(second_));
+  const readsBack = w.hour === hour && w.minute === minute && w.day === day;
+  // No match: the time does not exist (spring-forward gap); the earlier offset moves it forward.
+  return new Date(readsBack ? second_ : first);
+}
+
+const XS_DATE_TIME = /^(-?\d{4,})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
+
+/**
+ * Reads an xs:dateTime. With a time zone (Z or ±hh:mm) it is that instant; without one it is
+ * read as Europe/Paris local time, the business time of the contract.
+ */
+export function parseXsDateTime(lexical: string): Date {
+  const m = XS_DATE_TIME.exec(lexical.trim());
+  if (!m) throw new Error(`not an xs:dateTime: ${lexical}`);
+  if (m[8]) return new Date(lexical.trim());
+  const millis = m[7] ? Math.round(Number(`0${m[7]}`) * 1000) : 0;
+  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number, number];
+  return instantFromParisWallTime(year, month, day, hour, minute, second, millis);
+}

@@ -1,12 +1,13 @@
-// Reads the catalogue from catalog/ (data, not code) and checks it before the gateway starts:
-// a broken file stops the start with a message naming the file and what is wrong.
+// Reads the catalogue from catalog/ (YAML data, not code) and checks it before the gateway
+// starts: a broken file stops the start with a message naming the file and the line.
 import fs from 'node:fs';
 import path from 'node:path';
+import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { Catalogue, CodeLibelle, FormVersion, Guarantee, Offer } from '../domain/catalogue.js';
 
 export class CatalogueError extends Error {
-  constructor(file: string, problem: string) {
-    super(`Catalogue ${file}: ${problem}`);
+  constructor(file: string, line: number | undefined, problem: string) {
+    super(`Catalogue ${file}${line !== undefined ? `:${line}` : ''}: ${problem}`);
     this.name = 'CatalogueError';
   }
 }
@@ -14,135 +15,169 @@ export class CatalogueError extends Error {
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const CODE = /^[A-Za-z0-9_]{1,64}$/;
 
-function readJson(file: string): unknown {
-  const text = fs.readFileSync(file, 'utf8');
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const position = /position (\d+)/.exec(message);
-    const line = position ? text.slice(0, Number(position[1])).split('\n').length : undefined;
-    throw new CatalogueError(file, `JSON invalide${line ? ` à la ligne ${line}` : ''} (${message})`);
+type Path = ReadonlyArray<string | number>;
+
+/** One YAML file: its data, and the line of any value in it (for error messages). */
+class Source {
+  private readonly lines = new LineCounter();
+  private readonly doc: Document;
+  readonly data: unknown;
+
+  constructor(readonly file: string) {
+    const text = fs.readFileSync(file, 'utf8');
+    this.doc = parseDocument(text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: false });
+    const error = this.doc.errors[0];
+    if (error) {
+      const line = error.linePos?.[0]?.line ?? this.lines.linePos(error.pos[0]).line;
+      throw new CatalogueError(file, line, `YAML invalide : ${error.message.split('\n')[0]}`);
+    }
+    this.data = this.doc.toJS();
+  }
+
+  /** The line of the value at `path`, or of its closest existing parent. */
+  lineOf(at: Path): number | undefined {
+    for (let n = at.length; n >= 0; n--) {
+      const node = this.doc.getIn(at.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+      if (node?.range) return this.lines.linePos(node.range[0]).line;
+    }
+    return undefined;
+  }
+
+  fail(at: Path, problem: string): never {
+    throw new CatalogueError(this.file, this.lineOf(at), problem);
   }
 }
 
-function fail(file: string, what: string): never {
-  throw new CatalogueError(file, what);
+const show = (at: Path) => at.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
+
+function get(value: unknown, key: string | number): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string | number, unknown>)[key] : undefined;
 }
 
-function str(file: string, value: unknown, where: string, pattern?: RegExp): string {
-  if (typeof value !== 'string' || value.length === 0) fail(file, `${where} doit être une chaîne non vide`);
-  if (pattern && !pattern.test(value)) fail(file, `${where} invalide : ${JSON.stringify(value)}`);
-  return value;
-}
+class Reader {
+  constructor(private readonly src: Source) {}
 
-function obj(file: string, value: unknown, where: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(file, `${where} doit être un objet`);
-  return value as Record<string, unknown>;
-}
-
-function arr(file: string, value: unknown, where: string): unknown[] {
-  if (!Array.isArray(value)) fail(file, `${where} doit être une liste`);
-  return value;
-}
-
-function codeList(file: string, value: unknown, where: string): CodeLibelle[] {
-  const list = arr(file, value, where).map((entry, i) => {
-    const o = obj(file, entry, `${where}[${i}]`);
-    return { code: str(file, o.code, `${where}[${i}].code`, CODE), libelle: str(file, o.libelle, `${where}[${i}].libelle`) };
-  });
-  const seen = new Set<string>();
-  for (const { code } of list) {
-    if (seen.has(code)) fail(file, `${where} : code ${code} en double`);
-    seen.add(code);
+  value(at: Path): unknown {
+    return at.reduce<unknown>((v, k) => get(v, k), this.src.data);
   }
-  return list;
+
+  str(at: Path, pattern?: RegExp): string {
+    const v = this.value(at);
+    if (typeof v !== 'string' || v.length === 0) this.src.fail(at, `${show(at)} doit être une chaîne non vide`);
+    if (pattern && !pattern.test(v)) this.src.fail(at, `${show(at)} invalide : ${JSON.stringify(v)}`);
+    return v;
+  }
+
+  optionalDate(at: Path): string | null {
+    const v = this.value(at);
+    return v === null || v === undefined ? null : this.str(at, DATE);
+  }
+
+  bool(at: Path, fallback: boolean): boolean {
+    const v = this.value(at);
+    if (v === undefined) return fallback;
+    if (typeof v !== 'boolean') this.src.fail(at, `${show(at)} doit valoir true ou false`);
+    return v;
+  }
+
+  positive(at: Path, integer = false): number {
+    const v = this.value(at);
+    if (typeof v !== 'number' || v <= 0 || (integer && !Number.isInteger(v))) {
+      this.src.fail(at, `${show(at)} doit être un ${integer ? 'entier' : 'nombre'} positif`);
+    }
+    return v;
+  }
+
+  list<T>(at: Path, item: (at: Path) => T, optional = false): T[] {
+    const v = this.value(at);
+    if (v === undefined && optional) return [];
+    if (!Array.isArray(v)) this.src.fail(at, `${show(at)} doit être une liste`);
+    return v.map((_, i) => item([...at, i]));
+  }
+
+  codeList(at: Path, optional = false): CodeLibelle[] {
+    const list = this.list(at, (p) => ({ code: this.str([...p, 'code'], CODE), libelle: this.str([...p, 'libelle']) }), optional);
+    list.forEach((entry, i) => {
+      if (list.findIndex((e) => e.code === entry.code) !== i) this.src.fail([...at, i, 'code'], `code ${entry.code} en double`);
+    });
+    return list;
+  }
+
+  fail(at: Path, problem: string): never {
+    return this.src.fail(at, problem);
+  }
 }
 
-function parseForm(file: string, value: unknown, i: number): FormVersion {
-  const where = `formulaires[${i}]`;
-  const o = obj(file, value, where);
-  const version = o.version;
-  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) fail(file, `${where}.version doit être un entier ≥ 1`);
-  const fin = o.finCoexistence;
+function readForm(r: Reader, at: Path): FormVersion {
   return {
-    idFormulaire: str(file, o.idFormulaire, `${where}.idFormulaire`, CODE),
-    version,
-    dateProduction: str(file, o.dateProduction, `${where}.dateProduction`, DATE),
-    finCoexistence: fin === null || fin === undefined ? null : str(file, fin, `${where}.finCoexistence`, DATE),
-    champs: arr(file, o.champs ?? [], `${where}.champs`).map((c, j) => {
-      const f = obj(file, c, `${where}.champs[${j}]`);
-      return {
-        code: str(file, f.code, `${where}.champs[${j}].code`, CODE),
-        libelle: str(file, f.libelle, `${where}.champs[${j}].libelle`),
-        obligatoire: f.obligatoire === true,
-      };
-    }),
+    idFormulaire: r.str([...at, 'idFormulaire'], CODE),
+    version: r.positive([...at, 'version'], true),
+    dateProduction: r.str([...at, 'dateProduction'], DATE),
+    finCoexistence: r.optionalDate([...at, 'finCoexistence']),
+    champs: r.list(
+      [...at, 'champs'],
+      (p) => ({ code: r.str([...p, 'code'], CODE), libelle: r.str([...p, 'libelle']), obligatoire: r.bool([...p, 'obligatoire'], false) }),
+      true,
+    ),
   };
 }
 
-function parseOffer(file: string, value: unknown, guarantees: ReadonlyMap<string, Guarantee>): Offer {
-  const o = obj(file, value, 'offre');
-  const tests = obj(file, o.tests ?? {}, 'tests');
-  const nomenclatures = obj(file, o.nomenclatures, 'nomenclatures');
+function readOffer(src: Source, guarantees: ReadonlyMap<string, Guarantee>): Offer {
+  const r = new Reader(src);
   const offer: Offer = {
-    code: str(file, o.code, 'code', CODE),
-    libelle: str(file, o.libelle, 'libelle'),
-    technologie: str(file, o.technologie, 'technologie', CODE),
-    offreActivee: o.offreActivee === true,
-    dateCommercialisation: str(file, o.dateCommercialisation, 'dateCommercialisation', DATE),
-    dateMiseEnPlace: str(file, o.dateMiseEnPlace, 'dateMiseEnPlace', DATE),
-    canauxSignalisation: arr(file, o.canauxSignalisation, 'canauxSignalisation').map((c, i) =>
-      str(file, c, `canauxSignalisation[${i}]`, CODE),
-    ),
-    garanties: arr(file, o.garanties, 'garanties').map((g, i) => str(file, g, `garanties[${i}]`, CODE)),
+    code: r.str(['code'], CODE),
+    libelle: r.str(['libelle']),
+    technologie: r.str(['technologie'], CODE),
+    offreActivee: r.bool(['offreActivee'], false),
+    dateCommercialisation: r.str(['dateCommercialisation'], DATE),
+    dateMiseEnPlace: r.str(['dateMiseEnPlace'], DATE),
+    canauxSignalisation: r.list(['canauxSignalisation'], (p) => r.str(p, CODE)),
+    garanties: r.list(['garanties'], (p) => r.str(p, CODE)),
     tests: {
-      disponibles: arr(file, tests.disponibles ?? [], 'tests.disponibles').map((t, i) => str(file, t, `tests.disponibles[${i}]`, CODE)),
-      testPrealableRequis: tests.testPrealableRequis === true,
-      validiteTestPrealableHeures: typeof tests.validiteTestPrealableHeures === 'number' ? tests.validiteTestPrealableHeures : 48,
+      disponibles: r.list(['tests', 'disponibles'], (p) => r.str(p, CODE), true),
+      testPrealableRequis: r.bool(['tests', 'testPrealableRequis'], false),
+      validiteTestPrealableHeures: r.value(['tests', 'validiteTestPrealableHeures']) === undefined ? 48 : r.positive(['tests', 'validiteTestPrealableHeures']),
     },
     nomenclatures: {
-      defautDeclare: codeList(file, nomenclatures.defautDeclare, 'nomenclatures.defautDeclare'),
-      localisationPresumee: codeList(file, nomenclatures.localisationPresumee ?? [], 'nomenclatures.localisationPresumee'),
+      defautDeclare: r.codeList(['nomenclatures', 'defautDeclare']),
+      localisationPresumee: r.codeList(['nomenclatures', 'localisationPresumee'], true),
     },
-    formulaires: arr(file, o.formulaires, 'formulaires').map((f, i) => parseForm(file, f, i)),
+    formulaires: r.list(['formulaires'], (p) => readForm(r, p)),
   };
-  if (path.basename(file, '.json') !== offer.code) fail(file, `le nom du fichier doit être le code de l'offre (${offer.code}.json)`);
-  if (offer.dateMiseEnPlace < offer.dateCommercialisation) fail(file, 'dateMiseEnPlace antérieure à dateCommercialisation');
-  for (const g of offer.garanties) if (!guarantees.has(g)) fail(file, `garantie inconnue ${g} (absente de garanties.json)`);
-  if (offer.formulaires.length === 0) fail(file, 'au moins un formulaire est requis');
+  if (path.basename(src.file, '.yaml') !== offer.code) r.fail(['code'], `le nom du fichier doit être le code de l'offre (${offer.code}.yaml)`);
+  if (offer.dateMiseEnPlace < offer.dateCommercialisation) r.fail(['dateMiseEnPlace'], 'dateMiseEnPlace antérieure à dateCommercialisation');
+  offer.garanties.forEach((g, i) => {
+    if (!guarantees.has(g)) r.fail(['garanties', i], `garantie inconnue ${g} (absente de garanties.yaml)`);
+  });
+  if (offer.formulaires.length === 0) r.fail(['formulaires'], 'au moins un formulaire est requis');
   return offer;
 }
 
-function parseGuarantees(file: string): Map<string, Guarantee> {
-  const root = obj(file, readJson(file), 'racine');
+function readGuarantees(file: string): Map<string, Guarantee> {
+  const r = new Reader(new Source(file));
   const map = new Map<string, Guarantee>();
-  arr(file, root.garanties, 'garanties').forEach((value, i) => {
-    const o = obj(file, value, `garanties[${i}]`);
-    const delai = o.delaiHeures;
-    if (typeof delai !== 'number' || delai <= 0) fail(file, `garanties[${i}].delaiHeures doit être un nombre positif`);
+  r.list(['garanties'], (p) => {
     const g: Guarantee = {
-      code: str(file, o.code, `garanties[${i}].code`, CODE),
-      libelle: str(file, o.libelle, `garanties[${i}].libelle`),
-      delaiHeures: delai,
-      heuresOuvrees: o.heuresOuvrees === true,
+      code: r.str([...p, 'code'], CODE),
+      libelle: r.str([...p, 'libelle']),
+      delaiHeures: r.positive([...p, 'delaiHeures']),
+      heuresOuvrees: r.bool([...p, 'heuresOuvrees'], false),
     };
-    if (map.has(g.code)) fail(file, `garantie ${g.code} en double`);
+    if (map.has(g.code)) r.fail([...p, 'code'], `garantie ${g.code} en double`);
     map.set(g.code, g);
   });
   return map;
 }
 
-/** Loads catalog/garanties.json and catalog/offres/*.json. */
+/** Loads catalog/garanties.yaml and catalog/offres/*.yaml. */
 export function loadCatalogue(dir: string): Catalogue {
-  const guarantees = parseGuarantees(path.join(dir, 'garanties.json'));
+  const guarantees = readGuarantees(path.join(dir, 'garanties.yaml'));
   const offersDir = path.join(dir, 'offres');
   const offers = new Map<string, Offer>();
-  for (const name of fs.readdirSync(offersDir).filter((f) => f.endsWith('.json')).sort()) {
-    const file = path.join(offersDir, name);
-    const offer = parseOffer(file, readJson(file), guarantees);
+  for (const name of fs.readdirSync(offersDir).filter((f) => f.endsWith('.yaml')).sort()) {
+    const offer = readOffer(new Source(path.join(offersDir, name)), guarantees);
     offers.set(offer.code, offer);
   }
-  if (offers.size === 0) throw new CatalogueError(offersDir, 'aucune offre');
+  if (offers.size === 0) throw new CatalogueError(offersDir, undefined, 'aucune offre (fichiers <CODE>.yaml attendus)');
   return { offers, guarantees };
 }

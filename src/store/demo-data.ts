@@ -5,8 +5,6 @@ import type { Database } from './db.js';
 import { SqlOperatorRepository, type ProfileSeed } from './operators.js';
 import { upsertPrestation, type PrestationSeed } from './prestations.js';
 
-export const DEMO_PROVIDER_SIREN = '300000007';
-
 /** The profiles of spec §3; '*' grants every operation. Later capabilities add their operations. */
 export const PROFILES: readonly ProfileSeed[] = [
   {

@@ -76,5 +76,6 @@ describeDb('responses conform to the published schema', () => {
   test('the history is append-only in the database itself', async () => {
     await expect(t.db.query('UPDATE signalisation_history SET motif = $1', ['x'])).rejects.toThrow(/append-only/);
     await expect(t.db.query('DELETE FROM signalisation_history')).rejects.toThrow(/append-only/);
+    await expect(t.db.query('TRUNCATE signalisation_history CASCADE')).rejects.toThrow(/append-only/);
   });
 });

@@ -1,4 +1,4 @@
-import { formatParisDateTime, parisWallTime, SettableClock, systemClock } from '../../src/domain/clock.js';
+import { formatParisDateTime, instantFromParisWallTime, parisWallTime, parseXsDateTime, SettableClock, systemClock } from '../../src/domain/clock.js';
 import { EsavFault } from '../../src/domain/faults.js';
 import { ALL_OPERATIONS, assertCertificateUsable, authorizeOperation, type OperatorIdentity } from '../../src/domain/identity.js';
 import { canTransition, ETAT_INITIAL, ETATS, isEtat, isTerminal, type Acteur, type Etat } from '../../src/domain/signalisation.js';
@@ -198,5 +198,36 @@ describe('signalisation life cycle (spec §2.3)', () => {
     expect(isEtat('GELE')).toBe(true);
     expect(isEtat('gele')).toBe(false);
     expect(isEtat('ANNULE')).toBe(false);
+  });
+});
+
+describe('Europe/Paris wall time to instant', () => {
+  test.each([
+    ['2026-01-15T10:00:00', '2026-01-15T09:00:00.000Z'], // winter, +01:00
+    ['2026-07-15T10:00:00', '2026-07-15T08:00:00.000Z'], // summer, +02:00
+    ['2026-03-29T01:59:59', '2026-03-29T00:59:59.000Z'], // just before spring forward
+    ['2026-03-29T03:00:00', '2026-03-29T01:00:00.000Z'], // just after
+    ['2026-03-29T02:30:00', '2026-03-29T01:30:00.000Z'], // in the gap: read with the winter offset
+    ['2026-10-25T02:30:00', '2026-10-25T00:30:00.000Z'], // in the overlap: first (summer) occurrence
+    ['2026-10-25T03:00:00', '2026-10-25T02:00:00.000Z'], // after fall back
+    ['2026-11-27T15:21:00.250', '2026-11-27T14:21:00.250Z'],
+  ])('parseXsDateTime(%s) without a zone is Paris time = %s', (lexical, iso) => {
+    expect(parseXsDateTime(lexical).toISOString()).toBe(iso);
+  });
+
+  test('with a zone, the zone wins', () => {
+    expect(parseXsDateTime('2026-07-15T10:00:00Z').toISOString()).toBe('2026-07-15T10:00:00.000Z');
+    expect(parseXsDateTime('2026-07-15T10:00:00-05:00').toISOString()).toBe('2026-07-15T15:00:00.000Z');
+  });
+
+  test('round trip with formatParisDateTime', () => {
+    for (const iso of ['2026-03-29T00:59:59Z', '2026-03-29T01:00:00Z', '2026-10-25T00:30:00Z', '2026-10-25T01:30:00Z']) {
+      expect(parseXsDateTime(formatParisDateTime(new Date(iso))).toISOString()).toBe(new Date(iso).toISOString());
+    }
+  });
+
+  test('instantFromParisWallTime at midnight of a DST day', () => {
+    expect(instantFromParisWallTime(2026, 3, 29).toISOString()).toBe('2026-03-28T23:00:00.000Z');
+    expect(instantFromParisWallTime(2026, 10, 25).toISOString()).toBe('2026-10-24T22:00:00.000Z');
   });
 });

@@ -103,6 +103,9 @@ $$;
 CREATE TRIGGER signalisation_history_no_update_delete
   BEFORE UPDATE OR DELETE ON signalisation_history
   FOR EACH ROW EXECUTE FUNCTION signalisation_history_append_only();
+CREATE TRIGGER signalisation_history_no_truncate
+  BEFORE TRUNCATE ON signalisation_history
+  FOR EACH STATEMENT EXECUTE FUNCTION signalisation_history_append_only();
 
 CREATE TABLE signalisation_comments (
   id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
