@@ -2,7 +2,7 @@ import { formatParisDateTime, instantFromParisWallTime, parisWallTime, parseXsDa
 import { EsavFault } from '../../src/domain/faults.js';
 import { ALL_OPERATIONS, assertCertificateUsable, authorizeOperation, type OperatorIdentity } from '../../src/domain/identity.js';
 import { canTransition, ETAT_INITIAL, ETATS, isEtat, isTerminal, type Acteur, type Etat } from '../../src/domain/signalisation.js';
-import { thrown } from './_support/soap-messages.js';
+import { testIdentity, thrown } from './_support/soap-messages.js';
 
 describe('formatParisDateTime', () => {
   test.each([
@@ -72,20 +72,7 @@ describe('clocks', () => {
 describe('identity rules', () => {
   const NOW = new Date('2026-03-10T09:00:00Z');
 
-  function identity(overrides: Partial<OperatorIdentity> = {}): OperatorIdentity {
-    return {
-      operatorCode: 'OPA1',
-      operatorSiren: '123456789',
-      operatorName: 'Opérateur A',
-      operatorPlatform: 'integration',
-      profileName: 'SIGNALISATION_LECTURE',
-      allowedOperations: new Set(['consulterEtatSignalisation']),
-      certificateFingerprint: 'AA:BB',
-      certificateNotAfter: new Date('2027-01-01T00:00:00Z'),
-      certificateRevokedAt: null,
-      ...overrides,
-    };
-  }
+  const identity = testIdentity;
 
   function faultCode(fn: () => void): number {
     const error = thrown(fn);

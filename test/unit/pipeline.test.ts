@@ -7,7 +7,7 @@ import { defineOperation, type OperationContext, type SoapEndpoint } from '../..
 import type { PlainObject } from '../../src/soap/envelope.js';
 import { handleSoapRequest, type SoapRequest, type SoapResult } from '../../src/soap/pipeline.js';
 import { CompiledSchema } from '../../src/soap/schema-registry.js';
-import { COM, consulterEtat, deposerSignalisation, enteteRequete, envelope, SIG, SOAP11, utf8 } from './_support/soap-messages.js';
+import { COM, consulterEtat, deposerSignalisation, enteteRequete, envelope, SIG, SOAP11, testIdentity, utf8 } from './_support/soap-messages.js';
 
 const ACTION = 'urn:esav:signalisation:v1:consulterEtatSignalisation';
 const NOW = new Date('2026-03-10T09:15:30Z');
@@ -51,20 +51,7 @@ function buildEndpoint(): SoapEndpoint {
   };
 }
 
-function identity(overrides: Partial<OperatorIdentity> = {}): OperatorIdentity {
-  return {
-    operatorCode: 'OPA1',
-    operatorSiren: '123456789',
-    operatorName: 'Opérateur A',
-    operatorPlatform: 'integration',
-    profileName: 'SIGNALISATION_LECTURE',
-    allowedOperations: new Set(['consulterEtatSignalisation', 'consulterDetailSignalisation']),
-    certificateFingerprint: 'AA:BB',
-    certificateNotAfter: new Date('2030-01-01T00:00:00Z'),
-    certificateRevokedAt: null,
-    ...overrides,
-  };
-}
+const identity = testIdentity;
 
 interface CallOptions {
   xml?: string;

@@ -1,3 +1,4 @@
+import type { OperatorIdentity } from '../../../src/domain/identity.js';
 // Builders of SOAP 1.1 request messages for the unit tests (strings; encode with utf8()).
 export const SOAP11 = 'http://schemas.xmlsoap.org/soap/envelope/';
 export const SOAP12 = 'http://www.w3.org/2003/05/soap-envelope';
@@ -89,4 +90,20 @@ export function thrown(fn: () => unknown): unknown {
     return error;
   }
   throw new Error('expected an error to be thrown');
+}
+
+/** A caller identity for pure tests: OPA1, read-only profile, valid certificate. */
+export function testIdentity(overrides: Partial<OperatorIdentity> = {}): OperatorIdentity {
+  return {
+    operatorCode: 'OPA1',
+    operatorSiren: '123456789',
+    operatorName: 'Opérateur A',
+    operatorPlatform: 'integration',
+    profileName: 'SIGNALISATION_LECTURE',
+    allowedOperations: new Set(['consulterEtatSignalisation', 'consulterDetailSignalisation']),
+    certificateFingerprint: 'AA:BB',
+    certificateNotAfter: new Date('2030-01-01T00:00:00Z'),
+    certificateRevokedAt: null,
+    ...overrides,
+  };
 }
