@@ -125,3 +125,10 @@ export function parseXsDateTime(lexical: string): Date {
   const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number, number];
   return instantFromParisWallTime(year, month, day, hour, minute, second, millis);
 }
+
+/** Start (00:00 Europe/Paris) of the calendar day `days` days before the Paris day of `instant`. */
+export function parisStartOfDayBefore(instant: Date, days: number): Date {
+  const w = parisWallTime(instant);
+  const day = new Date(Date.UTC(w.year, w.month - 1, w.day - days));
+  return instantFromParisWallTime(day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate());
+}

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import { systemClock } from '../domain/clock.js';
+import { frenchPublicHolidays } from '../domain/holidays.js';
 import { CATALOG_DIR } from '../paths.js';
 import { ensureDevPki, type DevPki } from '../pki/dev-pki.js';
 import { loadCatalogue } from '../store/catalogue-files.js';
@@ -73,7 +74,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       clock,
       logger,
       tls,
-      endpoints: buildEndpoints({ db, catalogue, clock }),
+      endpoints: buildEndpoints({ db, catalogue, clock, calendar: frenchPublicHolidays() }),
       platform: config.platform,
       publicUrl: config.publicUrl,
       maxBodyBytes: config.maxBodyBytes,

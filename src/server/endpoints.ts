@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { Catalogue } from '../domain/catalogue.js';
 import type { Clock } from '../domain/clock.js';
+import type { HolidayCalendar } from '../domain/holidays.js';
 import { signalisationV1Operations, SIGNALISATION_V1_NS } from '../contracts/esav-v1/signalisation.js';
 import { WSDL_DIR, XSD_DIR } from '../paths.js';
 import { SignalisationService } from '../services/signalisation.js';
@@ -15,12 +16,14 @@ export interface EndpointDeps {
   db: Database;
   catalogue: Catalogue;
   clock: Clock;
+  calendar: HolidayCalendar;
 }
 
-export function buildEndpoints({ db, catalogue, clock }: EndpointDeps): SoapEndpoint[] {
+export function buildEndpoints({ db, catalogue, clock, calendar }: EndpointDeps): SoapEndpoint[] {
   const signalisation = new SignalisationService({
     catalogue,
     clock,
+    calendar,
     prestations: new SqlPrestationRepository(db),
     signalisations: new SqlSignalisationRepository(db),
   });

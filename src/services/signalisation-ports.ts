@@ -1,5 +1,5 @@
 // What the signalisation use cases need from storage (implemented in src/store/).
-import type { Acteur, Etat, Impact } from '../domain/signalisation.js';
+import type { Acteur, Attente, Etat, Impact } from '../domain/signalisation.js';
 
 export interface Extremite {
   type: string;
@@ -61,6 +61,8 @@ export interface NewSignalisation {
   garantieCode: string;
   echeanceRetablissement?: Date;
   depositedAt: Date;
+  /** The guarantee clock starts running at the deposit. */
+  guaranteeClock: { consumedMs: number; runningSince: Date | null };
   /** The first history row, written in the same transaction. */
   firstHistory: { actor: Acteur; motif: string };
 }
@@ -86,8 +88,11 @@ export interface Signalisation {
   etat: Etat;
   dateEtat: Date;
   motif: string | null;
+  attente: Attente | null;
   garantieCode: string;
   echeanceRetablissement: Date | null;
+  /** The guarantee clock (paused while GELE): consumed time and the running segment's start. */
+  guaranteeClock: { consumedMs: number; runningSince: Date | null };
   causeCloture: string | null;
   dateCloture: Date | null;
   depositedAt: Date;
@@ -110,6 +115,50 @@ export interface CommentEntry {
 /** A signalisation designated by the provider's reference or by the operator's own one. */
 export type SignalisationKey = { referenceSignalisation: string } | { referenceInterneOC: string };
 
+
+/** What one locked update of a signalisation writes; absent fields are left as they are. */
+export interface SignalisationChange {
+  state?: {
+    etat: Etat;
+    dateEtat: Date;
+    motif: string | null;
+    attente: Attente | null;
+    causeCloture: string | null;
+    dateCloture: Date | null;
+  };
+  guarantee?: { consumedMs: number; runningSince: Date | null; echeance: Date | null };
+  contactSite?: ContactSite;
+  accesSite?: AccesSite;
+  champs?: CodeValeur[];
+  /** Appended to the history (every state change has one). */
+  history?: { at: Date; from: Etat; to: Etat; actor: Acteur; motif: string | null };
+  /** Appended to the comments restituted to the operator. */
+  comment?: { at: Date; author: Acteur; texte: string };
+}
+
+export interface ListFilter {
+  etats?: Etat[];
+  offerCode?: string;
+  prestationId?: string;
+  depositedFrom?: Date;
+  depositedTo?: Date;
+  /** Signalisations closed before this instant are left out (the 90-day window). */
+  closedNotBefore: Date;
+}
+
+export interface ClosedFilter {
+  closedFrom: Date;
+  closedTo: Date;
+  prestationId?: string;
+}
+
+/** Keyset position: the last row of the previous page. */
+export interface PagePosition {
+  id: number;
+  /** For lists ordered by closing date. */
+  at?: Date;
+}
+
 export interface SignalisationRepository {
   /**
    * Stores a new signalisation and its first history row in one transaction, unless the operator
@@ -117,8 +166,24 @@ export interface SignalisationRepository {
    * Safe under concurrent identical requests.
    */
   depositOnce(signalisation: NewSignalisation): Promise<{ signalisation: Signalisation; created: boolean }>;
-  /** Only this operator's signalisations are ever found. */
-  find(operatorCode: string, key: SignalisationKey): Promise<Signalisation | undefined>;
+  /** Only this operator's signalisations are ever found (operatorCode null: any, for the back office). */
+  find(operatorCode: string | null, key: SignalisationKey): Promise<Signalisation | undefined>;
+  /**
+   * Locks the signalisation (row lock, one transaction), lets `decide` compute the change from
+   * its current state, writes it with its history/comment rows, and returns the updated ticket.
+   * `decide` may throw: nothing is written. Undefined when no such signalisation.
+   */
+  update(
+    operatorCode: string | null,
+    key: SignalisationKey,
+    decide: (current: Signalisation) => SignalisationChange,
+  ): Promise<Signalisation | undefined>;
+  /** The operator's signalisations, most recent first, after `after`. */
+  list(operatorCode: string, filter: ListFilter, after: PagePosition | undefined, limit: number): Promise<Signalisation[]>;
+  /** The operator's closed signalisations, most recently closed first, after `after`. */
+  listClosed(operatorCode: string, filter: ClosedFilter, after: PagePosition | undefined, limit: number): Promise<Signalisation[]>;
+  /** References of CLOS/VALIDE signalisations closed before `closedBefore` (for the dashboard sweep). */
+  closedBefore(closedBefore: Date, limit: number): Promise<string[]>;
   history(signalisationId: number): Promise<HistoryEntry[]>;
   comments(signalisationId: number): Promise<CommentEntry[]>;
 }

@@ -1,10 +1,23 @@
 // Signalisation use cases: deposit, state and detail (spec §2.2). No XML and no SQL here: the
 // contract mappings call these, the repositories are passed in.
-import type { Catalogue, Offer } from '../domain/catalogue.js';
+import type { Catalogue, FormVersion, Offer } from '../domain/catalogue.js';
 import { findLiveForm, inNomenclature, isOfferSetUp } from '../domain/catalogue.js';
 import type { Clock } from '../domain/clock.js';
 import { EsavFault } from '../domain/faults.js';
-import { ETAT_INITIAL, type Etat, type Impact } from '../domain/signalisation.js';
+import { startGuarantee } from '../domain/guarantee.js';
+import type { HolidayCalendar } from '../domain/holidays.js';
+import {
+  ETAT_INITIAL,
+  historyWindowStart,
+  isBeyondHistory,
+  isClosed,
+  TransitionRefused,
+  waitsForOperatorInformation,
+  type Etat,
+  type Impact,
+} from '../domain/signalisation.js';
+import { guaranteeAfter, transitionChange } from './lifecycle.js';
+import { decodeCursor, encodeCursor, pageSize } from './paging.js';
 import type {
   AccesSite,
   CodeValeur,
@@ -15,6 +28,7 @@ import type {
   Prestation,
   PrestationRepository,
   Signalisation,
+  SignalisationChange,
   SignalisationKey,
   SignalisationRepository,
 } from './signalisation-ports.js';
@@ -65,11 +79,41 @@ export interface SignalisationDetail {
   comments: CommentEntry[];
 }
 
+export interface ListRequest {
+  etats: Etat[];
+  offre?: string;
+  identifiantPrestation?: string;
+  periode?: { debut: Date; fin: Date };
+  curseur?: string;
+  taille?: number;
+}
+
+export interface HistoryRequest {
+  periode: { debut: Date; fin: Date };
+  identifiantPrestation?: string;
+  curseur?: string;
+  taille?: number;
+}
+
+export interface Page {
+  signalisations: Signalisation[];
+  curseurSuivant?: string;
+}
+
+export interface CompletionRequest {
+  key: SignalisationKey;
+  commentaire: string;
+  champs?: CodeValeur[];
+  contactSite?: ContactSite;
+  accesSite?: AccesSite;
+}
+
 export interface SignalisationServiceDeps {
   catalogue: Catalogue;
   prestations: PrestationRepository;
   signalisations: SignalisationRepository;
   clock: Clock;
+  calendar: HolidayCalendar;
 }
 
 export class SignalisationService {
@@ -84,6 +128,8 @@ export class SignalisationService {
 
     const now = clock.now();
     const { prestation } = await this.checkDeposit(caller, request, now);
+    const guaranteeClock = startGuarantee(now);
+    const guarantee = guaranteeAfter({ garantieCode: prestation.gtrCode } as Signalisation, guaranteeClock, this.deps);
     const { signalisation, created } = await signalisations.depositOnce({
       operatorCode: caller.operatorCode,
       referenceInterneOC: request.referenceInterneOC,
@@ -102,6 +148,8 @@ export class SignalisationService {
       ...(request.idDemandeTest ? { idDemandeTest: request.idDemandeTest } : {}),
       etat: ETAT_INITIAL,
       garantieCode: prestation.gtrCode,
+      ...(guarantee?.echeance ? { echeanceRetablissement: guarantee.echeance } : {}),
+      guaranteeClock,
       depositedAt: now,
       firstHistory: { actor: 'OPERATEUR', motif: 'Dépôt de la signalisation' },
     });
@@ -145,33 +193,12 @@ export class SignalisationService {
         champ: 'localisationPresumee',
       });
     }
-    const known = new Set(form.champs.map((c) => c.code));
-    for (const champ of request.champs) {
-      if (!known.has(champ.code)) {
-        throw new EsavFault(303, `Champ ${champ.code} inconnu du formulaire ${form.idFormulaire} v${form.version}`, {
-          champ: `champs/champ[code=${champ.code}]`,
-        });
-      }
-    }
-    for (const field of form.champs.filter((c) => c.obligatoire)) {
-      if (!request.champs.some((c) => c.code === field.code && c.valeur.trim() !== '')) {
-        throw new EsavFault(303, `Champ obligatoire ${field.code} (${field.libelle}) absent`, {
-          champ: `champs/champ[code=${field.code}]`,
-        });
-      }
-    }
+    checkFormChamps(form, request.champs);
     return { offer, prestation };
   }
 
   async state(caller: Caller, key: SignalisationKey): Promise<SignalisationState> {
-    const s = await this.find(caller, key);
-    return {
-      referenceSignalisation: s.reference,
-      referenceInterneOC: s.referenceInterneOC,
-      etat: s.etat,
-      dateEtat: s.dateEtat,
-      ...(s.motif ? { motif: s.motif } : {}),
-    };
+    return stateOf(await this.find(caller, key));
   }
 
   async detail(caller: Caller, key: SignalisationKey): Promise<SignalisationDetail> {
@@ -185,14 +212,130 @@ export class SignalisationService {
     return { signalisation, prestation, history, comments };
   }
 
+  /** The caller's signalisations, most recent first (closed ones only within the 90-day window). */
+  async list(caller: Caller, request: ListRequest): Promise<Page> {
+    const now = this.deps.clock.now();
+    if (request.periode) checkPeriod(request.periode);
+    const limit = pageSize(request.taille);
+    const rows = await this.deps.signalisations.list(
+      caller.operatorCode,
+      {
+        etats: request.etats,
+        ...(request.offre ? { offerCode: request.offre } : {}),
+        ...(request.identifiantPrestation ? { prestationId: request.identifiantPrestation } : {}),
+        ...(request.periode ? { depositedFrom: request.periode.debut, depositedTo: request.periode.fin } : {}),
+        closedNotBefore: historyWindowStart(now),
+      },
+      request.curseur ? decodeCursor('L', request.curseur) : undefined,
+      limit + 1,
+    );
+    return page(rows, limit, (last) => encodeCursor('L', { id: last.id }));
+  }
+
+  /** Signalisations closed within the period, limited to the last 90 calendar days. */
+  async history(caller: Caller, request: HistoryRequest): Promise<Page> {
+    const now = this.deps.clock.now();
+    checkPeriod(request.periode);
+    const windowStart = historyWindowStart(now);
+    if (request.periode.fin.getTime() <= windowStart.getTime()) {
+      throw new EsavFault(312, `Période antérieure à la fenêtre d'historique (clôtures depuis le ${windowStart.toISOString()})`, {
+        champ: 'periode',
+      });
+    }
+    const closedFrom = request.periode.debut.getTime() < windowStart.getTime() ? windowStart : request.periode.debut;
+    const limit = pageSize(request.taille);
+    const rows = await this.deps.signalisations.listClosed(
+      caller.operatorCode,
+      { closedFrom, closedTo: request.periode.fin, ...(request.identifiantPrestation ? { prestationId: request.identifiantPrestation } : {}) },
+      request.curseur ? decodeCursor('H', request.curseur) : undefined,
+      limit + 1,
+    );
+    return page(rows, limit, (last) => encodeCursor('H', { id: last.id, at: last.dateCloture! }));
+  }
+
+  /**
+   * Adds the operator's information: a comment (restituted in the detail), and optionally form
+   * fields, site contact and access. A ticket frozen waiting for the operator goes back to EN_COURS.
+   */
+  async complete(caller: Caller, request: CompletionRequest): Promise<SignalisationState> {
+    const now = this.deps.clock.now();
+    const updated = await this.deps.signalisations.update(caller.operatorCode, request.key, (current) => {
+      if (isBeyondHistory(current.dateCloture, now)) throw new EsavFault(312);
+      if (isClosed(current.etat)) {
+        throw new EsavFault(311, `Signalisation ${current.reference} à l'état ${current.etat} : elle ne peut plus être complétée`);
+      }
+      let change: SignalisationChange = {};
+      if (waitsForOperatorInformation(current.etat, current.attente)) {
+        try {
+          change = transitionChange(current, { to: 'EN_COURS', by: 'OPERATEUR', motif: 'Complément apporté par l’opérateur' }, now, this.deps);
+        } catch (error) {
+          if (error instanceof TransitionRefused) throw new EsavFault(311, error.message);
+          throw error;
+        }
+      }
+      const champs = request.champs ? mergeChamps(current.champs, request.champs) : undefined;
+      if (champs) this.checkChampsOf(current, champs);
+      return {
+        ...change,
+        comment: { at: now, author: 'OPERATEUR', texte: request.commentaire },
+        ...(champs ? { champs } : {}),
+        ...(request.contactSite ? { contactSite: request.contactSite } : {}),
+        ...(request.accesSite ? { accesSite: request.accesSite } : {}),
+      };
+    });
+    if (!updated) throw notFound(request.key);
+    return stateOf(updated);
+  }
+
+  /** Checks form fields against the form version the ticket was deposited with. */
+  private checkChampsOf(s: Signalisation, champs: CodeValeur[]): void {
+    const form = this.deps.catalogue.offers
+      .get(s.offerCode)
+      ?.formulaires.find((f) => f.idFormulaire === s.formulaire.idFormulaire && f.version === s.formulaire.version);
+    if (!form) return;
+    checkFormChamps(form, champs);
+  }
+
   private async find(caller: Caller, key: SignalisationKey): Promise<Signalisation> {
     const found = await this.deps.signalisations.find(caller.operatorCode, key);
-    if (!found) {
-      const champ = 'referenceSignalisation' in key ? 'referenceSignalisation' : 'referenceInterneOC';
-      throw new EsavFault(310, undefined, { champ });
-    }
+    if (!found) throw notFound(key);
+    if (isBeyondHistory(found.dateCloture, this.deps.clock.now())) throw new EsavFault(312);
     return found;
   }
+}
+
+function notFound(key: SignalisationKey): EsavFault {
+  return new EsavFault(310, undefined, { champ: 'referenceSignalisation' in key ? 'referenceSignalisation' : 'referenceInterneOC' });
+}
+
+function stateOf(s: Signalisation): SignalisationState {
+  return {
+    referenceSignalisation: s.reference,
+    referenceInterneOC: s.referenceInterneOC,
+    etat: s.etat,
+    dateEtat: s.dateEtat,
+    ...(s.motif ? { motif: s.motif } : {}),
+  };
+}
+
+function checkPeriod(periode: { debut: Date; fin: Date }): void {
+  if (periode.debut.getTime() >= periode.fin.getTime()) {
+    throw new EsavFault(101, 'Période invalide : debut doit précéder fin', { champ: 'periode' });
+  }
+}
+
+/** Rows fetched with one extra to know whether a next page exists. */
+function page(rows: Signalisation[], limit: number, cursorOf: (last: Signalisation) => string): Page {
+  const signalisations = rows.slice(0, limit);
+  const last = signalisations[signalisations.length - 1];
+  return { signalisations, ...(rows.length > limit && last ? { curseurSuivant: cursorOf(last) } : {}) };
+}
+
+/** New values replace the ones with the same code; other fields are kept. */
+function mergeChamps(current: readonly CodeValeur[], added: readonly CodeValeur[]): CodeValeur[] {
+  const byCode = new Map(current.map((c) => [c.code, c.valeur]));
+  for (const c of added) byCode.set(c.code, c.valeur);
+  return [...byCode].map(([code, valeur]) => ({ code, valeur }));
 }
 
 function acknowledgement(s: Signalisation, created: boolean): DepositAcknowledgement {
@@ -204,4 +347,23 @@ function acknowledgement(s: Signalisation, created: boolean): DepositAcknowledge
     garantie: { code: s.garantieCode, ...(s.echeanceRetablissement ? { echeanceRetablissement: s.echeanceRetablissement } : {}) },
     created,
   };
+}
+
+/** Form fields checked against the form version (fault 303 naming the field). */
+function checkFormChamps(form: FormVersion, champs: readonly CodeValeur[]): void {
+  const known = new Set(form.champs.map((c) => c.code));
+  for (const champ of champs) {
+    if (!known.has(champ.code)) {
+      throw new EsavFault(303, `Champ ${champ.code} inconnu du formulaire ${form.idFormulaire} v${form.version}`, {
+        champ: `champs/champ[code=${champ.code}]`,
+      });
+    }
+  }
+  for (const field of form.champs.filter((c) => c.obligatoire)) {
+    if (!champs.some((c) => c.code === field.code && c.valeur.trim() !== '')) {
+      throw new EsavFault(303, `Champ obligatoire ${field.code} (${field.libelle}) absent`, {
+        champ: `champs/champ[code=${field.code}]`,
+      });
+    }
+  }
 }

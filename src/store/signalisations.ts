@@ -1,14 +1,18 @@
 // SQL of the signalisation aggregate: the ticket, its append-only history and its comments.
-import type { Acteur, Etat, Impact } from '../domain/signalisation.js';
+import type { Acteur, Attente, Etat, Impact } from '../domain/signalisation.js';
 import type {
+  ClosedFilter,
   CommentEntry,
   HistoryEntry,
+  ListFilter,
   NewSignalisation,
+  PagePosition,
   Signalisation,
+  SignalisationChange,
   SignalisationKey,
   SignalisationRepository,
 } from '../services/signalisation-ports.js';
-import type { Database } from './db.js';
+import type { Database, Queryable } from './db.js';
 
 interface SignalisationRow {
   id: number;
@@ -32,7 +36,10 @@ interface SignalisationRow {
   etat: string;
   date_etat: Date;
   motif: string | null;
+  attente: string | null;
   garantie_code: string;
+  gtr_consumed_ms: number | string;
+  gtr_running_since: Date | null;
   echeance_retablissement: Date | null;
   cause_cloture: string | null;
   date_cloture: Date | null;
@@ -41,8 +48,8 @@ interface SignalisationRow {
 
 const COLUMNS = `id, reference, operator_code, reference_interne_oc, prestation_id, offer_code, form_id, form_version,
   defaut_declare, impact, date_debut_defaut, localisation_presumee, contact_site, contact_oc, acces_site, commentaire,
-  champs, id_demande_test, etat, date_etat, motif, garantie_code, echeance_retablissement, cause_cloture, date_cloture,
-  deposited_at`;
+  champs, id_demande_test, etat, date_etat, motif, attente, garantie_code, echeance_retablissement, gtr_consumed_ms,
+  gtr_running_since, cause_cloture, date_cloture, deposited_at`;
 
 function toSignalisation(r: SignalisationRow): Signalisation {
   return {
@@ -66,8 +73,10 @@ function toSignalisation(r: SignalisationRow): Signalisation {
     etat: r.etat as Etat,
     dateEtat: r.date_etat,
     motif: r.motif,
+    attente: r.attente as Attente | null,
     garantieCode: r.garantie_code,
     echeanceRetablissement: r.echeance_retablissement,
+    guaranteeClock: { consumedMs: Number(r.gtr_consumed_ms), runningSince: r.gtr_running_since },
     causeCloture: r.cause_cloture,
     dateCloture: r.date_cloture,
     depositedAt: r.deposited_at,
@@ -84,8 +93,9 @@ export class SqlSignalisationRepository implements SignalisationRepository {
       const inserted = await tx.query<SignalisationRow>(
         `INSERT INTO signalisations (operator_code, reference_interne_oc, prestation_id, offer_code, form_id, form_version,
            defaut_declare, impact, date_debut_defaut, localisation_presumee, contact_site, contact_oc, acces_site,
-           commentaire, champs, id_demande_test, etat, date_etat, garantie_code, echeance_retablissement, deposited_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $18)
+           commentaire, champs, id_demande_test, etat, date_etat, garantie_code, echeance_retablissement, deposited_at,
+           gtr_consumed_ms, gtr_running_since)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $18, $21, $22)
          ON CONFLICT ON CONSTRAINT signalisations_operator_reference DO NOTHING
          RETURNING ${COLUMNS}`,
         [
@@ -109,6 +119,8 @@ export class SqlSignalisationRepository implements SignalisationRepository {
           s.depositedAt,
           s.garantieCode,
           s.echeanceRetablissement ?? null,
+          s.guaranteeClock.consumedMs,
+          s.guaranteeClock.runningSince,
         ],
       );
       const row = inserted[0];
@@ -129,16 +141,117 @@ export class SqlSignalisationRepository implements SignalisationRepository {
     });
   }
 
-  async find(operatorCode: string, key: SignalisationKey): Promise<Signalisation | undefined> {
-    const [column, value] =
-      'referenceSignalisation' in key
-        ? ['reference', key.referenceSignalisation]
-        : ['reference_interne_oc', key.referenceInterneOC];
-    const rows = await this.db.query<SignalisationRow>(
-      `SELECT ${COLUMNS} FROM signalisations WHERE operator_code = $1 AND ${column} = $2`,
-      [operatorCode, value],
-    );
+  async find(operatorCode: string | null, key: SignalisationKey): Promise<Signalisation | undefined> {
+    const rows = await selectByKey(this.db, operatorCode, key, false);
     return rows[0] ? toSignalisation(rows[0]) : undefined;
+  }
+
+  async update(
+    operatorCode: string | null,
+    key: SignalisationKey,
+    decide: (current: Signalisation) => SignalisationChange,
+  ): Promise<Signalisation | undefined> {
+    return this.db.transaction(async (tx) => {
+      // FOR UPDATE: concurrent changes of one ticket are applied one after the other, each
+      // deciding from the state the previous one left.
+      const [row] = await selectByKey(tx, operatorCode, key, true);
+      if (!row) return undefined;
+      const current = toSignalisation(row);
+      const change = decide(current);
+      const sets: string[] = ['row_version = row_version + 1'];
+      const params: unknown[] = [current.id];
+      const set = (column: string, value: unknown) => {
+        params.push(value);
+        sets.push(`${column} = $${params.length}`);
+      };
+      if (change.state) {
+        set('etat', change.state.etat);
+        set('date_etat', change.state.dateEtat);
+        set('motif', change.state.motif);
+        set('attente', change.state.attente);
+        set('cause_cloture', change.state.causeCloture);
+        set('date_cloture', change.state.dateCloture);
+      }
+      if (change.guarantee) {
+        set('gtr_consumed_ms', change.guarantee.consumedMs);
+        set('gtr_running_since', change.guarantee.runningSince);
+        set('echeance_retablissement', change.guarantee.echeance);
+      }
+      if (change.contactSite) set('contact_site', JSON.stringify(change.contactSite));
+      if (change.accesSite) set('acces_site', JSON.stringify(change.accesSite));
+      if (change.champs) set('champs', JSON.stringify(change.champs));
+      const [updated] = await tx.query<SignalisationRow>(
+        `UPDATE signalisations SET ${sets.join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`,
+        params,
+      );
+      if (change.history) {
+        const h = change.history;
+        await tx.query(
+          `INSERT INTO signalisation_history (signalisation_id, at, from_state, to_state, actor, motif) VALUES ($1, $2, $3, $4, $5, $6)`,
+          [current.id, h.at, h.from, h.to, h.actor, h.motif],
+        );
+      }
+      if (change.comment) {
+        const c = change.comment;
+        await tx.query('INSERT INTO signalisation_comments (signalisation_id, at, author, texte) VALUES ($1, $2, $3, $4)', [
+          current.id,
+          c.at,
+          c.author,
+          c.texte,
+        ]);
+      }
+      return toSignalisation(updated!);
+    });
+  }
+
+  async list(operatorCode: string, filter: ListFilter, after: PagePosition | undefined, limit: number): Promise<Signalisation[]> {
+    const params: unknown[] = [operatorCode, filter.closedNotBefore];
+    const where = ['operator_code = $1', '(date_cloture IS NULL OR date_cloture >= $2)'];
+    const add = (condition: (n: string) => string, value: unknown) => {
+      params.push(value);
+      where.push(condition(`$${params.length}`));
+    };
+    if (filter.etats && filter.etats.length > 0) add((n) => `etat = ANY(${n}::text[])`, filter.etats);
+    if (filter.offerCode) add((n) => `offer_code = ${n}`, filter.offerCode);
+    if (filter.prestationId) add((n) => `prestation_id = ${n}`, filter.prestationId);
+    if (filter.depositedFrom) add((n) => `deposited_at >= ${n}`, filter.depositedFrom);
+    if (filter.depositedTo) add((n) => `deposited_at < ${n}`, filter.depositedTo);
+    if (after) add((n) => `id < ${n}`, after.id);
+    params.push(limit);
+    const rows = await this.db.query<SignalisationRow>(
+      `SELECT ${COLUMNS} FROM signalisations WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(toSignalisation);
+  }
+
+  async listClosed(operatorCode: string, filter: ClosedFilter, after: PagePosition | undefined, limit: number): Promise<Signalisation[]> {
+    const params: unknown[] = [operatorCode, filter.closedFrom, filter.closedTo];
+    const where = ['operator_code = $1', 'date_cloture IS NOT NULL', 'date_cloture >= $2', 'date_cloture < $3'];
+    if (filter.prestationId) {
+      params.push(filter.prestationId);
+      where.push(`prestation_id = $${params.length}`);
+    }
+    if (after?.at) {
+      params.push(after.at, after.id);
+      where.push(`(date_cloture, id) < ($${params.length - 1}, $${params.length})`);
+    }
+    params.push(limit);
+    const rows = await this.db.query<SignalisationRow>(
+      `SELECT ${COLUMNS} FROM signalisations WHERE ${where.join(' AND ')}
+        ORDER BY date_cloture DESC, id DESC LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(toSignalisation);
+  }
+
+  async closedBefore(closedBefore: Date, limit: number): Promise<string[]> {
+    const rows = await this.db.query<{ reference: string }>(
+      `SELECT reference FROM signalisations WHERE etat IN ('CLOS', 'VALIDE') AND date_cloture < $1
+        ORDER BY date_cloture LIMIT $2`,
+      [closedBefore, limit],
+    );
+    return rows.map((r) => r.reference);
   }
 
   async history(signalisationId: number): Promise<HistoryEntry[]> {
@@ -162,4 +275,19 @@ export class SqlSignalisationRepository implements SignalisationRepository {
     );
     return rows.map((r) => ({ at: r.at, author: r.author as Acteur, texte: r.texte }));
   }
+}
+
+function selectByKey(q: Queryable, operatorCode: string | null, key: SignalisationKey, lock: boolean): Promise<SignalisationRow[]> {
+  const [column, value] =
+    'referenceSignalisation' in key ? ['reference', key.referenceSignalisation] : ['reference_interne_oc', key.referenceInterneOC];
+  const params: unknown[] = [value];
+  let where = `${column} = $1`;
+  if (operatorCode !== null) {
+    params.push(operatorCode);
+    where += ' AND operator_code = $2';
+  } else if (column === 'reference_interne_oc') {
+    // The operator's own reference is only unique per operator: the back office uses ours.
+    throw new Error('referenceInterneOC designates a signalisation only together with its operator');
+  }
+  return q.query<SignalisationRow>(`SELECT ${COLUMNS} FROM signalisations WHERE ${where}${lock ? ' FOR UPDATE' : ''}`, params);
 }

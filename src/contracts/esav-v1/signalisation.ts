@@ -3,9 +3,15 @@
 import { formatParisDateTime } from '../../domain/clock.js';
 import type { Impact } from '../../domain/signalisation.js';
 import type { SignalisationKey } from '../../services/signalisation-ports.js';
+import type { Etat } from '../../domain/signalisation.js';
+import type { Signalisation } from '../../services/signalisation-ports.js';
 import type {
+  CompletionRequest,
   DepositAcknowledgement,
   DepositRequest,
+  HistoryRequest,
+  ListRequest,
+  Page,
   SignalisationDetail,
   SignalisationService,
   SignalisationState,
@@ -44,11 +50,101 @@ function readDeposit(p: PlainObject): DepositRequest {
       telephone: text(contactOC, 'telephone'),
       ...(email !== undefined ? { email } : {}),
     },
-    ...(accesSite ? { accesSite: { horaires: text(accesSite, 'horaires'), informations: text(accesSite, 'informations') } } : {}),
+    ...readAccesSite(accesSite),
     ...(commentaire !== undefined ? { commentaire } : {}),
-    champs: list(optionalChild(p, 'champs'), 'champ').map((c) => ({ code: text(c, 'code'), valeur: optionalText(c, 'valeur') ?? '' })),
+    champs: readChamps(p),
     ...(idDemandeTest !== undefined ? { idDemandeTest } : {}),
   };
+}
+
+function readChamps(p: PlainObject) {
+  return list(optionalChild(p, 'champs'), 'champ').map((c) => ({ code: text(c, 'code'), valeur: optionalText(c, 'valeur') ?? '' }));
+}
+
+function readContactSite(p: PlainObject | undefined) {
+  return p ? { contactSite: { nom: text(p, 'nom'), telephone: text(p, 'telephone') } } : {};
+}
+
+function readAccesSite(p: PlainObject | undefined) {
+  return p ? { accesSite: { horaires: text(p, 'horaires'), informations: text(p, 'informations') } } : {};
+}
+
+function readPeriode(p: PlainObject | undefined) {
+  return p ? { periode: { debut: dateTime(text(p, 'debut')), fin: dateTime(text(p, 'fin')) } } : {};
+}
+
+function readPaging(p: PlainObject) {
+  const curseur = optionalText(p, 'curseur');
+  const taille = optionalText(p, 'taille');
+  return { ...(curseur !== undefined ? { curseur } : {}), ...(taille !== undefined ? { taille: Number(taille) } : {}) };
+}
+
+function readList(p: PlainObject): ListRequest {
+  const offre = optionalText(p, 'offre');
+  const prestation = optionalText(p, 'identifiantPrestation');
+  const etats = p.etat === undefined ? [] : [p.etat].flat();
+  return {
+    etats: etats.filter((e): e is string => typeof e === 'string') as Etat[],
+    ...(offre !== undefined ? { offre } : {}),
+    ...(prestation !== undefined ? { identifiantPrestation: prestation } : {}),
+    ...readPeriode(optionalChild(p, 'periode')),
+    ...readPaging(p),
+  };
+}
+
+function readHistory(p: PlainObject): HistoryRequest {
+  const prestation = optionalText(p, 'identifiantPrestation');
+  const periode = child(p, 'periode');
+  return {
+    periode: { debut: dateTime(text(periode, 'debut')), fin: dateTime(text(periode, 'fin')) },
+    ...(prestation !== undefined ? { identifiantPrestation: prestation } : {}),
+    ...readPaging(p),
+  };
+}
+
+function readCompletion(p: PlainObject): CompletionRequest {
+  return {
+    key: readKey(p),
+    commentaire: text(p, 'commentaire'),
+    ...(optionalChild(p, 'champs') ? { champs: readChamps(p) } : {}),
+    ...readContactSite(optionalChild(p, 'contactSite')),
+    ...readAccesSite(optionalChild(p, 'accesSite')),
+  };
+}
+
+function writeSummary(w: XmlWriter, s: Signalisation): void {
+  w.leaf('referenceSignalisation', s.reference)
+    .leaf('referenceInterneOC', s.referenceInterneOC)
+    .leaf('identifiantPrestation', s.prestationId)
+    .leaf('offre', s.offerCode)
+    .leaf('defautDeclare', s.defautDeclare)
+    .leaf('etat', s.etat)
+    .leaf('dateEtat', dt(s.dateEtat))
+    .leaf('dateHeurePriseEnCompte', dt(s.depositedAt))
+    .leaf('echeanceRetablissement', s.echeanceRetablissement ? dt(s.echeanceRetablissement) : undefined)
+    .leaf('causeCloture', s.causeCloture)
+    .leaf('dateCloture', s.dateCloture ? dt(s.dateCloture) : undefined);
+}
+
+function writePage(element: string): (w: XmlWriter, page: Page) => void {
+  return (w, page) =>
+    w
+      .open(element, SIGNALISATION_V1_NS)
+      .each('signalisation', page.signalisations, writeSummary)
+      .leaf('curseurSuivant', page.curseurSuivant)
+      .close(element);
+}
+
+function writeState(element: string): (w: XmlWriter, s: SignalisationState) => void {
+  return (w, s) =>
+    w
+      .open(element, SIGNALISATION_V1_NS)
+      .leaf('referenceSignalisation', s.referenceSignalisation)
+      .leaf('referenceInterneOC', s.referenceInterneOC)
+      .leaf('etat', s.etat)
+      .leaf('dateEtat', dt(s.dateEtat))
+      .leaf('motif', s.motif)
+      .close(element);
 }
 
 function readKey(p: PlainObject): SignalisationKey {
@@ -139,15 +235,7 @@ export function signalisationV1Operations(service: SignalisationService): SoapOp
       soapAction: ACTION('consulterEtatSignalisation'),
       read: readKey,
       execute: (ctx, key) => service.state({ operatorCode: ctx.identity.operatorCode }, key),
-      write: (w, s) =>
-        w
-          .open('consulterEtatSignalisationReponse', SIGNALISATION_V1_NS)
-          .leaf('referenceSignalisation', s.referenceSignalisation)
-          .leaf('referenceInterneOC', s.referenceInterneOC)
-          .leaf('etat', s.etat)
-          .leaf('dateEtat', dt(s.dateEtat))
-          .leaf('motif', s.motif)
-          .close('consulterEtatSignalisationReponse'),
+      write: writeState('consulterEtatSignalisationReponse'),
     }),
     defineOperation<SignalisationKey, SignalisationDetail>({
       name: 'consulterDetailSignalisation',
@@ -159,6 +247,33 @@ export function signalisationV1Operations(service: SignalisationService): SoapOp
         writeDetail(w, d);
         w.close('consulterDetailSignalisationReponse');
       },
+    }),
+    defineOperation<ListRequest, Page>({
+      name: 'listerSignalisations',
+      soapAction: ACTION('listerSignalisations'),
+      read: readList,
+      execute: (ctx, request) => service.list({ operatorCode: ctx.identity.operatorCode }, request),
+      write: writePage('listerSignalisationsReponse'),
+    }),
+    defineOperation<HistoryRequest, Page>({
+      name: 'consulterHistorique',
+      soapAction: ACTION('consulterHistorique'),
+      read: readHistory,
+      execute: (ctx, request) => service.history({ operatorCode: ctx.identity.operatorCode }, request),
+      write: writePage('consulterHistoriqueReponse'),
+    }),
+    defineOperation<CompletionRequest, SignalisationState>({
+      name: 'completerSignalisation',
+      soapAction: ACTION('completerSignalisation'),
+      read: readCompletion,
+      execute: (ctx, request) => service.complete({ operatorCode: ctx.identity.operatorCode }, request),
+      write: (w, s) =>
+        w
+          .open('completerSignalisationReponse', SIGNALISATION_V1_NS)
+          .leaf('referenceSignalisation', s.referenceSignalisation)
+          .leaf('etat', s.etat)
+          .leaf('dateEtat', dt(s.dateEtat))
+          .close('completerSignalisationReponse'),
     }),
   ];
 }

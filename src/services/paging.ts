@@ -1,0 +1,31 @@
+// Opaque keyset cursors: the operator gives back curseurSuivant as received. The content (the
+// last row's position) is encoded, not secret: a forged cursor can only move within the
+// caller's own signalisations, since every query is filtered by operator.
+import { EsavFault } from '../domain/faults.js';
+import type { PagePosition } from './signalisation-ports.js';
+
+export type CursorKind = 'L' | 'H';
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 200;
+
+export function encodeCursor(kind: CursorKind, position: PagePosition): string {
+  const payload = { k: kind, i: position.id, ...(position.at ? { t: position.at.getTime() } : {}) };
+  return Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(kind: CursorKind, cursor: string): PagePosition {
+  const invalid = () => new EsavFault(101, 'Curseur invalide : redonnez curseurSuivant tel que reçu', { champ: 'curseur' });
+  let payload: { k?: unknown; i?: unknown; t?: unknown };
+  try {
+    payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as typeof payload;
+  } catch {
+    throw invalid();
+  }
+  if (payload.k !== kind || !Number.isSafeInteger(payload.i) || (payload.t !== undefined && !Number.isSafeInteger(payload.t))) throw invalid();
+  return { id: payload.i as number, ...(payload.t !== undefined ? { at: new Date(payload.t as number) } : {}) };
+}
+
+export function pageSize(requested: number | undefined): number {
+  return Math.min(Math.max(requested ?? DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE);
+}
