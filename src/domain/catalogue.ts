@@ -1,5 +1,7 @@
 // The service catalogue (offers, forms, nomenclatures, guarantees) as the rules read it.
 // Loaded from catalog/ at start (src/store/catalogue-files.ts); dates are Europe/Paris calendar days.
+// A form version's fields come from its own XSD (catalog/formulaires/<id>/v<N>.xsd): the loader
+// derives `champs` from it and implements `checkChamps` with it (decision 0006).
 import { parisWallTime } from './clock.js';
 
 export interface CodeLibelle {
@@ -13,14 +15,31 @@ export interface FormField {
   obligatoire: boolean;
 }
 
+/** A form field as an operator sends it in `champs/champ`. */
+export interface ChampValeur {
+  code: string;
+  valeur: string;
+}
+
 export interface FormVersion {
   idFormulaire: string;
   version: number;
   /** First day the version is accepted (YYYY-MM-DD, Europe/Paris). */
   dateProduction: string;
-  /** First day the version is no longer accepted, or null while it is the current one. */
+  /**
+   * First day the version is no longer accepted (YYYY-MM-DD, Europe/Paris), or null for the latest
+   * version. Derived, never written by hand: the next version's dateProduction plus one calendar
+   * month (see endOfCoexistence).
+   */
   finCoexistence: string | null;
+  /** The fields, derived from the version's XSD, in schema order. */
   champs: FormField[];
+  /**
+   * Checks the fields of a request against this version's schema. Throws EsavFault 303 naming the
+   * field (`champ` = `champs/champ[code=<CODE>]`) for an unknown or repeated code, a missing or empty
+   * mandatory field, or a value that does not match the field's type.
+   */
+  checkChamps(champs: ReadonlyArray<ChampValeur>): void;
 }
 
 export interface Offer {
@@ -51,10 +70,45 @@ export interface Catalogue {
   guarantees: ReadonlyMap<string, Guarantee>;
 }
 
+/** Spec §3: at most two live versions of each form. */
+export const MAX_LIVE_FORM_VERSIONS = 2;
+/** Spec §3: an old form version stays accepted one month after its successor's production date. */
+export const FORM_COEXISTENCE_MONTHS = 1;
+
+/** The `champ` path of a fault about one form field. */
+export function champPath(code: string): string {
+  return `champs/champ[code=${code}]`;
+}
+
 /** YYYY-MM-DD of an instant in Europe/Paris. */
 export function parisDate(instant: Date): string {
   const w = parisWallTime(instant);
   return `${String(w.year).padStart(4, '0')}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
+}
+
+/**
+ * Adds calendar months to a YYYY-MM-DD day. A day that does not exist in the target month is
+ * clamped to its last day (2027-01-31 + 1 month = 2027-02-28), as java.time and SQL intervals do.
+ */
+export function addCalendarMonths(day: string, months: number): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) throw new Error(`not a YYYY-MM-DD day: ${day}`);
+  const index = Number(m[1]) * 12 + (Number(m[2]) - 1) + months;
+  const year = Math.floor(index / 12);
+  const month = (index % 12) + 1;
+  const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const d = Math.min(Number(m[3]), lastDay);
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+/** First day a form version is no longer accepted, given its successor's production date. */
+export function endOfCoexistence(nextDateProduction: string): string {
+  return addCalendarMonths(nextDateProduction, FORM_COEXISTENCE_MONTHS);
+}
+
+/** Marketed: listed by consulterCatalogue from dateCommercialisation (Paris calendar day) on. */
+export function isOfferMarketed(offer: Offer, now: Date): boolean {
+  return offer.dateCommercialisation <= parisDate(now);
 }
 
 export function isOfferSetUp(offer: Offer, now: Date): boolean {
@@ -70,6 +124,13 @@ export function findLiveForm(offer: Offer, idFormulaire: string, version: number
   return offer.formulaires.find(
     (f) => f.idFormulaire === idFormulaire && f.version === version && isFormVersionLive(f, now),
   );
+}
+
+/** The form versions of an offer accepted at `now`, by idFormulaire then version. */
+export function liveForms(offer: Offer, now: Date): FormVersion[] {
+  return offer.formulaires
+    .filter((f) => isFormVersionLive(f, now))
+    .sort((a, b) => (a.idFormulaire === b.idFormulaire ? a.version - b.version : a.idFormulaire < b.idFormulaire ? -1 : 1));
 }
 
 export function inNomenclature(list: readonly CodeLibelle[], code: string): boolean {

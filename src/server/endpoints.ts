@@ -3,8 +3,10 @@ import path from 'node:path';
 import type { Catalogue } from '../domain/catalogue.js';
 import type { Clock } from '../domain/clock.js';
 import type { HolidayCalendar } from '../domain/holidays.js';
+import { catalogueV1Operations } from '../contracts/esav-v1/catalogue.js';
 import { signalisationV1Operations, SIGNALISATION_V1_NS } from '../contracts/esav-v1/signalisation.js';
 import { WSDL_DIR, XSD_DIR } from '../paths.js';
+import { CatalogueService } from '../services/catalogue.js';
 import { SignalisationService } from '../services/signalisation.js';
 import type { SoapEndpoint } from '../soap/endpoint.js';
 import { CompiledSchema } from '../soap/schema-registry.js';
@@ -35,7 +37,9 @@ export function buildEndpoints({ db, catalogue, clock, calendar }: EndpointDeps)
       payloadNamespace: SIGNALISATION_V1_NS,
       wsdlFile: path.join(WSDL_DIR, 'v1', 'signalisation-v1.wsdl'),
       schema: CompiledSchema.compile(path.join(XSD_DIR, 'v1', 'signalisation-v1.xsd'), XSD_DIR),
-      operations: new Map(signalisationV1Operations(signalisation).map((op) => [op.name, op])),
+      operations: new Map(
+        [...signalisationV1Operations(signalisation), ...catalogueV1Operations(new CatalogueService({ catalogue, clock }))].map((op) => [op.name, op]),
+      ),
     },
   ];
 }

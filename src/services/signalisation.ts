@@ -1,6 +1,6 @@
 // Signalisation use cases: deposit, state and detail (spec §2.2). No XML and no SQL here: the
 // contract mappings call these, the repositories are passed in.
-import type { Catalogue, FormVersion, Offer } from '../domain/catalogue.js';
+import type { Catalogue, Offer } from '../domain/catalogue.js';
 import { findLiveForm, inNomenclature, isOfferSetUp } from '../domain/catalogue.js';
 import type { Clock } from '../domain/clock.js';
 import { EsavFault } from '../domain/faults.js';
@@ -193,7 +193,7 @@ export class SignalisationService {
         champ: 'localisationPresumee',
       });
     }
-    checkFormChamps(form, request.champs);
+    form.checkChamps(request.champs);
     return { offer, prestation };
   }
 
@@ -293,7 +293,7 @@ export class SignalisationService {
       .get(s.offerCode)
       ?.formulaires.find((f) => f.idFormulaire === s.formulaire.idFormulaire && f.version === s.formulaire.version);
     if (!form) return;
-    checkFormChamps(form, champs);
+    form.checkChamps(champs);
   }
 
   private async find(caller: Caller, key: SignalisationKey): Promise<Signalisation> {
@@ -349,21 +349,3 @@ function acknowledgement(s: Signalisation, created: boolean): DepositAcknowledge
   };
 }
 
-/** Form fields checked against the form version (fault 303 naming the field). */
-function checkFormChamps(form: FormVersion, champs: readonly CodeValeur[]): void {
-  const known = new Set(form.champs.map((c) => c.code));
-  for (const champ of champs) {
-    if (!known.has(champ.code)) {
-      throw new EsavFault(303, `Champ ${champ.code} inconnu du formulaire ${form.idFormulaire} v${form.version}`, {
-        champ: `champs/champ[code=${champ.code}]`,
-      });
-    }
-  }
-  for (const field of form.champs.filter((c) => c.obligatoire)) {
-    if (!champs.some((c) => c.code === field.code && c.valeur.trim() !== '')) {
-      throw new EsavFault(303, `Champ obligatoire ${field.code} (${field.libelle}) absent`, {
-        champ: `champs/champ[code=${field.code}]`,
-      });
-    }
-  }
-}

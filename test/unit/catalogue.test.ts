@@ -34,6 +34,33 @@ describe('loadCatalogue(catalog/)', () => {
     for (const g of offer.garanties) expect(catalogue.guarantees.has(g)).toBe(true);
   });
 
+  test.each(OFFER_CODES)('%s: version 1 comes from its XSD, every field optional (deposits without champs keep working)', (code) => {
+    const offer = catalogue.offers.get(code)!;
+    const v1 = offer.formulaires.find((f) => f.version === 1)!;
+    expect(v1.dateProduction <= offer.dateCommercialisation).toBe(true);
+    expect(v1.champs.length).toBeGreaterThan(0);
+    for (const field of v1.champs) {
+      expect(field).toEqual({ code: expect.stringMatching(/^[A-Z_]+$/), libelle: expect.any(String), obligatoire: false });
+    }
+    expect(() => v1.checkChamps([])).not.toThrow();
+    // every offer's form versions are read from catalog/formulaires/<id>/v<N>.xsd
+    for (const f of offer.formulaires) {
+      expect(fs.existsSync(path.join(CATALOG_DIR, 'formulaires', f.idFormulaire, `v${f.version}.xsd`))).toBe(true);
+    }
+  });
+
+  test('FTTH_PASSIF has a version 2 (REF_PTO mandatory) and version 1 ends one month after its production', () => {
+    const [v1, v2, ...more] = catalogue.offers.get('FTTH_PASSIF')!.formulaires;
+    expect(more).toEqual([]);
+    expect(v1).toMatchObject({ idFormulaire: 'FTTH_PASSIF', version: 1, finCoexistence: '2027-02-04' });
+    expect(v2).toMatchObject({ idFormulaire: 'FTTH_PASSIF', version: 2, dateProduction: '2027-01-04', finCoexistence: null });
+    expect(v2!.champs.find((c) => c.code === 'REF_PTO')?.obligatoire).toBe(true);
+    // the other offers have one version, the current one
+    for (const code of OFFER_CODES.filter((c) => c !== 'FTTH_PASSIF')) {
+      expect(catalogue.offers.get(code)!.formulaires.map((f) => [f.version, f.finCoexistence])).toEqual([[1, null]]);
+    }
+  });
+
   test('the guarantees are read with their delays', () => {
     expect([...catalogue.guarantees.keys()].sort()).toEqual(['GTR_10HO', 'GTR_4HO', 'GTR_4H_24x7', 'GTR_STANDARD']);
     expect(catalogue.guarantees.get('GTR_4H_24x7')).toMatchObject({ delaiHeures: 4, heuresOuvrees: false });
@@ -153,6 +180,26 @@ describe('loadCatalogue: broken catalogues', () => {
     expect(error.message).toContain('INTERRUPTION_TOTALE');
   });
 
+  test('a set-up date less than one month after the marketing date names the file and line', () => {
+    const file = offerFile('LFO');
+    edit(file, 'dateMiseEnPlace: "2019-02-01"', 'dateMiseEnPlace: "2019-01-31"');
+    const error = loadError();
+    expect(error.message).toContain(`${file}:${lineOf(file, 'dateMiseEnPlace')}`);
+    expect(error.message).toContain('2019-02-01');
+  });
+
+  test('a date that is not a calendar day names the file and line', () => {
+    const file = offerFile('CE2O');
+    edit(file, 'dateCommercialisation: "2019-01-01"', 'dateCommercialisation: "2019-02-30"');
+    expect(loadError().message).toContain(`${file}:${lineOf(file, 'dateCommercialisation')}`);
+  });
+
+  test('an offer without any guarantee is refused', () => {
+    const file = offerFile('LFO');
+    edit(file, /garanties:\n  - GTR_10HO\n  - GTR_4H_24x7\n/, 'garanties: []\n');
+    expect(loadError().message).toContain(`${file}:${lineOf(file, 'garanties: []')}`);
+  });
+
   test('a set-up date before the marketing date names the file', () => {
     const file = offerFile('FTTH_PASSIF');
     edit(file, 'dateMiseEnPlace: "2019-02-01"', 'dateMiseEnPlace: "2018-12-01"');
@@ -173,7 +220,15 @@ describe('loadCatalogue: broken catalogues', () => {
 
 describe('catalogue rules (Europe/Paris calendar days)', () => {
   function form(overrides: Partial<FormVersion> = {}): FormVersion {
-    return { idFormulaire: 'NOUVELLE', version: 1, dateProduction: '2026-03-29', finCoexistence: null, champs: [], ...overrides };
+    return {
+      idFormulaire: 'NOUVELLE',
+      version: 1,
+      dateProduction: '2026-03-29',
+      finCoexistence: null,
+      champs: [],
+      checkChamps: () => undefined,
+      ...overrides,
+    };
   }
 
   function offer(overrides: Partial<Offer> = {}): Offer {
