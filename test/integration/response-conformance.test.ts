@@ -73,6 +73,20 @@ describeDb('responses conform to the published schema', () => {
     );
   });
 
+  test('list, history and completion responses', async () => {
+    const sig = 'xmlns:s="urn:esav:signalisation:v1"';
+    expect(await callAndValidate(`<s:listerSignalisations ${sig}><s:etat>EN_DEPOT</s:etat><s:taille>1</s:taille></s:listerSignalisations>`)).toBe(
+      'listerSignalisationsReponse',
+    );
+    const now = Date.now();
+    const periode = `<s:periode><s:debut>${new Date(now - 86_400_000).toISOString()}</s:debut><s:fin>${new Date(now + 86_400_000).toISOString()}</s:fin></s:periode>`;
+    expect(await callAndValidate(`<s:consulterHistorique ${sig}>${periode}</s:consulterHistorique>`)).toBe('consulterHistoriqueReponse');
+    expect(
+      await callAndValidate(`<s:completerSignalisation ${sig}><s:referenceInterneOC>CONF-1</s:referenceInterneOC><s:commentaire>Précision</s:commentaire></s:completerSignalisation>`),
+    ).toBe('completerSignalisationReponse');
+    expect(await callAndValidate(`<s:consulterCatalogue ${sig}><s:offre>FTTH_PASSIF</s:offre></s:consulterCatalogue>`)).toBe('consulterCatalogueReponse');
+  });
+
   test('the history is append-only in the database itself', async () => {
     await expect(t.db.query('UPDATE signalisation_history SET motif = $1', ['x'])).rejects.toThrow(/append-only/);
     await expect(t.db.query('DELETE FROM signalisation_history')).rejects.toThrow(/append-only/);
