@@ -96,6 +96,10 @@ describeZeep('interoperability: Python zeep consumes the served WSDL', () => {
       'deposerSignalisation retried with the same referenceInterneOC returns the same reference',
       'deposerSignalisation on FI-2000-0001',
       'deposerSignalisation with a bad phone number is rejected',
+      'listerSignalisations with repeated etat filters and keyset paging',
+      'completerSignalisation (choice of reference + comment) restituted in the detail',
+      'consulterHistorique with a periode',
+      'consulterCatalogue: offers, forms, nomenclatures',
     ]) {
       expect(lines.some((line) => line.startsWith(`ok   ${check}`))).toBe(true);
     }

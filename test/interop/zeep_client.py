@@ -36,6 +36,17 @@ class CheckFailed(Exception):
     pass
 
 
+SIGNALISATION_OPERATIONS = (
+    "consulterCatalogue",
+    "deposerSignalisation",
+    "consulterEtatSignalisation",
+    "consulterDetailSignalisation",
+    "listerSignalisations",
+    "consulterHistorique",
+    "completerSignalisation",
+)
+
+
 def expect(condition, message):
     if not condition:
         raise CheckFailed(message)
@@ -116,11 +127,11 @@ def main(argv):
         expect(port is not None, "port SignalisationPort not in WSDL")
         expect_equal(type(port.binding).__name__, "Soap11Binding", "binding type")
         operations = sorted(port.binding._operations)
-        for name in ("consulterDetailSignalisation", "consulterEtatSignalisation", "deposerSignalisation"):
+        for name in SIGNALISATION_OPERATIONS:
             expect(name in operations, f"operation {name} missing (found {operations})")
         address = port.binding_options["address"]
         expect(address.startswith("https://") and address.endswith(SERVICE_PATH), f"soap:address {address!r}")
-        for name in ("deposerSignalisation", "consulterEtatSignalisation", "consulterDetailSignalisation"):
+        for name in SIGNALISATION_OPERATIONS:
             op = port.binding._operations[name]
             expect_equal(op.soapaction, f"urn:esav:signalisation:v1:{name}", f"soapAction of {name}")
             header_qnames = [el.qname.text for _, el in op.input.header.type.elements] if op.input.header else []
@@ -129,7 +140,7 @@ def main(argv):
         # Call the address the WSDL advertises (rewritten by the gateway with the URL it was reached on).
         return client, client.bind("SignalisationService", "SignalisationPort")
 
-    loaded = run.check(f"WSDL {wsdl_url} loaded (strict), SOAP 1.1 binding, 3 operations, enteteRequete header bound", load_wsdl)
+    loaded = run.check(f"WSDL {wsdl_url} loaded (strict), SOAP 1.1 binding, operations, enteteRequete header bound", load_wsdl)
     if loaded is None:
         return finish(run)
     client, service = loaded
@@ -225,6 +236,53 @@ def main(argv):
             expect_equal(body.referenceSignalisation, reference, "referenceSignalisation of the retried deposit")
 
         run.check("deposerSignalisation retried with the same referenceInterneOC returns the same reference", idempotent_retry)
+
+        def lister():
+            body = service.listerSignalisations(etat=["EN_DEPOT", "EN_COURS"], taille=200, _soapheaders=entete()).body
+            refs = [s.referenceSignalisation for s in (body.signalisation or [])]
+            expect(reference in refs, f"{reference} not listed ({refs[:5]}…)")
+            first = service.listerSignalisations(taille=1, _soapheaders=entete()).body
+            expect(len(first.signalisation or []) == 1, "taille=1 gives one signalisation")
+            if first.curseurSuivant:
+                second = service.listerSignalisations(curseur=first.curseurSuivant, taille=1, _soapheaders=entete()).body
+                expect(
+                    not second.signalisation or second.signalisation[0].referenceSignalisation != first.signalisation[0].referenceSignalisation,
+                    "the second page repeats the first",
+                )
+
+        run.check("listerSignalisations with repeated etat filters and keyset paging", lister)
+
+        def completer():
+            body = service.completerSignalisation(
+                referenceSignalisation=reference, commentaire="Complément via zeep", _soapheaders=entete()
+            ).body
+            expect_equal(body.referenceSignalisation, reference, "referenceSignalisation")
+            expect_equal(body.etat, "EN_DEPOT", "etat (not frozen: unchanged)")
+            s = service.consulterDetailSignalisation(referenceSignalisation=reference, _soapheaders=entete()).body.signalisation
+            texts = [c.texte for c in (s.commentaires.commentaire or [])]
+            expect("Complément via zeep" in texts, f"comment not restituted ({texts})")
+
+        run.check("completerSignalisation (choice of reference + comment) restituted in the detail", completer)
+
+    def historique():
+        now = datetime.datetime.now(datetime.timezone.utc)
+        body = service.consulterHistorique(
+            periode={"debut": now - datetime.timedelta(days=30), "fin": now + datetime.timedelta(days=1)}, _soapheaders=entete()
+        ).body
+        expect(body is not None, "empty answer")
+
+    run.check("consulterHistorique with a periode", historique)
+
+    def catalogue():
+        body = service.consulterCatalogue(_soapheaders=entete()).body
+        codes = sorted(o.code for o in body.offre)
+        expect("FTTH_PASSIF" in codes and "LFO" in codes, f"offers {codes}")
+        ftth = next(o for o in body.offre if o.code == "FTTH_PASSIF")
+        expect(any(f.idFormulaire == "FTTH_PASSIF" and int(f.version) == 1 for f in ftth.formulaires.formulaire), "FTTH_PASSIF v1 form")
+        defauts = [e.code for e in ftth.nomenclatures.defautDeclare.entree]
+        expect("INTERRUPTION_TOTALE" in defauts, f"defautDeclare {defauts}")
+
+    run.check("consulterCatalogue: offers, forms, nomenclatures", catalogue)
 
     # ---- faults -----------------------------------------------------------------------------
     erreur_element = client.get_element(f"{{{COMMUN}}}erreurESAV")
