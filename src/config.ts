@@ -6,6 +6,8 @@ import { PROJECT_ROOT } from './paths.js';
 /** The demo provider's SIREN (configurable with ESAV_PROVIDER_SIREN). */
 export const DEFAULT_PROVIDER_SIREN = '300000007';
 
+const DAY_MS = 24 * 3600 * 1000;
+
 export interface GatewayConfig {
   host: string;
   port: number;
@@ -23,6 +25,15 @@ export interface GatewayConfig {
   demoData: boolean;
   maxBodyBytes: number;
   logLevel: string;
+  /** The back-office admin API: plain HTTP on its own address, never the operators' mTLS port. */
+  adminHost: string;
+  adminPort: number;
+  /** ESAV_ADMIN_TOKEN; when absent a token is generated once and kept in `<dataDir>/admin-token`. */
+  adminToken: string | undefined;
+  /** How long CLOS/VALIDE signalisations stay before the sweep files them in CLOS_TABLEAU_DE_BORD. */
+  dashboardDelayMs: number;
+  /** Period of the scheduled dashboard sweep, in seconds; 0 disables it. */
+  sweepIntervalSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -66,6 +77,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   if (publicUrl !== undefined && !/^https:\/\/[^/]+$/.test(publicUrl)) {
     throw new ConfigError(`ESAV_PUBLIC_URL=${publicUrl} must be https://host[:port]`);
   }
+  const adminToken = env.ESAV_ADMIN_TOKEN || undefined;
+  if (adminToken !== undefined && !/^[\x21-\x7e]{16,256}$/.test(adminToken)) {
+    throw new ConfigError('ESAV_ADMIN_TOKEN must be 16 to 256 printable characters without spaces');
+  }
   return {
     host: env.ESAV_HOST ?? '0.0.0.0',
     port: integer(env, 'ESAV_PORT', 8443, 0, 65535),
@@ -80,5 +95,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     demoData: flag(env, 'ESAV_DEMO_DATA', true),
     maxBodyBytes: integer(env, 'ESAV_MAX_BODY_BYTES', 512 * 1024, 1024, 64 * 1024 * 1024),
     logLevel: env.LOG_LEVEL ?? 'info',
+    adminHost: env.ESAV_ADMIN_HOST || '127.0.0.1',
+    adminPort: integer(env, 'ESAV_ADMIN_PORT', 8444, 0, 65535),
+    adminToken,
+    dashboardDelayMs: integer(env, 'ESAV_DASHBOARD_DELAY_DAYS', 15, 0, 3650) * DAY_MS,
+    sweepIntervalSeconds: integer(env, 'ESAV_SWEEP_INTERVAL_SECONDS', 300, 0, 7 * 24 * 3600),
   };
 }

@@ -16,6 +16,8 @@ async function main(): Promise<void> {
     '',
     `e-SAV gateway ready (${config.platform} platform, database: ${config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${rel(config.dataDir)}`})`,
     `  WSDL: ${base}/ws/v1/signalisation?wsdl`,
+    `  admin API (support staff): ${gateway.adminUrl}  token: ${config.adminToken ? 'ESAV_ADMIN_TOKEN' : rel(path.join(config.dataDir, 'admin-token'))}`,
+    `  back office: npm run admin -- --help`,
   ];
   if (gateway.devPki) {
     const demo = gateway.devPki.operators.OPA1;

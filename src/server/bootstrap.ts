@@ -1,5 +1,6 @@
 // Composition root: configuration → database (+ migrations) → catalogue → PKI → demo data →
-// endpoints → HTTPS front. Used by `npm start` (src/main.ts) and by the integration tests.
+// endpoints → HTTPS front → back office (admin API on its own port, scheduled dashboard sweep).
+// Used by `npm start` (src/main.ts) and by the integration tests.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -7,12 +8,17 @@ import type { GatewayConfig } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import { systemClock } from '../domain/clock.js';
 import { frenchPublicHolidays } from '../domain/holidays.js';
+import { ensureAdminToken } from '../admin/token.js';
+import { BackOfficeService } from '../services/back-office.js';
 import { CATALOG_DIR } from '../paths.js';
 import { ensureDevPki, type DevPki } from '../pki/dev-pki.js';
 import { loadCatalogue } from '../store/catalogue-files.js';
 import { pgliteDatabase, postgresDatabase, type Database } from '../store/db.js';
 import { DEMO_OPERATOR_CODES, loadDemoData } from '../store/demo-data.js';
 import { migrate } from '../store/migrate.js';
+import { SqlPrestationRepository } from '../store/prestations.js';
+import { SqlSignalisationRepository } from '../store/signalisations.js';
+import { buildAdminApp, type AdminApp } from './admin-app.js';
 import { buildGateway, type GatewayApp, type TlsMaterial } from './app.js';
 import { buildEndpoints } from './endpoints.js';
 import { createLogger } from './logger.js';
@@ -25,6 +31,11 @@ export interface RunningGateway {
   port: number;
   /** The development PKI when no TLS files are configured. */
   devPki: DevPki | undefined;
+  /** http://host:port of the back-office admin API (its own port, plain HTTP, bearer token). */
+  adminUrl: string;
+  /** The bearer token of the admin API (ESAV_ADMIN_TOKEN or `<dataDir>/admin-token`). */
+  adminToken: string;
+  backOffice: BackOfficeService;
   close(): Promise<void>;
 }
 
@@ -50,11 +61,70 @@ function tlsFromFiles(tls: NonNullable<GatewayConfig['tls']>): TlsMaterial {
   };
 }
 
+/** The admin token: ESAV_ADMIN_TOKEN, else the one kept in `<dataDir>/admin-token` (created once). */
+function adminTokenOf(config: GatewayConfig, logger: Logger): string {
+  if (config.adminToken) return config.adminToken;
+  const stored = ensureAdminToken(config.dataDir);
+  if (stored.created) logger.info({ file: stored.file }, 'admin token generated');
+  if (stored.permissionsFixed) logger.warn({ file: stored.file }, 'admin token file was readable by others: mode reset to 0600');
+  return stored.token;
+}
+
+export interface SweepSchedule {
+  /** Stops the timer and waits for a run in progress. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `sweep` every `intervalMs` (the next run is planned when the previous one ends, so runs
+ * never overlap). Errors are logged and the schedule goes on. The timer does not keep the
+ * process alive.
+ */
+export function scheduleSweep(sweep: () => Promise<string[]>, intervalMs: number, logger: Logger): SweepSchedule {
+  let stopped = false;
+  let running: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const run = async () => {
+    try {
+      const moved = await sweep();
+      if (moved.length > 0) logger.info({ count: moved.length, references: moved.slice(0, 50) }, 'dashboard sweep');
+    } catch (error) {
+      logger.error({ err: error }, 'dashboard sweep failed');
+    }
+  };
+  const plan = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = run().finally(() => {
+        running = undefined;
+        plan();
+      });
+    }, intervalMs);
+    timer.unref();
+  };
+  plan();
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
 export async function startGateway(config: GatewayConfig, options: StartOptions = {}): Promise<RunningGateway> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
   const catalogue = loadCatalogue(CATALOG_DIR);
+  const adminToken = adminTokenOf(config, logger);
   const db = options.db ?? (await openDatabase(config));
+  let app: GatewayApp | undefined;
+  let adminApp: AdminApp | undefined;
   try {
     const applied = await migrate(db);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
@@ -69,12 +139,13 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       : tlsFromFiles(config.tls!);
     if (config.demoData && devPki) await loadDemoData(db, devPki.operators, clock.now());
 
-    const app = await buildGateway({
+    const calendar = frenchPublicHolidays();
+    app = await buildGateway({
       db,
       clock,
       logger,
       tls,
-      endpoints: buildEndpoints({ db, catalogue, clock, calendar: frenchPublicHolidays() }),
+      endpoints: buildEndpoints({ db, catalogue, clock, calendar }),
       platform: config.platform,
       publicUrl: config.publicUrl,
       maxBodyBytes: config.maxBodyBytes,
@@ -83,18 +154,47 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+
+    // The back office: admin API on its own port (never the operators' mTLS one) + the sweep.
+    const backOffice = new BackOfficeService({
+      catalogue,
+      clock,
+      calendar,
+      prestations: new SqlPrestationRepository(db),
+      signalisations: new SqlSignalisationRepository(db),
+      dashboardDelayMs: config.dashboardDelayMs,
+    });
+    adminApp = await buildAdminApp({ backOffice, token: adminToken, logger });
+    await adminApp.listen({ host: config.adminHost, port: config.adminPort });
+    const adminAddress = adminApp.server.address();
+    const adminPort = typeof adminAddress === 'object' && adminAddress ? adminAddress.port : config.adminPort;
+    const sweeper =
+      config.sweepIntervalSeconds > 0 ? scheduleSweep(() => backOffice.sweep(), config.sweepIntervalSeconds * 1000, logger) : undefined;
+
+    const operatorsApp = app;
+    const admin = adminApp;
+    let closing: Promise<void> | undefined;
     return {
-      app,
+      app: operatorsApp,
       db,
       url: `https://${host}:${port}`,
       port,
       devPki,
-      async close() {
-        await app.close();
-        if (!options.db) await db.close();
+      adminUrl: `http://${urlHost(config.adminHost)}:${adminPort}`,
+      adminToken,
+      backOffice,
+      close() {
+        closing ??= (async () => {
+          await sweeper?.stop();
+          await Promise.all([admin.close(), operatorsApp.close()]);
+          if (!options.db) await db.close();
+        })();
+        return closing;
       },
     };
   } catch (error) {
+    await adminApp?.close().catch(() => undefined);
+    await app?.close().catch(() => undefined);
     if (!options.db) await db.close().catch(() => undefined);
     throw error;
   }

@@ -1,6 +1,8 @@
 // Starts the real gateway for integration tests: real PostgreSQL (a fresh database), real mutual
 // TLS on a random port with a fresh development PKI, demo data loaded; and builds node-soap
-// clients from the WSDL the gateway serves.
+// clients from the WSDL the gateway serves. The admin API listens on another random port
+// (ESAV_ADMIN_PORT=0) with a token generated in the temporary data folder; the scheduled sweep is
+// off (ESAV_SWEEP_INTERVAL_SECONDS=0) unless a test asks for it through `env`.
 import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
@@ -28,10 +30,20 @@ export interface TestGateway {
   config: GatewayConfig;
   /** Log lines the gateway wrote (JSON strings). */
   logs: string[];
+  /** http://127.0.0.1:port of the admin API, and its bearer token. */
+  adminUrl: string;
+  adminToken: string;
+  /** One JSON request to the admin API (with the token unless `token` says otherwise; null: none). */
+  admin(method: string, path: string, body?: unknown, token?: string | null): Promise<AdminResponse>;
   tlsFor(operatorCode: string): ClientTls;
   /** A node-soap client built from the served WSDL, authenticated with the operator's certificate. */
   soapClient(operatorCode: string, service?: string): Promise<soap.Client>;
   close(): Promise<void>;
+}
+
+export interface AdminResponse {
+  status: number;
+  body: any;
 }
 
 export interface TestGatewayOptions {
@@ -50,6 +62,9 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     ESAV_PORT: '0',
     ESAV_DEV_CERTS_DIR: certsDir,
     ESAV_DATA_DIR: dataDir,
+    ESAV_ADMIN_HOST: '127.0.0.1',
+    ESAV_ADMIN_PORT: '0',
+    ESAV_SWEEP_INTERVAL_SECONDS: '0',
     ...(testDb ? { DATABASE_URL: testDb.url } : {}),
     LOG_LEVEL: 'info',
     ...options.env,
@@ -73,6 +88,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   };
 
   const clients: soap.Client[] = [];
+  const adminUrl = gateway.adminUrl.replace('localhost', '127.0.0.1');
   return {
     gateway,
     url: gateway.url.replace('localhost', '127.0.0.1'),
@@ -80,6 +96,26 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     clock,
     config,
     logs,
+    adminUrl,
+    adminToken: gateway.adminToken,
+    async admin(method: string, urlPath: string, body?: unknown, token: string | null = gateway.adminToken) {
+      const headers: Record<string, string> = {};
+      if (token !== null) headers.authorization = `Bearer ${token}`;
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const response = await fetch(`${adminUrl}${urlPath}`, {
+        method,
+        headers,
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // not JSON: returned as text
+      }
+      return { status: response.status, body: parsed };
+    },
     tlsFor,
     async soapClient(code: string, service = '/ws/v1/signalisation') {
       const tls = tlsFor(code);
