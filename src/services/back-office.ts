@@ -7,7 +7,7 @@ import type { HolidayCalendar } from '../domain/holidays.js';
 import { TransitionRefused, type Attente, type Etat } from '../domain/signalisation.js';
 import { transitionChange } from './lifecycle.js';
 import type { PrestationRepository, Signalisation, SignalisationRepository } from './signalisation-ports.js';
-import type { SignalisationDetail } from './signalisation.js';
+import { detailOf, type SignalisationDetail } from './signalisation.js';
 
 export class BackOfficeError extends Error {
   constructor(
@@ -44,13 +44,7 @@ export class BackOfficeService {
   async detail(reference: string): Promise<SignalisationDetail> {
     const signalisation = await this.deps.signalisations.find(null, byReference(reference));
     if (!signalisation) throw unknown(reference);
-    const [prestation, history, comments] = await Promise.all([
-      this.deps.prestations.findForOperator(signalisation.operatorCode, signalisation.prestationId),
-      this.deps.signalisations.history(signalisation.id),
-      this.deps.signalisations.comments(signalisation.id),
-    ]);
-    if (!prestation) throw new Error(`prestation ${signalisation.prestationId} of ${reference} is missing`);
-    return { signalisation, prestation, history, comments };
+    return detailOf(this.deps, signalisation);
   }
 
   async list(operatorCode: string, etats: Etat[], limit: number): Promise<Signalisation[]> {

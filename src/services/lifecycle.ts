@@ -11,13 +11,11 @@ export interface GuaranteeContext {
   calendar: HolidayCalendar;
 }
 
-/** The guarantee clock after a change, with the deadline it gives (null while paused). */
-export function guaranteeAfter(
-  s: Signalisation,
-  clock: GuaranteeClock,
-  { catalogue, calendar }: GuaranteeContext,
-): SignalisationChange['guarantee'] {
-  const guarantee = catalogue.guarantees.get(s.garantieCode);
+export type GuaranteeState = NonNullable<SignalisationChange['guarantee']>;
+
+/** The guarantee clock of a GTR code, with the deadline it gives (null while paused or unknown GTR). */
+export function guaranteeState(garantieCode: string, clock: GuaranteeClock, { catalogue, calendar }: GuaranteeContext): GuaranteeState {
+  const guarantee = catalogue.guarantees.get(garantieCode);
   return {
     consumedMs: clock.consumedMs,
     runningSince: clock.runningSince,
@@ -32,7 +30,7 @@ export function transitionChange(current: Signalisation, request: TransitionRequ
   const clock = guarantee
     ? guaranteeOnTransition(current.guaranteeClock, current.etat, planned.etat, at, guarantee, context.calendar)
     : current.guaranteeClock;
-  const after = guaranteeAfter(current, clock, context)!;
+  const after = guaranteeState(current.garantieCode, clock, context);
   return {
     state: {
       etat: planned.etat,

@@ -16,7 +16,7 @@ import {
   type Etat,
   type Impact,
 } from '../domain/signalisation.js';
-import { guaranteeAfter, transitionChange } from './lifecycle.js';
+import { guaranteeState, transitionChange } from './lifecycle.js';
 import { decodeCursor, encodeCursor, pageSize } from './paging.js';
 import type {
   AccesSite,
@@ -129,7 +129,7 @@ export class SignalisationService {
     const now = clock.now();
     const { prestation } = await this.checkDeposit(caller, request, now);
     const guaranteeClock = startGuarantee(now);
-    const guarantee = guaranteeAfter({ garantieCode: prestation.gtrCode } as Signalisation, guaranteeClock, this.deps);
+    const guarantee = guaranteeState(prestation.gtrCode, guaranteeClock, this.deps);
     const { signalisation, created } = await signalisations.depositOnce({
       operatorCode: caller.operatorCode,
       referenceInterneOC: request.referenceInterneOC,
@@ -148,7 +148,7 @@ export class SignalisationService {
       ...(request.idDemandeTest ? { idDemandeTest: request.idDemandeTest } : {}),
       etat: ETAT_INITIAL,
       garantieCode: prestation.gtrCode,
-      ...(guarantee?.echeance ? { echeanceRetablissement: guarantee.echeance } : {}),
+      ...(guarantee.echeance ? { echeanceRetablissement: guarantee.echeance } : {}),
       guaranteeClock,
       depositedAt: now,
       firstHistory: { actor: 'OPERATEUR', motif: 'Dépôt de la signalisation' },
@@ -202,14 +202,7 @@ export class SignalisationService {
   }
 
   async detail(caller: Caller, key: SignalisationKey): Promise<SignalisationDetail> {
-    const signalisation = await this.find(caller, key);
-    const [prestation, history, comments] = await Promise.all([
-      this.deps.prestations.findForOperator(caller.operatorCode, signalisation.prestationId),
-      this.deps.signalisations.history(signalisation.id),
-      this.deps.signalisations.comments(signalisation.id),
-    ]);
-    if (!prestation) throw new Error(`prestation ${signalisation.prestationId} of ${signalisation.reference} is missing`);
-    return { signalisation, prestation, history, comments };
+    return detailOf(this.deps, await this.find(caller, key));
   }
 
   /** The caller's signalisations, most recent first (closed ones only within the 90-day window). */
@@ -302,6 +295,20 @@ export class SignalisationService {
     if (isBeyondHistory(found.dateCloture, this.deps.clock.now())) throw new EsavFault(312);
     return found;
   }
+}
+
+/** A signalisation with its prestation, history and comments (operator and back office alike). */
+export async function detailOf(
+  deps: { prestations: PrestationRepository; signalisations: SignalisationRepository },
+  signalisation: Signalisation,
+): Promise<SignalisationDetail> {
+  const [prestation, history, comments] = await Promise.all([
+    deps.prestations.findForOperator(signalisation.operatorCode, signalisation.prestationId),
+    deps.signalisations.history(signalisation.id),
+    deps.signalisations.comments(signalisation.id),
+  ]);
+  if (!prestation) throw new Error(`prestation ${signalisation.prestationId} of ${signalisation.reference} is missing`);
+  return { signalisation, prestation, history, comments };
 }
 
 function notFound(key: SignalisationKey): EsavFault {

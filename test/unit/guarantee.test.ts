@@ -15,6 +15,7 @@ import {
 } from '../../src/domain/guarantee.js';
 import { fixedHolidayCalendar, frenchPublicHolidays, type HolidayCalendar } from '../../src/domain/holidays.js';
 import { canTransition, ETATS, type Etat } from '../../src/domain/signalisation.js';
+import { mulberry32 } from '../support/prng.js';
 
 const H = 3_600_000;
 const at = (iso: string): Date => new Date(iso);
@@ -31,16 +32,6 @@ const fixed: HolidayCalendar = fixedHolidayCalendar(['2026-07-14']);
 // Week of Monday 2026-11-23 (CET, +01:00), no holiday.
 const MON_10 = at('2026-11-23T10:00:00+01:00');
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('the guarantees used here are those of catalog/garanties.yaml', () => {
   const file = parse(readFileSync(new URL('../../catalog/garanties.yaml', import.meta.url), 'utf8')) as { garanties: Guarantee[] };

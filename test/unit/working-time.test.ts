@@ -7,6 +7,7 @@ import {
   WORKING_DAY_MS,
   workingTimeBetween,
 } from '../../src/domain/working-time.js';
+import { mulberry32 } from '../support/prng.js';
 
 const H = 3_600_000;
 const at = (iso: string): Date => new Date(iso);
@@ -16,17 +17,6 @@ const paris = (d: Date): string => formatParisDateTime(d);
 // A fixed calendar for determinism: 14 July 2026 (a Tuesday) and Easter Monday 2026.
 const fixed: HolidayCalendar = fixedHolidayCalendar(['2026-07-14', '2026-04-06']);
 
-/** Deterministic PRNG (mulberry32). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Independent oracle: walks every Paris day and reads each window with instantFromParisWallTime

@@ -3,11 +3,11 @@
 // catalogue's YYYY-MM-DD Europe/Paris days, booleans 'true'/'false'.
 import type { CodeLibelle, FormVersion, Guarantee } from '../../domain/catalogue.js';
 import type { CatalogueOffer, CatalogueRequest, CatalogueService } from '../../services/catalogue.js';
-import { defineOperation, type SoapOperation } from '../../soap/endpoint.js';
+import type { SoapOperation } from '../../soap/endpoint.js';
 import type { PlainObject } from '../../soap/envelope.js';
 import type { XmlWriter } from '../../soap/writer.js';
 import { optionalText } from '../plain.js';
-import { SIGNALISATION_V1_NS } from './signalisation.js';
+import { operation, SIGNALISATION_V1_NS } from './signalisation.js';
 
 const bool = (value: boolean): string => (value ? 'true' : 'false');
 
@@ -67,12 +67,8 @@ function writeOffer(w: XmlWriter, { offer, formulaires, garanties }: CatalogueOf
 
 export function catalogueV1Operations(service: CatalogueService): SoapOperation<any, any>[] {
   return [
-    defineOperation<CatalogueRequest, CatalogueOffer[]>({
-      name: 'consulterCatalogue',
-      soapAction: 'urn:esav:signalisation:v1:consulterCatalogue',
-      read: readRequest,
-      execute: async (_ctx, request) => service.consult(request),
-      write: (w, offers) => w.open('consulterCatalogueReponse', SIGNALISATION_V1_NS).each('offre', offers, writeOffer).close('consulterCatalogueReponse'),
-    }),
+    operation('consulterCatalogue', readRequest, async (_caller, request) => service.consult(request), (w, offers: CatalogueOffer[]) =>
+      w.open('consulterCatalogueReponse', SIGNALISATION_V1_NS).each('offre', offers, writeOffer).close('consulterCatalogueReponse'),
+    ),
   ];
 }

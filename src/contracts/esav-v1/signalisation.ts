@@ -6,6 +6,7 @@ import type { SignalisationKey } from '../../services/signalisation-ports.js';
 import type { Etat } from '../../domain/signalisation.js';
 import type { Signalisation } from '../../services/signalisation-ports.js';
 import type {
+  Caller,
   CompletionRequest,
   DepositAcknowledgement,
   DepositRequest,
@@ -214,66 +215,55 @@ function writeDetail(w: XmlWriter, d: SignalisationDetail): void {
     .close('signalisation');
 }
 
+/**
+ * An operation of this service: SOAPAction from its name, the use case called for the operator
+ * the client certificate resolved to.
+ */
+export function operation<I, O>(
+  name: string,
+  read: (payload: PlainObject) => I,
+  run: (caller: Caller, input: I) => Promise<O>,
+  write: (w: XmlWriter, output: O) => void,
+): SoapOperation<I, O> {
+  return defineOperation<I, O>({
+    name,
+    soapAction: ACTION(name),
+    read,
+    execute: (ctx, input) => run({ operatorCode: ctx.identity.operatorCode }, input),
+    write,
+  });
+}
+
+function writeDeposit(w: XmlWriter, a: DepositAcknowledgement): void {
+  w.open('deposerSignalisationReponse', SIGNALISATION_V1_NS)
+    .leaf('referenceSignalisation', a.referenceSignalisation)
+    .leaf('etat', a.etat)
+    .leaf('dateHeurePriseEnCompte', dt(a.dateHeurePriseEnCompte))
+    .element('garantie', a.garantie, writeGarantie)
+    .close('deposerSignalisationReponse');
+}
+
+function writeCompletion(w: XmlWriter, s: SignalisationState): void {
+  w.open('completerSignalisationReponse', SIGNALISATION_V1_NS)
+    .leaf('referenceSignalisation', s.referenceSignalisation)
+    .leaf('etat', s.etat)
+    .leaf('dateEtat', dt(s.dateEtat))
+    .close('completerSignalisationReponse');
+}
+
+function writeDetailResponse(w: XmlWriter, d: SignalisationDetail): void {
+  w.open('consulterDetailSignalisationReponse', SIGNALISATION_V1_NS);
+  writeDetail(w, d);
+  w.close('consulterDetailSignalisationReponse');
+}
+
 export function signalisationV1Operations(service: SignalisationService): SoapOperation<any, any>[] {
   return [
-    defineOperation<DepositRequest, DepositAcknowledgement>({
-      name: 'deposerSignalisation',
-      soapAction: ACTION('deposerSignalisation'),
-      read: readDeposit,
-      execute: (ctx, input) => service.deposit({ operatorCode: ctx.identity.operatorCode }, input),
-      write: (w, a) =>
-        w
-          .open('deposerSignalisationReponse', SIGNALISATION_V1_NS)
-          .leaf('referenceSignalisation', a.referenceSignalisation)
-          .leaf('etat', a.etat)
-          .leaf('dateHeurePriseEnCompte', dt(a.dateHeurePriseEnCompte))
-          .element('garantie', a.garantie, writeGarantie)
-          .close('deposerSignalisationReponse'),
-    }),
-    defineOperation<SignalisationKey, SignalisationState>({
-      name: 'consulterEtatSignalisation',
-      soapAction: ACTION('consulterEtatSignalisation'),
-      read: readKey,
-      execute: (ctx, key) => service.state({ operatorCode: ctx.identity.operatorCode }, key),
-      write: writeState('consulterEtatSignalisationReponse'),
-    }),
-    defineOperation<SignalisationKey, SignalisationDetail>({
-      name: 'consulterDetailSignalisation',
-      soapAction: ACTION('consulterDetailSignalisation'),
-      read: readKey,
-      execute: (ctx, key) => service.detail({ operatorCode: ctx.identity.operatorCode }, key),
-      write: (w, d) => {
-        w.open('consulterDetailSignalisationReponse', SIGNALISATION_V1_NS);
-        writeDetail(w, d);
-        w.close('consulterDetailSignalisationReponse');
-      },
-    }),
-    defineOperation<ListRequest, Page>({
-      name: 'listerSignalisations',
-      soapAction: ACTION('listerSignalisations'),
-      read: readList,
-      execute: (ctx, request) => service.list({ operatorCode: ctx.identity.operatorCode }, request),
-      write: writePage('listerSignalisationsReponse'),
-    }),
-    defineOperation<HistoryRequest, Page>({
-      name: 'consulterHistorique',
-      soapAction: ACTION('consulterHistorique'),
-      read: readHistory,
-      execute: (ctx, request) => service.history({ operatorCode: ctx.identity.operatorCode }, request),
-      write: writePage('consulterHistoriqueReponse'),
-    }),
-    defineOperation<CompletionRequest, SignalisationState>({
-      name: 'completerSignalisation',
-      soapAction: ACTION('completerSignalisation'),
-      read: readCompletion,
-      execute: (ctx, request) => service.complete({ operatorCode: ctx.identity.operatorCode }, request),
-      write: (w, s) =>
-        w
-          .open('completerSignalisationReponse', SIGNALISATION_V1_NS)
-          .leaf('referenceSignalisation', s.referenceSignalisation)
-          .leaf('etat', s.etat)
-          .leaf('dateEtat', dt(s.dateEtat))
-          .close('completerSignalisationReponse'),
-    }),
+    operation('deposerSignalisation', readDeposit, (c, i) => service.deposit(c, i), writeDeposit),
+    operation('consulterEtatSignalisation', readKey, (c, k) => service.state(c, k), writeState('consulterEtatSignalisationReponse')),
+    operation('consulterDetailSignalisation', readKey, (c, k) => service.detail(c, k), writeDetailResponse),
+    operation('listerSignalisations', readList, (c, r) => service.list(c, r), writePage('listerSignalisationsReponse')),
+    operation('consulterHistorique', readHistory, (c, r) => service.history(c, r), writePage('consulterHistoriqueReponse')),
+    operation('completerSignalisation', readCompletion, (c, r) => service.complete(c, r), writeCompletion),
   ];
 }
