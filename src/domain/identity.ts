@@ -30,19 +30,19 @@ export function assertCertificateUsable(identity: OperatorIdentity, now: Date): 
 }
 
 /**
- * The checks every operation goes through once the message is valid: the header's operator code
- * is the certificate's (201), the profile grants the operation (202), and the operator is enabled
- * on this platform (203).
+ * Fault 201 unless the request header designates the caller: each contract's header names the
+ * operator its own way (e-SAV codeOperateur, Interop'Fibre sirenOC), the rule is the same.
  */
-export function authorizeOperation(
-  identity: OperatorIdentity,
-  headerOperatorCode: string,
-  operation: string,
-  platform: Platform,
-): void {
-  if (headerOperatorCode !== identity.operatorCode) {
-    throw new EsavFault(201, undefined, { champ: 'enteteRequete/codeOperateur' });
-  }
+export function assertHeaderDesignatesCaller(designatesCaller: boolean, champ: string): void {
+  if (!designatesCaller) throw new EsavFault(201, undefined, { champ });
+}
+
+/**
+ * The checks every operation goes through once the message is valid and its header designates
+ * the caller: the profile grants the operation (202), and the operator is enabled on this
+ * platform (203).
+ */
+export function authorizeOperation(identity: OperatorIdentity, operation: string, platform: Platform): void {
   if (!identity.allowedOperations.has(ALL_OPERATIONS) && !identity.allowedOperations.has(operation)) {
     throw new EsavFault(202, `Opération ${operation} non autorisée par le profil ${identity.profileName}`);
   }

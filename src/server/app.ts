@@ -49,9 +49,11 @@ declare module 'fastify' {
 
 const XML_CONTENT_TYPE = 'text/xml; charset=utf-8';
 
-function sendFault(request: FastifyRequest, reply: FastifyReply, fault: EsavFault): FastifyReply {
+/** A fault written with the conventions of the endpoint the request was for (e-SAV by default). */
+function sendFault(request: FastifyRequest, reply: FastifyReply, fault: EsavFault, endpoint?: SoapEndpoint): FastifyReply {
   request.esavOutcome = { ...request.esavOutcome, outcome: `fault:${fault.code}` };
-  return reply.code(500).header('content-type', XML_CONTENT_TYPE).send(faultEnvelope(fault));
+  const xml = endpoint ? endpoint.conventions.writeFault(fault) : faultEnvelope(fault);
+  return reply.code(500).header('content-type', XML_CONTENT_TYPE).header('x-id-requete', request.id).send(xml);
 }
 
 export async function buildGateway(options: GatewayOptions) {
@@ -89,15 +91,17 @@ export async function buildGateway(options: GatewayOptions) {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
+  const endpointsByPath = new Map(endpoints.map((e) => [e.path, e]));
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    const endpoint = endpointsByPath.get(request.url.split('?')[0] ?? '');
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return sendFault(request, reply, new EsavFault(103, `Message trop volumineux (plus de ${maxBodyBytes} octets)`));
+      return sendFault(request, reply, new EsavFault(103, `Message trop volumineux (plus de ${maxBodyBytes} octets)`), endpoint);
     }
     if (error.code?.startsWith('FST_ERR_CTP')) {
-      return sendFault(request, reply, new EsavFault(100, 'Corps de requête illisible : enveloppe SOAP 1.1 attendue (text/xml)'));
+      return sendFault(request, reply, new EsavFault(100, 'Corps de requête illisible : enveloppe SOAP 1.1 attendue (text/xml)'), endpoint);
     }
     request.log.error({ err: error }, 'unexpected error');
-    return sendFault(request, reply, new EsavFault(500));
+    return sendFault(request, reply, new EsavFault(500), endpoint);
   });
 
   app.addHook('onResponse', async (request, reply) => {

@@ -5,6 +5,7 @@ import type { Clock } from '../domain/clock.js';
 import type { HolidayCalendar } from '../domain/holidays.js';
 import { catalogueV1Operations } from '../contracts/esav-v1/catalogue.js';
 import { signalisationV1Operations, SIGNALISATION_V1_NS } from '../contracts/esav-v1/signalisation.js';
+import { esavConventions } from '../contracts/esav-conventions.js';
 import { WSDL_DIR, XSD_DIR } from '../paths.js';
 import { CatalogueService } from '../services/catalogue.js';
 import { SignalisationService } from '../services/signalisation.js';
@@ -37,6 +38,7 @@ export function buildEndpoints({ db, catalogue, clock, calendar }: EndpointDeps)
       payloadNamespace: SIGNALISATION_V1_NS,
       wsdlFile: path.join(WSDL_DIR, 'v1', 'signalisation-v1.wsdl'),
       schema: CompiledSchema.compile(path.join(XSD_DIR, 'v1', 'signalisation-v1.xsd'), XSD_DIR),
+      conventions: esavConventions,
       operations: new Map(
         [...signalisationV1Operations(signalisation), ...catalogueV1Operations(new CatalogueService({ catalogue, clock }))].map((op) => [op.name, op]),
       ),

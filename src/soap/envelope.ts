@@ -3,7 +3,7 @@
 // fast-xml-parser (docs/decisions/0001-xml-parsing-and-validation.md).
 import { XmlDocument, XmlElement, XmlText, ParseOption, XmlParseError } from 'libxml2-wasm';
 import { EsavFault } from '../domain/faults.js';
-import { SOAP11_NS, SOAP12_NS, UNDERSTOOD_HEADERS } from './namespaces.js';
+import { SOAP11_NS, SOAP12_NS } from './namespaces.js';
 
 export interface ParsedEnvelope {
   doc: XmlDocument;
@@ -31,8 +31,11 @@ function elementChildren(element: XmlElement, where: string): XmlElement[] {
   return out;
 }
 
-/** Parses and checks the SOAP 1.1 envelope shape; the caller must dispose `doc`. */
-export function parseEnvelope(body: Uint8Array): ParsedEnvelope {
+/**
+ * Parses and checks the SOAP 1.1 envelope shape; the caller must dispose `doc`.
+ * `understoodHeaders` (clark names) may carry soap:mustUnderstand="1"; any other such block → 100.
+ */
+export function parseEnvelope(body: Uint8Array, understoodHeaders: ReadonlySet<string> = new Set()): ParsedEnvelope {
   let doc: XmlDocument;
   try {
     doc = XmlDocument.fromBuffer(body, { option: PARSE_OPTIONS });
@@ -45,14 +48,14 @@ export function parseEnvelope(body: Uint8Array): ParsedEnvelope {
     throw error;
   }
   try {
-    return { doc, ...readEnvelope(doc) };
+    return { doc, ...readEnvelope(doc, understoodHeaders) };
   } catch (error) {
     doc.dispose();
     throw error;
   }
 }
 
-function readEnvelope(doc: XmlDocument): Omit<ParsedEnvelope, 'doc'> {
+function readEnvelope(doc: XmlDocument, understoodHeaders: ReadonlySet<string>): Omit<ParsedEnvelope, 'doc'> {
   const root = doc.root;
   if (root.name !== 'Envelope' || root.namespaceUri !== SOAP11_NS) {
     if (root.name === 'Envelope' && root.namespaceUri === SOAP12_NS) {
@@ -81,7 +84,7 @@ function readEnvelope(doc: XmlDocument): Omit<ParsedEnvelope, 'doc'> {
     throw new EsavFault(100, 'soap:Body doit contenir exactement un élément (document/literal, WS-I BP R2201)');
   }
   for (const header of headers) {
-    if (mustUnderstand(header) && !UNDERSTOOD_HEADERS.has(clark(header))) {
+    if (mustUnderstand(header) && !understoodHeaders.has(clark(header))) {
       throw new EsavFault(100, `En-tête obligatoire non compris : ${clark(header)}`);
     }
   }

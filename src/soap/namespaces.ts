@@ -2,6 +2,3 @@
 export const SOAP11_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 export const SOAP12_NS = 'http://www.w3.org/2003/05/soap-envelope';
 export const COMMON_NS = 'urn:esav:commun:v1';
-
-/** Header blocks the gateway processes: they may carry soap:mustUnderstand="1". */
-export const UNDERSTOOD_HEADERS: ReadonlySet<string> = new Set([`{${COMMON_NS}}enteteRequete`]);

@@ -4,12 +4,10 @@
 // details (src/server/ adapts Fastify to it).
 import { EsavFault, isEsavFault } from '../domain/faults.js';
 import { authorizeOperation, type OperatorIdentity, type Platform } from '../domain/identity.js';
-import { formatParisDateTime } from '../domain/clock.js';
-import type { OperationContext, RequestHeader, SoapEndpoint, SoapOperation } from './endpoint.js';
-import { clark, parseEnvelope, toPlain, type PlainObject } from './envelope.js';
+import type { OperationContext, SoapEndpoint, SoapOperation } from './endpoint.js';
+import { clark, parseEnvelope, toPlain } from './envelope.js';
 import { DEFAULT_GUARD_LIMITS, guardRequestBody, type GuardLimits } from './guard.js';
-import { COMMON_NS } from './namespaces.js';
-import { XmlWriter, faultEnvelope, responseEnvelope } from './writer.js';
+import { XmlWriter, responseEnvelope } from './writer.js';
 
 export interface SoapRequest {
   body: Uint8Array;
@@ -36,8 +34,6 @@ export interface PipelineOptions {
   limits?: GuardLimits;
 }
 
-const HEADER_ELEMENT = `{${COMMON_NS}}enteteRequete`;
-
 function checkContentType(contentType: string | undefined): void {
   const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();
   if (mediaType === 'text/xml') {
@@ -59,27 +55,6 @@ function checkSoapAction(soapAction: string | undefined, operation: SoapOperatio
   }
 }
 
-function readHeader(plain: PlainObject | string): RequestHeader {
-  const h = plain as Record<string, string>;
-  return {
-    versionWS: String(h.versionWS),
-    horodatageRequete: String(h.horodatageRequete),
-    codeOperateur: String(h.codeOperateur),
-    ...(h.idCorrelation !== undefined ? { idCorrelation: String(h.idCorrelation) } : {}),
-  };
-}
-
-function responseHeader(endpoint: SoapEndpoint, header: RequestHeader, requestId: string, now: Date): string {
-  return new XmlWriter()
-    .open('enteteReponse', COMMON_NS)
-    .leaf('versionWS', endpoint.version)
-    .leaf('horodatageReponse', formatParisDateTime(now))
-    .leaf('idCorrelation', header.idCorrelation)
-    .leaf('idRequete', requestId)
-    .close('enteteReponse')
-    .toString();
-}
-
 export async function handleSoapRequest(endpoint: SoapEndpoint, request: SoapRequest, options: PipelineOptions): Promise<SoapResult> {
   let operationName: string | undefined;
   let operatorCode: string | undefined;
@@ -89,7 +64,8 @@ export async function handleSoapRequest(endpoint: SoapEndpoint, request: SoapReq
     checkContentType(request.contentType);
     guardRequestBody(request.body, options.limits ?? DEFAULT_GUARD_LIMITS);
 
-    const envelope = parseEnvelope(request.body);
+    const { conventions } = endpoint;
+    const envelope = parseEnvelope(request.body, new Set([conventions.headerElement]));
     let context: OperationContext;
     let operation: SoapOperation;
     let input: unknown;
@@ -103,19 +79,16 @@ export async function handleSoapRequest(endpoint: SoapEndpoint, request: SoapReq
       operationName = operation.name;
       checkSoapAction(request.soapAction, operation);
 
-      const headerElement = envelope.headers.find((h) => clark(h) === HEADER_ELEMENT);
+      const headerElement = envelope.headers.find((h) => clark(h) === conventions.headerElement);
       if (!headerElement) {
-        throw new EsavFault(101, "En-tête SOAP enteteRequete absent", { champ: 'enteteRequete' });
+        throw new EsavFault(101, `En-tête SOAP ${conventions.headerField} absent`, { champ: conventions.headerField });
       }
       endpoint.schema.validateElement(headerElement);
       endpoint.schema.validateElement(payload);
-      const header = readHeader(toPlain(headerElement));
-      if (header.versionWS !== endpoint.version) {
-        throw new EsavFault(400, `versionWS ${header.versionWS} inconnue sur ${endpoint.path} : version(s) en service ${endpoint.version}`, {
-          champ: 'enteteRequete/versionWS',
-        });
-      }
-      authorizeOperation(identity, header.codeOperateur, operation.name, options.platform);
+      const headerPlain = toPlain(headerElement);
+      const header: unknown = conventions.readHeader(typeof headerPlain === 'string' ? {} : headerPlain);
+      conventions.checkHeader(header, identity, endpoint);
+      authorizeOperation(identity, operation.name, options.platform);
       const plain = toPlain(payload);
       input = operation.read(typeof plain === 'string' ? {} : plain);
       context = { requestId: request.requestId, identity, header };
@@ -128,7 +101,7 @@ export async function handleSoapRequest(endpoint: SoapEndpoint, request: SoapReq
     operation.write(writer, output);
     return {
       httpStatus: 200,
-      xml: responseEnvelope(responseHeader(endpoint, context.header, request.requestId, request.now()), writer.toString()),
+      xml: responseEnvelope(conventions.writeResponseHeader(context.header, request.requestId, request.now(), endpoint), writer.toString()),
       operation: operationName,
       operatorCode,
     };
@@ -136,7 +109,7 @@ export async function handleSoapRequest(endpoint: SoapEndpoint, request: SoapReq
     const fault = isEsavFault(error) ? error : new EsavFault(500);
     return {
       httpStatus: 500,
-      xml: faultEnvelope(fault),
+      xml: endpoint.conventions.writeFault(fault),
       fault,
       ...(operationName ? { operation: operationName } : {}),
       ...(operatorCode ? { operatorCode } : {}),

@@ -1,6 +1,6 @@
 import { formatParisDateTime, instantFromParisWallTime, parisWallTime, parseXsDateTime, SettableClock, systemClock } from '../../src/domain/clock.js';
 import { EsavFault } from '../../src/domain/faults.js';
-import { ALL_OPERATIONS, assertCertificateUsable, authorizeOperation, type OperatorIdentity } from '../../src/domain/identity.js';
+import { ALL_OPERATIONS, assertCertificateUsable, assertHeaderDesignatesCaller, authorizeOperation, type OperatorIdentity } from '../../src/domain/identity.js';
 import { canTransition, ETAT_INITIAL, ETATS, isEtat, isTerminal, type Acteur, type Etat } from '../../src/domain/signalisation.js';
 import { testIdentity, thrown } from './_support/soap-messages.js';
 
@@ -80,38 +80,37 @@ describe('identity rules', () => {
     return (error as EsavFault).code;
   }
 
-  test('authorizeOperation accepts the right operator, operation and platform', () => {
-    expect(() => authorizeOperation(identity(), 'OPA1', 'consulterEtatSignalisation', 'integration')).not.toThrow();
+  test('authorizeOperation accepts an allowed operation on the platform', () => {
+    expect(() => authorizeOperation(identity(), 'consulterEtatSignalisation', 'integration')).not.toThrow();
     const prod = identity({ operatorPlatform: 'production' });
-    expect(() => authorizeOperation(prod, 'OPA1', 'consulterEtatSignalisation', 'production')).not.toThrow();
-    expect(() => authorizeOperation(prod, 'OPA1', 'consulterEtatSignalisation', 'integration')).not.toThrow();
+    expect(() => authorizeOperation(prod, 'consulterEtatSignalisation', 'production')).not.toThrow();
+    expect(() => authorizeOperation(prod, 'consulterEtatSignalisation', 'integration')).not.toThrow();
   });
 
-  test('authorizeOperation: another codeOperateur → 201 naming the header field', () => {
-    const error = thrown(() => authorizeOperation(identity(), 'OPB2', 'consulterEtatSignalisation', 'integration'));
+  test('assertHeaderDesignatesCaller: another operator → 201 naming the header field', () => {
+    const error = thrown(() => assertHeaderDesignatesCaller(false, 'enteteRequete/codeOperateur'));
     expect((error as EsavFault).code).toBe(201);
     expect((error as EsavFault).champ).toBe('enteteRequete/codeOperateur');
-    expect(faultCode(() => authorizeOperation(identity(), 'opa1', 'consulterEtatSignalisation', 'integration'))).toBe(201);
+    expect(() => assertHeaderDesignatesCaller(true, 'enteteRequete/codeOperateur')).not.toThrow();
   });
 
   test('authorizeOperation: operation outside the profile → 202', () => {
-    expect(faultCode(() => authorizeOperation(identity(), 'OPA1', 'deposerSignalisation', 'integration'))).toBe(202);
-    expect(faultCode(() => authorizeOperation(identity({ allowedOperations: new Set() }), 'OPA1', 'consulterEtatSignalisation', 'integration'))).toBe(202);
+    expect(faultCode(() => authorizeOperation(identity(), 'deposerSignalisation', 'integration'))).toBe(202);
+    expect(faultCode(() => authorizeOperation(identity({ allowedOperations: new Set() }), 'consulterEtatSignalisation', 'integration'))).toBe(202);
   });
 
   test("authorizeOperation: the '*' profile grants every operation", () => {
     const all = identity({ allowedOperations: new Set([ALL_OPERATIONS]) });
     expect(ALL_OPERATIONS).toBe('*');
-    expect(() => authorizeOperation(all, 'OPA1', 'deposerSignalisation', 'integration')).not.toThrow();
+    expect(() => authorizeOperation(all, 'deposerSignalisation', 'integration')).not.toThrow();
   });
 
   test('authorizeOperation: production platform with an operator in integration → 203', () => {
-    expect(faultCode(() => authorizeOperation(identity(), 'OPA1', 'consulterEtatSignalisation', 'production'))).toBe(203);
+    expect(faultCode(() => authorizeOperation(identity(), 'consulterEtatSignalisation', 'production'))).toBe(203);
   });
 
-  test('authorizeOperation checks 201 before 202 before 203', () => {
-    expect(faultCode(() => authorizeOperation(identity(), 'OPB2', 'deposerSignalisation', 'production'))).toBe(201);
-    expect(faultCode(() => authorizeOperation(identity(), 'OPA1', 'deposerSignalisation', 'production'))).toBe(202);
+  test('authorizeOperation checks 202 before 203', () => {
+    expect(faultCode(() => authorizeOperation(identity(), 'deposerSignalisation', 'production'))).toBe(202);
   });
 
   test('assertCertificateUsable accepts a valid certificate', () => {

@@ -8,6 +8,7 @@ import type { PlainObject } from '../../src/soap/envelope.js';
 import { handleSoapRequest, type SoapRequest, type SoapResult } from '../../src/soap/pipeline.js';
 import { CompiledSchema } from '../../src/soap/schema-registry.js';
 import { COM, consulterEtat, deposerSignalisation, enteteRequete, envelope, SIG, SOAP11, testIdentity, utf8 } from './_support/soap-messages.js';
+import { esavConventions } from '../../src/contracts/esav-conventions.js';
 
 const ACTION = 'urn:esav:signalisation:v1:consulterEtatSignalisation';
 const NOW = new Date('2026-03-10T09:15:30Z');
@@ -47,6 +48,7 @@ function buildEndpoint(): SoapEndpoint {
     payloadNamespace: SIG,
     wsdlFile: '/nonexistent.wsdl',
     schema,
+    conventions: esavConventions,
     operations: new Map([[operation.name, operation]]),
   };
 }

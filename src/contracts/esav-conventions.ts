@@ -1,0 +1,54 @@
+// The e-SAV conventions shared by every e-SAV service and version: the enteteRequete header
+// (versionWS, horodatageRequete, codeOperateur, idCorrelation?), the enteteReponse header, and
+// the typed fault detail erreurESAV.
+import { formatParisDateTime } from '../domain/clock.js';
+import { EsavFault } from '../domain/faults.js';
+import { assertHeaderDesignatesCaller } from '../domain/identity.js';
+import type { ContractConventions } from '../soap/endpoint.js';
+import { COMMON_NS } from '../soap/namespaces.js';
+import { XmlWriter, faultEnvelope } from '../soap/writer.js';
+
+/** The validated request header (enteteRequete). */
+export interface RequestHeader {
+  versionWS: string;
+  horodatageRequete: string;
+  codeOperateur: string;
+  idCorrelation?: string;
+}
+
+export const esavConventions: ContractConventions<RequestHeader> = {
+  headerElement: `{${COMMON_NS}}enteteRequete`,
+  headerField: 'enteteRequete',
+
+  readHeader(plain) {
+    const h = plain as Record<string, string>;
+    return {
+      versionWS: String(h.versionWS),
+      horodatageRequete: String(h.horodatageRequete),
+      codeOperateur: String(h.codeOperateur),
+      ...(h.idCorrelation !== undefined ? { idCorrelation: String(h.idCorrelation) } : {}),
+    };
+  },
+
+  checkHeader(header, identity, endpoint) {
+    if (header.versionWS !== endpoint.version) {
+      throw new EsavFault(400, `versionWS ${header.versionWS} inconnue sur ${endpoint.path} : version(s) en service ${endpoint.version}`, {
+        champ: 'enteteRequete/versionWS',
+      });
+    }
+    assertHeaderDesignatesCaller(header.codeOperateur === identity.operatorCode, 'enteteRequete/codeOperateur');
+  },
+
+  writeResponseHeader(header, requestId, now, endpoint) {
+    return new XmlWriter()
+      .open('enteteReponse', COMMON_NS)
+      .leaf('versionWS', endpoint.version)
+      .leaf('horodatageReponse', formatParisDateTime(now))
+      .leaf('idCorrelation', header.idCorrelation)
+      .leaf('idRequete', requestId)
+      .close('enteteReponse')
+      .toString();
+  },
+
+  writeFault: faultEnvelope,
+};
