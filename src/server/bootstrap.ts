@@ -145,7 +145,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       clock,
       logger,
       tls,
-      endpoints: buildEndpoints({ db, catalogue, clock, calendar }),
+      endpoints: buildEndpoints({ db, catalogue, clock, calendar, providerSiren: config.providerSiren }),
       platform: config.platform,
       publicUrl: config.publicUrl,
       maxBodyBytes: config.maxBodyBytes,

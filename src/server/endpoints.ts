@@ -9,7 +9,7 @@ import { esavConventions } from '../contracts/esav-conventions.js';
 import { WSDL_DIR, XSD_DIR } from '../paths.js';
 import { CatalogueService } from '../services/catalogue.js';
 import { SignalisationService } from '../services/signalisation.js';
-import type { SoapEndpoint } from '../soap/endpoint.js';
+import { operationsByElement, type SoapEndpoint } from '../soap/endpoint.js';
 import { CompiledSchema } from '../soap/schema-registry.js';
 import type { Database } from '../store/db.js';
 import { SqlPrestationRepository } from '../store/prestations.js';
@@ -20,9 +20,16 @@ export interface EndpointDeps {
   catalogue: Catalogue;
   clock: Clock;
   calendar: HolidayCalendar;
+  /** The provider's SIREN (Interop'Fibre headers name it). */
+  providerSiren: string;
 }
 
-export function buildEndpoints({ db, catalogue, clock, calendar }: EndpointDeps): SoapEndpoint[] {
+/** Every published endpoint: one builder per service, each a contract over the use cases. */
+export function buildEndpoints(deps: EndpointDeps): SoapEndpoint[] {
+  return [...signalisationEndpoints(deps)];
+}
+
+function signalisationEndpoints({ db, catalogue, clock, calendar }: EndpointDeps): SoapEndpoint[] {
   const signalisation = new SignalisationService({
     catalogue,
     clock,
@@ -39,9 +46,10 @@ export function buildEndpoints({ db, catalogue, clock, calendar }: EndpointDeps)
       wsdlFile: path.join(WSDL_DIR, 'v1', 'signalisation-v1.wsdl'),
       schema: CompiledSchema.compile(path.join(XSD_DIR, 'v1', 'signalisation-v1.xsd'), XSD_DIR),
       conventions: esavConventions,
-      operations: new Map(
-        [...signalisationV1Operations(signalisation), ...catalogueV1Operations(new CatalogueService({ catalogue, clock }))].map((op) => [op.name, op]),
-      ),
+      operations: operationsByElement([
+        ...signalisationV1Operations(signalisation),
+        ...catalogueV1Operations(new CatalogueService({ catalogue, clock })),
+      ]),
     },
   ];
 }
