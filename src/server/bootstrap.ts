@@ -1,5 +1,6 @@
-// Composition root: configuration → database (+ migrations) → catalogue → PKI → demo data →
-// endpoints → HTTPS front → back office (admin API on its own port, scheduled dashboard sweep).
+// Composition root: configuration → catalogue (checked first: a broken one stops the start) →
+// admin token → database (+ migrations) → PKI → demo data → endpoints → HTTPS front → back
+// office (admin API on its own port, scheduled dashboard sweep).
 // Used by `npm start` (src/main.ts) and by the integration tests.
 import fs from 'node:fs';
 import path from 'node:path';

@@ -22,7 +22,11 @@ export function decodeCursor(kind: CursorKind, cursor: string): PagePosition {
   } catch {
     throw invalid();
   }
-  if (payload.k !== kind || !Number.isSafeInteger(payload.i) || (payload.t !== undefined && !Number.isSafeInteger(payload.t))) throw invalid();
+  // History pages are ordered by closing date: their cursor must carry it.
+  const needsTime = kind === 'H';
+  if (payload.k !== kind || !Number.isSafeInteger(payload.i) || (needsTime ? !Number.isSafeInteger(payload.t) : payload.t !== undefined)) {
+    throw invalid();
+  }
   return { id: payload.i as number, ...(payload.t !== undefined ? { at: new Date(payload.t as number) } : {}) };
 }
 

@@ -124,7 +124,7 @@ export class SignalisationService {
     // A retry of an acknowledged deposit gets the first acknowledgement, even if the catalogue
     // changed since: the operator must never end up with two tickets or a refused retry.
     const existing = await signalisations.find(caller.operatorCode, { referenceInterneOC: request.referenceInterneOC });
-    if (existing) return acknowledgement(existing, false);
+    if (existing) return this.acknowledgement(existing, false);
 
     const now = clock.now();
     const { prestation } = await this.checkDeposit(caller, request, now);
@@ -153,7 +153,22 @@ export class SignalisationService {
       depositedAt: now,
       firstHistory: { actor: 'OPERATEUR', motif: 'Dépôt de la signalisation' },
     });
-    return acknowledgement(signalisation, created);
+    return this.acknowledgement(signalisation, created);
+  }
+
+  /**
+   * The acknowledgement of a deposit. A retry replays the first one: the initial state, the
+   * deposit time and the deadline as computed at the deposit (not the current, possibly paused one).
+   */
+  private acknowledgement(s: Signalisation, created: boolean): DepositAcknowledgement {
+    const initial = guaranteeState(s.garantieCode, startGuarantee(s.depositedAt), this.deps);
+    return {
+      referenceSignalisation: s.reference,
+      etat: ETAT_INITIAL,
+      dateHeurePriseEnCompte: s.depositedAt,
+      garantie: { code: s.garantieCode, ...(initial.echeance ? { echeanceRetablissement: initial.echeance } : {}) },
+      created,
+    };
   }
 
   /** The admissibility checks of a deposit, in the order the contract documents them. */
@@ -345,14 +360,4 @@ function mergeChamps(current: readonly CodeValeur[], added: readonly CodeValeur[
   return [...byCode].map(([code, valeur]) => ({ code, valeur }));
 }
 
-function acknowledgement(s: Signalisation, created: boolean): DepositAcknowledgement {
-  return {
-    referenceSignalisation: s.reference,
-    // A retry replays the first acknowledgement, which was given in the initial state.
-    etat: ETAT_INITIAL,
-    dateHeurePriseEnCompte: s.depositedAt,
-    garantie: { code: s.garantieCode, ...(s.echeanceRetablissement ? { echeanceRetablissement: s.echeanceRetablissement } : {}) },
-    created,
-  };
-}
 

@@ -39,7 +39,8 @@ describeDb('restoration deadline (GTR)', () => {
     });
 
     // GTR_STANDARD = 20 working hours from Monday 10:00: Mon 8 h + Tue 10 h + Wed 2 h → Wed 10:00.
-    const [ack] = await client.deposerSignalisationAsync(depositArgs());
+    const args = depositArgs();
+    const [ack] = await client.deposerSignalisationAsync(args);
     expect(ack.garantie.code).toBe('GTR_STANDARD');
     expect(instant(ack.garantie.echeanceRetablissement)).toBe(parseXsDateTime('2026-11-04T10:00:00').toISOString());
 
@@ -51,6 +52,10 @@ describeDb('restoration deadline (GTR)', () => {
     await backOffice.transition(reference, { etat: 'GELE', attente: 'INFORMATION' });
     const [frozen] = await client.consulterDetailSignalisationAsync({ referenceSignalisation: reference });
     expect(frozen.signalisation.garantie.echeanceRetablissement).toBeUndefined();
+    // A retry of the deposit replays the first acknowledgement, deadline included.
+    const [replayed] = await client.deposerSignalisationAsync(args);
+    expect(instant(replayed.garantie.echeanceRetablissement)).toBe(instant(ack.garantie.echeanceRetablissement));
+    expect(replayed.etat).toBe('EN_DEPOT');
 
     // Resumed Tuesday 10 Nov 09:00: 16 h left = Tue 9 h, Wed 11 Nov is a holiday, Thu 7 h → Thu 15:00.
     clock.set('2026-11-10T09:00:00+01:00');

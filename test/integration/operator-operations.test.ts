@@ -96,6 +96,9 @@ describeDb('operator operations: list, history, complete', () => {
     expect((await soapFault(opa.listerSignalisationsAsync({ curseur: 'not-a-cursor' }))).code).toBe(101);
     const historyCursor = Buffer.from(JSON.stringify({ k: 'H', i: 1, t: 0 })).toString('base64url');
     expect((await soapFault(opa.listerSignalisationsAsync({ curseur: historyCursor }))).champ).toBe('curseur');
+    const historyWithoutTime = Buffer.from(JSON.stringify({ k: 'H', i: 1 })).toString('base64url');
+    const periode = { debut: '2026-10-01T00:00:00+02:00', fin: '2026-12-01T00:00:00+01:00' };
+    expect((await soapFault(opa.consulterHistoriqueAsync({ periode, curseur: historyWithoutTime }))).code).toBe(101);
   });
 
   test('completerSignalisation: GELE waiting for the operator goes back to EN_COURS; comment restituted', async () => {
