@@ -33,6 +33,15 @@ export function postgresDatabase(connectionString: string, options: { max?: numb
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  // A checked-out client whose server goes away (restart, 57P01) emits 'error' on itself: the
+  // query in flight fails (fault 500), the process must not. One listener per pooled client.
+  const guarded = new WeakSet<pg.PoolClient>();
+  pool.on('connect', (client) => {
+    if (!guarded.has(client)) {
+      guarded.add(client);
+      client.on('error', () => undefined);
+    }
+  });
   return {
     kind: 'postgres',
     async query<R>(sql: string, params?: readonly unknown[]) {

@@ -1,0 +1,92 @@
+// e-SAV SignalisationService v1, appointment operations: XML ⇄ use-case mapping
+// (rechercherCreneaux, reserverCreneau, reporterRendezVous, annulerRendezVous, consulterRendezVous).
+// The schema (xsd/v1/signalisation-v1.xsd) has validated the payload before read() runs.
+import { formatParisDateTime } from '../../domain/clock.js';
+import { slotIdentifier, type TypeRendezVous } from '../../domain/rendezvous.js';
+import type { Creneau, RendezVous } from '../../services/rendezvous-ports.js';
+import type { AppointmentChange, Booking, BookingResult, Consultation, RendezVousService, Reschedule, SlotSearch } from '../../services/rendezvous.js';
+import type { SignalisationKey } from '../../services/signalisation-ports.js';
+import type { SoapOperation } from '../../soap/endpoint.js';
+import type { PlainObject } from '../../soap/envelope.js';
+import type { XmlWriter } from '../../soap/writer.js';
+import { child, dateTime, optionalText, text } from '../plain.js';
+import { operation, SIGNALISATION_V1_NS } from './signalisation.js';
+
+const dt = formatParisDateTime;
+
+function readKey(p: PlainObject): SignalisationKey {
+  const reference = optionalText(p, 'referenceSignalisation');
+  return reference !== undefined ? { referenceSignalisation: reference } : { referenceInterneOC: text(p, 'referenceInterneOC') };
+}
+
+function readSearch(p: PlainObject): SlotSearch {
+  const periode = child(p, 'periode');
+  return {
+    key: readKey(p),
+    type: text(p, 'typeRendezVous') as TypeRendezVous,
+    periode: { debut: dateTime(text(periode, 'debut')), fin: dateTime(text(periode, 'fin')) },
+  };
+}
+
+function readBooking(p: PlainObject): Booking {
+  return { key: readKey(p), idCreneau: text(p, 'idCreneau') };
+}
+
+function readReschedule(p: PlainObject): Reschedule {
+  return { key: readKey(p), idRendezVous: text(p, 'idRendezVous'), idCreneau: text(p, 'idCreneau') };
+}
+
+function readChange(p: PlainObject): AppointmentChange {
+  return { key: readKey(p), idRendezVous: text(p, 'idRendezVous') };
+}
+
+function readConsultation(p: PlainObject): Consultation {
+  const idRendezVous = optionalText(p, 'idRendezVous');
+  return { key: readKey(p), ...(idRendezVous !== undefined ? { idRendezVous } : {}) };
+}
+
+/** The RendezVous structure (also in consulterDetailSignalisation's rendezVous list). */
+export function writeRendezVous(w: XmlWriter, r: { idRendezVous: string; typeRendezVous: string; debut: Date; fin: Date; statut: string }): void {
+  w.leaf('idRendezVous', r.idRendezVous)
+    .leaf('typeRendezVous', r.typeRendezVous)
+    .leaf('debut', dt(r.debut))
+    .leaf('fin', dt(r.fin))
+    .leaf('statut', r.statut);
+}
+
+function summary(r: RendezVous) {
+  return { idRendezVous: r.reference, typeRendezVous: r.creneau.type, debut: r.creneau.debut, fin: r.creneau.fin, statut: r.statut };
+}
+
+function writeSlots(w: XmlWriter, slots: Creneau[]): void {
+  w.open('rechercherCreneauxReponse', SIGNALISATION_V1_NS)
+    .each('creneau', slots, (w, c) => w.leaf('idCreneau', slotIdentifier(c.id)).leaf('debut', dt(c.debut)).leaf('fin', dt(c.fin)))
+    .close('rechercherCreneauxReponse');
+}
+
+function writeBooking(w: XmlWriter, b: BookingResult): void {
+  w.open('reserverCreneauReponse', SIGNALISATION_V1_NS)
+    .leaf('idRendezVous', b.rendezVous.reference)
+    .element('rendezVous', summary(b.rendezVous), writeRendezVous)
+    .leaf('referenceSignalisation', b.referenceSignalisation)
+    .leaf('etat', b.etat)
+    .close('reserverCreneauReponse');
+}
+
+function writeOne(element: string): (w: XmlWriter, r: RendezVous) => void {
+  return (w, r) => w.open(element, SIGNALISATION_V1_NS).element('rendezVous', summary(r), writeRendezVous).close(element);
+}
+
+function writeList(w: XmlWriter, list: RendezVous[]): void {
+  w.open('consulterRendezVousReponse', SIGNALISATION_V1_NS).each('rendezVous', list.map(summary), writeRendezVous).close('consulterRendezVousReponse');
+}
+
+export function rendezVousV1Operations(service: RendezVousService): SoapOperation<any, any>[] {
+  return [
+    operation('rechercherCreneaux', readSearch, (c, r) => service.search(c, r), writeSlots),
+    operation('reserverCreneau', readBooking, (c, r) => service.book(c, r), writeBooking),
+    operation('reporterRendezVous', readReschedule, (c, r) => service.reschedule(c, r), writeOne('reporterRendezVousReponse')),
+    operation('annulerRendezVous', readChange, (c, r) => service.cancel(c, r), writeOne('annulerRendezVousReponse')),
+    operation('consulterRendezVous', readConsultation, (c, r) => service.consult(c, r), writeList),
+  ];
+}
