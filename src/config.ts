@@ -34,6 +34,30 @@ export interface GatewayConfig {
   dashboardDelayMs: number;
   /** Period of the scheduled dashboard sweep, in seconds; 0 disables it. */
   sweepIntervalSeconds: number;
+  /** Line tests: the durable queue, the workers inside the gateway and the network simulator. */
+  lineTests: LineTestConfig;
+  /** ESAV_BENCH_ECHO: the bare `POST /bench/echo` route of the benchmarks (bench/); off by default. */
+  benchEcho: boolean;
+}
+
+/** Line tests (decision 0008): queue, workers and network simulator. */
+export interface LineTestConfig {
+  /** ESAV_TEST_WORKERS: worker loops inside the gateway (0: tests run only on `npm run worker` processes). */
+  workers: number;
+  /** ESAV_TEST_MAX_ATTEMPTS: executions of one test at most before ECHEC. */
+  maxAttempts: number;
+  /** ESAV_TEST_TIMEOUT_SECONDS: an execution silent for longer is considered lost and retried. */
+  timeoutSeconds: number;
+  /** ESAV_TEST_RETRY_DELAY_SECONDS: delay before a failed execution is retried. */
+  retryDelaySeconds: number;
+  /** ESAV_QUEUE_POLL_MS: how often an idle worker looks for a job. */
+  pollingIntervalMs: number;
+  /** ESAV_QUEUE_MAINTENANCE_SECONDS: how often lost executions are detected (expiry). */
+  maintenanceIntervalSeconds: number;
+  /** ESAV_SIMULATOR_LATENCY_MS: answer delay of the simulated network elements. */
+  simulatorLatencyMs: number;
+  /** ESAV_TEST_STOP_GRACE_MS: on stop, how long running tests may finish before being left to the queue. */
+  stopGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -57,6 +81,25 @@ function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
   if (['0', 'false', 'no', 'off'].includes(raw)) return false;
   throw new ConfigError(`${name}=${env[name]} must be true or false`);
+}
+
+function lineTestConfig(env: NodeJS.ProcessEnv): LineTestConfig {
+  const config: LineTestConfig = {
+    workers: integer(env, 'ESAV_TEST_WORKERS', 2, 0, 64),
+    maxAttempts: integer(env, 'ESAV_TEST_MAX_ATTEMPTS', 3, 1, 20),
+    timeoutSeconds: integer(env, 'ESAV_TEST_TIMEOUT_SECONDS', 120, 1, 3600),
+    retryDelaySeconds: integer(env, 'ESAV_TEST_RETRY_DELAY_SECONDS', 10, 0, 3600),
+    pollingIntervalMs: integer(env, 'ESAV_QUEUE_POLL_MS', 1000, 500, 60_000),
+    maintenanceIntervalSeconds: integer(env, 'ESAV_QUEUE_MAINTENANCE_SECONDS', 30, 1, 3600),
+    simulatorLatencyMs: integer(env, 'ESAV_SIMULATOR_LATENCY_MS', 1500, 0, 600_000),
+    stopGraceMs: integer(env, 'ESAV_TEST_STOP_GRACE_MS', 10_000, 0, 600_000),
+  };
+  if (config.simulatorLatencyMs >= config.timeoutSeconds * 1000) {
+    throw new ConfigError(
+      `ESAV_SIMULATOR_LATENCY_MS=${config.simulatorLatencyMs} must stay below ESAV_TEST_TIMEOUT_SECONDS=${config.timeoutSeconds} (every simulated test would be taken for lost)`,
+    );
+  }
+  return config;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -100,5 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     adminToken,
     dashboardDelayMs: integer(env, 'ESAV_DASHBOARD_DELAY_DAYS', 15, 0, 3650) * DAY_MS,
     sweepIntervalSeconds: integer(env, 'ESAV_SWEEP_INTERVAL_SECONDS', 300, 0, 7 * 24 * 3600),
+    lineTests: lineTestConfig(env),
+    benchEcho: flag(env, 'ESAV_BENCH_ECHO', false),
   };
 }

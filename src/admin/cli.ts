@@ -12,6 +12,7 @@ import { ATTENTES, ETATS, isEtat, type Etat } from '../domain/signalisation.js';
 import { PROJECT_ROOT } from '../paths.js';
 import { formatDetail, formatList, formatSweep, formatTransition, type DetailJson, type SignalisationJson } from './format.js';
 import { adminTokenPath, readAdminToken } from './token.js';
+import { addTravauxCommands } from './travaux-commands.js';
 
 export const DEFAULT_ADMIN_URL = 'http://127.0.0.1:8444';
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -128,6 +129,10 @@ Exemples :
   npm run admin -- signalisation transition SIG-0000000001 CLOS --cause REPARATION_FIBRE
   npm run admin -- signalisation commenter SIG-0000000001 "Technicien sur site à 14h"
   npm run admin -- balayage
+  npm run admin -- travaux publier --nature TRAVAUX_PROGRAMMES --libelle "Remplacement du PM" --equipement PM --pm PM-75056-0042 \
+      --debut 2026-03-02T22:00 --fin 2026-03-03T06:00 --element PM:PM-75056-0042
+  npm run admin -- travaux modifier TRV-0000000001 --debut 2026-03-09T22:00 --fin 2026-03-10T06:00
+  npm run admin -- travaux cloturer TRV-0000000001
 
 Codes de sortie : 0 fait · 1 refusé par l’API · 2 erreur d’utilisation · 3 erreur technique`,
     );
@@ -210,6 +215,8 @@ Codes de sortie : 0 fait · 1 refusé par l’API · 2 erreur d’utilisation ·
       const result = await call<{ deplacees: string[] }>(globals(command), env, 'POST', '/admin/balayages');
       print(command, result, () => formatSweep(result.deplacees));
     });
+
+  addTravauxCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print);
 
   return program;
 }

@@ -8,9 +8,13 @@ import { ATTENTES, ETATS, type Attente, type Etat } from '../domain/signalisatio
 import { BackOfficeError, type BackOfficeService } from '../services/back-office.js';
 import type { CommentEntry, HistoryEntry, Prestation, Signalisation } from '../services/signalisation-ports.js';
 import type { SignalisationDetail } from '../services/signalisation.js';
+import type { TravauxService } from '../services/travaux.js';
+import { registerTravauxRoutes } from './admin-travaux.js';
 
 export interface AdminAppOptions {
   backOffice: BackOfficeService;
+  /** Planned works and incidents (routes /admin/travaux…, src/server/admin-travaux.ts); absent: no such routes. */
+  travaux?: TravauxService;
   /** The bearer token every request (but /health/live) must carry. */
   token: string;
   logger: Logger;
@@ -190,7 +194,7 @@ function bearerMatches(header: string | undefined, expectedDigest: Buffer): bool
 
 // ---------------------------------------------------------------- the app
 
-export async function buildAdminApp({ backOffice, token, logger }: AdminAppOptions) {
+export async function buildAdminApp({ backOffice, travaux, token, logger }: AdminAppOptions) {
   if (token.length < 16) throw new Error('admin token too short (16 characters at least)');
   const expectedDigest = createHash('sha256').update(token).digest();
 
@@ -292,6 +296,8 @@ export async function buildAdminApp({ backOffice, token, logger }: AdminAppOptio
 
   // No body expected (one sent is ignored): runs the dashboard sweep now.
   app.post('/admin/balayages', async () => ({ deplacees: await backOffice.sweep() }));
+
+  if (travaux) registerTravauxRoutes(app, travaux);
 
   return app;
 }

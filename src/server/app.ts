@@ -33,6 +33,8 @@ export interface GatewayOptions {
   platform: Platform;
   publicUrl?: string | undefined;
   maxBodyBytes?: number;
+  /** Benchmarks only (bench/): `POST /bench/echo` answers the raw body back, no identity, no parsing. */
+  echoRoute?: boolean;
 }
 
 interface RequestOutcome {
@@ -90,6 +92,11 @@ export async function buildGateway(options: GatewayOptions) {
   // SOAP bodies are read raw: the guard and libxml2 see the bytes as sent.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  if (options.echoRoute) {
+    // The benchmark ceiling: same server, TLS, body parser and hooks as the SOAP routes, nothing else.
+    app.post('/bench/echo', async (request, reply) => reply.header('content-type', XML_CONTENT_TYPE).send(request.body));
+  }
 
   const endpointsByPath = new Map(endpoints.map((e) => [e.path, e]));
   app.setErrorHandler((error: FastifyError, request, reply) => {

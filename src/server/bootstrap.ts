@@ -11,6 +11,9 @@ import { systemClock } from '../domain/clock.js';
 import { frenchPublicHolidays } from '../domain/holidays.js';
 import { ensureAdminToken } from '../admin/token.js';
 import { BackOfficeService } from '../services/back-office.js';
+import { startLineTestRuntime, type LineTestRuntime } from '../jobs/runtime.js';
+import { TravauxService } from '../services/travaux.js';
+import { SqlTravauxRepository } from '../store/travaux.js';
 import { CATALOG_DIR } from '../paths.js';
 import { ensureDevPki, type DevPki } from '../pki/dev-pki.js';
 import { loadCatalogue } from '../store/catalogue-files.js';
@@ -37,6 +40,8 @@ export interface RunningGateway {
   /** The bearer token of the admin API (ESAV_ADMIN_TOKEN or `<dataDir>/admin-token`). */
   adminToken: string;
   backOffice: BackOfficeService;
+  /** The line-test queue and this process's workers (ESAV_TEST_WORKERS). */
+  lineTests: LineTestRuntime;
   close(): Promise<void>;
 }
 
@@ -126,6 +131,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const db = options.db ?? (await openDatabase(config));
   let app: GatewayApp | undefined;
   let adminApp: AdminApp | undefined;
+  let lineTests: LineTestRuntime | undefined;
   try {
     const applied = await migrate(db);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
@@ -141,15 +147,19 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     if (config.demoData && devPki) await loadDemoData(db, devPki.operators, clock.now());
 
     const calendar = frenchPublicHolidays();
+    // The durable queue of the line tests (before the endpoints that enqueue on it) and, by
+    // default, its workers inside the gateway.
+    lineTests = await startLineTestRuntime({ db, catalogue, clock, logger, config: config.lineTests, workers: config.lineTests.workers });
     app = await buildGateway({
       db,
       clock,
       logger,
       tls,
-      endpoints: buildEndpoints({ db, catalogue, clock, calendar, providerSiren: config.providerSiren }),
+      endpoints: buildEndpoints({ db, catalogue, clock, calendar, providerSiren: config.providerSiren, lineTestJobs: lineTests.queue }),
       platform: config.platform,
       publicUrl: config.publicUrl,
       maxBodyBytes: config.maxBodyBytes,
+      echoRoute: config.benchEcho,
     });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
@@ -165,7 +175,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       signalisations: new SqlSignalisationRepository(db),
       dashboardDelayMs: config.dashboardDelayMs,
     });
-    adminApp = await buildAdminApp({ backOffice, token: adminToken, logger });
+    const travaux = new TravauxService({ catalogue, clock, prestations: new SqlPrestationRepository(db), travaux: new SqlTravauxRepository(db) });
+    adminApp = await buildAdminApp({ backOffice, travaux, token: adminToken, logger });
     await adminApp.listen({ host: config.adminHost, port: config.adminPort });
     const adminAddress = adminApp.server.address();
     const adminPort = typeof adminAddress === 'object' && adminAddress ? adminAddress.port : config.adminPort;
@@ -174,6 +185,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
 
     const operatorsApp = app;
     const admin = adminApp;
+    const runtime = lineTests;
     let closing: Promise<void> | undefined;
     return {
       app: operatorsApp,
@@ -184,10 +196,13 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       adminUrl: `http://${urlHost(config.adminHost)}:${adminPort}`,
       adminToken,
       backOffice,
+      lineTests: runtime,
       close() {
         closing ??= (async () => {
           await sweeper?.stop();
           await Promise.all([admin.close(), operatorsApp.close()]);
+          // Running tests get the grace delay; one still running is left to the queue (retried).
+          await runtime.stop();
           if (!options.db) await db.close();
         })();
         return closing;
@@ -196,6 +211,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   } catch (error) {
     await adminApp?.close().catch(() => undefined);
     await app?.close().catch(() => undefined);
+    await lineTests?.stop(0).catch(() => undefined);
     if (!options.db) await db.close().catch(() => undefined);
     throw error;
   }

@@ -4,15 +4,28 @@ import type { Catalogue } from '../domain/catalogue.js';
 import type { Clock } from '../domain/clock.js';
 import type { HolidayCalendar } from '../domain/holidays.js';
 import { catalogueV1Operations } from '../contracts/esav-v1/catalogue.js';
+import { rendezVousV1Operations } from '../contracts/esav-v1/rendezvous.js';
 import { signalisationV1Operations, SIGNALISATION_V1_NS } from '../contracts/esav-v1/signalisation.js';
+import { INTEROP_FIBRE_NS, planChargeConventions } from '../contracts/interop/plan-charge-conventions.js';
+import { planChargeSavFtthOperations } from '../contracts/interop/plan-charge-sav-ftth.js';
 import { esavConventions } from '../contracts/esav-conventions.js';
+import { TEST_V1_NS, testV1Operations } from '../contracts/esav-v1/test.js';
+import { INFO_TRAVAUX_NS, infoTravauxConventions } from '../contracts/interop/info-travaux-conventions.js';
+import { infoTravauxFtthOperations } from '../contracts/interop/info-travaux-ftth.js';
+import type { LineTestJobs } from '../services/line-test-ports.js';
+import { LineTestService, lineTestReader } from '../services/line-tests.js';
+import { TravauxService } from '../services/travaux.js';
+import { SqlLineTestRepository } from '../store/line-tests.js';
+import { SqlTravauxRepository } from '../store/travaux.js';
 import { WSDL_DIR, XSD_DIR } from '../paths.js';
 import { CatalogueService } from '../services/catalogue.js';
+import { RendezVousService } from '../services/rendezvous.js';
 import { SignalisationService } from '../services/signalisation.js';
 import { operationsByElement, type SoapEndpoint } from '../soap/endpoint.js';
 import { CompiledSchema } from '../soap/schema-registry.js';
 import type { Database } from '../store/db.js';
 import { SqlPrestationRepository } from '../store/prestations.js';
+import { SqlCapacityRepository, SqlRendezVousRepository } from '../store/rendezvous.js';
 import { SqlSignalisationRepository } from '../store/signalisations.js';
 
 export interface EndpointDeps {
@@ -22,15 +35,94 @@ export interface EndpointDeps {
   calendar: HolidayCalendar;
   /** The provider's SIREN (Interop'Fibre headers name it). */
   providerSiren: string;
+  /** The durable queue line tests are enqueued on (src/jobs/queue.ts). */
+  lineTestJobs: LineTestJobs;
 }
 
 /** Every published endpoint: one builder per service, each a contract over the use cases. */
 export function buildEndpoints(deps: EndpointDeps): SoapEndpoint[] {
-  return [...signalisationEndpoints(deps)];
+  return [...signalisationEndpoints(deps), ...planChargeSavFtthEndpoints(deps), ...testEndpoints(deps), ...infoTravauxFtthEndpoints(deps)];
 }
 
-function signalisationEndpoints({ db, catalogue, clock, calendar }: EndpointDeps): SoapEndpoint[] {
+function travauxService({ db, catalogue, clock }: EndpointDeps): TravauxService {
+  return new TravauxService({ catalogue, clock, prestations: new SqlPrestationRepository(db), travaux: new SqlTravauxRepository(db) });
+}
+
+/** TestService v1: line tests (asynchronous, on the durable queue), planned works and incidents. */
+function testEndpoints(deps: EndpointDeps): SoapEndpoint[] {
+  const { db, catalogue, clock } = deps;
+  const tests = new LineTestService({
+    catalogue,
+    clock,
+    prestations: new SqlPrestationRepository(db),
+    signalisations: new SqlSignalisationRepository(db),
+    tests: new SqlLineTestRepository(db),
+    jobs: deps.lineTestJobs,
+  });
+  return [
+    {
+      path: '/ws/v1/test',
+      serviceName: 'TestService',
+      version: '1',
+      payloadNamespace: TEST_V1_NS,
+      wsdlFile: path.join(WSDL_DIR, 'v1', 'test-v1.wsdl'),
+      schema: CompiledSchema.compile(path.join(XSD_DIR, 'v1', 'test-v1.xsd'), XSD_DIR),
+      conventions: esavConventions,
+      operations: operationsByElement(testV1Operations(tests, travauxService(deps))),
+    },
+  ];
+}
+
+/** Interop'Fibre infoTravauxFTTH: the FTTH planned works and collective faults. */
+function infoTravauxFtthEndpoints(deps: EndpointDeps): SoapEndpoint[] {
+  return [
+    {
+      path: '/ws/interop/infoTravauxFTTH',
+      serviceName: 'getInfoTravauxFTTHService',
+      version: '1',
+      payloadNamespace: INFO_TRAVAUX_NS,
+      wsdlFile: path.join(WSDL_DIR, 'interop', 'infoTravauxFTTH.wsdl'),
+      schema: CompiledSchema.compile(path.join(XSD_DIR, 'interop', 'infoTravauxFTTH.xsd'), XSD_DIR),
+      conventions: infoTravauxConventions(deps.providerSiren),
+      operations: operationsByElement(infoTravauxFtthOperations(travauxService(deps))),
+    },
+  ];
+}
+
+/** The appointment use cases (e-SAV operations, the detail's appointments, Interop'Fibre planChargeSavFtth). */
+function rendezVousService({ db, catalogue, clock, calendar }: EndpointDeps): RendezVousService {
+  return new RendezVousService({
+    catalogue,
+    clock,
+    calendar,
+    capacity: new SqlCapacityRepository(db, calendar),
+    rendezVous: new SqlRendezVousRepository(db),
+    prestations: new SqlPrestationRepository(db),
+    signalisations: new SqlSignalisationRepository(db),
+  });
+}
+
+function planChargeSavFtthEndpoints(deps: EndpointDeps): SoapEndpoint[] {
+  return [
+    {
+      path: '/ws/interop/planChargeSavFtth',
+      serviceName: 'PlanChargeFtthSavService',
+      version: '1',
+      payloadNamespace: INTEROP_FIBRE_NS,
+      wsdlFile: path.join(WSDL_DIR, 'interop', 'planChargeSavFtth.wsdl'),
+      schema: CompiledSchema.compile(path.join(XSD_DIR, 'interop', 'planChargeSavFtth.xsd'), XSD_DIR),
+      conventions: planChargeConventions(deps.providerSiren),
+      operations: operationsByElement(planChargeSavFtthOperations(rendezVousService(deps))),
+    },
+  ];
+}
+
+function signalisationEndpoints(deps: EndpointDeps): SoapEndpoint[] {
+  const { db, catalogue, clock, calendar } = deps;
+  const rendezVous = rendezVousService(deps);
   const signalisation = new SignalisationService({
+    appointments: rendezVous,
+    lineTests: lineTestReader(new SqlLineTestRepository(db)),
     catalogue,
     clock,
     calendar,
@@ -48,6 +140,7 @@ function signalisationEndpoints({ db, catalogue, clock, calendar }: EndpointDeps
       conventions: esavConventions,
       operations: operationsByElement([
         ...signalisationV1Operations(signalisation),
+        ...rendezVousV1Operations(rendezVous),
         ...catalogueV1Operations(new CatalogueService({ catalogue, clock })),
       ]),
     },

@@ -4,6 +4,7 @@ import type { Catalogue, Offer } from '../domain/catalogue.js';
 import { findLiveForm, inNomenclature, isOfferSetUp } from '../domain/catalogue.js';
 import type { Clock } from '../domain/clock.js';
 import { EsavFault } from '../domain/faults.js';
+import { assertPriorTest, type PriorTestCandidate } from '../domain/line-tests.js';
 import { startGuarantee } from '../domain/guarantee.js';
 import type { HolidayCalendar } from '../domain/holidays.js';
 import {
@@ -77,6 +78,10 @@ export interface SignalisationDetail {
   prestation: Prestation;
   history: HistoryEntry[];
   comments: CommentEntry[];
+  /** The ticket's appointments, oldest first (cancelled ones included). */
+  appointments: AppointmentSummary[];
+  /** The line tests linked to the ticket (its prior test, tests asked for it), oldest first. */
+  tests: LinkedTest[];
 }
 
 export interface ListRequest {
@@ -108,7 +113,42 @@ export interface CompletionRequest {
   accesSite?: AccesSite;
 }
 
+/** An appointment as the detail of a signalisation shows it. */
+export interface AppointmentSummary {
+  idRendezVous: string;
+  typeRendezVous: string;
+  debut: Date;
+  fin: Date;
+  statut: string;
+}
+
+/** Reads a signalisation's appointments (the appointment use cases, src/services/rendezvous.ts). */
+export interface AppointmentReader {
+  forSignalisation(signalisationId: number): Promise<AppointmentSummary[]>;
+}
+
+/** A line test as the detail of a signalisation shows it. */
+export interface LinkedTest {
+  idDemandeTest: string;
+  typeTest: string;
+  statut: string;
+  verdict: string | null;
+  dateDemande: Date;
+}
+
+/** What the signalisation use cases read of the line tests (src/services/line-tests.ts, lineTestReader). */
+export interface LinkedTestReader {
+  /** The operator's test (undefined: unknown, or another operator's), for the prior-test rule. */
+  priorTest(operatorCode: string, idDemandeTest: string): Promise<PriorTestCandidate | undefined>;
+  /** The tests linked to a signalisation: named by its deposit (idDemandeTest) or asked for it. */
+  forSignalisation(signalisation: Signalisation): Promise<LinkedTest[]>;
+}
+
 export interface SignalisationServiceDeps {
+  /** Without it the detail shows no appointment. */
+  appointments?: AppointmentReader;
+  /** Without it the detail shows no test and the prior-test rule cannot be met (305 where required). */
+  lineTests?: LinkedTestReader;
   catalogue: Catalogue;
   prestations: PrestationRepository;
   signalisations: SignalisationRepository;
@@ -209,7 +249,24 @@ export class SignalisationService {
       });
     }
     form.checkChamps(request.champs);
+    await this.checkPriorTest(caller, offer, prestation, request.idDemandeTest, now);
     return { offer, prestation };
+  }
+
+  /**
+   * The test named by the deposit: for an offer whose catalogue requires a prior test, a KO test
+   * less than N hours old on this prestation (305, decided by assertPriorTest); for any other offer,
+   * when one is named, it must be one of the caller's tests on this prestation (331). The ticket
+   * stores its idDemandeTest, which links the test to it.
+   */
+  private async checkPriorTest(caller: Caller, offer: Offer, prestation: Prestation, idDemandeTest: string | undefined, now: Date): Promise<void> {
+    const reader = this.deps.lineTests;
+    const test = idDemandeTest !== undefined && reader ? await reader.priorTest(caller.operatorCode, idDemandeTest) : undefined;
+    if (offer.tests.testPrealableRequis) {
+      assertPriorTest(offer, prestation.identifiant, idDemandeTest, test, now);
+    } else if (idDemandeTest !== undefined && reader && (!test || test.prestationId !== prestation.identifiant)) {
+      throw new EsavFault(331, `Demande de test ${idDemandeTest} inconnue sur la prestation ${prestation.identifiant}`, { champ: 'idDemandeTest' });
+    }
   }
 
   async state(caller: Caller, key: SignalisationKey): Promise<SignalisationState> {
@@ -312,18 +369,25 @@ export class SignalisationService {
   }
 }
 
-/** A signalisation with its prestation, history and comments (operator and back office alike). */
+/** A signalisation with its prestation, history, comments and appointments (operator and back office alike). */
 export async function detailOf(
-  deps: { prestations: PrestationRepository; signalisations: SignalisationRepository },
+  deps: {
+    prestations: PrestationRepository;
+    signalisations: SignalisationRepository;
+    appointments?: AppointmentReader | undefined;
+    lineTests?: LinkedTestReader | undefined;
+  },
   signalisation: Signalisation,
 ): Promise<SignalisationDetail> {
-  const [prestation, history, comments] = await Promise.all([
+  const [prestation, history, comments, appointments, tests] = await Promise.all([
     deps.prestations.findForOperator(signalisation.operatorCode, signalisation.prestationId),
     deps.signalisations.history(signalisation.id),
     deps.signalisations.comments(signalisation.id),
+    deps.appointments?.forSignalisation(signalisation.id) ?? Promise.resolve([]),
+    deps.lineTests?.forSignalisation(signalisation) ?? Promise.resolve([]),
   ]);
   if (!prestation) throw new Error(`prestation ${signalisation.prestationId} of ${signalisation.reference} is missing`);
-  return { signalisation, prestation, history, comments };
+  return { signalisation, prestation, history, comments, appointments, tests };
 }
 
 function notFound(key: SignalisationKey): EsavFault {

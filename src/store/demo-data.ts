@@ -1,9 +1,13 @@
 // The demo data set used by the embedded default, the docs, the tests and the conformance kit.
 // Keep these identifiers stable: operators and integration teams rely on them.
+import { frenchPublicHolidays } from '../domain/holidays.js';
+import { addDays, DEFAULT_HORIZON_DAYS, parisDayOf, patternProblem, type TypeRendezVous, type WorkingPattern } from '../domain/rendezvous.js';
 import { describeCertificate } from '../pki/certificates.js';
 import type { Database } from './db.js';
 import { SqlOperatorRepository, type ProfileSeed } from './operators.js';
 import { upsertPrestation, type PrestationSeed } from './prestations.js';
+import { loadDemoTestsTravaux } from './demo-tests-travaux.js';
+import { SqlCapacityRepository } from './rendezvous.js';
 
 /** The profiles of spec §3; '*' grants every operation. Later capabilities add their operations. */
 export const PROFILES: readonly ProfileSeed[] = [
@@ -85,7 +89,7 @@ export const DEMO_PRESTATIONS: readonly PrestationSeed[] = [
     ],
     informations: [
       { code: 'PBO', valeur: 'PBO-75056-0051-02' },
-      { code: 'NUMERO_SERIE_ONT', valeur: 'ONT0000A1B2C3' },
+      { code: 'NUMERO_SERIE_ONT', valeur: 'ALCL00A1B2C3' },
     ],
   },
   {
@@ -146,4 +150,51 @@ export async function loadDemoData(
     );
   }
   for (const prestation of DEMO_PRESTATIONS) await upsertPrestation(db, prestation);
+  await loadDemoTestsTravaux(db, now);
+  await loadDemoRendezVousCapacity(db, now);
+}
+
+/** Weekly pattern lines: the same hours on each of the ISO weekdays given (1 = Monday). */
+function weekly(
+  codeInsee: string,
+  type: TypeRendezVous,
+  jours: number[],
+  windows: Array<[debut: string, fin: string]>,
+  dureeMinutes: number,
+  techniciens: number,
+): WorkingPattern[] {
+  return jours.flatMap((jour) => windows.map(([debut, fin]) => ({ codeInsee, type, jour, debut, fin, dureeMinutes, techniciens, joursFeries: false })));
+}
+
+const WEEKDAYS = [1, 2, 3, 4, 5];
+
+/**
+ * Technician capacity of the demo prestations' communes (Paris 75056, Lyon 69123): SAV on
+ * weekdays in 2-hour windows, SAV+ in extended hours (weekdays until 20:00 and Saturday
+ * mornings), expertise contradictoire on two or one afternoons a week. No slot on public holidays.
+ */
+export const DEMO_RENDEZ_VOUS_PATTERNS: readonly WorkingPattern[] = [
+  ...weekly('75056', 'SAV', WEEKDAYS, [['08:00', '12:00'], ['14:00', '18:00']], 120, 3),
+  ...weekly('75056', 'SAV_PLUS', WEEKDAYS, [['08:00', '12:00'], ['14:00', '20:00']], 120, 1),
+  ...weekly('75056', 'SAV_PLUS', [6], [['08:00', '12:00']], 120, 1),
+  ...weekly('75056', 'EXPERTISE_CONTRADICTOIRE', [2, 4], [['14:00', '17:00']], 180, 1),
+  ...weekly('69123', 'SAV', WEEKDAYS, [['08:00', '12:00'], ['13:30', '17:30']], 120, 2),
+  ...weekly('69123', 'SAV_PLUS', WEEKDAYS, [['18:00', '20:00']], 120, 1),
+  ...weekly('69123', 'SAV_PLUS', [6], [['09:00', '12:00']], 180, 1),
+  ...weekly('69123', 'EXPERTISE_CONTRADICTOIRE', [3], [['09:00', '12:00']], 180, 1),
+];
+
+/**
+ * The demo working patterns (idempotent), and their slots generated from today (Europe/Paris,
+ * at `now`) to the rolling horizon. Later days are generated as searches reach them.
+ */
+export async function loadDemoRendezVousCapacity(db: Database, now: Date): Promise<void> {
+  for (const p of DEMO_RENDEZ_VOUS_PATTERNS) {
+    const problem = patternProblem(p);
+    if (problem) throw new Error(`demo working pattern ${p.codeInsee}/${p.type}/${p.jour}: ${problem}`);
+  }
+  const capacity = new SqlCapacityRepository(db, frenchPublicHolidays());
+  await capacity.upsertPatterns(DEMO_RENDEZ_VOUS_PATTERNS);
+  const today = parisDayOf(now);
+  for (const zone of await capacity.zones()) await capacity.ensureSlots(zone, { from: today, to: addDays(today, DEFAULT_HORIZON_DAYS) });
 }

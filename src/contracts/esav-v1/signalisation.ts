@@ -205,10 +205,15 @@ function writeDetail(w: XmlWriter, d: SignalisationDetail): void {
       w.leaf('date', dt(h.at)).leaf('etatPrecedent', h.from).leaf('etat', h.to).leaf('acteur', h.actor).leaf('motif', h.motif),
     )
     .close('historique')
-    // Appointments and linked tests arrive with their capabilities (issues 4 and 5).
     .open('rendezVous')
+    .each('rendezVous', d.appointments, (w, r) =>
+      w.leaf('idRendezVous', r.idRendezVous).leaf('typeRendezVous', r.typeRendezVous).leaf('debut', dt(r.debut)).leaf('fin', dt(r.fin)).leaf('statut', r.statut),
+    )
     .close('rendezVous')
     .open('tests')
+    .each('test', d.tests, (w, t) =>
+      w.leaf('idDemandeTest', t.idDemandeTest).leaf('typeTest', t.typeTest).leaf('statut', t.statut).leaf('verdict', t.verdict).leaf('dateDemande', dt(t.dateDemande)),
+    )
     .close('tests')
     .leaf('causeCloture', s.causeCloture)
     .leaf('dateCloture', s.dateCloture ? dt(s.dateCloture) : undefined)

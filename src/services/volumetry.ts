@@ -1,0 +1,33 @@
+// Volumetry (spec §3): requests are counted per operator, per minute, in the five kinds of article 6.
+// This is the hook the use cases call at the exact point where a request counts; storing and
+// reporting the counts is issue 8's (it provides a VolumetrySink). The default counts nothing.
+import type { SqlExecutor } from './line-test-ports.js';
+
+export interface VolumetryEvent {
+  /**
+   * TEST_RESULTAT: a line test that produced a result (statut TERMINE, whatever the verdict). A
+   * test request that ends in ECHEC, or is still running, does not count (spec §3).
+   */
+  kind: 'TEST_RESULTAT';
+  operatorCode: string;
+  /** When the request counted (business clock). */
+  at: Date;
+  /** The object counted, e.g. the idDemandeTest. */
+  reference: string;
+}
+
+export interface VolumetrySink {
+  /**
+   * Called inside the transaction that records what counts (for a test: the one writing its
+   * result), with that transaction's executor: a sink that writes through it counts each request
+   * exactly once, even when a job is delivered twice.
+   */
+  record(event: VolumetryEvent, executor: SqlExecutor): Promise<void>;
+}
+
+/** The default sink: counts nothing. */
+export const noVolumetry: VolumetrySink = {
+  async record() {
+    // nothing stored until the volumetry capability (issue 8) provides a sink
+  },
+};
