@@ -1,0 +1,20 @@
+// Child process: the real gateway (startGateway, as `npm start` runs it) on the PostgreSQL named
+// by DATABASE_URL, with the development PKI of ESAV_DEV_CERTS_DIR and the demo data. The runner
+// sets ESAV_BENCH_ECHO=true for the bare echo route (the ceiling). Logs go to the runner's file.
+import { loadConfig } from '../src/config.js';
+import { startGateway } from '../src/server/bootstrap.js';
+import { serveFromChild } from './lib/server-process.js';
+
+serveFromChild(async () => {
+  const config = loadConfig(process.env);
+  if (!config.databaseUrl) throw new Error('DATABASE_URL is required: the benchmarks run on real PostgreSQL');
+  const gateway = await startGateway(config);
+  const pki = gateway.devPki;
+  const operator = pki?.operators.OPA1;
+  if (!pki || !operator) throw new Error('the benchmarks need the development PKI (no ESAV_TLS_*)');
+  return {
+    port: gateway.port,
+    tls: { key: operator.keyPem, cert: operator.certPem, ca: pki.ca.certPem },
+    close: () => gateway.close(),
+  };
+});

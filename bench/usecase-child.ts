@@ -1,0 +1,105 @@
+// Child process: the deposit use case alone — SignalisationService.deposit called in a loop by
+// N concurrent callers, no TLS, no HTTP, no SOAP — on the same PostgreSQL database, built as
+// src/server/endpoints.ts builds it. Its throughput is the ceiling of any SOAP server that calls
+// this use case on this machine (gateway and node-soap alike), so it bounds the ratio c/d.
+import { systemClock } from '../src/domain/clock.js';
+import { frenchPublicHolidays } from '../src/domain/holidays.js';
+import { loadConfig } from '../src/config.js';
+import { CATALOG_DIR } from '../src/paths.js';
+import { SignalisationService, type DepositRequest } from '../src/services/signalisation.js';
+import { loadCatalogue } from '../src/store/catalogue-files.js';
+import { postgresDatabase } from '../src/store/db.js';
+import { SqlPrestationRepository } from '../src/store/prestations.js';
+import { SqlSignalisationRepository } from '../src/store/signalisations.js';
+import { percentile } from './lib/load.js';
+
+interface RunMessage {
+  type: 'run';
+  connections: number;
+  warmupMs: number;
+  durationMs: number;
+  maxRequests: number;
+  prefix: string;
+}
+
+/** The same deposit as bench/lib/messages.ts depositRequest, as the use case receives it. */
+function deposit(referenceInterneOC: string): DepositRequest {
+  return {
+    offre: 'FTTH_PASSIF',
+    identifiantPrestation: 'FI-1000-0001',
+    formulaire: { idFormulaire: 'FTTH_PASSIF', version: 1 },
+    defautDeclare: 'INTERRUPTION_TOTALE',
+    impact: 'TOTAL',
+    dateDebutDefaut: new Date('2026-11-27T08:00:00+01:00'),
+    localisationPresumee: 'PTO',
+    referenceInterneOC,
+    contactSite: { nom: 'Mme Martin', telephone: '+33 1 23 45 67 89' },
+    contactOC: { nom: 'SAV OPA', telephone: '0800 000 000', email: 'sav@opa.example' },
+    accesSite: { horaires: '8h-18h', informations: 'Digicode 1234' },
+    commentaire: 'Plus de synchronisation depuis ce matin',
+    champs: [{ code: 'REF_PTO', valeur: 'PTO-75056-000123' }],
+  };
+}
+
+if (!process.send) throw new Error('started by the benchmark runner');
+const config = loadConfig(process.env);
+const db = postgresDatabase(config.databaseUrl!, { max: config.databasePoolSize });
+const service = new SignalisationService({
+  catalogue: loadCatalogue(CATALOG_DIR),
+  clock: systemClock,
+  calendar: frenchPublicHolidays(),
+  prestations: new SqlPrestationRepository(db),
+  signalisations: new SqlSignalisationRepository(db),
+});
+
+process.on('message', (m: RunMessage) => {
+  if (m.type !== 'run') return;
+  void (async () => {
+    const latencies: number[] = [];
+    let errors = 0;
+    let sent = 0;
+    const t0 = performance.now();
+    const windowStart = t0 + m.warmupMs;
+    const windowEnd = windowStart + m.durationMs;
+    const worker = async () => {
+      while (performance.now() < windowEnd && sent < m.maxRequests) {
+        const started = performance.now();
+        let failed = false;
+        try {
+          await service.deposit({ operatorCode: 'OPA1' }, deposit(`${m.prefix}-${sent++}`));
+        } catch {
+          failed = true;
+        }
+        const ended = performance.now();
+        if (started >= windowStart && ended <= windowEnd) {
+          if (failed) errors++;
+          else latencies.push(ended - started);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: m.connections }, worker));
+    const sorted = Float64Array.from(latencies).sort();
+    const seconds = (Math.min(performance.now(), windowEnd) - windowStart) / 1000;
+    process.send!({
+      type: 'done',
+      result: {
+        requests: sorted.length,
+        errors,
+        errorKinds: errors ? { error: errors } : {},
+        seconds,
+        rps: sorted.length / seconds,
+        p50: percentile(sorted, 50),
+        p90: percentile(sorted, 90),
+        p99: percentile(sorted, 99),
+        max: sorted[sorted.length - 1] ?? NaN,
+        mean: sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length),
+        sent,
+        capped: sent >= m.maxRequests,
+      },
+      memory: { peakRss: process.resourceUsage().maxRSS * 1024, rss: process.memoryUsage.rss(), maxRss: process.resourceUsage().maxRSS * 1024 },
+    });
+    await db.close();
+    process.disconnect();
+  })();
+});
+process.send({ type: 'ready' });
