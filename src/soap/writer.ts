@@ -28,6 +28,23 @@ export class XmlWriter {
     return this;
   }
 
+  /**
+   * Opens a namespace-qualified element with an explicit prefix (contracts whose schemas leave
+   * local elements unqualified: only the global element carries the namespace).
+   */
+  openPrefixed(prefix: string, name: string, namespace: string, attributes: Record<string, string> = {}): this {
+    const attrs = Object.entries(attributes)
+      .map(([k, v]) => ` ${k}="${escapeAttribute(v)}"`)
+      .join('');
+    this.parts.push(`<${prefix}:${name} xmlns:${prefix}="${escapeAttribute(namespace)}"${attrs}>`);
+    return this;
+  }
+
+  closePrefixed(prefix: string, name: string): this {
+    this.parts.push(`</${prefix}:${name}>`);
+    return this;
+  }
+
   close(name: string): this {
     this.parts.push(`</${name}>`);
     return this;
@@ -85,11 +102,19 @@ export function faultEnvelope(fault: EsavFault): string {
     .leaf('champ', fault.champ)
     .leaf('reessayerApres', fault.reessayerApres)
     .close('erreurESAV');
+  return soapFaultEnvelope(fault, w.toString());
+}
+
+/**
+ * The SOAP 1.1 Fault every contract sends (WS-I BP 1.1: faultcode a QName in the envelope
+ * namespace, unqualified faultcode/faultstring/detail), around the contract's own typed detail.
+ */
+export function soapFaultEnvelope(fault: EsavFault, detailXml: string): string {
   return (
     `${ENVELOPE_OPEN}<soapenv:Body><soapenv:Fault>` +
     `<faultcode>soapenv:${fault.side}</faultcode>` +
     `<faultstring xml:lang="fr">${escapeXml(fault.libelle)}</faultstring>` +
-    `<detail>${w.toString()}</detail>` +
+    `<detail>${detailXml}</detail>` +
     `</soapenv:Fault></soapenv:Body>${ENVELOPE_CLOSE}`
   );
 }

@@ -5,8 +5,8 @@
 import { EsavFault } from '../../domain/faults.js';
 import { assertHeaderDesignatesCaller } from '../../domain/identity.js';
 import type { ContractConventions } from '../../soap/endpoint.js';
-import { SOAP11_NS } from '../../soap/namespaces.js';
-import { escapeAttribute, escapeXml, XmlWriter } from '../../soap/writer.js';
+import { soapFaultEnvelope, XmlWriter } from '../../soap/writer.js';
+import { interopFaultMessage } from './fault-message.js';
 
 export const INFO_TRAVAUX_NS = 'http://interop-fibre.fr/wsdl/ftth/infoTravaux/v1-0';
 
@@ -20,14 +20,11 @@ export interface InfoTravauxHeader {
 
 /** Opens a global element of the contract: qualified (prefix it), its children unqualified. */
 export function openInfoTravaux(w: XmlWriter, name: string, attributes: Record<string, string> = {}): XmlWriter {
-  const attrs = Object.entries(attributes)
-    .map(([k, v]) => ` ${k}="${escapeAttribute(v)}"`)
-    .join('');
-  return w.raw(`<it:${name} xmlns:it="${INFO_TRAVAUX_NS}"${attrs}>`);
+  return w.openPrefixed('it', name, INFO_TRAVAUX_NS, attributes);
 }
 
 export function closeInfoTravaux(w: XmlWriter, name: string): XmlWriter {
-  return w.raw(`</it:${name}>`);
+  return w.closePrefixed('it', name);
 }
 
 /**
@@ -36,20 +33,12 @@ export function closeInfoTravaux(w: XmlWriter, name: string): XmlWriter {
  * offending field and the retry delay when there are}.
  */
 export function infoTravauxFaultEnvelope(fault: EsavFault): string {
-  let message = fault.libelle;
-  if (fault.champ) message += ` (champ : ${fault.champ})`;
-  if (fault.reessayerApres !== undefined) message += ` — réessayer dans ${fault.reessayerApres} s`;
-  const detail = closeInfoTravaux(
-    openInfoTravaux(new XmlWriter(), 'infoFtthError').leaf('codeRetour', fault.code).leaf('messageRetour', message),
-    'infoFtthError',
-  ).toString();
-  return (
-    `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="${SOAP11_NS}"><soapenv:Body><soapenv:Fault>` +
-    `<faultcode>soapenv:${fault.side}</faultcode>` +
-    `<faultstring xml:lang="fr">${escapeXml(fault.libelle)}</faultstring>` +
-    `<detail>${detail}</detail>` +
-    '</soapenv:Fault></soapenv:Body></soapenv:Envelope>'
-  );
+  const detail = new XmlWriter()
+    .openPrefixed('it', 'infoFtthError', INFO_TRAVAUX_NS)
+    .leaf('codeRetour', fault.code)
+    .leaf('messageRetour', interopFaultMessage(fault))
+    .closePrefixed('it', 'infoFtthError');
+  return soapFaultEnvelope(fault, detail.toString());
 }
 
 /**

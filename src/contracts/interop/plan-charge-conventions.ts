@@ -5,8 +5,8 @@ import { formatParisDateTime } from '../../domain/clock.js';
 import { EsavFault } from '../../domain/faults.js';
 import { assertHeaderDesignatesCaller } from '../../domain/identity.js';
 import type { ContractConventions } from '../../soap/endpoint.js';
-import { SOAP11_NS } from '../../soap/namespaces.js';
-import { escapeXml, XmlWriter } from '../../soap/writer.js';
+import { soapFaultEnvelope, XmlWriter } from '../../soap/writer.js';
+import { interopFaultMessage } from './fault-message.js';
 
 export const INTEROP_FIBRE_NS = 'http://interop-fibre.fr';
 
@@ -20,11 +20,11 @@ export interface EnteteType {
 
 /** Opens a global element of the contract: qualified (prefix tns), its children unqualified. */
 export function openInterop(w: XmlWriter, name: string): XmlWriter {
-  return w.raw(`<tns:${name} xmlns:tns="${INTEROP_FIBRE_NS}">`);
+  return w.openPrefixed('tns', name, INTEROP_FIBRE_NS);
 }
 
 export function closeInterop(w: XmlWriter, name: string): XmlWriter {
-  return w.raw(`</tns:${name}>`);
+  return w.closePrefixed('tns', name);
 }
 
 /**
@@ -33,20 +33,12 @@ export function closeInterop(w: XmlWriter, name: string): XmlWriter {
  * the offending field and the retry delay when there are}.
  */
 export function interopFaultEnvelope(fault: EsavFault): string {
-  let message = fault.libelle;
-  if (fault.champ) message += ` (champ : ${fault.champ})`;
-  if (fault.reessayerApres !== undefined) message += ` — réessayer dans ${fault.reessayerApres} s`;
-  const detail = closeInterop(
-    openInterop(new XmlWriter(), 'InfoErreurType').leaf('codeErreur', fault.code).leaf('messageErreur', message),
-    'InfoErreurType',
-  ).toString();
-  return (
-    `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="${SOAP11_NS}"><soapenv:Body><soapenv:Fault>` +
-    `<faultcode>soapenv:${fault.side}</faultcode>` +
-    `<faultstring xml:lang="fr">${escapeXml(fault.libelle)}</faultstring>` +
-    `<detail>${detail}</detail>` +
-    '</soapenv:Fault></soapenv:Body></soapenv:Envelope>'
-  );
+  const detail = new XmlWriter()
+    .openPrefixed('tns', 'InfoErreurType', INTEROP_FIBRE_NS)
+    .leaf('codeErreur', fault.code)
+    .leaf('messageErreur', interopFaultMessage(fault))
+    .closePrefixed('tns', 'InfoErreurType');
+  return soapFaultEnvelope(fault, detail.toString());
 }
 
 /**
