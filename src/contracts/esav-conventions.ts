@@ -4,7 +4,8 @@
 import { formatParisDateTime } from '../domain/clock.js';
 import { EsavFault } from '../domain/faults.js';
 import { assertHeaderDesignatesCaller } from '../domain/identity.js';
-import type { ContractConventions } from '../soap/endpoint.js';
+import { defineOperation, type ContractConventions, type SoapOperation } from '../soap/endpoint.js';
+import type { PlainObject } from '../soap/envelope.js';
 import { COMMON_NS } from '../soap/namespaces.js';
 import { XmlWriter, faultEnvelope } from '../soap/writer.js';
 
@@ -52,3 +53,29 @@ export const esavConventions: ContractConventions<RequestHeader> = {
 
   writeFault: faultEnvelope,
 };
+
+/** Who calls an e-SAV operation: the operator its client certificate resolved to. */
+export interface EsavCaller {
+  operatorCode: string;
+}
+
+/**
+ * The operation factory of one e-SAV service version: SOAPAction `<namespace>:<operation>`, the
+ * use case run for the operator the client certificate resolved to.
+ */
+export function esavOperationFactory(namespace: string) {
+  return function operation<I, O>(
+    name: string,
+    read: (payload: PlainObject) => I,
+    run: (caller: EsavCaller, input: I) => Promise<O>,
+    write: (w: XmlWriter, output: O) => void,
+  ): SoapOperation<I, O> {
+    return defineOperation<I, O>({
+      name,
+      soapAction: `${namespace}:${name}`,
+      read,
+      execute: (ctx, input) => run({ operatorCode: ctx.identity.operatorCode }, input),
+      write,
+    });
+  };
+}

@@ -6,7 +6,6 @@ import type { SignalisationKey } from '../../services/signalisation-ports.js';
 import type { Etat } from '../../domain/signalisation.js';
 import type { Signalisation } from '../../services/signalisation-ports.js';
 import type {
-  Caller,
   CompletionRequest,
   DepositAcknowledgement,
   DepositRequest,
@@ -17,13 +16,13 @@ import type {
   SignalisationService,
   SignalisationState,
 } from '../../services/signalisation.js';
-import { defineOperation, type SoapOperation } from '../../soap/endpoint.js';
+import type { SoapOperation } from '../../soap/endpoint.js';
+import { esavOperationFactory } from '../esav-conventions.js';
 import type { PlainObject } from '../../soap/envelope.js';
 import type { XmlWriter } from '../../soap/writer.js';
 import { child, dateTime, list, optionalChild, optionalText, text } from '../plain.js';
 
 export const SIGNALISATION_V1_NS = 'urn:esav:signalisation:v1';
-const ACTION = (operation: string) => `urn:esav:signalisation:v1:${operation}`;
 const dt = formatParisDateTime;
 
 function readDeposit(p: PlainObject): DepositRequest {
@@ -220,24 +219,8 @@ function writeDetail(w: XmlWriter, d: SignalisationDetail): void {
     .close('signalisation');
 }
 
-/**
- * An operation of this service: SOAPAction from its name, the use case called for the operator
- * the client certificate resolved to.
- */
-export function operation<I, O>(
-  name: string,
-  read: (payload: PlainObject) => I,
-  run: (caller: Caller, input: I) => Promise<O>,
-  write: (w: XmlWriter, output: O) => void,
-): SoapOperation<I, O> {
-  return defineOperation<I, O>({
-    name,
-    soapAction: ACTION(name),
-    read,
-    execute: (ctx, input) => run({ operatorCode: ctx.identity.operatorCode }, input),
-    write,
-  });
-}
+/** An operation of SignalisationService v1 (SOAPAction urn:esav:signalisation:v1:<name>). */
+export const operation = esavOperationFactory(SIGNALISATION_V1_NS);
 
 function writeDeposit(w: XmlWriter, a: DepositAcknowledgement): void {
   w.open('deposerSignalisationReponse', SIGNALISATION_V1_NS)

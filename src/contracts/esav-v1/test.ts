@@ -4,9 +4,9 @@ import { formatParisDateTime } from '../../domain/clock.js';
 import type { TypeTest } from '../../domain/line-tests.js';
 import type { LineTest, TravauxImpact } from '../../services/line-test-ports.js';
 import type { AvailableTests, LineTestService, TestAcknowledgement, TestRequest } from '../../services/line-tests.js';
-import type { Caller } from '../../services/signalisation.js';
 import type { TravauxIncidents, TravauxQuery, TravauxService } from '../../services/travaux.js';
-import { defineOperation, type SoapOperation } from '../../soap/endpoint.js';
+import type { SoapOperation } from '../../soap/endpoint.js';
+import { esavOperationFactory } from '../esav-conventions.js';
 import type { PlainObject } from '../../soap/envelope.js';
 import type { XmlWriter } from '../../soap/writer.js';
 import { dateTime, optionalChild, optionalText, text } from '../plain.js';
@@ -14,21 +14,8 @@ import { dateTime, optionalChild, optionalText, text } from '../plain.js';
 export const TEST_V1_NS = 'urn:esav:test:v1';
 const dt = formatParisDateTime;
 
-/** An operation of TestService v1: SOAPAction urn:esav:test:v1:<name>, run for the certificate's operator. */
-function operation<I, O>(
-  name: string,
-  read: (payload: PlainObject) => I,
-  run: (caller: Caller, input: I) => Promise<O>,
-  write: (w: XmlWriter, output: O) => void,
-): SoapOperation<I, O> {
-  return defineOperation<I, O>({
-    name,
-    soapAction: `urn:esav:test:v1:${name}`,
-    read,
-    execute: (ctx, input) => run({ operatorCode: ctx.identity.operatorCode }, input),
-    write,
-  });
-}
+/** An operation of TestService v1 (SOAPAction urn:esav:test:v1:<name>). */
+const operation = esavOperationFactory(TEST_V1_NS);
 
 function readTestRequest(p: PlainObject): TestRequest {
   const reference = optionalText(p, 'referenceSignalisation');
