@@ -17,6 +17,7 @@ COPY src/store/migrations ./src/store/migrations
 COPY wsdl ./wsdl
 COPY xsd ./xsd
 COPY catalog ./catalog
+COPY config ./config
 RUN mkdir -p /app/certs /app/data && chown node:node /app/certs /app/data
 EXPOSE 8443
 USER node

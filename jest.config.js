@@ -10,5 +10,7 @@ export default {
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 30000,
+  // dist/ is compiled once for the tests that spawn compiled processes.
+  globalSetup: '<rootDir>/test/support/global-setup.mjs',
   reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
 };

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { historyWindowStart } from '../src/domain/signalisation.js';
-import type { Database } from '../src/store/db.js';
+import type { Database, PreparedStatement } from '../src/store/db.js';
 import { SqlSignalisationRepository } from '../src/store/signalisations.js';
 import { parseFlags } from './lib/args.js';
 import { bulkLoadTickets } from './lib/bulk.js';
@@ -56,8 +56,8 @@ async function capturedSql(call: (repo: SqlSignalisationRepository) => Promise<u
   let captured: { sql: string; params: unknown[] } | undefined;
   const capture: Database = {
     kind: 'postgres',
-    async query<R>(sql: string, params?: readonly unknown[]) {
-      captured = { sql, params: [...(params ?? [])] };
+    async query<R>(sql: string | PreparedStatement, params?: readonly unknown[]) {
+      captured = { sql: typeof sql === 'string' ? sql : sql.text, params: [...(params ?? [])] };
       return [] as R[];
     },
     transaction: () => Promise.reject(new Error('not captured')),
@@ -217,7 +217,7 @@ async function main(): Promise<void> {
 
     // 3. The plans of the repository's own SQL on each size.
     for (const { client, references, tickets, windowStart } of setups) {
-      const consultSql = await capturedSql((repo) => repo.find('OPA1', { referenceSignalisation: references[0]! }));
+      const consultSql = await capturedSql((repo) => repo.findState('OPA1', { referenceSignalisation: references[0]! }));
       const listSql = await capturedSql((repo) => repo.list('OPA1', { etats: [], closedNotBefore: windowStart }, undefined, 51));
       for (const [operation, q] of [['consult', consultSql], ['list', listSql]] as const) {
         const e = await explain(client, q.sql, q.params);

@@ -1,5 +1,7 @@
 // Gateway configuration from the environment, checked once at start with clear messages.
 import path from 'node:path';
+import { certificatesConfig, type CertificatesConfig } from './config-certificates.js';
+import { operationsConfig, type OperationsConfig } from './config-operations.js';
 import type { Platform } from './domain/identity.js';
 import { PROJECT_ROOT } from './paths.js';
 
@@ -38,6 +40,10 @@ export interface GatewayConfig {
   lineTests: LineTestConfig;
   /** ESAV_BENCH_ECHO: the bare `POST /bench/echo` route of the benchmarks (bench/); off by default. */
   benchEcho: boolean;
+  /** Maintenance, rate limits, volumetry, metrics, version registry (src/config-operations.ts). */
+  operations: OperationsConfig;
+  /** Operators' certificates: provider CA, recognised CAs, validity, trust refresh (src/config-certificates.ts). */
+  certificates: CertificatesConfig;
 }
 
 /** Line tests (decision 0008): queue, workers and network simulator. */
@@ -145,5 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     sweepIntervalSeconds: integer(env, 'ESAV_SWEEP_INTERVAL_SECONDS', 300, 0, 7 * 24 * 3600),
     lineTests: lineTestConfig(env),
     benchEcho: flag(env, 'ESAV_BENCH_ECHO', false),
+    operations: operationsConfig(env),
+    certificates: certificatesConfig(env),
   };
 }

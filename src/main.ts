@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const lines = [
     '',
     `e-SAV gateway ready (${config.platform} platform, database: ${config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${rel(config.dataDir)}`})`,
-    `  WSDL: ${base}/ws/v1/signalisation?wsdl`,
+    `  WSDL: ${base}/ws/v1/signalisation?wsdl and ${base}/ws/v2/signalisation?wsdl (live versions: ${rel(config.operations.versionsFile)})`,
     `  admin API (support staff): ${gateway.adminUrl}  token: ${config.adminToken ? 'ESAV_ADMIN_TOKEN' : rel(path.join(config.dataDir, 'admin-token'))}`,
     `  back office: npm run admin -- --help`,
   ];

@@ -11,6 +11,7 @@ import { createLogger } from './server/logger.js';
 import { loadCatalogue } from './store/catalogue-files.js';
 import { postgresDatabase } from './store/db.js';
 import { migrate } from './store/migrate.js';
+import { sqlVolumetrySink } from './store/volumetry.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -26,7 +27,17 @@ async function main(): Promise<void> {
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
   const workers = Math.max(1, config.lineTests.workers);
   const workerName = process.env.ESAV_WORKER_NAME || `${os.hostname()}/${process.pid}`;
-  const runtime = await startLineTestRuntime({ db, catalogue, clock: systemClock, logger, config: config.lineTests, workers, workerName });
+  const runtime = await startLineTestRuntime({
+    db,
+    catalogue,
+    clock: systemClock,
+    logger,
+    config: config.lineTests,
+    workers,
+    workerName,
+    // A test that produced a result is counted in the transaction storing it (spec §3 volumetry).
+    volumetry: sqlVolumetrySink,
+  });
   process.stdout.write(`e-SAV test worker ready: ${workers} worker(s) as ${workerName}\n`);
 
   let stopping = false;

@@ -12,7 +12,10 @@ import { ATTENTES, ETATS, isEtat, type Etat } from '../domain/signalisation.js';
 import { PROJECT_ROOT } from '../paths.js';
 import { formatDetail, formatList, formatSweep, formatTransition, type DetailJson, type SignalisationJson } from './format.js';
 import { adminTokenPath, readAdminToken } from './token.js';
+import { addOperationsCommands } from './operations-commands.js';
+import { addOperatorCommands } from './operator-commands.js';
 import { addTravauxCommands } from './travaux-commands.js';
+import { addConformanceCommands } from './conformance-commands.js';
 
 export const DEFAULT_ADMIN_URL = 'http://127.0.0.1:8444';
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -133,6 +136,9 @@ Exemples :
       --debut 2026-03-02T22:00 --fin 2026-03-03T06:00 --element PM:PM-75056-0042
   npm run admin -- travaux modifier TRV-0000000001 --debut 2026-03-09T22:00 --fin 2026-03-10T06:00
   npm run admin -- travaux cloturer TRV-0000000001
+  npm run admin -- maintenance annoncer --debut 2026-12-01T22:00 --fin 2026-12-02T01:00 --motif "Montée de version"
+  npm run admin -- limite definir --operateur OPA1 --rpm 600 --a-partir 2026-12-01T08:00 --motif "surcharge"
+  npm run admin -- volumetrie --debut 2026-11-01T00:00 --fin 2026-12-01T00:00 --csv
 
 Codes de sortie : 0 fait · 1 refusé par l’API · 2 erreur d’utilisation · 3 erreur technique`,
     );
@@ -217,6 +223,9 @@ Codes de sortie : 0 fait · 1 refusé par l’API · 2 erreur d’utilisation ·
     });
 
   addTravauxCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print);
+  addConformanceCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print);
+  addOperatorCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print, env);
+  addOperationsCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print);
 
   return program;
 }

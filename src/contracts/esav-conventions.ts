@@ -17,6 +17,12 @@ export interface RequestHeader {
   idCorrelation?: string;
 }
 
+/** "version(s) en service : 1 (/ws/v1/signalisation), 2 (/ws/v2/signalisation)" — what fault 400 says. */
+export function describeLiveVersions(live: ReadonlyArray<{ version: string; path: string }>): string {
+  if (live.length === 0) return 'aucune version en service';
+  return `version(s) en service : ${live.map((l) => `${l.version} (${l.path})`).join(', ')}`;
+}
+
 export const esavConventions: ContractConventions<RequestHeader> = {
   headerElement: `{${COMMON_NS}}enteteRequete`,
   headerField: 'enteteRequete',
@@ -33,7 +39,8 @@ export const esavConventions: ContractConventions<RequestHeader> = {
 
   checkHeader(header, identity, endpoint) {
     if (header.versionWS !== endpoint.version) {
-      throw new EsavFault(400, `versionWS ${header.versionWS} inconnue sur ${endpoint.path} : version(s) en service ${endpoint.version}`, {
+      const live = endpoint.liveVersions?.() ?? [{ version: endpoint.version, path: endpoint.path }];
+      throw new EsavFault(400, `versionWS ${header.versionWS} inconnue sur ${endpoint.path} : ${describeLiveVersions(live)}`, {
         champ: 'enteteRequete/versionWS',
       });
     }

@@ -9,12 +9,23 @@ import { BackOfficeError, type BackOfficeService } from '../services/back-office
 import type { CommentEntry, HistoryEntry, Prestation, Signalisation } from '../services/signalisation-ports.js';
 import type { SignalisationDetail } from '../services/signalisation.js';
 import type { TravauxService } from '../services/travaux.js';
+import { PUBLIC_ADMIN_PATHS, registerOperationsRoutes, type OperationsAdmin } from './admin-operations.js';
 import { registerTravauxRoutes } from './admin-travaux.js';
+import { registerConformanceRoutes } from './admin-conformance.js';
+import { registerOperatorRoutes } from './admin-operators.js';
+import type { OperatorService } from '../services/operators.js';
+import type { ConformanceRunService } from '../services/conformance-runs.js';
 
 export interface AdminAppOptions {
   backOffice: BackOfficeService;
   /** Planned works and incidents (routes /admin/travaux…, src/server/admin-travaux.ts); absent: no such routes. */
   travaux?: TravauxService;
+  /** Health, metrics, maintenance, rate limits, volumetry (src/server/admin-operations.ts); absent: /health/live only. */
+  operations?: OperationsAdmin;
+  /** Conformance runs of the operators (routes /admin/conformite…, src/server/admin-conformance.ts); absent: no such routes. */
+  conformance?: ConformanceRunService;
+  /** Operators, certificates, recognised CAs, promotions, audit (routes /admin/operateurs…, src/server/admin-operators.ts); absent: no such routes. */
+  operators?: OperatorService;
   /** The bearer token every request (but /health/live) must carry. */
   token: string;
   logger: Logger;
@@ -194,7 +205,7 @@ function bearerMatches(header: string | undefined, expectedDigest: Buffer): bool
 
 // ---------------------------------------------------------------- the app
 
-export async function buildAdminApp({ backOffice, travaux, token, logger }: AdminAppOptions) {
+export async function buildAdminApp({ backOffice, travaux, operations, conformance, operators, token, logger }: AdminAppOptions) {
   if (token.length < 16) throw new Error('admin token too short (16 characters at least)');
   const expectedDigest = createHash('sha256').update(token).digest();
 
@@ -218,7 +229,7 @@ export async function buildAdminApp({ backOffice, travaux, token, logger }: Admi
   );
 
   app.addHook('onRequest', async (request, reply) => {
-    if (request.url === '/health/live' || request.url.startsWith('/health/live?')) return;
+    if (PUBLIC_ADMIN_PATHS.has(request.url.split('?')[0] ?? '')) return;
     if (!bearerMatches(request.headers.authorization, expectedDigest)) {
       return reply
         .code(401)
@@ -257,7 +268,7 @@ export async function buildAdminApp({ backOffice, travaux, token, logger }: Admi
 
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ erreur: `aucune route ${request.method} ${request.url.split('?')[0]}` }));
 
-  app.get('/health/live', async () => ({ status: 'ok' }));
+  if (!operations) app.get('/health/live', async () => ({ status: 'ok' }));
 
   app.get<{ Params: ReferenceParams }>('/admin/signalisations/:reference', { schema: { params: referenceParams } }, async (request) =>
     detailView(await backOffice.detail(request.params.reference)),
@@ -298,6 +309,9 @@ export async function buildAdminApp({ backOffice, travaux, token, logger }: Admi
   app.post('/admin/balayages', async () => ({ deplacees: await backOffice.sweep() }));
 
   if (travaux) registerTravauxRoutes(app, travaux);
+  if (operations) registerOperationsRoutes(app, operations);
+  if (conformance) registerConformanceRoutes(app, conformance);
+  if (operators) registerOperatorRoutes(app, operators);
 
   return app;
 }

@@ -1,13 +1,12 @@
 // The operators' HTTPS front: mutual TLS, the SOAP endpoints, their WSDL/XSD documents.
 import { randomUUID } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
-import Fastify, { LogController, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.js';
 import { EsavFault } from '../domain/faults.js';
-import type { Platform } from '../domain/identity.js';
+import type { OperatorIdentity, Platform } from '../domain/identity.js';
 import { WSDL_DIR, XSD_DIR } from '../paths.js';
-import { TrustStore } from '../pki/trust-store.js';
 import type { SoapEndpoint } from '../soap/endpoint.js';
 import { DEFAULT_GUARD_LIMITS } from '../soap/guard.js';
 import { handleSoapRequest, type SoapResult } from '../soap/pipeline.js';
@@ -15,7 +14,10 @@ import { faultEnvelope } from '../soap/writer.js';
 import type { Database } from '../store/db.js';
 import { SqlOperatorRepository } from '../store/operators.js';
 import { ContractDocuments } from './documents.js';
-import { IdentityResolver, enforceTlsAdmission } from './tls-identity.js';
+import { fixedFieldsLogger } from './logger.js';
+import type { RequestObserver, RequestPolicy } from './request-policy.js';
+import { GatewayTls } from './tls-control.js';
+import { IdentityResolver } from './tls-identity.js';
 
 export interface TlsMaterial {
   certPem: string;
@@ -35,11 +37,23 @@ export interface GatewayOptions {
   maxBodyBytes?: number;
   /** Benchmarks only (bench/): `POST /bench/echo` answers the raw body back, no identity, no parsing. */
   echoRoute?: boolean;
+  /** Maintenance, versions, rate limits (src/server/request-policy.ts), checked by the pipeline. */
+  policy?: RequestPolicy;
+  /** Told of every SOAP request once answered (volumetry, metrics). */
+  observer?: RequestObserver;
+  /** Other routes on this mutual-TLS port, given the caller's identity (e.g. src/server/conformance-routes.ts). */
+  routes?: MtlsRoutes[];
+  /** TLS admission, trust reload, revocation and connection tracking (src/server/tls-control.ts); default: built from `tls`. */
+  tlsFront?: GatewayTls;
 }
+
+/** Registers routes on the operators' port; `identify` resolves the client certificate (fault 200 when unusable). */
+export type MtlsRoutes = (app: FastifyInstance<any, any, any, any>, identify: (request: FastifyRequest) => Promise<OperatorIdentity>) => void;
 
 interface RequestOutcome {
   operation?: string | undefined;
   operatorCode?: string | undefined;
+  certificateFingerprint?: string | undefined;
   outcome: string;
 }
 
@@ -62,7 +76,6 @@ export async function buildGateway(options: GatewayOptions) {
   const { db, clock, logger, tls, endpoints, platform } = options;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_GUARD_LIMITS.maxBytes;
   const limits = { ...DEFAULT_GUARD_LIMITS, maxBytes: maxBodyBytes };
-  const trust = new TrustStore(tls.caPems);
   const operators = new SqlOperatorRepository(db);
   const identities = new IdentityResolver((fingerprint) => operators.findIdentity(fingerprint));
   const documents = new ContractDocuments([
@@ -87,7 +100,7 @@ export async function buildGateway(options: GatewayOptions) {
       minVersion: 'TLSv1.2',
     },
   });
-  enforceTlsAdmission(app.server, () => trust, logger);
+  (options.tlsFront ?? new GatewayTls(tls, logger)).attach(app.server, identities);
 
   // SOAP bodies are read raw: the guard and libxml2 see the bytes as sent.
   app.removeAllContentTypeParsers();
@@ -111,10 +124,13 @@ export async function buildGateway(options: GatewayOptions) {
     return sendFault(request, reply, new EsavFault(500), endpoint);
   });
 
+  // The per-request line has fixed fields only: written without the redaction pass (logger.ts).
+  const requestLine = fixedFieldsLogger(logger);
   app.addHook('onResponse', async (request, reply) => {
     const outcome = request.esavOutcome;
-    request.log.info(
+    requestLine.info(
       {
+        idRequete: request.id,
         operator: outcome?.operatorCode,
         operation: outcome?.operation,
         outcome: outcome?.outcome ?? (reply.statusCode < 400 ? 'ok' : `http:${reply.statusCode}`),
@@ -125,7 +141,24 @@ export async function buildGateway(options: GatewayOptions) {
       },
       'request',
     );
+    const endpoint = outcome && request.method === 'POST' ? endpointsByPath.get(request.url.split('?')[0] ?? '') : undefined;
+    if (endpoint && outcome) {
+      options.observer?.served({
+        endpoint,
+        operation: outcome.operation,
+        operatorCode: outcome.operatorCode,
+        outcome: outcome.outcome.replace(/^fault:/, ''),
+        durationSeconds: reply.elapsedTime / 1000,
+        at: clock.now(),
+        certificateFingerprint: outcome.certificateFingerprint,
+        requestId: request.id,
+      });
+    }
   });
+
+  for (const register of options.routes ?? []) {
+    register(app, (request) => identities.resolve(request.raw.socket as TLSSocket, clock.now()));
+  }
 
   for (const endpoint of endpoints) {
     const wsdl = documents.get(`/wsdl/${endpoint.wsdlFile.slice(WSDL_DIR.length + 1).split('\\').join('/')}`);
@@ -143,6 +176,7 @@ export async function buildGateway(options: GatewayOptions) {
     app.post(endpoint.path, async (request, reply) => {
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const soapAction = request.headers.soapaction;
+      let certificateFingerprint: string | undefined;
       const result: SoapResult = await handleSoapRequest(
         endpoint,
         {
@@ -150,10 +184,14 @@ export async function buildGateway(options: GatewayOptions) {
           contentType: request.headers['content-type'],
           soapAction: Array.isArray(soapAction) ? soapAction[0] : soapAction,
           requestId: request.id,
-          resolveIdentity: () => identities.resolve(request.raw.socket as TLSSocket, clock.now()),
+          resolveIdentity: async () => {
+            const identity = await identities.resolve(request.raw.socket as TLSSocket, clock.now());
+            certificateFingerprint = identity.certificateFingerprint;
+            return identity;
+          },
           now: () => clock.now(),
         },
-        { platform, limits },
+        { platform, limits, ...(options.policy ? { policy: options.policy } : {}) },
       );
       if (result.internalError) {
         request.log.error({ err: result.internalError, operation: result.operation }, 'operation failed');
@@ -161,6 +199,7 @@ export async function buildGateway(options: GatewayOptions) {
       request.esavOutcome = {
         operation: result.operation,
         operatorCode: result.operatorCode,
+        certificateFingerprint,
         outcome: result.fault ? `fault:${result.fault.code}` : 'ok',
       };
       return reply.code(result.httpStatus).header('content-type', XML_CONTENT_TYPE).header('x-id-requete', request.id).send(result.xml);

@@ -26,6 +26,11 @@ import { buildAdminApp, type AdminApp } from './admin-app.js';
 import { buildGateway, type GatewayApp, type TlsMaterial } from './app.js';
 import { buildEndpoints } from './endpoints.js';
 import { createLogger } from './logger.js';
+import { startOperatorAdministration, type OperatorAdministration } from './operators-runtime.js';
+import { startConformance, type ConformanceRuntime } from './conformance.js';
+import { startOperations, type Operations } from './operations.js';
+import { VersionRegistry } from './versions.js';
+import { sqlVolumetrySink } from '../store/volumetry.js';
 
 export interface RunningGateway {
   app: GatewayApp;
@@ -127,11 +132,16 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
   const catalogue = loadCatalogue(CATALOG_DIR);
+  // The version registry is checked before anything is opened: a bad plan stops the start.
+  const versions = VersionRegistry.load(config.operations.versionsFile);
   const adminToken = adminTokenOf(config, logger);
   const db = options.db ?? (await openDatabase(config));
   let app: GatewayApp | undefined;
   let adminApp: AdminApp | undefined;
   let lineTests: LineTestRuntime | undefined;
+  let operations: Operations | undefined;
+  let conformance: ConformanceRuntime | undefined;
+  let certificates: OperatorAdministration | undefined;
   try {
     const applied = await migrate(db);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
@@ -147,19 +157,40 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     if (config.demoData && devPki) await loadDemoData(db, devPki.operators, clock.now());
 
     const calendar = frenchPublicHolidays();
+    // Operators and certificates (decision 0009): provider PKI, trust reload, revocation at once.
+    certificates = await startOperatorAdministration({ config: config.certificates, db, tls, developmentCa: devPki?.ca, clock, calendar, logger });
+    // Maintenance, versions, rate limits, volumetry, metrics (src/server/operations.ts).
+    operations = await startOperations({ config: config.operations, db, clock, calendar, logger, versions });
     // The durable queue of the line tests (before the endpoints that enqueue on it) and, by
     // default, its workers inside the gateway.
-    lineTests = await startLineTestRuntime({ db, catalogue, clock, logger, config: config.lineTests, workers: config.lineTests.workers });
+    lineTests = await startLineTestRuntime({
+      db,
+      catalogue,
+      clock,
+      logger,
+      config: config.lineTests,
+      workers: config.lineTests.workers,
+      volumetry: sqlVolumetrySink,
+    });
+    // Conformance runs: log of served calls (integration), campaign API, admin reads (docs/conformance.md).
+    conformance = startConformance({ db, logger, platform: config.platform });
     app = await buildGateway({
       db,
       clock,
       logger,
       tls,
-      endpoints: buildEndpoints({ db, catalogue, clock, calendar, providerSiren: config.providerSiren, lineTestJobs: lineTests.queue }),
+      endpoints: versions.decorate(
+        versions.checkPublished(buildEndpoints({ db, catalogue, clock, calendar, providerSiren: config.providerSiren, lineTestJobs: lineTests.queue })),
+        clock,
+      ),
       platform: config.platform,
       publicUrl: config.publicUrl,
       maxBodyBytes: config.maxBodyBytes,
       echoRoute: config.benchEcho,
+      policy: operations.policy,
+      observer: conformance.observe(operations.observer),
+      routes: [conformance.routes],
+      tlsFront: certificates.tlsFront,
     });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
@@ -176,7 +207,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       dashboardDelayMs: config.dashboardDelayMs,
     });
     const travaux = new TravauxService({ catalogue, clock, prestations: new SqlPrestationRepository(db), travaux: new SqlTravauxRepository(db) });
-    adminApp = await buildAdminApp({ backOffice, travaux, token: adminToken, logger });
+    adminApp = await buildAdminApp({ backOffice, travaux, operations: operations.admin, conformance: conformance.service, operators: certificates.service, token: adminToken, logger });
     await adminApp.listen({ host: config.adminHost, port: config.adminPort });
     const adminAddress = adminApp.server.address();
     const adminPort = typeof adminAddress === 'object' && adminAddress ? adminAddress.port : config.adminPort;
@@ -186,6 +217,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const operatorsApp = app;
     const admin = adminApp;
     const runtime = lineTests;
+    const running = operations;
+    const evidence = conformance;
+    const certificateAdmin = certificates;
     let closing: Promise<void> | undefined;
     return {
       app: operatorsApp,
@@ -199,8 +233,15 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       lineTests: runtime,
       close() {
         closing ??= (async () => {
+          // Graceful stop: readiness 503, no new connection, in-flight requests finish (Fastify
+          // close), counts in memory written, workers stopped, then the pool closed.
+          running.beginStopping();
           await sweeper?.stop();
-          await Promise.all([admin.close(), operatorsApp.close()]);
+          await operatorsApp.close();
+          await evidence.stop();
+          await running.stop();
+          await admin.close();
+          await certificateAdmin.stop();
           // Running tests get the grace delay; one still running is left to the queue (retried).
           await runtime.stop();
           if (!options.db) await db.close();
@@ -212,6 +253,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     await adminApp?.close().catch(() => undefined);
     await app?.close().catch(() => undefined);
     await lineTests?.stop(0).catch(() => undefined);
+    await operations?.stop().catch(() => undefined);
+    await conformance?.stop().catch(() => undefined);
+    await certificates?.stop().catch(() => undefined);
     if (!options.db) await db.close().catch(() => undefined);
     throw error;
   }

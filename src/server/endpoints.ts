@@ -6,6 +6,7 @@ import type { HolidayCalendar } from '../domain/holidays.js';
 import { catalogueV1Operations } from '../contracts/esav-v1/catalogue.js';
 import { rendezVousV1Operations } from '../contracts/esav-v1/rendezvous.js';
 import { signalisationV1Operations, SIGNALISATION_V1_NS } from '../contracts/esav-v1/signalisation.js';
+import { signalisationV2Operations, SIGNALISATION_V2_NS } from '../contracts/esav-v2/signalisation.js';
 import { INTEROP_FIBRE_NS, planChargeConventions } from '../contracts/interop/plan-charge-conventions.js';
 import { planChargeSavFtthOperations } from '../contracts/interop/plan-charge-sav-ftth.js';
 import { esavConventions } from '../contracts/esav-conventions.js';
@@ -143,6 +144,18 @@ function signalisationEndpoints(deps: EndpointDeps): SoapEndpoint[] {
         ...rendezVousV1Operations(rendezVous),
         ...catalogueV1Operations(new CatalogueService({ catalogue, clock })),
       ]),
+    },
+    // v2 beside v1 (its own namespace, WSDL and schema), over the same use cases; which of them
+    // is live is the version registry's decision (config/versions.yaml, src/server/versions.ts).
+    {
+      path: '/ws/v2/signalisation',
+      serviceName: 'SignalisationService',
+      version: '2',
+      payloadNamespace: SIGNALISATION_V2_NS,
+      wsdlFile: path.join(WSDL_DIR, 'v2', 'signalisation-v2.wsdl'),
+      schema: CompiledSchema.compile(path.join(XSD_DIR, 'v2', 'signalisation-v2.xsd'), XSD_DIR),
+      conventions: esavConventions,
+      operations: operationsByElement(signalisationV2Operations(signalisation, rendezVous, new CatalogueService({ catalogue, clock }))),
     },
   ];
 }

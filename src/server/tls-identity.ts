@@ -19,41 +19,63 @@ function verifyErrorCode(socket: TLSSocket): string {
 }
 
 /** Why a handshake's client certificate is refused, or null when it is admitted. */
-export function admissionRefusal(socket: TLSSocket, trust: TrustStore): string | null {
+export function admissionRefusal(socket: TLSSocket, trust: TrustStore, isRevoked?: (fingerprint256: string) => boolean): string | null {
   const peer = socket.getPeerCertificate();
   if (!peer || !peer.raw) return 'no client certificate';
+  // Revocation by support staff takes effect at the handshake (decision 0009).
+  if (isRevoked && peer.fingerprint256 && isRevoked(normaliseFingerprint(peer.fingerprint256))) return 'client certificate revoked';
   if (socket.authorized) return null;
   const code = verifyErrorCode(socket);
   if (code === 'CERT_HAS_EXPIRED' && trust.isIssuedByTrustedCa(peer.raw)) return null;
   return `client certificate refused (${code || 'unverified'})`;
 }
 
-export function enforceTlsAdmission(server: TlsServer, trust: () => TrustStore, log: Logger): void {
+/** Optional admission hooks: revoked certificates (refused), admitted connections (tracked). */
+export interface AdmissionHooks {
+  isRevoked?(fingerprint256: string): boolean;
+  admitted?(socket: TLSSocket): void;
+}
+
+export function enforceTlsAdmission(server: TlsServer, trust: () => TrustStore, log: Logger, hooks: AdmissionHooks = {}): void {
   server.prependListener('secureConnection', (socket: TLSSocket) => {
-    const refusal = admissionRefusal(socket, trust());
+    const refusal = admissionRefusal(socket, trust(), hooks.isRevoked);
     if (refusal) {
       log.warn({ remoteAddress: socket.remoteAddress, reason: refusal }, 'TLS connection refused');
       socket.destroy();
+      return;
     }
+    hooks.admitted?.(socket);
   });
 }
 
 export type IdentityLookup = (fingerprint256: string) => Promise<OperatorIdentity | undefined>;
 
-/** Resolves (and caches per TLS connection) the identity behind a client certificate. */
+/**
+ * Resolves (and caches per TLS connection) the identity behind a client certificate. A cached
+ * identity is used only while no support action changed operators, profiles or certificates
+ * since it was looked up (`invalidate`, decision 0009).
+ */
 export class IdentityResolver {
-  private readonly perConnection = new WeakMap<TLSSocket, OperatorIdentity>();
+  private readonly perConnection = new WeakMap<TLSSocket, { identity: OperatorIdentity; generation: number }>();
+  private generation = 0;
 
   constructor(private readonly lookup: IdentityLookup) {}
 
+  /** Identities cached so far are looked up again on their connection's next request. */
+  invalidate(): void {
+    this.generation++;
+  }
+
   async resolve(socket: TLSSocket, now: Date): Promise<OperatorIdentity> {
-    let identity = this.perConnection.get(socket);
+    const cached = this.perConnection.get(socket);
+    let identity = cached && cached.generation === this.generation ? cached.identity : undefined;
     if (!identity) {
+      const generation = this.generation;
       const peer = socket.getPeerCertificate();
       if (!peer || !peer.fingerprint256) throw new EsavFault(200, 'Certificat client absent');
       identity = await this.lookup(normaliseFingerprint(peer.fingerprint256));
       if (!identity) throw new EsavFault(200, 'Certificat client non enregistré auprès du fournisseur');
-      this.perConnection.set(socket, identity);
+      this.perConnection.set(socket, { identity, generation });
     }
     assertCertificateUsable(identity, now);
     return identity;

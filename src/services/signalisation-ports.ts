@@ -112,6 +112,9 @@ export interface CommentEntry {
   texte: string;
 }
 
+/** What consulterEtatSignalisation answers, and the closing date that decides 312. */
+export type SignalisationStateView = Pick<Signalisation, 'reference' | 'referenceInterneOC' | 'etat' | 'dateEtat' | 'motif' | 'dateCloture'>;
+
 /** A signalisation designated by the provider's reference or by the operator's own one. */
 export type SignalisationKey = { referenceSignalisation: string } | { referenceInterneOC: string };
 
@@ -168,6 +171,8 @@ export interface SignalisationRepository {
   depositOnce(signalisation: NewSignalisation): Promise<{ signalisation: Signalisation; created: boolean }>;
   /** Only this operator's signalisations are ever found (operatorCode null: any, for the back office). */
   find(operatorCode: string | null, key: SignalisationKey): Promise<Signalisation | undefined>;
+  /** The state of one of this operator's signalisations only (consulterEtatSignalisation: a narrow read). */
+  findState(operatorCode: string, key: SignalisationKey): Promise<SignalisationStateView | undefined>;
   /**
    * Locks the signalisation (row lock, one transaction), lets `decide` compute the change from
    * its current state, writes it with its history/comment rows, and returns the updated ticket.

@@ -3,7 +3,7 @@
 import type { Catalogue, Offer } from '../domain/catalogue.js';
 import { findLiveForm, inNomenclature, isOfferSetUp } from '../domain/catalogue.js';
 import type { Clock } from '../domain/clock.js';
-import { EsavFault } from '../domain/faults.js';
+import { EsavFault, isEsavFault } from '../domain/faults.js';
 import { assertPriorTest, type PriorTestCandidate } from '../domain/line-tests.js';
 import { startGuarantee } from '../domain/guarantee.js';
 import type { HolidayCalendar } from '../domain/holidays.js';
@@ -32,6 +32,7 @@ import type {
   SignalisationChange,
   SignalisationKey,
   SignalisationRepository,
+  SignalisationStateView,
 } from './signalisation-ports.js';
 
 /** Who asks: the operator resolved from the client certificate. */
@@ -161,13 +162,21 @@ export class SignalisationService {
 
   async deposit(caller: Caller, request: DepositRequest): Promise<DepositAcknowledgement> {
     const { signalisations, clock } = this.deps;
-    // A retry of an acknowledged deposit gets the first acknowledgement, even if the catalogue
-    // changed since: the operator must never end up with two tickets or a refused retry.
-    const existing = await signalisations.find(caller.operatorCode, { referenceInterneOC: request.referenceInterneOC });
-    if (existing) return this.acknowledgement(existing, false);
-
     const now = clock.now();
-    const { prestation } = await this.checkDeposit(caller, request, now);
+    // A retry of an acknowledged deposit gets the first acknowledgement, even if the catalogue
+    // changed since: the operator must never end up with two tickets or a refused retry. A first
+    // deposit (the usual case) is not looked up beforehand: when the checks pass, depositOnce
+    // returns the existing ticket of a retry instead of inserting; when they fail, the retry is
+    // looked for before the fault is answered.
+    let prestation: Prestation;
+    try {
+      ({ prestation } = await this.checkDeposit(caller, request, now));
+    } catch (error) {
+      if (!isEsavFault(error)) throw error;
+      const existing = await signalisations.find(caller.operatorCode, { referenceInterneOC: request.referenceInterneOC });
+      if (existing) return this.acknowledgement(existing, false);
+      throw error;
+    }
     const guaranteeClock = startGuarantee(now);
     const guarantee = guaranteeState(prestation.gtrCode, guaranteeClock, this.deps);
     const { signalisation, created } = await signalisations.depositOnce({
@@ -270,7 +279,10 @@ export class SignalisationService {
   }
 
   async state(caller: Caller, key: SignalisationKey): Promise<SignalisationState> {
-    return stateOf(await this.find(caller, key));
+    const found = await this.deps.signalisations.findState(caller.operatorCode, key);
+    if (!found) throw notFound(key);
+    if (isBeyondHistory(found.dateCloture, this.deps.clock.now())) throw new EsavFault(312);
+    return stateOf(found);
   }
 
   async detail(caller: Caller, key: SignalisationKey): Promise<SignalisationDetail> {
@@ -394,7 +406,7 @@ function notFound(key: SignalisationKey): EsavFault {
   return new EsavFault(310, undefined, { champ: 'referenceSignalisation' in key ? 'referenceSignalisation' : 'referenceInterneOC' });
 }
 
-function stateOf(s: Signalisation): SignalisationState {
+function stateOf(s: SignalisationStateView): SignalisationState {
   return {
     referenceSignalisation: s.reference,
     referenceInterneOC: s.referenceInterneOC,

@@ -58,6 +58,11 @@ export interface SoapEndpoint {
   readonly conventions: ContractConventions<any>;
   /** Operations by request element local name. */
   readonly operations: ReadonlyMap<string, SoapOperation<any, any>>;
+  /**
+   * The versions of this service live now, with their paths (set from the version registry,
+   * src/server/versions.ts): fault 400 lists them. Absent: only this endpoint's own version.
+   */
+  readonly liveVersions?: () => ReadonlyArray<{ version: string; path: string }>;
 }
 
 /** The operations map of an endpoint, keyed by request element. */

@@ -1,7 +1,8 @@
 // The SOAP guard: cheap checks on the raw bytes before any XML parser sees them
 // (the hardened limits Apache CXF applies by default). One linear pass, no allocation per tag.
 //  - size limit                                   → 103
-//  - invalid UTF-8                                → 100
+//  - invalid UTF-8, a NUL byte (UTF-16/UTF-32 text), an XML declaration naming
+//    another encoding                              → 100
 //  - DOCTYPE / ENTITY declarations in any form    → 100 (WS-I BP R1008; closes XXE and entity bombs)
 //  - processing instructions other than <?xml … ?> → 100
 //  - nesting depth and element count caps         → 103
@@ -52,6 +53,10 @@ export function guardRequestBody(body: Uint8Array, limits: GuardLimits = DEFAULT
     throw new EsavFault(103, `Message trop volumineux (plus de ${limits.maxBytes} octets)`);
   }
   if (!isUtf8(body)) throw new EsavFault(100, 'Le message doit être encodé en UTF-8 valide');
+  // NUL is never allowed in XML; its bytes are valid UTF-8 but betray UTF-16 or UTF-32 text
+  // (every '<' is then 3C 00 or 00 3C…), which this byte scan would not see as markup while the
+  // parser would autodetect and read it, DOCTYPE included.
+  if (body.indexOf(0) >= 0) throw new EsavFault(100, 'Le message doit être encodé en UTF-8 (octet nul : UTF-16 ou UTF-32 refusés)');
 
   let depth = 0;
   let elements = 0;
@@ -83,6 +88,11 @@ export function guardRequestBody(body: Uint8Array, limits: GuardLimits = DEFAULT
       if (end < 0) throw new EsavFault(100, 'Instruction de traitement non terminée');
       const isXmlDeclaration = i === skipBom(body) && startsWith(body, i, '<?xml') && isSpace(body[i + 5]);
       if (!isXmlDeclaration) throw new EsavFault(100, 'Instruction de traitement interdite');
+      // The parser would switch to a declared encoding (ISO-8859-1…) and read these bytes otherwise.
+      const encoding = declaredEncoding(body, i, end);
+      if (encoding !== undefined && !/^utf-?8$/i.test(encoding)) {
+        throw new EsavFault(100, `Encodage ${encoding.slice(0, 40)} non supporté : UTF-8 attendu`);
+      }
       i = end + 2;
       continue;
     }
@@ -120,6 +130,12 @@ export function guardRequestBody(body: Uint8Array, limits: GuardLimits = DEFAULT
     }
     i = j + 1;
   }
+}
+
+/** The encoding named by the XML declaration spanning [from, end), if any. */
+function declaredEncoding(body: Uint8Array, from: number, end: number): string | undefined {
+  const declaration = Buffer.from(body.buffer, body.byteOffset + from, end - from).toString('latin1');
+  return /\sencoding\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(declaration)?.slice(1).find((v) => v !== undefined);
 }
 
 function skipBom(body: Uint8Array): number {

@@ -29,9 +29,22 @@ export interface SoapResult {
   internalError?: unknown;
 }
 
+/**
+ * The service's running rules around the contract (src/server/request-policy.ts): maintenance
+ * (402) before anything is read, then, once the caller is known, retired versions (400) and rate
+ * limits (401). A hook throws an EsavFault to refuse; the endpoint's conventions write it.
+ */
+export interface RequestPolicy {
+  /** Before the caller is resolved: must not need the database (maintenance). */
+  beforeIdentity?(endpoint: SoapEndpoint, now: Date): void;
+  /** Once the caller is known, before the message is read. */
+  afterIdentity?(endpoint: SoapEndpoint, identity: OperatorIdentity, now: Date): void | Promise<void>;
+}
+
 export interface PipelineOptions {
   platform: Platform;
   limits?: GuardLimits;
+  policy?: RequestPolicy;
 }
 
 function checkContentType(contentType: string | undefined): void {
@@ -59,8 +72,10 @@ export async function handleSoapRequest(endpoint: SoapEndpoint, request: SoapReq
   let operationName: string | undefined;
   let operatorCode: string | undefined;
   try {
+    options.policy?.beforeIdentity?.(endpoint, request.now());
     const identity = await request.resolveIdentity();
     operatorCode = identity.operatorCode;
+    await options.policy?.afterIdentity?.(endpoint, identity, request.now());
     checkContentType(request.contentType);
     guardRequestBody(request.body, options.limits ?? DEFAULT_GUARD_LIMITS);
 

@@ -1,12 +1,44 @@
 // One database interface for the two back ends: a real PostgreSQL (pg connection pool) and the
 // embedded PGlite default. Repositories only see Queryable / Database.
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { PGlite } from '@electric-sql/pglite';
 
+/**
+ * A statement PostgreSQL parses and plans once per pooled connection (a named prepared statement):
+ * for the hot statements, whose text is fixed or one of a few variants (never built from values:
+ * each distinct text stays prepared on every connection). PGlite runs it as plain text.
+ */
+export interface PreparedStatement {
+  readonly name: string;
+  readonly text: string;
+}
+
+const preparedByText = new Map<string, PreparedStatement>();
+
+/** The prepared statement of this SQL text, named after a hash of it (one name per text, never reused). */
+export function prepared(text: string): PreparedStatement {
+  let statement = preparedByText.get(text);
+  if (!statement) {
+    statement = { name: `esav_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`, text };
+    preparedByText.set(text, statement);
+  }
+  return statement;
+}
+
 export interface Queryable {
   /** Runs one parameterised statement and returns its rows. */
-  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+  query<R = Record<string, unknown>>(sql: string | PreparedStatement, params?: readonly unknown[]): Promise<R[]>;
 }
+
+/** A pg query config: a named statement when prepared. */
+function pgQuery(sql: string | PreparedStatement, params: readonly unknown[] | undefined): pg.QueryConfig {
+  return typeof sql === 'string'
+    ? { text: sql, values: params as unknown[] | undefined }
+    : { name: sql.name, text: sql.text, values: params as unknown[] | undefined };
+}
+
+const textOf = (sql: string | PreparedStatement): string => (typeof sql === 'string' ? sql : sql.text);
 
 export interface Database extends Queryable {
   readonly kind: 'postgres' | 'pglite';
@@ -44,8 +76,8 @@ export function postgresDatabase(connectionString: string, options: { max?: numb
   });
   return {
     kind: 'postgres',
-    async query<R>(sql: string, params?: readonly unknown[]) {
-      const result = await pool.query(sql, params as unknown[] | undefined);
+    async query<R>(sql: string | PreparedStatement, params?: readonly unknown[]) {
+      const result = await pool.query(pgQuery(sql, params));
       return result.rows as R[];
     },
     async transaction<T>(work: (tx: TransactionQueryable) => Promise<T>): Promise<T> {
@@ -53,8 +85,8 @@ export function postgresDatabase(connectionString: string, options: { max?: numb
       try {
         await client.query('BEGIN');
         const tx: TransactionQueryable = {
-          async query<R>(sql: string, params?: readonly unknown[]) {
-            return (await client.query(sql, params as unknown[] | undefined)).rows as R[];
+          async query<R>(sql: string | PreparedStatement, params?: readonly unknown[]) {
+            return (await client.query(pgQuery(sql, params))).rows as R[];
           },
           async exec(sql: string) {
             await client.query(sql);
@@ -82,14 +114,14 @@ export async function pgliteDatabase(dataDir?: string): Promise<Database> {
   const db: PGlite = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
   return {
     kind: 'pglite',
-    async query<R>(sql: string, params?: readonly unknown[]) {
-      return (await db.query<R>(sql, params as unknown[] | undefined)).rows;
+    async query<R>(sql: string | PreparedStatement, params?: readonly unknown[]) {
+      return (await db.query<R>(textOf(sql), params as unknown[] | undefined)).rows;
     },
     async transaction<T>(work: (tx: TransactionQueryable) => Promise<T>): Promise<T> {
       return db.transaction(async (t) =>
         work({
-          async query<R>(sql: string, params?: readonly unknown[]) {
-            return (await t.query<R>(sql, params as unknown[] | undefined)).rows;
+          async query<R>(sql: string | PreparedStatement, params?: readonly unknown[]) {
+            return (await t.query<R>(textOf(sql), params as unknown[] | undefined)).rows;
           },
           async exec(sql: string) {
             await t.exec(sql);

@@ -145,6 +145,8 @@ export async function loadDemoData(
         notBefore: info.notBefore,
         notAfter: info.notAfter,
         origin: 'FOURNISSEUR',
+        delivery: 'DEMO',
+        certPem: certificate.certPem,
       },
       now,
     );

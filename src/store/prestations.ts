@@ -1,6 +1,6 @@
 // SQL of the prestation aggregate (the operator's lines/services the provider delivers).
 import type { CodeValeur, Extremite, Prestation, PrestationRepository } from '../services/signalisation-ports.js';
-import type { Database } from './db.js';
+import { prepared, type Database } from './db.js';
 
 interface PrestationRow {
   identifiant: string;
@@ -12,15 +12,17 @@ interface PrestationRow {
   informations: CodeValeur[];
 }
 
+// Every deposit reads it: prepared once per pooled connection.
+const FOR_OPERATOR = prepared(
+  `SELECT identifiant, operator_code, offer_code, code_insee, gtr_code, extremites, informations
+     FROM prestations WHERE identifiant = $1 AND operator_code = $2`,
+);
+
 export class SqlPrestationRepository implements PrestationRepository {
   constructor(private readonly db: Database) {}
 
   async findForOperator(operatorCode: string, identifiant: string): Promise<Prestation | undefined> {
-    const rows = await this.db.query<PrestationRow>(
-      `SELECT identifiant, operator_code, offer_code, code_insee, gtr_code, extremites, informations
-         FROM prestations WHERE identifiant = $1 AND operator_code = $2`,
-      [identifiant, operatorCode],
-    );
+    const rows = await this.db.query<PrestationRow>(FOR_OPERATOR, [identifiant, operatorCode]);
     const r = rows[0];
     if (!r) return undefined;
     return {

@@ -14,7 +14,7 @@ import {
   type RendezVousRepository,
 } from '../services/rendezvous-ports.js';
 import type { Signalisation, SignalisationChange, SignalisationKey } from '../services/signalisation-ports.js';
-import type { Database, Queryable, TransactionQueryable } from './db.js';
+import type { Database, PreparedStatement, Queryable, TransactionQueryable } from './db.js';
 import { SqlSignalisationRepository } from './signalisations.js';
 
 const LIVE_SLOT_INDEX = 'rdv_rendezvous_creneau_reserve';
@@ -102,7 +102,11 @@ export class SqlCapacityRepository implements CapacityRepository {
       [codeInsee],
     );
     if (covered && covered.genere_du <= days.from && days.to <= covered.genere_au) return 0;
-    const seeds = slotsOfDays(await this.patterns(codeInsee), days.from, days.to, this.calendar);
+    const patterns = await this.patterns(codeInsee);
+    // A zone without capacity has nothing to generate and nothing is recorded for it: a search may
+    // name any commune (any string in the Interop'Fibre contract) without storing anything.
+    if (patterns.length === 0) return 0;
+    const seeds = slotsOfDays(patterns, days.from, days.to, this.calendar);
     let created = 0;
     if (seeds.length > 0) {
       const inserted = await this.db.query<{ id: number }>(
@@ -210,7 +214,7 @@ function isLiveSlotConflict(error: unknown): boolean {
 function joined(kind: Database['kind'], tx: TransactionQueryable): Database {
   return {
     kind,
-    query: <R>(sql: string, params?: readonly unknown[]) => tx.query<R>(sql, params),
+    query: <R>(sql: string | PreparedStatement, params?: readonly unknown[]) => tx.query<R>(sql, params),
     transaction: <T>(work: (inner: TransactionQueryable) => Promise<T>) => work(tx),
     close: async () => undefined,
   };

@@ -11,8 +11,9 @@ import type {
   SignalisationChange,
   SignalisationKey,
   SignalisationRepository,
+  SignalisationStateView,
 } from '../services/signalisation-ports.js';
-import type { Database, Queryable } from './db.js';
+import { prepared, type Database, type Queryable } from './db.js';
 
 interface SignalisationRow {
   id: number;
@@ -51,6 +52,39 @@ const COLUMNS = `id, reference, operator_code, reference_interne_oc, prestation_
   champs, id_demande_test, etat, date_etat, motif, attente, garantie_code, echeance_retablissement, gtr_consumed_ms,
   gtr_running_since, cause_cloture, date_cloture, deposited_at`;
 
+// The hot statements, prepared once per pooled connection (src/store/db.ts).
+const DEPOSIT = prepared(
+  `WITH ticket AS (
+     INSERT INTO signalisations (operator_code, reference_interne_oc, prestation_id, offer_code, form_id, form_version,
+       defaut_declare, impact, date_debut_defaut, localisation_presumee, contact_site, contact_oc, acces_site,
+       commentaire, champs, id_demande_test, etat, date_etat, garantie_code, echeance_retablissement, deposited_at,
+       gtr_consumed_ms, gtr_running_since)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $18, $21, $22)
+     ON CONFLICT ON CONSTRAINT signalisations_operator_reference DO NOTHING
+     RETURNING ${COLUMNS}
+   ), first_history AS (
+     INSERT INTO signalisation_history (signalisation_id, at, from_state, to_state, actor, motif)
+     SELECT id, $18, NULL, $17, $23, $24 FROM ticket
+   )
+   SELECT ${COLUMNS} FROM ticket`,
+);
+const STATE_COLUMNS = 'reference, reference_interne_oc, etat, date_etat, motif, date_cloture';
+const STATE_BY_REFERENCE = prepared(`SELECT ${STATE_COLUMNS} FROM signalisations WHERE reference = $1 AND operator_code = $2`);
+const STATE_BY_REFERENCE_INTERNE_OC = prepared(
+  `SELECT ${STATE_COLUMNS} FROM signalisations WHERE reference_interne_oc = $1 AND operator_code = $2`,
+);
+const HISTORY = prepared('SELECT at, from_state, to_state, actor, motif FROM signalisation_history WHERE signalisation_id = $1 ORDER BY id');
+const COMMENTS = prepared('SELECT at, author, texte FROM signalisation_comments WHERE signalisation_id = $1 ORDER BY id');
+
+interface StateRow {
+  reference: string;
+  reference_interne_oc: string;
+  etat: string;
+  date_etat: Date;
+  motif: string | null;
+  date_cloture: Date | null;
+}
+
 function toSignalisation(r: SignalisationRow): Signalisation {
   return {
     id: Number(r.id),
@@ -87,63 +121,62 @@ export class SqlSignalisationRepository implements SignalisationRepository {
   constructor(private readonly db: Database) {}
 
   async depositOnce(s: NewSignalisation): Promise<{ signalisation: Signalisation; created: boolean }> {
-    return this.db.transaction(async (tx) => {
-      // ON CONFLICT DO NOTHING waits for a concurrent identical deposit to commit, then yields
-      // no row: the second request reads and returns the first one.
-      const inserted = await tx.query<SignalisationRow>(
-        `INSERT INTO signalisations (operator_code, reference_interne_oc, prestation_id, offer_code, form_id, form_version,
-           defaut_declare, impact, date_debut_defaut, localisation_presumee, contact_site, contact_oc, acces_site,
-           commentaire, champs, id_demande_test, etat, date_etat, garantie_code, echeance_retablissement, deposited_at,
-           gtr_consumed_ms, gtr_running_since)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $18, $21, $22)
-         ON CONFLICT ON CONSTRAINT signalisations_operator_reference DO NOTHING
-         RETURNING ${COLUMNS}`,
-        [
-          s.operatorCode,
-          s.referenceInterneOC,
-          s.prestationId,
-          s.offerCode,
-          s.formulaire.idFormulaire,
-          s.formulaire.version,
-          s.defautDeclare,
-          s.impact,
-          s.dateDebutDefaut ?? null,
-          s.localisationPresumee ?? null,
-          JSON.stringify(s.contactSite),
-          JSON.stringify(s.contactOC),
-          s.accesSite ? JSON.stringify(s.accesSite) : null,
-          s.commentaire ?? null,
-          JSON.stringify(s.champs),
-          s.idDemandeTest ?? null,
-          s.etat,
-          s.depositedAt,
-          s.garantieCode,
-          s.echeanceRetablissement ?? null,
-          s.guaranteeClock.consumedMs,
-          s.guaranteeClock.runningSince,
-        ],
-      );
-      const row = inserted[0];
-      if (!row) {
-        const existing = await tx.query<SignalisationRow>(
-          `SELECT ${COLUMNS} FROM signalisations WHERE operator_code = $1 AND reference_interne_oc = $2`,
-          [s.operatorCode, s.referenceInterneOC],
-        );
-        if (!existing[0]) throw new Error('deposit conflict without an existing signalisation');
-        return { signalisation: toSignalisation(existing[0]), created: false };
-      }
-      await tx.query(
-        `INSERT INTO signalisation_history (signalisation_id, at, from_state, to_state, actor, motif)
-         VALUES ($1, $2, NULL, $3, $4, $5)`,
-        [row.id, s.depositedAt, s.etat, s.firstHistory.actor, s.firstHistory.motif],
-      );
-      return { signalisation: toSignalisation(row), created: true };
-    });
+    // One statement, so one round trip and its own transaction: the ticket and its first history
+    // row are written together or not at all. ON CONFLICT DO NOTHING waits for a concurrent
+    // identical deposit to commit, then yields no row: the second request reads and returns the
+    // first one (a new statement, so a new snapshot that sees it).
+    const [row] = await this.db.query<SignalisationRow>(DEPOSIT, [
+      s.operatorCode,
+      s.referenceInterneOC,
+      s.prestationId,
+      s.offerCode,
+      s.formulaire.idFormulaire,
+      s.formulaire.version,
+      s.defautDeclare,
+      s.impact,
+      s.dateDebutDefaut ?? null,
+      s.localisationPresumee ?? null,
+      JSON.stringify(s.contactSite),
+      JSON.stringify(s.contactOC),
+      s.accesSite ? JSON.stringify(s.accesSite) : null,
+      s.commentaire ?? null,
+      JSON.stringify(s.champs),
+      s.idDemandeTest ?? null,
+      s.etat,
+      s.depositedAt,
+      s.garantieCode,
+      s.echeanceRetablissement ?? null,
+      s.guaranteeClock.consumedMs,
+      s.guaranteeClock.runningSince,
+      s.firstHistory.actor,
+      s.firstHistory.motif,
+    ]);
+    if (row) return { signalisation: toSignalisation(row), created: true };
+    const [existing] = await selectByKey(this.db, s.operatorCode, { referenceInterneOC: s.referenceInterneOC }, false);
+    if (!existing) throw new Error('deposit conflict without an existing signalisation');
+    return { signalisation: toSignalisation(existing), created: false };
   }
 
   async find(operatorCode: string | null, key: SignalisationKey): Promise<Signalisation | undefined> {
     const rows = await selectByKey(this.db, operatorCode, key, false);
     return rows[0] ? toSignalisation(rows[0]) : undefined;
+  }
+
+  async findState(operatorCode: string, key: SignalisationKey): Promise<SignalisationStateView | undefined> {
+    const byReference = 'referenceSignalisation' in key;
+    const [r] = await this.db.query<StateRow>(byReference ? STATE_BY_REFERENCE : STATE_BY_REFERENCE_INTERNE_OC, [
+      byReference ? key.referenceSignalisation : key.referenceInterneOC,
+      operatorCode,
+    ]);
+    if (!r) return undefined;
+    return {
+      reference: r.reference,
+      referenceInterneOC: r.reference_interne_oc,
+      etat: r.etat as Etat,
+      dateEtat: r.date_etat,
+      motif: r.motif,
+      dateCloture: r.date_cloture,
+    };
   }
 
   async update(
@@ -218,8 +251,9 @@ export class SqlSignalisationRepository implements SignalisationRepository {
     if (filter.depositedTo) add((n) => `deposited_at < ${n}`, filter.depositedTo);
     if (after) add((n) => `id < ${n}`, after.id);
     params.push(limit);
+    // Prepared: the text varies only with which filters are present (a few dozen texts at most).
     const rows = await this.db.query<SignalisationRow>(
-      `SELECT ${COLUMNS} FROM signalisations WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${params.length}`,
+      prepared(`SELECT ${COLUMNS} FROM signalisations WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${params.length}`),
       params,
     );
     return rows.map(toSignalisation);
@@ -238,8 +272,8 @@ export class SqlSignalisationRepository implements SignalisationRepository {
     }
     params.push(limit);
     const rows = await this.db.query<SignalisationRow>(
-      `SELECT ${COLUMNS} FROM signalisations WHERE ${where.join(' AND ')}
-        ORDER BY date_cloture DESC, id DESC LIMIT $${params.length}`,
+      prepared(`SELECT ${COLUMNS} FROM signalisations WHERE ${where.join(' AND ')}
+        ORDER BY date_cloture DESC, id DESC LIMIT $${params.length}`),
       params,
     );
     return rows.map(toSignalisation);
@@ -256,7 +290,7 @@ export class SqlSignalisationRepository implements SignalisationRepository {
 
   async history(signalisationId: number): Promise<HistoryEntry[]> {
     const rows = await this.db.query<{ at: Date; from_state: string | null; to_state: string; actor: string; motif: string | null }>(
-      'SELECT at, from_state, to_state, actor, motif FROM signalisation_history WHERE signalisation_id = $1 ORDER BY id',
+      HISTORY,
       [signalisationId],
     );
     return rows.map((r) => ({
@@ -270,7 +304,7 @@ export class SqlSignalisationRepository implements SignalisationRepository {
 
   async comments(signalisationId: number): Promise<CommentEntry[]> {
     const rows = await this.db.query<{ at: Date; author: string; texte: string }>(
-      'SELECT at, author, texte FROM signalisation_comments WHERE signalisation_id = $1 ORDER BY id',
+      COMMENTS,
       [signalisationId],
     );
     return rows.map((r) => ({ at: r.at, author: r.author as Acteur, texte: r.texte }));
@@ -289,5 +323,5 @@ function selectByKey(q: Queryable, operatorCode: string | null, key: Signalisati
     // The operator's own reference is only unique per operator: the back office uses ours.
     throw new Error('referenceInterneOC designates a signalisation only together with its operator');
   }
-  return q.query<SignalisationRow>(`SELECT ${COLUMNS} FROM signalisations WHERE ${where}${lock ? ' FOR UPDATE' : ''}`, params);
+  return q.query<SignalisationRow>(prepared(`SELECT ${COLUMNS} FROM signalisations WHERE ${where}${lock ? ' FOR UPDATE' : ''}`), params);
 }

@@ -1,25 +1,14 @@
 // The gateway as its own process (the compiled dist/src/main.js), for tests that kill it.
 // Children are spawned asynchronously: a test process may serve other things meanwhile.
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/paths.js';
 
-let built: Promise<void> | undefined;
-
-/** Compiles src/ to dist/ once per test process (type errors are reported, not fatal). */
-export function buildDist(): Promise<void> {
-  built ??= new Promise((resolve, reject) => {
-    const tsc = path.join(PROJECT_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-    const child = spawn(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) process.stderr.write(`tsc reported errors (output emitted anyway):\n${output}\n`);
-      resolve();
-    });
-  });
-  return built;
+/** dist/ is compiled once by the jest global setup (test/support/global-setup.mjs). */
+export async function buildDist(): Promise<void> {
+  const main = path.join(PROJECT_ROOT, 'dist', 'src', 'main.js');
+  if (!fs.existsSync(main)) throw new Error(`${main} missing: dist/ is built by the jest global setup`);
 }
 
 export interface GatewayProcess {
@@ -35,7 +24,15 @@ export async function startGatewayProcess(env: Record<string, string>, timeoutMs
   await buildDist();
   const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist', 'src', 'main.js')], {
     cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      LOG_LEVEL: 'warn',
+      // No nightly 402 window, and v1 live whatever the real date (test/fixtures/versions.yaml).
+      ESAV_NIGHTLY_MAINTENANCE: 'off',
+      ESAV_VERSIONS_FILE: path.join(PROJECT_ROOT, 'test', 'fixtures', 'versions.yaml'),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import soap from 'soap';
 import { loadConfig, type GatewayConfig } from '../../src/config.js';
+import { PROJECT_ROOT } from '../../src/paths.js';
 import { SettableClock, type Clock } from '../../src/domain/clock.js';
 import { startGateway, type RunningGateway } from '../../src/server/bootstrap.js';
 import { createLogger } from '../../src/server/logger.js';
@@ -65,6 +66,10 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     ESAV_ADMIN_HOST: '127.0.0.1',
     ESAV_ADMIN_PORT: '0',
     ESAV_SWEEP_INTERVAL_SECONDS: '0',
+    // No nightly 402 window unless a test asks for one (a run at 04:05 Paris would fail otherwise).
+    ESAV_NIGHTLY_MAINTENANCE: 'off',
+    // v1 live whatever the clock (the shipped config/versions.yaml retires it on a real date).
+    ESAV_VERSIONS_FILE: path.join(PROJECT_ROOT, 'test', 'fixtures', 'versions.yaml'),
     ...(testDb ? { DATABASE_URL: testDb.url } : {}),
     LOG_LEVEL: 'info',
     ...options.env,

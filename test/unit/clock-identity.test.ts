@@ -1,4 +1,4 @@
-import { formatParisDateTime, instantFromParisWallTime, parisWallTime, parseXsDateTime, SettableClock, systemClock } from '../../src/domain/clock.js';
+import { formatParisDateTime, instantFromParisWallTime, parisWallTime, parisWallTimeIntl, parseXsDateTime, SettableClock, systemClock } from '../../src/domain/clock.js';
 import { EsavFault } from '../../src/domain/faults.js';
 import { ALL_OPERATIONS, assertCertificateUsable, assertHeaderDesignatesCaller, authorizeOperation, type OperatorIdentity } from '../../src/domain/identity.js';
 import { canTransition, ETAT_INITIAL, ETATS, isEtat, isTerminal, type Acteur, type Etat } from '../../src/domain/signalisation.js';
@@ -35,6 +35,52 @@ describe('formatParisDateTime', () => {
     expect(parisWallTime(new Date('2026-07-15T10:00:00Z')).offsetMinutes).toBe(120);
     expect(parisWallTime(new Date('2026-03-29T01:00:00Z'))).toMatchObject({ hour: 3, offsetMinutes: 120 });
     expect(parisWallTime(new Date('2026-10-25T01:00:00Z'))).toMatchObject({ hour: 2, offsetMinutes: 60 });
+  });
+});
+
+describe('parisWallTime: the offset cached per UTC hour gives what Intl gives', () => {
+  const HOUR = 3_600_000;
+  const mismatches = (instants: Iterable<number>): string[] => {
+    const out: string[] = [];
+    for (const t of instants) {
+      const d = new Date(t);
+      const cached = parisWallTime(d);
+      const intl = parisWallTimeIntl(d);
+      if (JSON.stringify(cached) !== JSON.stringify(intl)) out.push(`${d.toISOString()}: ${JSON.stringify(cached)} ≠ ${JSON.stringify(intl)}`);
+    }
+    return out;
+  };
+
+  test('every minute from 3 h before to 3 h after each DST change 2020–2040, at :00.000 and :59.999', () => {
+    const instants: number[] = [];
+    for (let year = 2020; year <= 2040; year++) {
+      for (const month of [2, 9]) {
+        // The last Sunday of March / October, 01:00 UTC.
+        const last = new Date(Date.UTC(year, month + 1, 0));
+        const change = Date.UTC(year, month, last.getUTCDate() - last.getUTCDay(), 1);
+        for (let minute = -180; minute <= 180; minute++) instants.push(change + minute * 60_000, change + minute * 60_000 + 59_999);
+      }
+    }
+    // Twice: the first pass fills the cache, the second reads from it.
+    expect(mismatches(instants)).toEqual([]);
+    expect(mismatches(instants)).toEqual([]);
+  });
+
+  test('random instants from 1850 to 2100 (local mean time, war years, rule changes), and every hour of 1940–1946', () => {
+    let seed = 42;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const from = Date.UTC(1850, 0, 1);
+    const to = Date.UTC(2100, 0, 1);
+    const instants = Array.from({ length: 5_000 }, () => from + Math.floor(random() * (to - from)));
+    expect(mismatches(instants)).toEqual([]);
+    expect(mismatches(instants)).toEqual([]);
+    const war: number[] = [];
+    for (let t = Date.UTC(1940, 0, 1); t < Date.UTC(1947, 0, 1); t += HOUR) war.push(t + 1_799_999);
+    expect(mismatches(war)).toEqual([]);
+  });
+
+  test('an invalid date still throws', () => {
+    expect(() => parisWallTime(new Date(Number.NaN))).toThrow(RangeError);
   });
 });
 

@@ -121,6 +121,31 @@ describe('guardRequestBody: forbidden constructs → 100', () => {
     expect(faultCode(body)).toBe(100);
   });
 
+  test('UTF-16 and UTF-32 text without a byte order mark (NUL bytes are valid UTF-8): a DOCTYPE the byte scan would not see', () => {
+    const text = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY a "aaaa">]>' + envelope(consulterEtat('<x>&a;</x>'));
+    const utf16le = Buffer.from(text, 'utf16le');
+    const utf16be = Buffer.from(text, 'utf16le').swap16();
+    const utf32le = Buffer.alloc(text.length * 4);
+    for (let i = 0; i < text.length; i++) utf32le.writeUInt32LE(text.charCodeAt(i), i * 4);
+    for (const body of [utf16le, utf16be, utf32le]) expect(faultCode(body)).toBe(100);
+    // With a byte order mark UTF-16 is already invalid UTF-8.
+    expect(faultCode(Buffer.concat([Buffer.from([0xff, 0xfe]), utf16le]))).toBe(100);
+  });
+
+  test('a NUL byte anywhere', () => {
+    expect(faultCode(Buffer.concat([utf8(envelope(consulterEtat('<x>a'))), Buffer.from([0]), utf8('b</x>')]))).toBe(100);
+  });
+
+  test('an XML declaration naming another encoding than UTF-8', () => {
+    for (const encoding of ['ISO-8859-1', 'UTF-16', 'UCS-4', 'IBM037', 'UTF-7', '']) {
+      expect(faultCode(utf8(`<?xml version="1.0" encoding="${encoding}"?>` + envelope(payload)))).toBe(100);
+    }
+    expect(faultCode(utf8(`<?xml version='1.0' encoding='latin1' standalone='yes'?>` + envelope(payload)))).toBe(100);
+    for (const accepted of ['UTF-8', 'utf-8', 'utf8']) {
+      expect(() => guardRequestBody(utf8(`<?xml version="1.0" encoding='${accepted}'?>` + envelope(payload)))).not.toThrow();
+    }
+  });
+
   test('an empty body', () => {
     expect(faultCode(new Uint8Array(0))).toBe(100);
   });

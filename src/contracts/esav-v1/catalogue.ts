@@ -7,7 +7,8 @@ import type { SoapOperation } from '../../soap/endpoint.js';
 import type { PlainObject } from '../../soap/envelope.js';
 import type { XmlWriter } from '../../soap/writer.js';
 import { optionalText } from '../plain.js';
-import { operation, SIGNALISATION_V1_NS } from './signalisation.js';
+import { esavOperationFactory } from '../esav-conventions.js';
+import { SIGNALISATION_V1_NS } from './signalisation.js';
 
 const bool = (value: boolean): string => (value ? 'true' : 'false');
 
@@ -65,10 +66,16 @@ function writeOffer(w: XmlWriter, { offer, formulaires, garanties }: CatalogueOf
   w.close('tests');
 }
 
-export function catalogueV1Operations(service: CatalogueService): SoapOperation<any, any>[] {
+/** consulterCatalogue in the namespace of a SignalisationService version (same message in v1 and v2). */
+export function catalogueOperations(service: CatalogueService, ns: string): SoapOperation<any, any>[] {
+  const operation = esavOperationFactory(ns);
   return [
     operation('consulterCatalogue', readRequest, async (_caller, request) => service.consult(request), (w, offers: CatalogueOffer[]) =>
-      w.open('consulterCatalogueReponse', SIGNALISATION_V1_NS).each('offre', offers, writeOffer).close('consulterCatalogueReponse'),
+      w.open('consulterCatalogueReponse', ns).each('offre', offers, writeOffer).close('consulterCatalogueReponse'),
     ),
   ];
+}
+
+export function catalogueV1Operations(service: CatalogueService): SoapOperation<any, any>[] {
+  return catalogueOperations(service, SIGNALISATION_V1_NS);
 }

@@ -10,7 +10,8 @@ import type { SoapOperation } from '../../soap/endpoint.js';
 import type { PlainObject } from '../../soap/envelope.js';
 import type { XmlWriter } from '../../soap/writer.js';
 import { child, dateTime, optionalText, text } from '../plain.js';
-import { operation, SIGNALISATION_V1_NS } from './signalisation.js';
+import { esavOperationFactory } from '../esav-conventions.js';
+import { SIGNALISATION_V1_NS } from './signalisation.js';
 
 const dt = formatParisDateTime;
 
@@ -58,14 +59,14 @@ function summary(r: RendezVous) {
   return { idRendezVous: r.reference, typeRendezVous: r.creneau.type, debut: r.creneau.debut, fin: r.creneau.fin, statut: r.statut };
 }
 
-function writeSlots(w: XmlWriter, slots: Creneau[]): void {
-  w.open('rechercherCreneauxReponse', SIGNALISATION_V1_NS)
+function writeSlots(w: XmlWriter, slots: Creneau[], ns: string): void {
+  w.open('rechercherCreneauxReponse', ns)
     .each('creneau', slots, (w, c) => w.leaf('idCreneau', slotIdentifier(c.id)).leaf('debut', dt(c.debut)).leaf('fin', dt(c.fin)))
     .close('rechercherCreneauxReponse');
 }
 
-function writeBooking(w: XmlWriter, b: BookingResult): void {
-  w.open('reserverCreneauReponse', SIGNALISATION_V1_NS)
+function writeBooking(w: XmlWriter, b: BookingResult, ns: string): void {
+  w.open('reserverCreneauReponse', ns)
     .leaf('idRendezVous', b.rendezVous.reference)
     .element('rendezVous', summary(b.rendezVous), writeRendezVous)
     .leaf('referenceSignalisation', b.referenceSignalisation)
@@ -73,20 +74,26 @@ function writeBooking(w: XmlWriter, b: BookingResult): void {
     .close('reserverCreneauReponse');
 }
 
-function writeOne(element: string): (w: XmlWriter, r: RendezVous) => void {
-  return (w, r) => w.open(element, SIGNALISATION_V1_NS).element('rendezVous', summary(r), writeRendezVous).close(element);
+function writeOne(element: string, ns: string): (w: XmlWriter, r: RendezVous) => void {
+  return (w, r) => w.open(element, ns).element('rendezVous', summary(r), writeRendezVous).close(element);
 }
 
-function writeList(w: XmlWriter, list: RendezVous[]): void {
-  w.open('consulterRendezVousReponse', SIGNALISATION_V1_NS).each('rendezVous', list.map(summary), writeRendezVous).close('consulterRendezVousReponse');
+function writeList(w: XmlWriter, list: RendezVous[], ns: string): void {
+  w.open('consulterRendezVousReponse', ns).each('rendezVous', list.map(summary), writeRendezVous).close('consulterRendezVousReponse');
+}
+
+/** The appointment operations in the namespace of a SignalisationService version (same messages in v1 and v2). */
+export function rendezVousOperations(service: RendezVousService, ns: string): SoapOperation<any, any>[] {
+  const operation = esavOperationFactory(ns);
+  return [
+    operation('rechercherCreneaux', readSearch, (c, r) => service.search(c, r), (w, slots) => writeSlots(w, slots, ns)),
+    operation('reserverCreneau', readBooking, (c, r) => service.book(c, r), (w, b) => writeBooking(w, b, ns)),
+    operation('reporterRendezVous', readReschedule, (c, r) => service.reschedule(c, r), writeOne('reporterRendezVousReponse', ns)),
+    operation('annulerRendezVous', readChange, (c, r) => service.cancel(c, r), writeOne('annulerRendezVousReponse', ns)),
+    operation('consulterRendezVous', readConsultation, (c, r) => service.consult(c, r), (w, list) => writeList(w, list, ns)),
+  ];
 }
 
 export function rendezVousV1Operations(service: RendezVousService): SoapOperation<any, any>[] {
-  return [
-    operation('rechercherCreneaux', readSearch, (c, r) => service.search(c, r), writeSlots),
-    operation('reserverCreneau', readBooking, (c, r) => service.book(c, r), writeBooking),
-    operation('reporterRendezVous', readReschedule, (c, r) => service.reschedule(c, r), writeOne('reporterRendezVousReponse')),
-    operation('annulerRendezVous', readChange, (c, r) => service.cancel(c, r), writeOne('annulerRendezVousReponse')),
-    operation('consulterRendezVous', readConsultation, (c, r) => service.consult(c, r), writeList),
-  ];
+  return rendezVousOperations(service, SIGNALISATION_V1_NS);
 }

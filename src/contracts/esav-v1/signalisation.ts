@@ -57,15 +57,15 @@ function readDeposit(p: PlainObject): DepositRequest {
   };
 }
 
-function readChamps(p: PlainObject) {
+export function readChamps(p: PlainObject) {
   return list(optionalChild(p, 'champs'), 'champ').map((c) => ({ code: text(c, 'code'), valeur: optionalText(c, 'valeur') ?? '' }));
 }
 
-function readContactSite(p: PlainObject | undefined) {
+export function readContactSite(p: PlainObject | undefined) {
   return p ? { contactSite: { nom: text(p, 'nom'), telephone: text(p, 'telephone') } } : {};
 }
 
-function readAccesSite(p: PlainObject | undefined) {
+export function readAccesSite(p: PlainObject | undefined) {
   return p ? { accesSite: { horaires: text(p, 'horaires'), informations: text(p, 'informations') } } : {};
 }
 
@@ -79,7 +79,7 @@ function readPaging(p: PlainObject) {
   return { ...(curseur !== undefined ? { curseur } : {}), ...(taille !== undefined ? { taille: Number(taille) } : {}) };
 }
 
-function readList(p: PlainObject): ListRequest {
+export function readList(p: PlainObject): ListRequest {
   const offre = optionalText(p, 'offre');
   const prestation = optionalText(p, 'identifiantPrestation');
   const etats = p.etat === undefined ? [] : [p.etat].flat();
@@ -92,7 +92,7 @@ function readList(p: PlainObject): ListRequest {
   };
 }
 
-function readHistory(p: PlainObject): HistoryRequest {
+export function readHistory(p: PlainObject): HistoryRequest {
   const prestation = optionalText(p, 'identifiantPrestation');
   const periode = child(p, 'periode');
   return {
@@ -102,7 +102,7 @@ function readHistory(p: PlainObject): HistoryRequest {
   };
 }
 
-function readCompletion(p: PlainObject): CompletionRequest {
+export function readCompletion(p: PlainObject): CompletionRequest {
   return {
     key: readKey(p),
     commentaire: text(p, 'commentaire'),
@@ -126,19 +126,19 @@ function writeSummary(w: XmlWriter, s: Signalisation): void {
     .leaf('dateCloture', s.dateCloture ? dt(s.dateCloture) : undefined);
 }
 
-function writePage(element: string): (w: XmlWriter, page: Page) => void {
+export function writePage(element: string, ns = SIGNALISATION_V1_NS): (w: XmlWriter, page: Page) => void {
   return (w, page) =>
     w
-      .open(element, SIGNALISATION_V1_NS)
+      .open(element, ns)
       .each('signalisation', page.signalisations, writeSummary)
       .leaf('curseurSuivant', page.curseurSuivant)
       .close(element);
 }
 
-function writeState(element: string): (w: XmlWriter, s: SignalisationState) => void {
+export function writeState(element: string, ns = SIGNALISATION_V1_NS): (w: XmlWriter, s: SignalisationState) => void {
   return (w, s) =>
     w
-      .open(element, SIGNALISATION_V1_NS)
+      .open(element, ns)
       .leaf('referenceSignalisation', s.referenceSignalisation)
       .leaf('referenceInterneOC', s.referenceInterneOC)
       .leaf('etat', s.etat)
@@ -147,7 +147,7 @@ function writeState(element: string): (w: XmlWriter, s: SignalisationState) => v
       .close(element);
 }
 
-function readKey(p: PlainObject): SignalisationKey {
+export function readKey(p: PlainObject): SignalisationKey {
   const reference = optionalText(p, 'referenceSignalisation');
   return reference !== undefined ? { referenceSignalisation: reference } : { referenceInterneOC: text(p, 'referenceInterneOC') };
 }
@@ -156,7 +156,21 @@ function writeGarantie(w: XmlWriter, g: { code: string; echeanceRetablissement?:
   w.leaf('code', g.code).leaf('echeanceRetablissement', g.echeanceRetablissement ? dt(g.echeanceRetablissement) : undefined);
 }
 
-function writeDetail(w: XmlWriter, d: SignalisationDetail): void {
+/** What a later version writes differently in the detail: the contacts and the guarantee. */
+export interface DetailParts {
+  contacts(w: XmlWriter, s: Signalisation): void;
+  garantie(w: XmlWriter, s: Signalisation): void;
+}
+
+const V1_DETAIL_PARTS: DetailParts = {
+  contacts: (w, s) =>
+    w
+      .element('contactSite', s.contactSite, (w, c) => w.leaf('nom', c.nom).leaf('telephone', c.telephone))
+      .element('contactOC', s.contactOC, (w, c) => w.leaf('nom', c.nom).leaf('telephone', c.telephone).leaf('email', c.email)),
+  garantie: (w, s) => w.element('garantie', { code: s.garantieCode, echeanceRetablissement: s.echeanceRetablissement ?? undefined }, writeGarantie),
+};
+
+export function writeDetail(w: XmlWriter, d: SignalisationDetail, parts: DetailParts = V1_DETAIL_PARTS): void {
   const s = d.signalisation;
   w.open('signalisation')
     .leaf('referenceSignalisation', s.reference)
@@ -187,16 +201,15 @@ function writeDetail(w: XmlWriter, d: SignalisationDetail): void {
     .leaf('defautDeclare', s.defautDeclare)
     .leaf('impact', s.impact)
     .leaf('dateDebutDefaut', s.dateDebutDefaut ? dt(s.dateDebutDefaut) : undefined)
-    .leaf('localisationPresumee', s.localisationPresumee)
-    .element('contactSite', s.contactSite, (w, c) => w.leaf('nom', c.nom).leaf('telephone', c.telephone))
-    .element('contactOC', s.contactOC, (w, c) => w.leaf('nom', c.nom).leaf('telephone', c.telephone).leaf('email', c.email))
-    .element('accesSite', s.accesSite, (w, a) => w.leaf('horaires', a.horaires).leaf('informations', a.informations))
+    .leaf('localisationPresumee', s.localisationPresumee);
+  parts.contacts(w, s);
+  w.element('accesSite', s.accesSite, (w, a) => w.leaf('horaires', a.horaires).leaf('informations', a.informations))
     .leaf('commentaire', s.commentaire)
     .element('champs', s.champs.length > 0 ? s.champs : undefined, (w, champs) =>
       w.each('champ', champs, (w, c) => w.leaf('code', c.code).leaf('valeur', c.valeur)),
-    )
-    .element('garantie', { code: s.garantieCode, echeanceRetablissement: s.echeanceRetablissement ?? undefined }, writeGarantie)
-    .open('commentaires')
+    );
+  parts.garantie(w, s);
+  w.open('commentaires')
     .each('commentaire', d.comments, (w, c) => w.leaf('date', dt(c.at)).leaf('auteur', c.author).leaf('texte', c.texte))
     .close('commentaires')
     .open('historique')
@@ -231,8 +244,8 @@ function writeDeposit(w: XmlWriter, a: DepositAcknowledgement): void {
     .close('deposerSignalisationReponse');
 }
 
-function writeCompletion(w: XmlWriter, s: SignalisationState): void {
-  w.open('completerSignalisationReponse', SIGNALISATION_V1_NS)
+export function writeCompletion(w: XmlWriter, s: SignalisationState, ns = SIGNALISATION_V1_NS): void {
+  w.open('completerSignalisationReponse', ns)
     .leaf('referenceSignalisation', s.referenceSignalisation)
     .leaf('etat', s.etat)
     .leaf('dateEtat', dt(s.dateEtat))
@@ -252,6 +265,6 @@ export function signalisationV1Operations(service: SignalisationService): SoapOp
     operation('consulterDetailSignalisation', readKey, (c, k) => service.detail(c, k), writeDetailResponse),
     operation('listerSignalisations', readList, (c, r) => service.list(c, r), writePage('listerSignalisationsReponse')),
     operation('consulterHistorique', readHistory, (c, r) => service.history(c, r), writePage('consulterHistoriqueReponse')),
-    operation('completerSignalisation', readCompletion, (c, r) => service.complete(c, r), writeCompletion),
+    operation('completerSignalisation', readCompletion, (c, r) => service.complete(c, r), (w, s) => writeCompletion(w, s)),
   ];
 }
