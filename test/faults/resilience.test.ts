@@ -96,6 +96,50 @@ function startLoad(url: string, tls: { key: Buffer; cert: Buffer; ca: Buffer }, 
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+const testRequestXml = () =>
+  `<soapenv:Envelope xmlns:soapenv="${SOAP11}"><soapenv:Header><com:enteteRequete xmlns:com="urn:esav:commun:v1">` +
+  `<com:versionWS>1</com:versionWS><com:horodatageRequete>2026-11-27T10:00:00+01:00</com:horodatageRequete>` +
+  `<com:codeOperateur>OPA1</com:codeOperateur></com:enteteRequete></soapenv:Header><soapenv:Body>` +
+  `<t:demanderTest xmlns:t="urn:esav:test:v1"><t:identifiantPrestation>FI-1000-0002</t:identifiantPrestation>` +
+  `<t:typeTest>ETAT_SYNCHRO</t:typeTest></t:demanderTest></soapenv:Body></soapenv:Envelope>`;
+
+/** Line test requests in a loop; returns the idDemandeTest values the gateway acknowledged. */
+function startTestRequests(url: string, tls: { key: Buffer; cert: Buffer; ca: Buffer }, workers: number) {
+  const acknowledged: string[] = [];
+  let running = true;
+  const agent = new https.Agent({ ...tls, keepAlive: true, maxSockets: workers, checkServerIdentity: () => undefined });
+  const once = () =>
+    new Promise<void>((resolve) => {
+      const request = https.request(`${url}/ws/v1/test`, { method: 'POST', agent, headers: { 'content-type': 'text/xml; charset=utf-8' }, timeout: 15_000 }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (c: Buffer) => chunks.push(c));
+        response.on('end', () => {
+          const id = /<idDemandeTest>([^<]+)</.exec(Buffer.concat(chunks).toString('utf8'))?.[1];
+          if (response.statusCode === 200 && id) acknowledged.push(id);
+          resolve();
+        });
+        response.on('error', () => resolve());
+      });
+      request.on('timeout', () => request.destroy(new Error('timeout')));
+      request.on('error', () => resolve());
+      request.end(testRequestXml());
+    });
+  const loops = Array.from({ length: workers }, async () => {
+    while (running) {
+      await once();
+      await sleep(20);
+    }
+  });
+  return {
+    acknowledged,
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+      agent.destroy();
+    },
+  };
+}
+
 describeDb('fault suite (own PostgreSQL server, gateway as a process)', () => {
   let postgres: ThrowawayPostgres;
   let gateway: GatewayProcess | undefined;
@@ -118,6 +162,12 @@ describeDb('fault suite (own PostgreSQL server, gateway as a process)', () => {
       ESAV_SWEEP_INTERVAL_SECONDS: '0',
       ESAV_DEV_CERTS_DIR: certs,
       ESAV_DATA_DIR: data,
+      // Line tests: a quick simulator, and lost executions (the killed process's) detected fast.
+      ESAV_SIMULATOR_LATENCY_MS: '100',
+      ESAV_TEST_TIMEOUT_SECONDS: '3',
+      ESAV_TEST_RETRY_DELAY_SECONDS: '0',
+      ESAV_QUEUE_MAINTENANCE_SECONDS: '1',
+      ESAV_QUEUE_POLL_MS: '500',
     };
     gateway = await startGatewayProcess(env);
     url = `https://127.0.0.1:${port}`;
@@ -181,15 +231,40 @@ describeDb('fault suite (own PostgreSQL server, gateway as a process)', () => {
     await expectEveryAcknowledgedStoredOnce(load);
   }, 120_000);
 
-  test('the gateway killed with SIGKILL under deposits: every acknowledged deposit stored exactly once after restart', async () => {
-    const load = startLoad(url, tls, 8);
+  test('the gateway killed with SIGKILL under load: no acknowledged deposit and no queued test lost', async () => {
+    const load = startLoad(url, tls, 6);
+    const tests = startTestRequests(url, tls, 2);
     await sleep(1500);
     await gateway!.kill('SIGKILL');
     await sleep(500);
     gateway = await startGatewayProcess(env);
     await sleep(3000);
     await load.stop();
+    await tests.stop();
     expect(load.outcomes.some((o) => o.kind === 'error')).toBe(true); // the kill was felt
     await expectEveryAcknowledgedStoredOnce(load);
-  }, 120_000);
+
+    // Every acknowledged test request is carried to its end (TERMINE or ECHEC) by the restarted
+    // gateway's workers, once each.
+    expect(tests.acknowledged.length).toBeGreaterThan(0);
+    const client = new pg.Client({ connectionString: postgres.url });
+    await client.connect();
+    try {
+      let pending: string[] = tests.acknowledged;
+      for (let i = 0; i < 120 && pending.length > 0; i++) {
+        const { rows } = await client.query<{ reference: string }>(
+          "SELECT reference FROM line_tests WHERE reference = ANY($1::text[]) AND statut IN ('TERMINE', 'ECHEC')",
+          [pending],
+        );
+        const done = new Set(rows.map((r) => r.reference));
+        pending = pending.filter((id) => !done.has(id));
+        if (pending.length > 0) await sleep(500);
+      }
+      expect(pending).toEqual([]);
+      const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM line_tests WHERE reference = ANY($1::text[])', [tests.acknowledged]);
+      expect(rows[0]!.n).toBe(tests.acknowledged.length);
+    } finally {
+      await client.end();
+    }
+  }, 180_000);
 });
