@@ -1,7 +1,7 @@
 // Configuration of operators' certificates (issue 6, decision 0009): the provider's CA that
 // issues them, the recognised external CAs, the default validity and how often each gateway
 // process re-reads revocations and recognised CAs written by others. Read by loadConfig.
-import { ConfigError } from './config.js';
+import { ConfigError, integer } from './config-env.js';
 
 export interface CertificatesConfig {
   /**
@@ -18,13 +18,6 @@ export interface CertificatesConfig {
   trustRefreshSeconds: number;
 }
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(`${name}=${raw} must be an integer in [${min}, ${max}]`);
-  return value;
-}
 
 export function certificatesConfig(env: NodeJS.ProcessEnv): CertificatesConfig {
   const certFile = env.ESAV_PROVIDER_CA_CERT || undefined;

@@ -1,7 +1,7 @@
 // Configuration of the running rules (issue 8, decision 0010): maintenance, rate limits,
 // volumetry, metrics and the version registry file. Read by loadConfig (src/config.ts).
 import path from 'node:path';
-import { ConfigError } from './config.js';
+import { ConfigError, integer } from './config-env.js';
 import { DEFAULT_NIGHTLY_MAINTENANCE, type NightlyMaintenance } from './domain/maintenance.js';
 import { PROJECT_ROOT } from './paths.js';
 
@@ -18,13 +18,6 @@ export interface OperationsConfig {
   versionsFile: string;
 }
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(`${name}=${raw} must be an integer in [${min}, ${max}]`);
-  return value;
-}
 
 function nightly(env: NodeJS.ProcessEnv): NightlyMaintenance | undefined {
   const raw = (env.ESAV_NIGHTLY_MAINTENANCE ?? '').trim();

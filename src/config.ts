@@ -4,6 +4,9 @@ import { certificatesConfig, type CertificatesConfig } from './config-certificat
 import { operationsConfig, type OperationsConfig } from './config-operations.js';
 import type { Platform } from './domain/identity.js';
 import { PROJECT_ROOT } from './paths.js';
+import { ConfigError, flag, integer } from './config-env.js';
+
+export { ConfigError };
 
 /** The demo provider's SIREN (configurable with ESAV_PROVIDER_SIREN). */
 export const DEFAULT_PROVIDER_SIREN = '300000007';
@@ -66,28 +69,8 @@ export interface LineTestConfig {
   stopGraceMs: number;
 }
 
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(`Configuration: ${message}`);
-    this.name = 'ConfigError';
-  }
-}
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(`${name}=${raw} must be an integer in [${min}, ${max}]`);
-  return value;
-}
 
-function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.toLowerCase();
-  if (raw === undefined || raw === '') return fallback;
-  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
-  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-  throw new ConfigError(`${name}=${env[name]} must be true or false`);
-}
 
 function lineTestConfig(env: NodeJS.ProcessEnv): LineTestConfig {
   const config: LineTestConfig = {
