@@ -6,61 +6,19 @@
 // there. Real PostgreSQL, real mTLS, fresh development PKI, a business clock on a Monday morning.
 // Without zeep the suite is skipped locally, but fails under CI (which installs python3-zeep:
 // apt-get update && apt-get install -y python3-zeep).
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SettableClock } from '../../src/domain/clock.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
-import { describeWithPostgres, IN_CI } from '../support/postgres.js';
+import { describeWithZeep, runPython } from '../support/zeep.js';
 
-const PYTHON = '/usr/bin/python3';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SCRIPT = path.join(ROOT, 'test/interop/zeep_plan_charge.py');
 const PUBLISHED_WSDL = path.resolve(ROOT, '../shared/interop/planChargeSavFtth.wsdl');
 
-interface RunResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
 
-/** Runs a command asynchronously: the gateway serves from this very process, so no spawnSync. */
-function run(command: string, args: string[], timeoutMs: number): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      resolve({ code: null, signal: null, stdout, stderr: `${stderr}${String(error)}` });
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-}
-
-async function zeepAvailable(): Promise<boolean> {
-  const probe = await run(PYTHON, ['-c', 'import zeep'], 20_000);
-  if (probe.code === 0) return true;
-  const reason = `${PYTHON} -c 'import zeep' failed (${probe.stderr.trim().split('\n').pop() ?? `exit ${probe.code}`})`;
-  if (IN_CI) throw new Error(`${reason}: CI must install python3-zeep (apt-get update && apt-get install -y python3-zeep)`);
-  console.warn(`${reason}: zeep interoperability test skipped (apt-get update && apt-get install -y python3-zeep)`);
-  return false;
-}
-
-const describeDb = await describeWithPostgres();
-const describeZeep = (await zeepAvailable()) ? describeDb : describe.skip;
+const describeZeep = await describeWithZeep();
 
 describeZeep('interoperability: Python zeep consumes the planChargeSavFtth WSDL', () => {
   let t: TestGateway;
@@ -76,8 +34,7 @@ describeZeep('interoperability: Python zeep consumes the planChargeSavFtth WSDL'
     const pki = t.gateway.devPki!;
     const opa1 = pki.operators.OPA1!;
     const published = fs.existsSync(PUBLISHED_WSDL);
-    const result = await run(
-      PYTHON,
+    const result = await runPython(
       [
         SCRIPT,
         '--url', `https://localhost:${t.gateway.port}`,

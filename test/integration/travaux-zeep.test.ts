@@ -3,46 +3,17 @@
 // mutual TLS (test/interop/zeep_info_travaux.py); it also shows that zeep refuses the published
 // WSDL (../shared/interop/, when present), whose header reference has no namespace.
 // Skipped locally without python3-zeep; fails under CI, which installs it.
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/paths.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { FAST_TESTS_ENV } from '../support/line-tests.js';
-import { describeWithPostgres, IN_CI } from '../support/postgres.js';
+import { describeWithZeep, runPython } from '../support/zeep.js';
 
-const PYTHON = '/usr/bin/python3';
 const SCRIPT = path.join(PROJECT_ROOT, 'test', 'interop', 'zeep_info_travaux.py');
 const PUBLISHED = path.resolve(PROJECT_ROOT, '..', 'shared', 'interop', 'infoTravauxFTTH.wsdl');
 
-function run(args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(PYTHON, args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      resolve({ code: null, stdout, stderr: `${stderr}${String(error)}` });
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
-async function zeepAvailable(): Promise<boolean> {
-  const probe = await run(['-c', 'import zeep'], 20_000);
-  if (probe.code === 0) return true;
-  if (IN_CI) throw new Error(`${PYTHON} -c 'import zeep' failed: CI must install python3-zeep`);
-  console.warn('python3-zeep missing: infoTravauxFTTH zeep test skipped (apt-get install -y python3-zeep)');
-  return false;
-}
-
-const describeDb = await describeWithPostgres();
-const describeZeep = (await zeepAvailable()) ? describeDb : describe.skip;
+const describeZeep = await describeWithZeep();
 
 describeZeep("interoperability: zeep on Interop'Fibre infoTravauxFTTH", () => {
   let t: TestGateway;
@@ -56,7 +27,7 @@ describeZeep("interoperability: zeep on Interop'Fibre infoTravauxFTTH", () => {
   test('zeep (strict) binds the qualified header from our WSDL and calls the service; it refuses the published WSDL', async () => {
     const pki = t.gateway.devPki!;
     const opa1 = pki.operators.OPA1!;
-    const result = await run(
+    const result = await runPython(
       [
         SCRIPT,
         '--url', `https://localhost:${t.gateway.port}`,
