@@ -2,7 +2,6 @@
 // process (node dist/src/admin/cli.js …) against a gateway started here (real PostgreSQL).
 // The gateway runs in this process: children are spawned asynchronously only, never with
 // spawnSync/execSync, which would block the event loop the gateway answers on.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,38 +10,21 @@ import { PROJECT_ROOT } from '../../src/paths.js';
 import { depositArgs, enteteRequete, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { describeWithPostgres } from '../support/postgres.js';
 import type soap from 'soap';
+import { runProcess, shellEnv, type ProcessRun } from '../support/spawn.js';
 
 const describeDb = await describeWithPostgres();
 const CLI = path.join(PROJECT_ROOT, 'dist', 'src', 'admin', 'cli.js');
 const DAY = 24 * 3600_000;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = ProcessRun;
 
 /** The environment of a user's shell, without what would change the CLI's defaults. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const name of ['NODE_OPTIONS', 'ESAV_ADMIN_URL', 'ESAV_ADMIN_TOKEN', 'ESAV_DATA_DIR']) delete env[name];
-  return { ...env, ...extra };
+  return shellEnv(['ESAV_ADMIN_URL', 'ESAV_ADMIN_TOKEN', 'ESAV_DATA_DIR'], extra);
 }
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = cleanEnv(), timeoutMs = 60_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runProcess(command, args, env, timeoutMs);
 }
 
 describeDb('back-office command line (spawned, real database)', () => {

@@ -4,7 +4,6 @@
 // call with that certificate on a keep-alive connection → revoke → that open connection is
 // closed and a new one refused, without restart. Children are spawned asynchronously only: the
 // gateway answers on this process's event loop.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
@@ -16,37 +15,21 @@ import { enteteRequete, startTestGateway, type TestGateway } from '../support/ga
 import { parseFault } from '../support/faults.js';
 import { DAY, HOUR, makeCertificate, makeCsr, makeIntermediate, makeRoot } from '../support/operator-pki.js';
 import { describeWithPostgres } from '../support/postgres.js';
+import { runProcess, shellEnv, type ProcessRun } from '../support/spawn.js';
 
 const describeDb = await describeWithPostgres();
 const CLI = path.join(PROJECT_ROOT, 'dist', 'src', 'admin', 'cli.js');
 const AGENT = 'Alice Martin (support N2)';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = ProcessRun;
 
+/** The environment of a user's shell, without what would change the CLI's defaults. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const name of ['NODE_OPTIONS', 'ESAV_ADMIN_URL', 'ESAV_ADMIN_TOKEN', 'ESAV_DATA_DIR', 'ESAV_AGENT', 'ESAV_PKCS12_PASSWORD']) delete env[name];
-  return { ...env, ...extra };
+  return shellEnv(['ESAV_ADMIN_URL', 'ESAV_ADMIN_TOKEN', 'ESAV_DATA_DIR', 'ESAV_AGENT', 'ESAV_PKCS12_PASSWORD'], extra);
 }
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = cleanEnv(), timeoutMs = 60_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runProcess(command, args, env, timeoutMs);
 }
 
 type ClientCredentials = { key: string | Buffer; cert: string | Buffer } | { pfx: Buffer; passphrase: string };
