@@ -15,50 +15,21 @@ Prints one line per check, then "zeep: N passed, M failed"; exits 0 only when ev
 import argparse
 import os
 import sys
-import traceback
 
 try:
-    import requests
     import zeep
     from zeep.exceptions import Fault
-    from zeep.transports import Transport
 except ImportError as error:  # pragma: no cover - reported by the caller
     print(f"zeep: cannot import zeep ({error}); install it with: apt-get update && apt-get install -y python3-zeep")
     sys.exit(2)
+
+from zeep_harness import CheckFailed, Runner, expect, expect_equal, finish, mtls_transport  # noqa: E402
 
 NS = "http://interop-fibre.fr/wsdl/ftth/infoTravaux/v1-0"
 SERVICE_PATH = "/ws/interop/infoTravauxFTTH"
 
 
-class CheckFailed(Exception):
-    pass
 
-
-def expect(condition, message):
-    if not condition:
-        raise CheckFailed(message)
-
-
-class Runner:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-
-    def check(self, name, fn):
-        try:
-            result = fn()
-        except CheckFailed as error:
-            self.failed += 1
-            print(f"FAIL {name}: {error}")
-            return None
-        except Exception as error:
-            self.failed += 1
-            print(f"FAIL {name}: {type(error).__name__}: {error}")
-            traceback.print_exc(file=sys.stdout)
-            return None
-        self.passed += 1
-        print(f"ok   {name}" + (f" ({result})" if isinstance(result, str) else ""))
-        return result
 
 
 def main(argv):
@@ -72,11 +43,7 @@ def main(argv):
     parser.add_argument("--published", help="path of the published Interop'Fibre WSDL (reference copy)")
     args = parser.parse_args(argv)
 
-    session = requests.Session()
-    session.trust_env = False
-    session.verify = args.ca
-    session.cert = (args.cert, args.key)
-    transport = Transport(session=session, timeout=20, operation_timeout=20)
+    transport = mtls_transport(args.ca, args.cert, args.key)
     run = Runner()
 
     def load():
@@ -142,8 +109,7 @@ def main(argv):
 
         run.check("the published WSDL (unqualified header reference) is refused by zeep", published)
 
-    print(f"zeep: {run.passed} passed, {run.failed} failed")
-    return 0 if run.failed == 0 and run.passed > 0 else 1
+    return finish(run)
 
 
 if __name__ == "__main__":

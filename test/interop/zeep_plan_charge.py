@@ -20,16 +20,15 @@ import argparse
 import datetime
 import re
 import sys
-import traceback
 
 try:
-    import requests
     import zeep
     from zeep.exceptions import Fault
-    from zeep.transports import Transport
 except ImportError as error:  # pragma: no cover - reported by the caller
     print(f"zeep: cannot import zeep ({error}); install it with: apt-get update && apt-get install -y python3-zeep")
     sys.exit(2)
+
+from zeep_harness import CheckFailed, Runner, expect, expect_equal, finish, mtls_transport  # noqa: E402
 
 NS = "http://interop-fibre.fr"
 SERVICE_PATH = "/ws/interop/planChargeSavFtth"
@@ -37,40 +36,8 @@ OPERATIONS = ("rechercheCreneauxLibres", "reservationCreneau", "reportRDV", "con
 BINDING = f"{{{NS}}}PlanChargeFtthSavServiceSoapBinding"
 
 
-class CheckFailed(Exception):
-    pass
 
 
-def expect(condition, message):
-    if not condition:
-        raise CheckFailed(message)
-
-
-def expect_equal(actual, expected, what):
-    expect(actual == expected, f"{what}: expected {expected!r}, got {actual!r}")
-
-
-class Runner:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-
-    def check(self, name, fn):
-        """Runs one check; returns its result, or None when it failed (and records the failure)."""
-        try:
-            result = fn()
-        except CheckFailed as error:
-            self.failed += 1
-            print(f"FAIL {name}: {error}")
-            return None
-        except Exception as error:  # an unexpected zeep/transport error is a failure too
-            self.failed += 1
-            print(f"FAIL {name}: {type(error).__name__}: {error}")
-            traceback.print_exc(file=sys.stdout)
-            return None
-        self.passed += 1
-        print(f"ok   {name}" + (f" ({result})" if isinstance(result, str) else ""))
-        return result
 
 
 def parse_args(argv):
@@ -92,12 +59,7 @@ def main(argv):
     base = args.url.rstrip("/")
     wsdl_url = f"{base}{SERVICE_PATH}?wsdl"
 
-    session = requests.Session()
-    # Only our private CA: REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE must not replace it.
-    session.trust_env = False
-    session.verify = args.ca
-    session.cert = (args.cert, args.key)
-    transport = Transport(session=session, timeout=20, operation_timeout=20)
+    transport = mtls_transport(args.ca, args.cert, args.key)
     run = Runner()
 
     def entete(client):
@@ -260,10 +222,6 @@ def main(argv):
 
     return finish(run)
 
-
-def finish(run):
-    print(f"zeep: {run.passed} passed, {run.failed} failed")
-    return 0 if run.failed == 0 else 1
 
 
 if __name__ == "__main__":
