@@ -13,7 +13,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY --from=build /app/dist ./dist
-COPY src/store/migrations ./src/store/migrations
+COPY src/adapters/postgres/migrations ./src/store/migrations
 COPY wsdl ./wsdl
 COPY xsd ./xsd
 COPY catalog ./catalog
@@ -21,4 +21,4 @@ COPY config ./config
 RUN mkdir -p /app/certs /app/data && chown node:node /app/certs /app/data
 EXPOSE 8443
 USER node
-CMD ["node", "dist/src/main.js"]
+CMD ["node", "dist/src/processes/gateway.js"]

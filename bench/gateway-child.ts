@@ -1,8 +1,8 @@
 // Child process: the real gateway (startGateway, as `npm start` runs it) on the PostgreSQL named
 // by DATABASE_URL, with the development PKI of ESAV_DEV_CERTS_DIR and the demo data. The runner
 // sets ESAV_BENCH_ECHO=true for the bare echo route (the ceiling). Logs go to the runner's file.
-import { loadConfig } from '../src/config.js';
-import { startGateway } from '../src/server/bootstrap.js';
+import { loadConfig } from '../src/composition/config/config.js';
+import { startGateway } from '../src/composition/gateway.js';
 import { serveFromChild } from './lib/server-process.js';
 
 serveFromChild(async () => {

@@ -11,24 +11,24 @@ import https from 'node:https';
 import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import soap from 'soap';
-import { loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/composition/config/config.js';
 import { formatParisDateTime, systemClock } from '../src/domain/clock.js';
 import { EsavFault } from '../src/domain/faults.js';
 import { frenchPublicHolidays } from '../src/domain/holidays.js';
 import { authorizeOperation } from '../src/domain/identity.js';
 import type { Impact } from '../src/domain/signalisation.js';
-import { CATALOG_DIR, WSDL_DIR } from '../src/paths.js';
-import { ensureDevPki } from '../src/pki/dev-pki.js';
-import { TrustStore } from '../src/pki/trust-store.js';
-import { createLogger } from '../src/server/logger.js';
-import { IdentityResolver, enforceTlsAdmission } from '../src/server/tls-identity.js';
-import { SignalisationService, type DepositRequest } from '../src/services/signalisation.js';
-import { loadCatalogue } from '../src/store/catalogue-files.js';
-import { postgresDatabase } from '../src/store/db.js';
-import { DEMO_OPERATOR_CODES } from '../src/store/demo-data.js';
-import { SqlOperatorRepository } from '../src/store/operators.js';
-import { SqlPrestationRepository } from '../src/store/prestations.js';
-import { SqlSignalisationRepository } from '../src/store/signalisations.js';
+import { CATALOG_DIR, WSDL_DIR } from '../src/adapters/paths.js';
+import { ensureDevPki } from '../src/adapters/pki/dev-pki.js';
+import { TrustStore } from '../src/adapters/pki/trust-store.js';
+import { createLogger } from '../src/adapters/logging/logger.js';
+import { IdentityResolver, enforceTlsAdmission } from '../src/adapters/operators-front/tls-identity.js';
+import { SignalisationService, type DepositRequest } from '../src/application/signalisation.js';
+import { loadCatalogue } from '../src/adapters/catalogue/catalogue-files.js';
+import { postgresDatabase } from '../src/adapters/postgres/db.js';
+import { DEMO_OPERATOR_CODES } from '../src/adapters/postgres/demo-data.js';
+import { SqlOperatorRepository } from '../src/adapters/postgres/operators.js';
+import { SqlPrestationRepository } from '../src/adapters/postgres/prestations.js';
+import { SqlSignalisationRepository } from '../src/adapters/postgres/signalisations.js';
 import { serveFromChild } from './lib/server-process.js';
 
 type Args = Record<string, any>;
@@ -36,7 +36,7 @@ type Args = Record<string, any>;
 const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
 const opt = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(v));
 
-/** node-soap's parsed arguments → the use case's input (what src/contracts/esav-v1 does for the gateway). */
+/** node-soap's parsed arguments → the use case's input (what src/adapters/contracts/esav-v1 does for the gateway). */
 function depositRequestOf(a: Args): DepositRequest {
   const dateDebutDefaut = a.dateDebutDefaut === undefined ? undefined : new Date(a.dateDebutDefaut);
   const champ = a.champs?.champ;

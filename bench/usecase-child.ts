@@ -1,16 +1,16 @@
 // Child process: the deposit use case alone — SignalisationService.deposit called in a loop by
 // N concurrent callers, no TLS, no HTTP, no SOAP — on the same PostgreSQL database, built as
-// src/server/endpoints.ts builds it. Its throughput is the ceiling of any SOAP server that calls
+// src/adapters/operators-front/endpoints.ts builds it. Its throughput is the ceiling of any SOAP server that calls
 // this use case on this machine (gateway and node-soap alike), so it bounds the ratio c/d.
 import { systemClock } from '../src/domain/clock.js';
 import { frenchPublicHolidays } from '../src/domain/holidays.js';
-import { loadConfig } from '../src/config.js';
-import { CATALOG_DIR } from '../src/paths.js';
-import { SignalisationService, type DepositRequest } from '../src/services/signalisation.js';
-import { loadCatalogue } from '../src/store/catalogue-files.js';
-import { postgresDatabase } from '../src/store/db.js';
-import { SqlPrestationRepository } from '../src/store/prestations.js';
-import { SqlSignalisationRepository } from '../src/store/signalisations.js';
+import { loadConfig } from '../src/composition/config/config.js';
+import { CATALOG_DIR } from '../src/adapters/paths.js';
+import { SignalisationService, type DepositRequest } from '../src/application/signalisation.js';
+import { loadCatalogue } from '../src/adapters/catalogue/catalogue-files.js';
+import { postgresDatabase } from '../src/adapters/postgres/db.js';
+import { SqlPrestationRepository } from '../src/adapters/postgres/prestations.js';
+import { SqlSignalisationRepository } from '../src/adapters/postgres/signalisations.js';
 import { percentile } from './lib/load.js';
 
 interface RunMessage {

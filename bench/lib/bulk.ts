@@ -1,6 +1,6 @@
 // Bulk tickets for the scale run: `count` signalisations of one operator (OPA1, on its demo
 // prestations FI-1000-0001 / FI-1000-0002) written straight into signalisations and
-// signalisation_history with generate_series, in chunks, matching src/store/migrations/*.sql.
+// signalisation_history with generate_series, in chunks, matching src/adapters/postgres/migrations/*.sql.
 // Ticket g (1..count) is deposited at now − (count − g)/count × 3 years, so ids grow with time as
 // in production. Tickets older than 30 days are closed (CLOS_TABLEAU_DE_BORD two days after the
 // deposit, 2 % EN_REJET) but one in 500, kept GELE; the last 30 days mix every state. Each ticket

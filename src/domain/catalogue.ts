@@ -1,5 +1,5 @@
 // The service catalogue (offers, forms, nomenclatures, guarantees) as the rules read it.
-// Loaded from catalog/ at start (src/store/catalogue-files.ts); dates are Europe/Paris calendar days.
+// Loaded from catalog/ at start (src/adapters/catalogue/catalogue-files.ts); dates are Europe/Paris calendar days.
 // A form version's fields come from its own XSD (catalog/formulaires/<id>/v<N>.xsd): the loader
 // derives `champs` from it and implements `checkChamps` with it (decision 0006).
 import { parisWallTime } from './clock.js';

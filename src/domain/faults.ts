@@ -1,5 +1,5 @@
 // The typed faults of the contract (spec §2.1): business and protocol errors with their codes.
-// Use cases and pipeline stages throw an EsavFault; src/soap/writer turns it into a WS-I
+// Use cases and pipeline stages throw an EsavFault; src/adapters/soap/writer turns it into a WS-I
 // conformant SOAP 1.1 Fault with detail/erreurESAV. Pure: no XML here.
 
 export type FaultCode =

@@ -14,7 +14,7 @@ export const VOLUMETRY_KIND_LABELS: Readonly<Record<VolumetryKind, string>> = {
 /**
  * The operations counted when answered, by name (every version and contract of the same
  * capability counts alike). TEST_RESULTAT is not here: a test counts when it produces its result,
- * in the worker's transaction (src/services/volumetry.ts), not when it is requested.
+ * in the worker's transaction (src/application/volumetry.ts), not when it is requested.
  */
 export const OPERATION_VOLUMETRY_KINDS: Readonly<Record<string, VolumetryKind>> = {
   deposerSignalisation: 'DEPOT_SIGNALISATION',

@@ -1,19 +1,19 @@
 // The back-office command line driven as a user would: the compiled CLI spawned as its own
-// process (node dist/src/admin/cli.js …) against a gateway started here (real PostgreSQL).
+// process (node dist/src/admin-cli/cli.js …) against a gateway started here (real PostgreSQL).
 // The gateway runs in this process: children are spawned asynchronously only, never with
 // spawnSync/execSync, which would block the event loop the gateway answers on.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SettableClock } from '../../src/domain/clock.js';
-import { PROJECT_ROOT } from '../../src/paths.js';
+import { PROJECT_ROOT } from '../../src/adapters/paths.js';
 import { depositArgs, enteteRequete, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { describeWithPostgres } from '../support/postgres.js';
 import type soap from 'soap';
 import { runProcess, shellEnv, type ProcessRun } from '../support/spawn.js';
 
 const describeDb = await describeWithPostgres();
-const CLI = path.join(PROJECT_ROOT, 'dist', 'src', 'admin', 'cli.js');
+const CLI = path.join(PROJECT_ROOT, 'dist', 'src', 'admin-cli', 'cli.js');
 const DAY = 24 * 3600_000;
 
 type Run = ProcessRun;

@@ -5,11 +5,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/composition/config/config.js';
 import { SettableClock } from '../../src/domain/clock.js';
 import { canTransition, ETATS, isTerminal, type Etat } from '../../src/domain/signalisation.js';
-import { scheduleSweep } from '../../src/server/bootstrap.js';
-import { createLogger } from '../../src/server/logger.js';
+import { scheduleSweep } from '../../src/composition/gateway.js';
+import { createLogger } from '../../src/adapters/logging/logger.js';
 import { depositArgs, enteteRequete, rawPost, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { describeWithPostgres } from '../support/postgres.js';
 import type soap from 'soap';

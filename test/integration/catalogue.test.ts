@@ -4,8 +4,8 @@
 import path from 'node:path';
 import { XmlDocument, XmlElement } from 'libxml2-wasm';
 import { instantFromParisWallTime, SettableClock } from '../../src/domain/clock.js';
-import { XSD_DIR } from '../../src/paths.js';
-import { CompiledSchema } from '../../src/soap/schema-registry.js';
+import { XSD_DIR } from '../../src/adapters/paths.js';
+import { CompiledSchema } from '../../src/adapters/soap/schema-registry.js';
 import { soapFault } from '../support/faults.js';
 import { depositArgs, enteteRequete, rawPost, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { describeWithPostgres } from '../support/postgres.js';

@@ -1,4 +1,4 @@
-// The conformance kit as operators run it: the compiled command (node dist/src/conformance/cli.js,
+// The conformance kit as operators run it: the compiled command (node dist/src/conformance-kit/cli.js,
 // the package's `esav-conformance` bin) spawned as its own process against a gateway started here
 // (real PostgreSQL, real mutual TLS), checking exit codes, output and report files; then the
 // support staff's view of the recorded run through the compiled admin command line.
@@ -9,15 +9,15 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { SettableClock } from '../../src/domain/clock.js';
-import { PROJECT_ROOT } from '../../src/paths.js';
-import { SqlConformanceRunRepository } from '../../src/store/conformance-runs.js';
+import { PROJECT_ROOT } from '../../src/adapters/paths.js';
+import { SqlConformanceRunRepository } from '../../src/adapters/postgres/conformance-runs.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { FAST_TESTS_ENV } from '../support/line-tests.js';
 import { describeWithPostgres } from '../support/postgres.js';
 
 const describeDb = await describeWithPostgres();
-const KIT = path.join(PROJECT_ROOT, 'dist', 'src', 'conformance', 'cli.js');
-const ADMIN = path.join(PROJECT_ROOT, 'dist', 'src', 'admin', 'cli.js');
+const KIT = path.join(PROJECT_ROOT, 'dist', 'src', 'conformance-kit', 'cli.js');
+const ADMIN = path.join(PROJECT_ROOT, 'dist', 'src', 'admin-cli', 'cli.js');
 
 interface Run {
   code: number | null;

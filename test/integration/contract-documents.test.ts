@@ -65,7 +65,7 @@ describeDb('contract documents', () => {
   });
 
   test('nothing outside the contract folders is served', async () => {
-    for (const p of ['/xsd/../package.json', '/xsd/%2e%2e/package.json', '/wsdl/../src/main.ts', '/xsd/v1/nope.xsd']) {
+    for (const p of ['/xsd/../package.json', '/xsd/%2e%2e/package.json', '/wsdl/../src/processes/gateway.ts', '/xsd/v1/nope.xsd']) {
       expect((await get(`${t.url}${p}`)).status).toBe(404);
     }
   });

@@ -3,11 +3,11 @@
 // across the 11 November public holiday.
 import { SettableClock, parseXsDateTime } from '../../src/domain/clock.js';
 import { frenchPublicHolidays } from '../../src/domain/holidays.js';
-import { BackOfficeService } from '../../src/services/back-office.js';
-import { loadCatalogue } from '../../src/store/catalogue-files.js';
-import { SqlPrestationRepository } from '../../src/store/prestations.js';
-import { SqlSignalisationRepository } from '../../src/store/signalisations.js';
-import { CATALOG_DIR } from '../../src/paths.js';
+import { BackOfficeService } from '../../src/application/back-office.js';
+import { loadCatalogue } from '../../src/adapters/catalogue/catalogue-files.js';
+import { SqlPrestationRepository } from '../../src/adapters/postgres/prestations.js';
+import { SqlSignalisationRepository } from '../../src/adapters/postgres/signalisations.js';
+import { CATALOG_DIR } from '../../src/adapters/paths.js';
 import { depositArgs, enteteRequete, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { describeWithPostgres } from '../support/postgres.js';
 

@@ -3,9 +3,9 @@
 // a signalisation detail listing its linked tests.
 import path from 'node:path';
 import { XmlDocument, XmlElement } from 'libxml2-wasm';
-import { INFO_TRAVAUX_NS } from '../../src/contracts/interop/info-travaux-conventions.js';
-import { XSD_DIR } from '../../src/paths.js';
-import { CompiledSchema } from '../../src/soap/schema-registry.js';
+import { INFO_TRAVAUX_NS } from '../../src/adapters/contracts/interop/info-travaux-conventions.js';
+import { XSD_DIR } from '../../src/adapters/paths.js';
+import { CompiledSchema } from '../../src/adapters/soap/schema-registry.js';
 import { enteteRequete, rawPost, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { enteteTest, FAST_TESTS_ENV, waitFor } from '../support/line-tests.js';
 import { describeWithPostgres } from '../support/postgres.js';

@@ -2,7 +2,7 @@
 // with the planned end and reessayerApres, on every service; the admin command refuses a window
 // with less than two working days' notice; the health endpoints say so. Real gateway, real
 // PostgreSQL, business clock injected.
-import { runCli } from '../../src/admin/cli.js';
+import { runCli } from '../../src/admin-cli/cli.js';
 import { SettableClock } from '../../src/domain/clock.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { CONSULT_UNKNOWN, soapCall } from '../support/operations.js';

@@ -1,10 +1,10 @@
 // Migrations: applied once, also when several gateway processes start at the same time.
-import { migrate } from '../../src/store/migrate.js';
-import { postgresDatabase } from '../../src/store/db.js';
+import { migrate } from '../../src/adapters/postgres/migrate.js';
+import { postgresDatabase } from '../../src/adapters/postgres/db.js';
 import { createTestDatabase } from '../support/postgres.js';
 import { describeWithPostgres } from '../support/postgres.js';
 import fs from 'node:fs';
-import { MIGRATIONS_DIR } from '../../src/paths.js';
+import { MIGRATIONS_DIR } from '../../src/adapters/paths.js';
 
 const describeDb = await describeWithPostgres();
 

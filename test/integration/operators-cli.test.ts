@@ -9,8 +9,8 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import type { Socket } from 'node:net';
-import { PROJECT_ROOT } from '../../src/paths.js';
-import { SqlConformanceRunRepository } from '../../src/store/conformance-runs.js';
+import { PROJECT_ROOT } from '../../src/adapters/paths.js';
+import { SqlConformanceRunRepository } from '../../src/adapters/postgres/conformance-runs.js';
 import { enteteRequete, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { parseFault } from '../support/faults.js';
 import { DAY, HOUR, makeCertificate, makeCsr, makeIntermediate, makeRoot } from '../support/operator-pki.js';
@@ -18,7 +18,7 @@ import { describeWithPostgres } from '../support/postgres.js';
 import { runProcess, shellEnv, type ProcessRun } from '../support/spawn.js';
 
 const describeDb = await describeWithPostgres();
-const CLI = path.join(PROJECT_ROOT, 'dist', 'src', 'admin', 'cli.js');
+const CLI = path.join(PROJECT_ROOT, 'dist', 'src', 'admin-cli', 'cli.js');
 const AGENT = 'Alice Martin (support N2)';
 
 type Run = ProcessRun;

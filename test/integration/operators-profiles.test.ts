@@ -2,13 +2,13 @@
 // right profiles, and the grant is enforced on each call (fault 202) whatever the service.
 import { SettableClock } from '../../src/domain/clock.js';
 import { frenchPublicHolidays } from '../../src/domain/holidays.js';
-import { CATALOG_DIR } from '../../src/paths.js';
-import { issueClientCertificate, describeCertificate } from '../../src/pki/certificates.js';
-import { buildEndpoints } from '../../src/server/endpoints.js';
-import type { LineTestJobs } from '../../src/services/line-test-ports.js';
-import { loadCatalogue } from '../../src/store/catalogue-files.js';
-import { PROFILES } from '../../src/store/demo-data.js';
-import { SqlOperatorRepository } from '../../src/store/operators.js';
+import { CATALOG_DIR } from '../../src/adapters/paths.js';
+import { issueClientCertificate, describeCertificate } from '../../src/adapters/pki/certificates.js';
+import { buildEndpoints } from '../../src/adapters/operators-front/endpoints.js';
+import type { LineTestJobs } from '../../src/application/line-test-ports.js';
+import { loadCatalogue } from '../../src/adapters/catalogue/catalogue-files.js';
+import { PROFILES } from '../../src/adapters/postgres/demo-data.js';
+import { SqlOperatorRepository } from '../../src/adapters/postgres/operators.js';
 import { enteteRequete, rawPost, startTestGateway, type ClientTls, type TestGateway } from '../support/gateway.js';
 import { parseFault } from '../support/faults.js';
 import { HOUR } from '../support/operator-pki.js';

@@ -8,23 +8,23 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
-import type { LineTestConfig } from '../../src/config.js';
-import { loadCatalogue } from '../../src/store/catalogue-files.js';
+import type { LineTestConfig } from '../../src/composition/config/config.js';
+import { loadCatalogue } from '../../src/adapters/catalogue/catalogue-files.js';
 import { systemClock } from '../../src/domain/clock.js';
-import { startLineTestRuntime, type LineTestRuntime } from '../../src/jobs/runtime.js';
-import type { NetworkAdapter } from '../../src/jobs/network.js';
-import { LineTestQueue } from '../../src/jobs/queue.js';
-import { CATALOG_DIR, PROJECT_ROOT } from '../../src/paths.js';
-import type { SqlExecutor } from '../../src/services/line-test-ports.js';
-import type { VolumetrySink } from '../../src/services/volumetry.js';
-import { postgresDatabase, type Database } from '../../src/store/db.js';
-import { SqlLineTestRepository } from '../../src/store/line-tests.js';
-import { migrate } from '../../src/store/migrate.js';
+import { startLineTestRuntime, type LineTestRuntime } from '../../src/composition/line-tests.js';
+import type { NetworkAdapter } from '../../src/adapters/network/network.js';
+import { LineTestQueue } from '../../src/adapters/queue/queue.js';
+import { CATALOG_DIR, PROJECT_ROOT } from '../../src/adapters/paths.js';
+import type { SqlExecutor } from '../../src/application/line-test-ports.js';
+import type { VolumetrySink } from '../../src/application/volumetry.js';
+import { postgresDatabase, type Database } from '../../src/adapters/postgres/db.js';
+import { SqlLineTestRepository } from '../../src/adapters/postgres/line-tests.js';
+import { migrate } from '../../src/adapters/postgres/migrate.js';
 import { waitFor } from '../support/line-tests.js';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../support/postgres.js';
 
 const describeDb = await describeWithPostgres();
-const WORKER = path.join(PROJECT_ROOT, 'dist', 'src', 'worker.js');
+const WORKER = path.join(PROJECT_ROOT, 'dist', 'src', 'processes', 'worker.js');
 const silent = pino({ level: 'silent' });
 const catalogue = loadCatalogue(CATALOG_DIR);
 
@@ -62,7 +62,7 @@ interface WorkerProcess {
   output: () => string;
 }
 
-/** `node dist/src/worker.js` with its own settings; resolves once it says it is ready. */
+/** `node dist/src/processes/worker.js` with its own settings; resolves once it says it is ready. */
 function startWorkerProcess(databaseUrl: string, name: string, env: Record<string, string>): Promise<WorkerProcess> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env };
   delete childEnv.NODE_OPTIONS;

@@ -2,7 +2,7 @@
 // from a given time (the command warns with less than a day's notice), shared by every gateway
 // process through PostgreSQL: two gateways on one database admit the limit in total, not each;
 // above it fault 401 with reessayerApres (seconds to the next minute).
-import { runCli } from '../../src/admin/cli.js';
+import { runCli } from '../../src/admin-cli/cli.js';
 import { SettableClock } from '../../src/domain/clock.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { CONSULT_UNKNOWN, soapCall, startSecondGateway, type SoapAnswer, type SoapTarget } from '../support/operations.js';

@@ -3,8 +3,8 @@
 // libxml2 validator the gateway uses on requests).
 import path from 'node:path';
 import { XmlDocument, XmlElement } from 'libxml2-wasm';
-import { XSD_DIR } from '../../src/paths.js';
-import { CompiledSchema } from '../../src/soap/schema-registry.js';
+import { XSD_DIR } from '../../src/adapters/paths.js';
+import { CompiledSchema } from '../../src/adapters/soap/schema-registry.js';
 import { enteteRequete, rawPost, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { describeWithPostgres } from '../support/postgres.js';
 

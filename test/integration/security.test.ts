@@ -3,8 +3,8 @@
 // stored, the gateway still serving, and logs free of secrets and message bodies.
 import https from 'node:https';
 import { SettableClock } from '../../src/domain/clock.js';
-import { createCertificateAuthority, describeCertificate, issueClientCertificate } from '../../src/pki/certificates.js';
-import { SqlOperatorRepository } from '../../src/store/operators.js';
+import { createCertificateAuthority, describeCertificate, issueClientCertificate } from '../../src/adapters/pki/certificates.js';
+import { SqlOperatorRepository } from '../../src/adapters/postgres/operators.js';
 import { depositArgs, enteteRequete, rawPost, startTestGateway, type ClientTls, type TestGateway } from '../support/gateway.js';
 import { parseFault, soapFault } from '../support/faults.js';
 import { describeWithPostgres } from '../support/postgres.js';

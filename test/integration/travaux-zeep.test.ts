@@ -4,7 +4,7 @@
 // WSDL (../shared/interop/, when present), whose header reference has no namespace.
 // Skipped locally without python3-zeep; fails under CI, which installs it.
 import path from 'node:path';
-import { PROJECT_ROOT } from '../../src/paths.js';
+import { PROJECT_ROOT } from '../../src/adapters/paths.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { FAST_TESTS_ENV } from '../support/line-tests.js';
 import { describeWithZeep, runPython } from '../support/zeep.js';

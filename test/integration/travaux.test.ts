@@ -2,7 +2,7 @@
 // line run in-process), linked to the prestations by PM / PBO / NRA / zone, read by operators with
 // consulterTravauxIncidents by prestation and by period; visible 8 days after their closure.
 import { SettableClock } from '../../src/domain/clock.js';
-import { runCli } from '../../src/admin/cli.js';
+import { runCli } from '../../src/admin-cli/cli.js';
 import { soapFault } from '../support/faults.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { enteteTest, FAST_TESTS_ENV } from '../support/line-tests.js';

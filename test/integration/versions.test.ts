@@ -5,11 +5,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/composition/config/config.js';
 import { SettableClock } from '../../src/domain/clock.js';
 import { Writable } from 'node:stream';
-import { startGateway } from '../../src/server/bootstrap.js';
-import { createLogger } from '../../src/server/logger.js';
+import { startGateway } from '../../src/composition/gateway.js';
+import { createLogger } from '../../src/adapters/logging/logger.js';
 import { depositArgs, enteteRequete, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { startGatewayProcess } from '../support/gateway-process.js';
 import { CONSULT_UNKNOWN, soapCall } from '../support/operations.js';

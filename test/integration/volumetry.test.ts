@@ -3,7 +3,7 @@
 // status consultation, history request — counted in memory and written in batches (nothing on the
 // request path), flushed on shutdown, reported by the admin command for a period (table and CSV).
 // The totals of the report equal the requests sent, kind by kind.
-import { runCli } from '../../src/admin/cli.js';
+import { runCli } from '../../src/admin-cli/cli.js';
 import { SettableClock } from '../../src/domain/clock.js';
 import { depositArgs, enteteRequete, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { enteteTest, FAST_TESTS_ENV, pollResult } from '../support/line-tests.js';

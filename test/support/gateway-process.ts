@@ -1,13 +1,13 @@
-// The gateway as its own process (the compiled dist/src/main.js), for tests that kill it.
+// The gateway as its own process (the compiled dist/src/processes/gateway.js), for tests that kill it.
 // Children are spawned asynchronously: a test process may serve other things meanwhile.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../../src/paths.js';
+import { PROJECT_ROOT } from '../../src/adapters/paths.js';
 
 /** dist/ is compiled once by the jest global setup (test/support/global-setup.mjs). */
 export async function buildDist(): Promise<void> {
-  const main = path.join(PROJECT_ROOT, 'dist', 'src', 'main.js');
+  const main = path.join(PROJECT_ROOT, 'dist', 'src', 'processes', 'gateway.js');
   if (!fs.existsSync(main)) throw new Error(`${main} missing: dist/ is built by the jest global setup`);
 }
 
@@ -19,10 +19,10 @@ export interface GatewayProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts `node dist/src/main.js` with `env` and waits for its "ready" banner. */
+/** Starts `node dist/src/processes/gateway.js` with `env` and waits for its "ready" banner. */
 export async function startGatewayProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<GatewayProcess> {
   await buildDist();
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist', 'src', 'main.js')], {
+  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist', 'src', 'processes', 'gateway.js')], {
     cwd: PROJECT_ROOT,
     env: {
       PATH: process.env.PATH ?? '',

@@ -9,12 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import soap from 'soap';
-import { loadConfig, type GatewayConfig } from '../../src/config.js';
-import { PROJECT_ROOT } from '../../src/paths.js';
+import { loadConfig, type GatewayConfig } from '../../src/composition/config/config.js';
+import { PROJECT_ROOT } from '../../src/adapters/paths.js';
 import { SettableClock, type Clock } from '../../src/domain/clock.js';
-import { startGateway, type RunningGateway } from '../../src/server/bootstrap.js';
-import { createLogger } from '../../src/server/logger.js';
-import { postgresDatabase, type Database } from '../../src/store/db.js';
+import { startGateway, type RunningGateway } from '../../src/composition/gateway.js';
+import { createLogger } from '../../src/adapters/logging/logger.js';
+import { postgresDatabase, type Database } from '../../src/adapters/postgres/db.js';
 import { createTestDatabase, type TestDatabase } from './postgres.js';
 
 export interface ClientTls {

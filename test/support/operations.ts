@@ -4,10 +4,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import type { GatewayConfig } from '../../src/config.js';
+import type { GatewayConfig } from '../../src/composition/config/config.js';
 import type { Clock } from '../../src/domain/clock.js';
-import { startGateway, type RunningGateway } from '../../src/server/bootstrap.js';
-import { createLogger } from '../../src/server/logger.js';
+import { startGateway, type RunningGateway } from '../../src/composition/gateway.js';
+import { createLogger } from '../../src/adapters/logging/logger.js';
 import { rawPost, type ClientTls, type TestGateway } from './gateway.js';
 
 /** Where SOAP requests go: a test gateway, or a second gateway on the same database. */

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import forge from 'node-forge';
-import { createCertificateAuthority, type CertificateAuthority } from '../../src/pki/certificates.js';
+import { createCertificateAuthority, type CertificateAuthority } from '../../src/adapters/pki/certificates.js';
 
 export const HOUR = 3600_000;
 export const DAY = 24 * HOUR;

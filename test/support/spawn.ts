@@ -1,7 +1,7 @@
 // Running a command as its own process from a test, asynchronously: the gateway under test answers
 // from this very process, so spawnSync/execSync would freeze it.
 import { spawn } from 'node:child_process';
-import { PROJECT_ROOT } from '../../src/paths.js';
+import { PROJECT_ROOT } from '../../src/adapters/paths.js';
 
 export interface ProcessRun {
   code: number | null;

@@ -2,7 +2,7 @@
 // the system python). Scripts run asynchronously — the gateway answers from the test's own process,
 // so no spawnSync. Without zeep the suites are skipped locally, but fail under CI (which installs it).
 import { spawn } from 'node:child_process';
-import { PROJECT_ROOT } from '../../src/paths.js';
+import { PROJECT_ROOT } from '../../src/adapters/paths.js';
 import { describeWithPostgres, IN_CI } from './postgres.js';
 
 export const PYTHON = '/usr/bin/python3';

@@ -10,8 +10,8 @@ import {
   type FormVersion,
   type Offer,
 } from '../../src/domain/catalogue.js';
-import { CATALOG_DIR } from '../../src/paths.js';
-import { CatalogueError, loadCatalogue } from '../../src/store/catalogue-files.js';
+import { CATALOG_DIR } from '../../src/adapters/paths.js';
+import { CatalogueError, loadCatalogue } from '../../src/adapters/catalogue/catalogue-files.js';
 import { thrown } from './_support/soap-messages.js';
 
 const OFFER_CODES = ['CE2O', 'CUIVRE_DEGROUPAGE', 'DSL_COLLECTE', 'FTTH_ACTIVE', 'FTTH_PASSIF', 'LFO'];

@@ -3,15 +3,15 @@
 // self-contained HTML, verdicts); the served-operations log batches and never blocks.
 import { XmlDocument } from 'libxml2-wasm';
 import { pino } from 'pino';
-import { faultOf } from '../../src/conformance/client.js';
-import { DOMAIN_EVIDENCE, evidenceKey, missingEvidence, serviceOfPath } from '../../src/conformance/evidence.js';
-import { checkOptions, DEMO_DEFAULTS, UsageError, withDefaults } from '../../src/conformance/options.js';
-import { htmlReport, junitXml, passedDomains, verdictOf, type KitReport } from '../../src/conformance/reports.js';
-import { SCENARIOS } from '../../src/conformance/runner.js';
-import type { ScenarioResult } from '../../src/conformance/scenario.js';
-import { ServedOperationsLog } from '../../src/services/conformance-runs.js';
-import type { ServedOperation, SqlServedOperationsRepository } from '../../src/store/conformance-evidence.js';
-import { CONFORMANCE_DOMAINS } from '../../src/store/conformance-runs.js';
+import { faultOf } from '../../src/conformance-kit/client.js';
+import { DOMAIN_EVIDENCE, evidenceKey, missingEvidence, serviceOfPath } from '../../src/conformance-kit/evidence.js';
+import { checkOptions, DEMO_DEFAULTS, UsageError, withDefaults } from '../../src/conformance-kit/options.js';
+import { htmlReport, junitXml, passedDomains, verdictOf, type KitReport } from '../../src/conformance-kit/reports.js';
+import { SCENARIOS } from '../../src/conformance-kit/runner.js';
+import type { ScenarioResult } from '../../src/conformance-kit/scenario.js';
+import { ServedOperationsLog } from '../../src/application/conformance-runs.js';
+import type { ServedOperation, SqlServedOperationsRepository } from '../../src/adapters/postgres/conformance-evidence.js';
+import { CONFORMANCE_DOMAINS } from '../../src/adapters/postgres/conformance-runs.js';
 
 describe('scenarios and evidence', () => {
   test.each(CONFORMANCE_DOMAINS)('%s: the calls the scenarios declare are exactly what the gateway requires', (domain) => {

@@ -1,7 +1,7 @@
 import { XmlElement } from 'libxml2-wasm';
 import { EsavFault } from '../../src/domain/faults.js';
-import { clark, parseEnvelope, toPlain, type ParsedEnvelope } from '../../src/soap/envelope.js';
-import { SOAP11_NS, SOAP12_NS } from '../../src/soap/namespaces.js';
+import { clark, parseEnvelope, toPlain, type ParsedEnvelope } from '../../src/adapters/soap/envelope.js';
+import { SOAP11_NS, SOAP12_NS } from '../../src/adapters/soap/namespaces.js';
 import {
   COM,
   consulterEtat,

@@ -14,8 +14,8 @@ import {
   type FormVersion,
 } from '../../src/domain/catalogue.js';
 import { EsavFault } from '../../src/domain/faults.js';
-import { CATALOG_DIR } from '../../src/paths.js';
-import { CatalogueError, loadCatalogue } from '../../src/store/catalogue-files.js';
+import { CATALOG_DIR } from '../../src/adapters/paths.js';
+import { CatalogueError, loadCatalogue } from '../../src/adapters/catalogue/catalogue-files.js';
 import { thrown } from './_support/soap-messages.js';
 
 const catalogue = loadCatalogue(CATALOG_DIR);

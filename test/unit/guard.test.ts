@@ -1,5 +1,5 @@
 import { EsavFault } from '../../src/domain/faults.js';
-import { DEFAULT_GUARD_LIMITS, guardRequestBody, type GuardLimits } from '../../src/soap/guard.js';
+import { DEFAULT_GUARD_LIMITS, guardRequestBody, type GuardLimits } from '../../src/adapters/soap/guard.js';
 import { consulterEtat, deposerSignalisation, envelope, thrown, utf8 } from './_support/soap-messages.js';
 
 const XML_DECL = '<?xml version="1.0" encoding="UTF-8"?>';

@@ -2,7 +2,7 @@
 // (305), readings → verdicts, the simulator's determinism, the life cycle of planned works, the
 // queue's database adapter and the configuration checks.
 import pino from 'pino';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/composition/config/config.js';
 import type { Offer } from '../../src/domain/catalogue.js';
 import { SettableClock } from '../../src/domain/clock.js';
 import { EsavFault } from '../../src/domain/faults.js';
@@ -18,13 +18,13 @@ import {
   type PriorTestCandidate,
 } from '../../src/domain/line-tests.js';
 import { planClosure, planUpdate, TravauxRefused, visibleSince } from '../../src/domain/travaux.js';
-import { failureMotif, LineTestWorker } from '../../src/jobs/line-test-worker.js';
-import { bossDatabase } from '../../src/jobs/queue.js';
-import { lineHash, NetworkSimulator, type SimulatedProfile } from '../../src/jobs/simulator.js';
-import type { ClaimResult, LineTestRepository } from '../../src/services/line-test-ports.js';
-import type { Database } from '../../src/store/db.js';
-import { loadCatalogue } from '../../src/store/catalogue-files.js';
-import { CATALOG_DIR } from '../../src/paths.js';
+import { failureMotif, LineTestWorker } from '../../src/adapters/queue/line-test-worker.js';
+import { bossDatabase } from '../../src/adapters/queue/queue.js';
+import { lineHash, NetworkSimulator, type SimulatedProfile } from '../../src/adapters/network/simulator.js';
+import type { ClaimResult, LineTestRepository } from '../../src/application/line-test-ports.js';
+import type { Database } from '../../src/adapters/postgres/db.js';
+import { loadCatalogue } from '../../src/adapters/catalogue/catalogue-files.js';
+import { CATALOG_DIR } from '../../src/adapters/paths.js';
 
 const H = 3_600_000;
 const catalogue = loadCatalogue(CATALOG_DIR);

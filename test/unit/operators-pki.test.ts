@@ -5,7 +5,7 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { connect, createServer, type Server, type TLSSocket } from 'node:tls';
-import { createCertificateAuthority, issueServerCertificate } from '../../src/pki/certificates.js';
+import { createCertificateAuthority, issueServerCertificate } from '../../src/adapters/pki/certificates.js';
 import {
   CLIENT_AUTH_OID,
   PkiError,
@@ -15,7 +15,7 @@ import {
   issueClientCertificateWithKeyPair,
   keyUsageOf,
   parseCsr,
-} from '../../src/pki/client-certificates.js';
+} from '../../src/adapters/pki/client-certificates.js';
 import { DAY, HOUR, makeCertificate, makeCsr, makeIntermediate, makeOpensslEcCsr, makeRoot } from '../support/operator-pki.js';
 
 const now = new Date();

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, createServer, type Server, type TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
-import { describeCertificate, fingerprint256 } from '../../src/pki/certificates.js';
-import { type DevPki, ensureDevPki } from '../../src/pki/dev-pki.js';
+import { describeCertificate, fingerprint256 } from '../../src/adapters/pki/certificates.js';
+import { type DevPki, ensureDevPki } from '../../src/adapters/pki/dev-pki.js';
 
 const CLIENT_AUTH_OID = '1.3.6.1.5.5.7.3.2';
 const SERVER_AUTH_OID = '1.3.6.1.5.5.7.3.1';

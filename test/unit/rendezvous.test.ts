@@ -23,12 +23,12 @@ import {
   slotsOfDays,
   type WorkingPattern,
 } from '../../src/domain/rendezvous.js';
-import { interopFaultEnvelope, planChargeConventions } from '../../src/contracts/interop/plan-charge-conventions.js';
-import { interventionOfType, typeOfIntervention } from '../../src/contracts/interop/plan-charge-sav-ftth.js';
-import { XSD_DIR } from '../../src/paths.js';
-import type { SoapEndpoint } from '../../src/soap/endpoint.js';
-import { CompiledSchema } from '../../src/soap/schema-registry.js';
-import { DEMO_RENDEZ_VOUS_PATTERNS, PROFILES } from '../../src/store/demo-data.js';
+import { interopFaultEnvelope, planChargeConventions } from '../../src/adapters/contracts/interop/plan-charge-conventions.js';
+import { interventionOfType, typeOfIntervention } from '../../src/adapters/contracts/interop/plan-charge-sav-ftth.js';
+import { XSD_DIR } from '../../src/adapters/paths.js';
+import type { SoapEndpoint } from '../../src/adapters/soap/endpoint.js';
+import { CompiledSchema } from '../../src/adapters/soap/schema-registry.js';
+import { DEMO_RENDEZ_VOUS_PATTERNS, PROFILES } from '../../src/adapters/postgres/demo-data.js';
 import { testIdentity, thrown } from './_support/soap-messages.js';
 
 const paris = (instant: Date) => formatParisDateTime(instant);

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EsavFault } from '../../src/domain/faults.js';
-import { XSD_DIR } from '../../src/paths.js';
-import { parseEnvelope } from '../../src/soap/envelope.js';
-import { CompiledSchema, fieldPath } from '../../src/soap/schema-registry.js';
+import { XSD_DIR } from '../../src/adapters/paths.js';
+import { parseEnvelope } from '../../src/adapters/soap/envelope.js';
+import { CompiledSchema, fieldPath } from '../../src/adapters/soap/schema-registry.js';
 import { consulterEtat, deposerSignalisation, enteteRequete, envelope, thrown, utf8 } from './_support/soap-messages.js';
 
 const SIGNALISATION_XSD = path.join(XSD_DIR, 'v1', 'signalisation-v1.xsd');

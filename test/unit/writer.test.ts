@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { XmlDocument, XmlElement, XmlText } from 'libxml2-wasm';
 import { EsavFault } from '../../src/domain/faults.js';
-import { XSD_DIR } from '../../src/paths.js';
-import { CompiledSchema } from '../../src/soap/schema-registry.js';
-import { escapeAttribute, escapeXml, faultEnvelope, responseEnvelope, XmlWriter } from '../../src/soap/writer.js';
-import { COMMON_NS } from '../../src/soap/namespaces.js';
+import { XSD_DIR } from '../../src/adapters/paths.js';
+import { CompiledSchema } from '../../src/adapters/soap/schema-registry.js';
+import { escapeAttribute, escapeXml, faultEnvelope, responseEnvelope, XmlWriter } from '../../src/adapters/soap/writer.js';
+import { COMMON_NS } from '../../src/adapters/soap/namespaces.js';
 import { SOAP11 } from './_support/soap-messages.js';
 
 function elementChildren(element: XmlElement): XmlElement[] {

@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { XmlDocument } from 'libxml2-wasm';
 import { EsavFault } from '../../src/domain/faults.js';
-import { PROJECT_ROOT, XSD_DIR } from '../../src/paths.js';
-import { CompiledSchema } from '../../src/soap/schema-registry.js';
+import { PROJECT_ROOT, XSD_DIR } from '../../src/adapters/paths.js';
+import { CompiledSchema } from '../../src/adapters/soap/schema-registry.js';
 import { javaAvailable, xercesValidate } from '../support/xerces.js';
 
 const MESSAGES_DIR = path.join(PROJECT_ROOT, 'test', 'fixtures', 'messages');

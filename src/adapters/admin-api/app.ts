@@ -1,0 +1,319 @@
+// The back-office admin API: plain HTTP + JSON on its own address (ESAV_ADMIN_HOST/PORT), never on
+// the operators' mutual-TLS port. Every route but /health/live needs `Authorization: Bearer
+// <token>`. The support command line (src/admin-cli/cli.ts) is its client.
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import Fastify, { LogController, type FastifyError } from 'fastify';
+import type { Logger } from 'pino';
+import { ATTENTES, ETATS, type Attente, type Etat } from '../../domain/signalisation.js';
+import { BackOfficeError, type BackOfficeService } from '../../application/back-office.js';
+import type { CommentEntry, HistoryEntry, Prestation, Signalisation } from '../../application/signalisation-ports.js';
+import type { SignalisationDetail } from '../../application/signalisation.js';
+import type { TravauxService } from '../../application/travaux.js';
+import { PUBLIC_ADMIN_PATHS, registerOperationsRoutes, type OperationsAdmin } from './operations-routes.js';
+import { registerTravauxRoutes } from './travaux-routes.js';
+import { registerConformanceRoutes } from './conformance-routes.js';
+import { registerOperatorRoutes } from './operators-routes.js';
+import type { OperatorService } from '../../application/operators.js';
+import type { ConformanceRunService } from '../../application/conformance-runs.js';
+
+export interface AdminAppOptions {
+  backOffice: BackOfficeService;
+  /** Planned works and incidents (routes /admin/travaux…, src/adapters/admin-api/travaux-routes.ts); absent: no such routes. */
+  travaux?: TravauxService;
+  /** Health, metrics, maintenance, rate limits, volumetry (src/adapters/admin-api/operations-routes.ts); absent: /health/live only. */
+  operations?: OperationsAdmin;
+  /** Conformance runs of the operators (routes /admin/conformite…, src/adapters/admin-api/conformance-routes.ts); absent: no such routes. */
+  conformance?: ConformanceRunService;
+  /** Operators, certificates, recognised CAs, promotions, audit (routes /admin/operateurs…, src/adapters/admin-api/operators-routes.ts); absent: no such routes. */
+  operators?: OperatorService;
+  /** The bearer token every request (but /health/live) must carry. */
+  token: string;
+  logger: Logger;
+}
+
+/** Default and maximum `limite` of the list route. */
+export const ADMIN_LIST_DEFAULT = 50;
+export const ADMIN_LIST_MAX = 500;
+
+// ---------------------------------------------------------------- JSON views (dates ISO-8601)
+
+const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
+
+export function signalisationView(s: Signalisation) {
+  return {
+    reference: s.reference,
+    operateur: s.operatorCode,
+    referenceInterneOC: s.referenceInterneOC,
+    identifiantPrestation: s.prestationId,
+    offre: s.offerCode,
+    formulaire: s.formulaire,
+    defautDeclare: s.defautDeclare,
+    impact: s.impact,
+    dateDebutDefaut: iso(s.dateDebutDefaut),
+    localisationPresumee: s.localisationPresumee,
+    contactSite: s.contactSite,
+    contactOC: s.contactOC,
+    accesSite: s.accesSite,
+    commentaire: s.commentaire,
+    champs: s.champs,
+    idDemandeTest: s.idDemandeTest,
+    etat: s.etat,
+    dateEtat: iso(s.dateEtat),
+    motif: s.motif,
+    attente: s.attente,
+    garantie: {
+      code: s.garantieCode,
+      echeanceRetablissement: iso(s.echeanceRetablissement),
+      consommeeMs: s.guaranteeClock.consumedMs,
+      enCoursDepuis: iso(s.guaranteeClock.runningSince),
+    },
+    causeCloture: s.causeCloture,
+    dateCloture: iso(s.dateCloture),
+    dateDepot: iso(s.depositedAt),
+  };
+}
+
+function prestationView(p: Prestation) {
+  return {
+    identifiant: p.identifiant,
+    operateur: p.operatorCode,
+    offre: p.offerCode,
+    codeInsee: p.codeInsee,
+    gtr: p.gtrCode,
+    extremites: p.extremites,
+    informations: p.informations,
+  };
+}
+
+const historyView = (h: HistoryEntry) => ({ date: iso(h.at), de: h.from, vers: h.to, acteur: h.actor, motif: h.motif });
+const commentView = (c: CommentEntry) => ({ date: iso(c.at), auteur: c.author, texte: c.texte });
+
+export function detailView(d: SignalisationDetail) {
+  return {
+    ...signalisationView(d.signalisation),
+    prestation: prestationView(d.prestation),
+    historique: d.history.map(historyView),
+    commentaires: d.comments.map(commentView),
+  };
+}
+
+// ---------------------------------------------------------------- request schemas
+
+const referenceParams = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['reference'],
+  properties: { reference: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' } },
+} as const;
+
+const listQuery = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['operateur'],
+  properties: {
+    operateur: { type: 'string', pattern: '^[A-Z0-9]{4}$' },
+    etat: { type: 'array', items: { type: 'string', enum: [...ETATS] }, maxItems: ETATS.length },
+    limite: { type: 'integer', minimum: 1, maximum: ADMIN_LIST_MAX, default: ADMIN_LIST_DEFAULT },
+  },
+} as const;
+
+const transitionBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['etat'],
+  properties: {
+    etat: { type: 'string', enum: [...ETATS] },
+    motif: { type: 'string', minLength: 1, maxLength: 500 },
+    // A code, as the operator's detail publishes it (com:Code).
+    causeCloture: { type: 'string', pattern: '^[A-Za-z0-9_]{1,64}$' },
+    attente: { type: 'string', enum: [...ATTENTES] },
+  },
+} as const;
+
+const commentBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['texte'],
+  properties: { texte: { type: 'string', minLength: 1, maxLength: 2000 } },
+} as const;
+
+interface ReferenceParams {
+  reference: string;
+}
+interface ListQuery {
+  operateur: string;
+  etat?: Etat[];
+  limite: number;
+}
+interface TransitionBody {
+  etat: Etat;
+  motif?: string;
+  causeCloture?: string;
+  attente?: Attente;
+}
+
+// ---------------------------------------------------------------- errors
+
+interface AjvError {
+  keyword: string;
+  instancePath: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+const PART_NAMES: Record<string, string> = { body: 'corps', querystring: 'paramètre', params: 'chemin', headers: 'en-tête' };
+
+/** A schema violation in words, e.g. "etat : valeur inconnue (attendu : EN_DEPOT, …)". */
+export function describeValidationError(context: string | undefined, error: AjvError | undefined): string {
+  const part = PART_NAMES[context ?? ''] ?? context ?? 'requête';
+  if (!error) return `requête invalide (${part})`;
+  const field = error.instancePath.replace(/^\//, '').replace(/\/\d+$/, '').replaceAll('/', '.');
+  const where = field ? `${field}` : part;
+  switch (error.keyword) {
+    case 'required':
+      return `${part} : champ ${String(error.params.missingProperty)} obligatoire`;
+    case 'additionalProperties':
+      return `${part} : champ ${String(error.params.additionalProperty)} inconnu`;
+    case 'enum':
+      return `${where} : valeur inconnue (attendu : ${(error.params.allowedValues as unknown[]).join(', ')})`;
+    case 'pattern':
+      return `${where} : format invalide`;
+    case 'minLength':
+      return `${where} : trop court (au moins ${String(error.params.limit)} caractère(s))`;
+    case 'maxLength':
+      return `${where} : trop long (au plus ${String(error.params.limit)} caractères)`;
+    case 'minimum':
+    case 'maximum':
+      return `${where} : doit être ${error.keyword === 'minimum' ? '≥' : '≤'} ${String(error.params.limit)}`;
+    case 'type':
+      if (!field && context === 'body') return 'corps JSON (un objet) attendu';
+      return `${where} : type ${String(error.params.type)} attendu`;
+    default:
+      return `${where} : ${error.message ?? 'invalide'}`;
+  }
+}
+
+/** Constant-time check of `Authorization: Bearer <token>` (hashes: same length whatever is sent). */
+function bearerMatches(header: string | undefined, expectedDigest: Buffer): boolean {
+  if (!header) return false;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  const digest = createHash('sha256')
+    .update(match?.[1] ?? '')
+    .digest();
+  return timingSafeEqual(digest, expectedDigest) && match !== null;
+}
+
+// ---------------------------------------------------------------- the app
+
+export async function buildAdminApp({ backOffice, travaux, operations, conformance, operators, token, logger }: AdminAppOptions) {
+  if (token.length < 16) throw new Error('admin token too short (16 characters at least)');
+  const expectedDigest = createHash('sha256').update(token).digest();
+
+  const app = Fastify({
+    loggerInstance: logger.child({ api: 'admin' }),
+    // One log line per request (onResponse below); the Authorization header is never logged.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'idRequete' }),
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    bodyLimit: 64 * 1024,
+    // Unknown fields are refused (not silently dropped); `etat=A&etat=B` and `etat=A` both give an array.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  });
+
+  // JSON bodies with Fastify's own (prototype-poisoning safe) parser; an empty one is no body
+  // (e.g. `curl -X POST -H 'content-type: application/json' …/admin/balayages`).
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
+    body === '' || body.length === 0 ? done(null, undefined) : parseJson(request, body.toString(), done),
+  );
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (PUBLIC_ADMIN_PATHS.has(request.url.split('?')[0] ?? '')) return;
+    if (!bearerMatches(request.headers.authorization, expectedDigest)) {
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer realm="esav-admin"')
+        .send({ erreur: 'authentification requise : Authorization: Bearer <jeton d’administration>' });
+    }
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        path: request.url.split('?')[0],
+        status: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 100) / 100,
+      },
+      'admin request',
+    );
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof BackOfficeError) return reply.code(error.status).send({ erreur: error.message });
+    if (error.validation) {
+      return reply
+        .code(400)
+        .send({ erreur: `requête invalide : ${describeValidationError(error.validationContext, error.validation[0] as AjvError | undefined)}` });
+    }
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send({ erreur: 'corps de requête trop volumineux' });
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.code(415).send({ erreur: 'corps JSON attendu (application/json)' });
+    if (error.code?.startsWith('FST_ERR_CTP') || (error.statusCode === 400 && error instanceof SyntaxError)) {
+      return reply.code(400).send({ erreur: 'requête invalide : corps JSON illisible' });
+    }
+    request.log.error({ err: error }, 'admin request failed');
+    return reply.code(500).send({ erreur: 'erreur technique' });
+  });
+
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ erreur: `aucune route ${request.method} ${request.url.split('?')[0]}` }));
+
+  if (!operations) app.get('/health/live', async () => ({ status: 'ok' }));
+
+  app.get<{ Params: ReferenceParams }>('/admin/signalisations/:reference', { schema: { params: referenceParams } }, async (request) =>
+    detailView(await backOffice.detail(request.params.reference)),
+  );
+
+  app.get<{ Querystring: ListQuery }>('/admin/signalisations', { schema: { querystring: listQuery } }, async (request) => {
+    const { operateur, etat, limite } = request.query;
+    const list = await backOffice.list(operateur, etat ?? [], limite);
+    return { signalisations: list.map(signalisationView) };
+  });
+
+  app.post<{ Params: ReferenceParams; Body: TransitionBody }>(
+    '/admin/signalisations/:reference/transitions',
+    { schema: { params: referenceParams, body: transitionBody } },
+    async (request) => {
+      const { etat, motif, causeCloture, attente } = request.body;
+      if (attente && etat !== 'GELE') throw new BackOfficeError(400, 'requête invalide : attente ne s’applique qu’à une transition vers GELE');
+      if (causeCloture && etat !== 'CLOS' && etat !== 'EN_REJET') {
+        throw new BackOfficeError(400, 'requête invalide : causeCloture ne s’applique qu’à une transition vers CLOS ou EN_REJET');
+      }
+      const updated = await backOffice.transition(request.params.reference, {
+        etat,
+        ...(motif ? { motif } : {}),
+        ...(causeCloture ? { causeCloture } : {}),
+        ...(attente ? { attente } : {}),
+      });
+      return signalisationView(updated);
+    },
+  );
+
+  app.post<{ Params: ReferenceParams; Body: { texte: string } }>(
+    '/admin/signalisations/:reference/commentaires',
+    { schema: { params: referenceParams, body: commentBody } },
+    async (request) => signalisationView(await backOffice.comment(request.params.reference, request.body.texte)),
+  );
+
+  // No body expected (one sent is ignored): runs the dashboard sweep now.
+  app.post('/admin/balayages', async () => ({ deplacees: await backOffice.sweep() }));
+
+  if (travaux) registerTravauxRoutes(app, travaux);
+  if (operations) registerOperationsRoutes(app, operations);
+  if (conformance) registerConformanceRoutes(app, conformance);
+  if (operators) registerOperatorRoutes(app, operators);
+
+  return app;
+}
+
+export type AdminApp = Awaited<ReturnType<typeof buildAdminApp>>;

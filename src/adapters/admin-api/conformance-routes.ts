@@ -1,0 +1,97 @@
+// The admin API routes of conformance runs (support staff): an operator's recorded runs and the
+// domains they validate (what promotion to production checks), one run with the gateway's
+// evidence, and its kept reports. Registered by buildAdminApp (src/adapters/admin-api/app.ts);
+// the runs themselves are recorded by the kit's campaigns (src/adapters/operators-front/conformance-routes.ts).
+import type { FastifyInstance } from 'fastify';
+import { BackOfficeError } from '../../application/back-office.js';
+import type { CampaignEvidence, ConformanceRunService } from '../../application/conformance-runs.js';
+import type { RecordedRun } from '../postgres/conformance-runs.js';
+
+const iso = (date: Date): string => date.toISOString();
+
+export function conformanceRunView(r: RecordedRun) {
+  return {
+    idExecution: r.id,
+    operateur: r.operatorCode,
+    plateforme: r.platform,
+    debut: iso(r.startedAt),
+    fin: iso(r.finishedAt),
+    enregistreeLe: iso(r.recordedAt),
+    domaines: r.domains,
+    domainesValides: r.passedDomains,
+    reussie: r.passed,
+    empreinteCertificat: r.certificateFingerprint,
+    rapports: { junit: r.reportJunit !== null, html: r.reportHtml !== null },
+  };
+}
+
+export type ConformanceRunJson = ReturnType<typeof conformanceRunView>;
+export interface ConformanceRunDetailJson extends ConformanceRunJson {
+  idCampagne: number | null;
+  preuves: CampaignEvidence | null;
+}
+export interface OperatorConformanceJson {
+  operateur: string;
+  domainesValides: string[];
+  executions: ConformanceRunJson[];
+}
+
+const operatorParams = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['operateur'],
+  properties: { operateur: { type: 'string', pattern: '^[A-Z0-9]{4}$' } },
+} as const;
+
+const runParams = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id'],
+  properties: { id: { type: 'integer', minimum: 1 } },
+} as const;
+
+const limitQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { limite: { type: 'integer', minimum: 1, maximum: 500, default: 20 } },
+} as const;
+
+const reportQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { format: { type: 'string', enum: ['html', 'junit'], default: 'html' } },
+} as const;
+
+export function registerConformanceRoutes(app: FastifyInstance<any, any, any, any>, service: ConformanceRunService): void {
+  app.get<{ Params: { operateur: string }; Querystring: { limite: number } }>(
+    '/admin/conformite/operateurs/:operateur',
+    { schema: { params: operatorParams, querystring: limitQuery } },
+    async (request): Promise<OperatorConformanceJson> => {
+      const { operateur } = request.params;
+      const [runs, passed] = await Promise.all([service.list(operateur, request.query.limite), service.passedDomains(operateur)]);
+      return { operateur, domainesValides: [...passed].sort(), executions: runs.map(conformanceRunView) };
+    },
+  );
+
+  const runOr404 = async (id: number) => {
+    const found = await service.run(id);
+    if (!found) throw new BackOfficeError(404, `exécution de conformité ${id} inconnue`);
+    return found;
+  };
+
+  app.get<{ Params: { id: number } }>('/admin/conformite/executions/:id', { schema: { params: runParams } }, async (request): Promise<ConformanceRunDetailJson> => {
+    const { run, evidence, idCampagne } = await runOr404(request.params.id);
+    return { ...conformanceRunView(run), idCampagne, preuves: evidence };
+  });
+
+  app.get<{ Params: { id: number }; Querystring: { format: 'html' | 'junit' } }>(
+    '/admin/conformite/executions/:id/rapport',
+    { schema: { params: runParams, querystring: reportQuery } },
+    async (request) => {
+      const { run } = await runOr404(request.params.id);
+      const contenu = request.query.format === 'junit' ? run.reportJunit : run.reportHtml;
+      if (contenu === null) throw new BackOfficeError(404, `exécution ${run.id} : pas de rapport ${request.query.format} conservé`);
+      return { idExecution: run.id, format: request.query.format, contenu };
+    },
+  );
+}

@@ -1,0 +1,49 @@
+// Health of a gateway process, on the admin port (never the operators' mTLS one), without token:
+//   GET /health/live   the process answers (200): {status: ok}, or {status: maintenance, maintenance: {…}}
+//   GET /health/ready  200 when it can serve: database reachable and not stopping; 503 otherwise.
+//                      During a maintenance window it stays ready (it answers the operators their
+//                      fault 402 with the planned end) and says so: status "maintenance".
+import type { FastifyInstance } from 'fastify';
+import type { Database } from '../postgres/db.js';
+import type { MaintenanceStatus } from '../../application/maintenance.js';
+
+export interface HealthDeps {
+  db: Database;
+  maintenance?: { status(): MaintenanceStatus };
+  /** True once the gateway has begun to stop (readiness turns 503 first). */
+  stopping(): boolean;
+  /** Longest wait for the database check (ms). */
+  databaseTimeoutMs?: number;
+}
+
+async function databaseReachable(db: Database, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      db.query('SELECT 1').then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      }),
+    ]);
+  } catch {
+    return false;
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}
+
+export function registerHealthRoutes(app: FastifyInstance<any, any, any, any>, deps: HealthDeps): void {
+  // Outside maintenance the answer stays the bare {"status":"ok"} liveness probes expect.
+  app.get('/health/live', async () => {
+    const maintenance = deps.maintenance?.status();
+    return maintenance?.enMaintenance ? { status: 'maintenance', maintenance } : { status: 'ok' };
+  });
+
+  app.get('/health/ready', async (_request, reply) => {
+    const maintenance = deps.maintenance?.status();
+    if (deps.stopping()) return reply.code(503).send({ status: 'stopping', ...(maintenance ? { maintenance } : {}) });
+    const database = await databaseReachable(deps.db, deps.databaseTimeoutMs ?? 2000);
+    if (!database) return reply.code(503).send({ status: 'database unreachable', database: 'down', ...(maintenance ? { maintenance } : {}) });
+    return { status: maintenance?.enMaintenance ? 'maintenance' : 'ok', database: 'up', ...(maintenance ? { maintenance } : {}) };
+  });
+}

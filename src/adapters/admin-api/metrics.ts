@@ -1,0 +1,144 @@
+// Prometheus metrics of one gateway process (prom-client, its own registry: two gateways in one
+// process — the tests — never share series). Served at GET /metrics on the admin port.
+//
+//   esav_requests_total{service,version,operation,outcome}   SOAP requests answered; outcome "ok"
+//                                                            or the fault code ("402", "310"…)
+//   esav_request_duration_seconds{service,version,operation} latency histogram (Fastify's elapsed time)
+//   esav_line_test_queue_depth{state}                        line-test jobs queued / retrying / running
+//   esav_client_certificates_expiring{operator}              registered certificates, not revoked,
+//                                                            expiring within ESAV_CERT_EXPIRY_WARNING_DAYS
+//   esav_maintenance_active                                  1 during a maintenance window
+//   esav_volumetry_pending_requests                          counted, not yet written
+//   esav_version_live{service,version}                       1 when the registry has it live now
+// plus prom-client's default process metrics (esav_process_…, esav_nodejs_…).
+// The database gauges are read when scraped (one query each); a failed read keeps the last value.
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Logger } from 'pino';
+import type { Clock } from '../../domain/clock.js';
+import { LINE_TEST_QUEUE, QUEUE_SCHEMA } from '../queue/queue.js';
+import type { Database } from '../postgres/db.js';
+import type { RequestObserver, ServedRequest } from '../operators-front/request-policy.js';
+
+export interface MetricsDeps {
+  db: Database;
+  clock: Clock;
+  logger: Logger;
+  certificateExpiryWarningDays: number;
+  maintenanceActive(): boolean;
+  volumetryPending(): number;
+  /** Every service version of the registry and whether it is live now. */
+  versions?(): Array<{ service: string; version: string; live: boolean }>;
+}
+
+const DAY_MS = 86_400_000;
+
+export class GatewayMetrics implements RequestObserver {
+  readonly registry = new Registry();
+  private readonly requests: Counter<'service' | 'version' | 'operation' | 'outcome'>;
+  private readonly duration: Histogram<'service' | 'version' | 'operation'>;
+
+  constructor(deps: MetricsDeps) {
+    const { registry } = this;
+    const log = deps.logger;
+    collectDefaultMetrics({ register: registry, prefix: 'esav_' });
+
+    this.requests = new Counter({
+      name: 'esav_requests_total',
+      help: 'SOAP requests answered, by service, version, operation and outcome (ok or the fault code)',
+      labelNames: ['service', 'version', 'operation', 'outcome'],
+      registers: [registry],
+    });
+    this.duration = new Histogram({
+      name: 'esav_request_duration_seconds',
+      help: 'Time to answer a SOAP request (request received to response sent), by service, version and operation',
+      labelNames: ['service', 'version', 'operation'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    });
+
+    new Gauge({
+      name: 'esav_line_test_queue_depth',
+      help: 'Line-test jobs in the durable queue, by state (created: waiting, retry: waiting to be retried, active: running)',
+      labelNames: ['state'],
+      registers: [registry],
+      async collect() {
+        try {
+          const rows = await deps.db.query<{ state: string; n: number }>(
+            `SELECT state::text AS state, count(*)::int AS n FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND state IN ('created', 'retry', 'active') GROUP BY state`,
+            [LINE_TEST_QUEUE],
+          );
+          const byState = new Map(rows.map((r) => [r.state, Number(r.n)]));
+          for (const state of ['created', 'retry', 'active']) this.set({ state }, byState.get(state) ?? 0);
+        } catch (error) {
+          log.warn({ err: error }, 'metrics: queue depth not read');
+        }
+      },
+    });
+
+    new Gauge({
+      name: 'esav_client_certificates_expiring',
+      help: `Registered client certificates, not revoked, still valid and expiring within ${deps.certificateExpiryWarningDays} days, by operator`,
+      labelNames: ['operator'],
+      registers: [registry],
+      async collect() {
+        try {
+          const now = deps.clock.now();
+          const rows = await deps.db.query<{ operator_code: string; n: number }>(
+            `SELECT o.code AS operator_code, count(c.fingerprint_sha256)::int AS n
+               FROM operators o
+               LEFT JOIN client_certificates c
+                 ON c.operator_code = o.code AND c.revoked_at IS NULL AND c.not_after > $1 AND c.not_after <= $2
+              GROUP BY o.code`,
+            [now, new Date(now.getTime() + deps.certificateExpiryWarningDays * DAY_MS)],
+          );
+          this.reset();
+          for (const r of rows) this.set({ operator: r.operator_code.trim() }, Number(r.n));
+        } catch (error) {
+          log.warn({ err: error }, 'metrics: certificates not read');
+        }
+      },
+    });
+
+    new Gauge({
+      name: 'esav_maintenance_active',
+      help: '1 while the service is in a maintenance window (fault 402), else 0',
+      registers: [registry],
+      collect() {
+        this.set(deps.maintenanceActive() ? 1 : 0);
+      },
+    });
+
+    new Gauge({
+      name: 'esav_volumetry_pending_requests',
+      help: 'Requests counted for the volumetry and not yet written to the database',
+      registers: [registry],
+      collect() {
+        this.set(deps.volumetryPending());
+      },
+    });
+
+    if (deps.versions) {
+      const versions = deps.versions;
+      new Gauge({
+        name: 'esav_version_live',
+        help: 'Service versions of the version registry: 1 when live now, 0 when not yet live or retired',
+        labelNames: ['service', 'version'],
+        registers: [registry],
+        collect() {
+          for (const v of versions()) this.set({ service: v.service, version: v.version }, v.live ? 1 : 0);
+        },
+      });
+    }
+  }
+
+  served(request: ServedRequest): void {
+    const { endpoint } = request;
+    const labels = { service: endpoint.serviceName, version: endpoint.version, operation: request.operation ?? 'inconnue' };
+    this.requests.inc({ ...labels, outcome: request.outcome });
+    this.duration.observe(labels, request.durationSeconds);
+  }
+
+  async text(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}

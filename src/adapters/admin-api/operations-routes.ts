@@ -1,0 +1,216 @@
+// The admin API routes of the running rules (issue 8): maintenance windows, rate limits,
+// volumetry, plus health and Prometheus metrics. Registered by buildAdminApp
+// (src/adapters/admin-api/app.ts) in one line; refusals are BackOfficeError (400/404/409).
+import type { FastifyInstance } from 'fastify';
+import { BackOfficeError } from '../../application/back-office.js';
+import type { RateLimit } from '../../domain/rate-limit.js';
+import type { MaintenanceService } from '../../application/maintenance.js';
+import type { RateLimiter } from '../../application/rate-limits.js';
+import { VOLUMETRY_KINDS, type VolumetryKind } from '../../domain/volumetry.js';
+import type { VolumetryRow } from '../postgres/volumetry.js';
+import type { AnnouncedWindow } from '../postgres/maintenance.js';
+import { registerHealthRoutes, type HealthDeps } from './health.js';
+import type { GatewayMetrics } from './metrics.js';
+
+export interface OperationsAdmin {
+  health: HealthDeps;
+  maintenance: MaintenanceService;
+  rateLimits: RateLimiter;
+  metrics: GatewayMetrics;
+  volumetry: {
+    /** Writes this process's counts not yet written (so the report includes them). */
+    flush(): Promise<void>;
+    report(from: Date, to: Date, options: { operatorCode?: string; perMinute: boolean }): Promise<VolumetryRow[]>;
+  };
+}
+
+export interface VolumetryLine {
+  operateur: string;
+  minute?: string;
+  compteurs: Record<VolumetryKind, number>;
+  total: number;
+}
+
+export interface VolumetryReportJson {
+  debut: string;
+  fin: string;
+  detail: 'total' | 'minute';
+  lignes: VolumetryLine[];
+  totaux: Record<VolumetryKind, number>;
+  total: number;
+}
+
+const zeroCounts = (): Record<VolumetryKind, number> => Object.fromEntries(VOLUMETRY_KINDS.map((k) => [k, 0])) as Record<VolumetryKind, number>;
+
+/** Rows (operator, minute?, kind, n) pivoted to one line per operator (and minute), the five kinds as columns. */
+export function volumetryReportView(from: Date, to: Date, perMinute: boolean, rows: readonly VolumetryRow[]): VolumetryReportJson {
+  const lines = new Map<string, VolumetryLine>();
+  const totaux = zeroCounts();
+  for (const r of rows) {
+    const minute = r.minute?.toISOString();
+    const key = `${r.operatorCode}|${minute ?? ''}`;
+    let line = lines.get(key);
+    if (!line) {
+      line = { operateur: r.operatorCode, ...(minute ? { minute } : {}), compteurs: zeroCounts(), total: 0 };
+      lines.set(key, line);
+    }
+    line.compteurs[r.kind] += r.requests;
+    line.total += r.requests;
+    totaux[r.kind] += r.requests;
+  }
+  return {
+    debut: from.toISOString(),
+    fin: to.toISOString(),
+    detail: perMinute ? 'minute' : 'total',
+    lignes: [...lines.values()],
+    totaux,
+    total: Object.values(totaux).reduce((a, b) => a + b, 0),
+  };
+}
+
+/** Paths served without the bearer token (probes and the Prometheus scraper). */
+export const PUBLIC_ADMIN_PATHS: ReadonlySet<string> = new Set(['/health/live', '/health/ready', '/metrics']);
+
+const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
+
+export function maintenanceWindowView(w: AnnouncedWindow) {
+  return { reference: w.reference, debut: iso(w.start), fin: iso(w.end), motif: w.motif, dateAnnonce: iso(w.createdAt), dateAnnulation: iso(w.cancelledAt) };
+}
+export type MaintenanceWindowJson = ReturnType<typeof maintenanceWindowView>;
+
+/** An ISO-8601 instant with its offset (or Z); 400 otherwise. */
+export function parseInstant(value: string, field: string): Date {
+  const date = new Date(value);
+  if (!/(Z|[+-]\d\d:\d\d)$/.test(value) || Number.isNaN(date.getTime())) {
+    throw new BackOfficeError(400, `requête invalide : ${field} : date ISO-8601 avec fuseau attendue (ex. 2026-03-02T22:00:00+01:00)`);
+  }
+  return date;
+}
+
+export function rateLimitView(l: RateLimit & { enVigueur?: boolean }) {
+  return {
+    operateur: l.operatorCode,
+    requetesParMinute: l.requestsPerMinute,
+    aPartirDe: iso(l.effectiveFrom),
+    motif: l.motif,
+    dateDefinition: iso(l.createdAt),
+    ...(l.enVigueur !== undefined ? { enVigueur: l.enVigueur } : {}),
+  };
+}
+export type RateLimitJson = ReturnType<typeof rateLimitView>;
+
+const instant = { type: 'string', minLength: 10, maxLength: 40 } as const;
+
+const announceBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['debut', 'fin', 'motif'],
+  properties: { debut: instant, fin: instant, motif: { type: 'string', minLength: 1, maxLength: 255 } },
+} as const;
+
+const rateLimitBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['operateur', 'requetesParMinute'],
+  properties: {
+    operateur: { type: 'string', pattern: '^[A-Z0-9]{4}$' },
+    // null lifts the limit from aPartirDe on.
+    requetesParMinute: { type: ['integer', 'null'], minimum: 1, maximum: 1_000_000 },
+    aPartirDe: instant,
+    motif: { type: 'string', minLength: 1, maxLength: 255 },
+  },
+} as const;
+
+const volumetryQuery = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['debut', 'fin'],
+  properties: {
+    debut: instant,
+    fin: instant,
+    operateur: { type: 'string', pattern: '^[A-Z0-9]{4}$' },
+    detail: { type: 'string', enum: ['total', 'minute'], default: 'total' },
+  },
+} as const;
+
+const referenceParams = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['reference'],
+  properties: { reference: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' } },
+} as const;
+
+const limitQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { limite: { type: 'integer', minimum: 1, maximum: 500, default: 50 } },
+} as const;
+
+export function registerOperationsRoutes(app: FastifyInstance<any, any, any, any>, ops: OperationsAdmin): void {
+  registerHealthRoutes(app, { ...ops.health, maintenance: ops.maintenance });
+
+  // Prometheus text format (no token, like the health routes: the admin port is internal).
+  app.get('/metrics', async (_request, reply) => {
+    const { contentType, body } = await ops.metrics.text();
+    return reply.type(contentType).send(body);
+  });
+
+  // ------------------------------------------------------------ maintenance
+  app.get('/admin/maintenance', async () => ({
+    etat: ops.maintenance.status(),
+    nocturne: ops.maintenance.nightly
+      ? {
+          heure: `${String(ops.maintenance.nightly.hour).padStart(2, '0')}:${String(ops.maintenance.nightly.minute).padStart(2, '0')}`,
+          dureeMinutes: ops.maintenance.nightly.durationMinutes,
+        }
+      : null,
+  }));
+
+  app.get<{ Querystring: { limite: number } }>('/admin/maintenances', { schema: { querystring: limitQuery } }, async (request) => ({
+    fenetres: (await ops.maintenance.list(request.query.limite)).map(maintenanceWindowView),
+  }));
+
+  app.post<{ Body: { debut: string; fin: string; motif: string } }>('/admin/maintenances', { schema: { body: announceBody } }, async (request, reply) => {
+    const { debut, fin, motif } = request.body;
+    const created = await ops.maintenance.announce(parseInstant(debut, 'debut'), parseInstant(fin, 'fin'), motif);
+    return reply.code(201).send(maintenanceWindowView(created));
+  });
+
+  app.post<{ Params: { reference: string } }>('/admin/maintenances/:reference/annulation', { schema: { params: referenceParams } }, async (request) =>
+    maintenanceWindowView(await ops.maintenance.cancel(request.params.reference)),
+  );
+
+  // ------------------------------------------------------------ rate limits
+  app.get('/admin/limites', async () => ({ limites: (await ops.rateLimits.list()).map(rateLimitView) }));
+
+  app.post<{ Body: { operateur: string; requetesParMinute: number | null; aPartirDe?: string; motif?: string } }>(
+    '/admin/limites',
+    { schema: { body: rateLimitBody } },
+    async (request, reply) => {
+      const b = request.body;
+      const result = await ops.rateLimits.set(
+        b.operateur,
+        b.requetesParMinute,
+        b.aPartirDe !== undefined ? parseInstant(b.aPartirDe, 'aPartirDe') : undefined,
+        b.motif ?? null,
+      );
+      return reply.code(201).send({ limite: rateLimitView(result.limit), ...(result.avertissement ? { avertissement: result.avertissement } : {}) });
+    },
+  );
+
+  // ------------------------------------------------------------ volumetry
+  app.get<{ Querystring: { debut: string; fin: string; operateur?: string; detail: 'total' | 'minute' } }>(
+    '/admin/volumetrie',
+    { schema: { querystring: volumetryQuery } },
+    async (request) => {
+      const q = request.query;
+      const from = parseInstant(q.debut, 'debut');
+      const to = parseInstant(q.fin, 'fin');
+      if (to.getTime() <= from.getTime()) throw new BackOfficeError(400, 'requête invalide : la fin doit être postérieure au début');
+      await ops.volumetry.flush().catch(() => undefined);
+      const perMinute = q.detail === 'minute';
+      const rows = await ops.volumetry.report(from, to, { perMinute, ...(q.operateur ? { operatorCode: q.operateur } : {}) });
+      return volumetryReportView(from, to, perMinute, rows);
+    },
+  );
+}

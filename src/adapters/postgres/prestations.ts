@@ -1,0 +1,54 @@
+// SQL of the prestation aggregate (the operator's lines/services the provider delivers).
+import type { CodeValeur, Extremite, Prestation, PrestationRepository } from '../../application/signalisation-ports.js';
+import { prepared, type Database } from './db.js';
+
+interface PrestationRow {
+  identifiant: string;
+  operator_code: string;
+  offer_code: string;
+  code_insee: string | null;
+  gtr_code: string;
+  extremites: Extremite[];
+  informations: CodeValeur[];
+}
+
+// Every deposit reads it: prepared once per pooled connection.
+const FOR_OPERATOR = prepared(
+  `SELECT identifiant, operator_code, offer_code, code_insee, gtr_code, extremites, informations
+     FROM prestations WHERE identifiant = $1 AND operator_code = $2`,
+);
+
+export class SqlPrestationRepository implements PrestationRepository {
+  constructor(private readonly db: Database) {}
+
+  async findForOperator(operatorCode: string, identifiant: string): Promise<Prestation | undefined> {
+    const rows = await this.db.query<PrestationRow>(FOR_OPERATOR, [identifiant, operatorCode]);
+    const r = rows[0];
+    if (!r) return undefined;
+    return {
+      identifiant: r.identifiant,
+      operatorCode: r.operator_code,
+      offerCode: r.offer_code,
+      codeInsee: r.code_insee,
+      gtrCode: r.gtr_code,
+      extremites: r.extremites,
+      informations: r.informations,
+    };
+  }
+}
+
+export interface PrestationSeed extends Omit<Prestation, 'extremites' | 'informations'> {
+  extremites: Extremite[];
+  informations: CodeValeur[];
+}
+
+export async function upsertPrestation(db: Database, p: PrestationSeed): Promise<void> {
+  await db.query(
+    `INSERT INTO prestations (identifiant, operator_code, offer_code, code_insee, gtr_code, extremites, informations)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (identifiant) DO UPDATE SET operator_code = EXCLUDED.operator_code, offer_code = EXCLUDED.offer_code,
+       code_insee = EXCLUDED.code_insee, gtr_code = EXCLUDED.gtr_code, extremites = EXCLUDED.extremites,
+       informations = EXCLUDED.informations`,
+    [p.identifiant, p.operatorCode, p.offerCode, p.codeInsee, p.gtrCode, JSON.stringify(p.extremites), JSON.stringify(p.informations)],
+  );
+}

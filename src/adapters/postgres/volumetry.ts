@@ -1,0 +1,73 @@
+// SQL of the volumetry (migration 0007): counts per (minute, operator, kind), added in batches by
+// one multi-row UPSERT (unnest of arrays: one statement whatever the batch size), and the report
+// of a period.
+import type { VolumetryKind } from '../../domain/volumetry.js';
+import type { SqlExecutor } from '../../application/line-test-ports.js';
+import type { VolumetrySink } from '../../application/volumetry.js';
+import type { Queryable } from './db.js';
+
+export interface VolumetryCount {
+  operatorCode: string;
+  minute: Date;
+  kind: VolumetryKind;
+  requests: number;
+}
+
+const UPSERT = `INSERT INTO volumetry AS v (operator_code, minute, kind, requests)
+  SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::bigint[])
+  ON CONFLICT (minute, operator_code, kind) DO UPDATE SET requests = v.requests + EXCLUDED.requests`;
+
+/** Adds counts (each (operator, minute, kind) at most once in `counts`). */
+export async function addVolumetry(db: Queryable | SqlExecutor, counts: readonly VolumetryCount[]): Promise<void> {
+  if (counts.length === 0) return;
+  await db.query(UPSERT, [counts.map((c) => c.operatorCode), counts.map((c) => c.minute), counts.map((c) => c.kind), counts.map((c) => c.requests)]);
+}
+
+const MINUTE_MS = 60_000;
+
+/**
+ * The sink of the line-test workers: a test that produced a result is counted in the transaction
+ * that stores the result, through its executor, so it is counted exactly once.
+ */
+export const sqlVolumetrySink: VolumetrySink = {
+  async record(event, executor) {
+    const minute = new Date(Math.floor(event.at.getTime() / MINUTE_MS) * MINUTE_MS);
+    await addVolumetry(executor, [{ operatorCode: event.operatorCode, minute, kind: event.kind, requests: 1 }]);
+  },
+};
+
+export interface VolumetryRow {
+  operatorCode: string;
+  /** Set when the report is per minute. */
+  minute?: Date;
+  kind: VolumetryKind;
+  requests: number;
+}
+
+export class SqlVolumetryRepository {
+  constructor(private readonly db: Queryable) {}
+
+  /** Counts of [from, to), per operator and kind, or per operator, minute and kind. */
+  async report(from: Date, to: Date, options: { operatorCode?: string; perMinute: boolean }): Promise<VolumetryRow[]> {
+    const params: unknown[] = [from, to];
+    let filter = '';
+    if (options.operatorCode) {
+      params.push(options.operatorCode);
+      filter = ' AND operator_code = $3';
+    }
+    if (options.perMinute) {
+      const rows = await this.db.query<{ operator_code: string; minute: Date; kind: VolumetryKind; requests: number }>(
+        `SELECT operator_code, minute, kind, requests FROM volumetry WHERE minute >= $1 AND minute < $2${filter}
+          ORDER BY operator_code, minute, kind LIMIT 100000`,
+        params,
+      );
+      return rows.map((r) => ({ operatorCode: r.operator_code, minute: r.minute, kind: r.kind, requests: Number(r.requests) }));
+    }
+    const rows = await this.db.query<{ operator_code: string; kind: VolumetryKind; requests: number }>(
+      `SELECT operator_code, kind, sum(requests)::bigint AS requests FROM volumetry WHERE minute >= $1 AND minute < $2${filter}
+        GROUP BY operator_code, kind ORDER BY operator_code, kind`,
+      params,
+    );
+    return rows.map((r) => ({ operatorCode: r.operator_code, kind: r.kind, requests: Number(r.requests) }));
+  }
+}

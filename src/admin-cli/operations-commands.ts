@@ -1,0 +1,192 @@
+// The back-office commands of the running rules (`npm run admin -- …`): maintenance windows,
+// rate limits and volumetry. Clients of the admin API routes of src/adapters/admin-api/operations-routes.ts.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { VOLUMETRY_KINDS } from '../domain/volumetry.js';
+import type { MaintenanceWindowJson, RateLimitJson, VolumetryReportJson } from '../adapters/admin-api/operations-routes.js';
+import type { MaintenanceStatus } from '../application/maintenance.js';
+import { date, table } from './format.js';
+import { parseDate } from './travaux-commands.js';
+
+type Call = <T>(command: Command, method: string, urlPath: string, body?: unknown) => Promise<T>;
+type Print = (command: Command, json: unknown, human: () => string) => void;
+
+function parseLimit(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 500) throw new InvalidArgumentError('un entier de 1 à 500 est attendu');
+  return n;
+}
+
+export function formatMaintenanceStatus(etat: MaintenanceStatus, nocturne: { heure: string; dureeMinutes: number } | null): string {
+  const lines = [
+    etat.enMaintenance
+      ? `EN MAINTENANCE (${etat.nature === 'NOCTURNE' ? 'maintenance nocturne' : `travaux ${etat.reference ?? ''} : ${etat.motif ?? ''}`}) jusqu’au ${date(etat.fin)}`
+      : 'service ouvert',
+    `maintenance nocturne : ${nocturne ? `${nocturne.heure} (heure de Paris), ${nocturne.dureeMinutes} min` : 'aucune'}`,
+  ];
+  if (etat.prochaine) lines.push(`prochaine : ${etat.prochaine.nature} du ${date(etat.prochaine.debut)} au ${date(etat.prochaine.fin)}`);
+  return lines.join('\n');
+}
+
+export function formatMaintenanceWindows(list: MaintenanceWindowJson[]): string {
+  if (list.length === 0) return 'aucune fenêtre de travaux annoncée';
+  return table(
+    ['RÉFÉRENCE', 'DÉBUT', 'FIN', 'ANNONCÉE LE', 'ÉTAT', 'MOTIF'],
+    list.map((w) => [w.reference, date(w.debut), date(w.fin), date(w.dateAnnonce), w.dateAnnulation ? `annulée le ${date(w.dateAnnulation)}` : 'prévue', w.motif]),
+  );
+}
+
+function addMaintenanceCommands(program: Command, call: Call, print: Print): void {
+  const maintenance = program
+    .command('maintenance')
+    .description('maintenance : état, fenêtres de travaux annoncées (faute 402 pendant la fenêtre, préavis de deux jours ouvrés)');
+
+  maintenance
+    .command('etat')
+    .description('le service est-il en maintenance ? fenêtre nocturne configurée, prochaine fenêtre')
+    .action(async (_o: unknown, command: Command) => {
+      const result = await call<{ etat: MaintenanceStatus; nocturne: { heure: string; dureeMinutes: number } | null }>(command, 'GET', '/admin/maintenance');
+      print(command, result, () => formatMaintenanceStatus(result.etat, result.nocturne));
+    });
+
+  maintenance
+    .command('annoncer')
+    .description('annonce une fenêtre de travaux : refusée si elle commence moins de deux jours ouvrés après maintenant')
+    .requiredOption('--debut <date>', 'début, ex. 2026-03-02T22:00 (heure de Paris)', parseDate)
+    .requiredOption('--fin <date>', 'fin prévue (donnée aux opérateurs dans la faute 402)', parseDate)
+    .requiredOption('--motif <texte>', 'motif (1 à 255 caractères)')
+    .action(async (o: { debut: string; fin: string; motif: string }, command: Command) => {
+      const created = await call<MaintenanceWindowJson>(command, 'POST', '/admin/maintenances', { debut: o.debut, fin: o.fin, motif: o.motif });
+      print(command, created, () => `annoncée : ${created.reference} du ${date(created.debut)} au ${date(created.fin)} (${created.motif})`);
+    });
+
+  maintenance
+    .command('lister')
+    .description('les fenêtres de travaux à venir ou en cours (annulées comprises)')
+    .addOption(new Option('--limite <n>', 'nombre maximum de lignes (1 à 500)').argParser(parseLimit).default(50))
+    .action(async (o: { limite: number }, command: Command) => {
+      const result = await call<{ fenetres: MaintenanceWindowJson[] }>(command, 'GET', `/admin/maintenances?limite=${o.limite}`);
+      print(command, result, () => formatMaintenanceWindows(result.fenetres));
+    });
+
+  maintenance
+    .command('annuler')
+    .description('annule une fenêtre de travaux annoncée')
+    .argument('<reference>', 'référence de la fenêtre (MNT-…)')
+    .action(async (reference: string, _o: unknown, command: Command) => {
+      const cancelled = await call<MaintenanceWindowJson>(command, 'POST', `/admin/maintenances/${encodeURIComponent(reference)}/annulation`);
+      print(command, cancelled, () => `${cancelled.reference} annulée le ${date(cancelled.dateAnnulation)}`);
+    });
+}
+
+function parseRate(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw new InvalidArgumentError('un entier de 1 à 1000000 est attendu');
+  return n;
+}
+
+function parseOperator(value: string): string {
+  if (!/^[A-Z0-9]{4}$/.test(value)) throw new InvalidArgumentError('code opérateur de 4 caractères attendu (ex. OPA1)');
+  return value;
+}
+
+export function formatRateLimits(list: RateLimitJson[]): string {
+  if (list.length === 0) return 'aucune limite de débit';
+  return table(
+    ['OPÉRATEUR', 'REQ/MIN', 'À PARTIR DU', 'EN VIGUEUR', 'MOTIF'],
+    list.map((l) => [l.operateur, l.requetesParMinute === null ? 'levée' : String(l.requetesParMinute), date(l.aPartirDe), l.enVigueur ? 'oui' : 'à venir', l.motif ?? '—']),
+  );
+}
+
+function addRateLimitCommands(program: Command, call: Call, print: Print): void {
+  const limite = program.command('limite').description('limites de débit par opérateur (requêtes par minute ; au-delà, faute 401)');
+
+  const define = async (command: Command, body: Record<string, unknown>) => {
+    const result = await call<{ limite: RateLimitJson; avertissement?: string }>(command, 'POST', '/admin/limites', body);
+    print(command, result, () => {
+      const l = result.limite;
+      const what = l.requetesParMinute === null ? 'limite levée' : `limite de ${l.requetesParMinute} requêtes par minute`;
+      return [`${l.operateur} : ${what} à partir du ${date(l.aPartirDe)}`, ...(result.avertissement ? [result.avertissement] : [])].join('\n');
+    });
+  };
+
+  limite
+    .command('definir')
+    .description('fixe la limite d’un opérateur à partir d’une date (annoncée la veille : avertissement si moins d’un jour avant)')
+    .requiredOption('--operateur <code>', 'code opérateur (ex. OPA1)', parseOperator)
+    .requiredOption('--rpm <n>', 'requêtes par minute admises', parseRate)
+    .option('--a-partir <date>', 'date d’effet, ex. 2026-03-02T08:00 (heure de Paris) ; défaut : maintenant', parseDate)
+    .option('--motif <texte>', 'motif (1 à 255 caractères)')
+    .action(async (o: { operateur: string; rpm: number; aPartir?: string; motif?: string }, command: Command) =>
+      define(command, {
+        operateur: o.operateur,
+        requetesParMinute: o.rpm,
+        ...(o.aPartir !== undefined ? { aPartirDe: o.aPartir } : {}),
+        ...(o.motif !== undefined ? { motif: o.motif } : {}),
+      }),
+    );
+
+  limite
+    .command('lever')
+    .description('lève la limite d’un opérateur à partir d’une date')
+    .requiredOption('--operateur <code>', 'code opérateur', parseOperator)
+    .option('--a-partir <date>', 'date d’effet ; défaut : maintenant', parseDate)
+    .option('--motif <texte>', 'motif')
+    .action(async (o: { operateur: string; aPartir?: string; motif?: string }, command: Command) =>
+      define(command, {
+        operateur: o.operateur,
+        requetesParMinute: null,
+        ...(o.aPartir !== undefined ? { aPartirDe: o.aPartir } : {}),
+        ...(o.motif !== undefined ? { motif: o.motif } : {}),
+      }),
+    );
+
+  limite
+    .command('lister')
+    .description('les limites en vigueur et à venir')
+    .action(async (_o: unknown, command: Command) => {
+      const result = await call<{ limites: RateLimitJson[] }>(command, 'GET', '/admin/limites');
+      print(command, result, () => formatRateLimits(result.limites));
+    });
+}
+
+const csvCell = (value: string): string => (/[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+
+/** The report as CSV (RFC 4180, comma, ISO-8601 UTC minutes): operateur[,minute],<five kinds>,total. */
+export function volumetryCsv(report: VolumetryReportJson): string {
+  const perMinute = report.detail === 'minute';
+  const header = ['operateur', ...(perMinute ? ['minute'] : []), ...VOLUMETRY_KINDS, 'total'];
+  const rows = report.lignes.map((l) => [l.operateur, ...(perMinute ? [l.minute ?? ''] : []), ...VOLUMETRY_KINDS.map((k) => String(l.compteurs[k])), String(l.total)]);
+  return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n');
+}
+
+export function formatVolumetry(report: VolumetryReportJson): string {
+  const perMinute = report.detail === 'minute';
+  const title = `volumétrie du ${date(report.debut)} au ${date(report.fin)}`;
+  if (report.lignes.length === 0) return `${title} : aucune requête comptée`;
+  const rows = report.lignes.map((l) => [l.operateur, ...(perMinute ? [date(l.minute)] : []), ...VOLUMETRY_KINDS.map((k) => String(l.compteurs[k])), String(l.total)]);
+  rows.push(['TOTAL', ...(perMinute ? [''] : []), ...VOLUMETRY_KINDS.map((k) => String(report.totaux[k])), String(report.total)]);
+  return `${title}\n${table(['OPÉRATEUR', ...(perMinute ? ['MINUTE'] : []), ...VOLUMETRY_KINDS, 'TOTAL'], rows)}`;
+}
+
+function addVolumetryCommand(program: Command, call: Call, print: Print): void {
+  program
+    .command('volumetrie')
+    .description('requêtes comptées par opérateur (et par minute) dans les cinq catégories, sur une période [début, fin)')
+    .requiredOption('--debut <date>', 'début de la période, ex. 2026-11-01T00:00 (heure de Paris)', parseDate)
+    .requiredOption('--fin <date>', 'fin de la période (exclue)', parseDate)
+    .option('--operateur <code>', 'un seul opérateur', parseOperator)
+    .option('--par-minute', 'une ligne par opérateur et par minute')
+    .option('--csv', 'sortie CSV (séparateur virgule) au lieu du tableau')
+    .action(async (o: { debut: string; fin: string; operateur?: string; parMinute?: boolean; csv?: boolean }, command: Command) => {
+      const query = new URLSearchParams({ debut: o.debut, fin: o.fin, detail: o.parMinute ? 'minute' : 'total' });
+      if (o.operateur) query.set('operateur', o.operateur);
+      const report = await call<VolumetryReportJson>(command, 'GET', `/admin/volumetrie?${query}`);
+      print(command, report, () => (o.csv ? volumetryCsv(report) : formatVolumetry(report)));
+    });
+}
+
+export function addOperationsCommands(program: Command, call: Call, print: Print): void {
+  addMaintenanceCommands(program, call, print);
+  addRateLimitCommands(program, call, print);
+  addVolumetryCommand(program, call, print);
+}

@@ -1,0 +1,118 @@
+// The provider's after-sales back office (SAV): moves signalisations through their states,
+// writes comments restituted to the operator, and the system sweep to CLOS_TABLEAU_DE_BORD.
+// Used by the admin API (src/adapters/admin-api/app.ts) behind the support command line.
+import type { Catalogue } from '../domain/catalogue.js';
+import type { Clock } from '../domain/clock.js';
+import type { HolidayCalendar } from '../domain/holidays.js';
+import { TransitionRefused, type Attente, type Etat } from '../domain/signalisation.js';
+import { transitionChange } from './lifecycle.js';
+import type { PrestationRepository, Signalisation, SignalisationRepository } from './signalisation-ports.js';
+import { detailOf, type SignalisationDetail } from './signalisation.js';
+
+export class BackOfficeError extends Error {
+  constructor(
+    readonly status: 400 | 404 | 409,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BackOfficeError';
+  }
+}
+
+export interface BackOfficeTransition {
+  etat: Etat;
+  motif?: string;
+  causeCloture?: string;
+  attente?: Attente;
+}
+
+export interface BackOfficeDeps {
+  catalogue: Catalogue;
+  prestations: PrestationRepository;
+  signalisations: SignalisationRepository;
+  clock: Clock;
+  calendar: HolidayCalendar;
+  /** How long CLOS/VALIDE tickets stay modifiable before the sweep files them (ms). */
+  dashboardDelayMs: number;
+}
+
+const byReference = (reference: string) => ({ referenceSignalisation: reference });
+
+export class BackOfficeService {
+  constructor(private readonly deps: BackOfficeDeps) {}
+
+  async detail(reference: string): Promise<SignalisationDetail> {
+    const signalisation = await this.deps.signalisations.find(null, byReference(reference));
+    if (!signalisation) throw unknown(reference);
+    return detailOf(this.deps, signalisation);
+  }
+
+  async list(operatorCode: string, etats: Etat[], limit: number): Promise<Signalisation[]> {
+    return this.deps.signalisations.list(operatorCode, { etats, closedNotBefore: new Date(0) }, undefined, limit);
+  }
+
+  /** A state change by the SAV; an invalid one is refused with the reason (409). */
+  async transition(reference: string, request: BackOfficeTransition): Promise<Signalisation> {
+    const now = this.deps.clock.now();
+    const updated = await this.deps.signalisations
+      .update(null, byReference(reference), (current) =>
+        transitionChange(
+          current,
+          {
+            to: request.etat,
+            by: 'SAV',
+            ...(request.motif ? { motif: request.motif } : {}),
+            ...(request.causeCloture ? { causeCloture: request.causeCloture } : {}),
+            ...(request.attente ? { attente: request.attente } : {}),
+          },
+          now,
+          this.deps,
+        ),
+      )
+      .catch(refusedAs409);
+    if (!updated) throw unknown(reference);
+    return updated;
+  }
+
+  /** A comment of the SAV, restituted to the operator in the detail. */
+  async comment(reference: string, texte: string): Promise<Signalisation> {
+    if (texte.trim() === '' || texte.length > 2000) throw new BackOfficeError(400, 'le commentaire doit faire de 1 à 2000 caractères');
+    const now = this.deps.clock.now();
+    const updated = await this.deps.signalisations.update(null, byReference(reference), () => ({
+      comment: { at: now, author: 'SAV', texte },
+    }));
+    if (!updated) throw unknown(reference);
+    return updated;
+  }
+
+  /**
+   * Files CLOS and VALIDE signalisations closed for longer than the dashboard delay
+   * (CLOS_TABLEAU_DE_BORD, by SYSTEME). Safe with several gateway processes: each ticket is
+   * changed under its row lock, and one already filed by another process is skipped.
+   */
+  async sweep(batch = 500): Promise<string[]> {
+    const now = this.deps.clock.now();
+    const due = await this.deps.signalisations.closedBefore(new Date(now.getTime() - this.deps.dashboardDelayMs), batch);
+    const moved: string[] = [];
+    for (const reference of due) {
+      try {
+        await this.deps.signalisations.update(null, byReference(reference), (current) =>
+          transitionChange(current, { to: 'CLOS_TABLEAU_DE_BORD', by: 'SYSTEME', motif: 'Délai du tableau de bord écoulé' }, now, this.deps),
+        );
+        moved.push(reference);
+      } catch (error) {
+        if (!(error instanceof TransitionRefused)) throw error;
+      }
+    }
+    return moved;
+  }
+}
+
+function unknown(reference: string): BackOfficeError {
+  return new BackOfficeError(404, `signalisation ${reference} inconnue`);
+}
+
+function refusedAs409(error: unknown): never {
+  if (error instanceof TransitionRefused) throw new BackOfficeError(409, `refusé : ${error.message}`);
+  throw error;
+}

@@ -1,0 +1,131 @@
+// Maintenance windows as the gateway applies them: the configured nightly window and the announced
+// works windows (kept in the database, shared by every gateway process). Each process keeps the
+// announced windows in memory, reloaded every few seconds: the check on the hot path reads no
+// database (it must also answer when the database is the thing under maintenance), and a window
+// is announced two working days ahead, so a reload delay of seconds is harmless. A failed reload
+// keeps the last list.
+import type { Logger } from 'pino';
+import { formatParisDateTime, type Clock } from '../domain/clock.js';
+import type { HolidayCalendar } from '../domain/holidays.js';
+import {
+  maintenanceAt,
+  maintenanceFault,
+  nextMaintenance,
+  worksRefusal,
+  type MaintenanceState,
+  type NightlyMaintenance,
+  type WorksWindow,
+} from '../domain/maintenance.js';
+import type { AnnouncedWindow, SqlMaintenanceRepository } from '../adapters/postgres/maintenance.js';
+import { BackOfficeError } from './back-office.js';
+
+export interface MaintenanceServiceOptions {
+  clock: Clock;
+  calendar: HolidayCalendar;
+  repository: SqlMaintenanceRepository;
+  /** The nightly window; undefined: none. */
+  nightly: NightlyMaintenance | undefined;
+  /** How often the announced windows are reloaded (ms); 0: only at start and after a change made here. */
+  refreshMs: number;
+  logger: Logger;
+}
+
+export interface MaintenanceStatus {
+  enMaintenance: boolean;
+  nature?: string;
+  reference?: string;
+  motif?: string;
+  debut?: string;
+  fin?: string;
+  prochaine?: { nature: string; debut: string; fin: string };
+}
+
+export class MaintenanceService {
+  private windows: WorksWindow[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private refreshing: Promise<void> | undefined;
+
+  constructor(private readonly options: MaintenanceServiceOptions) {}
+
+  get nightly(): NightlyMaintenance | undefined {
+    return this.options.nightly;
+  }
+
+  /** Loads the announced windows, then reloads them every refreshMs (the timer does not keep the process alive). */
+  async start(): Promise<void> {
+    await this.refresh();
+    if (this.options.refreshMs > 0) {
+      this.timer = setInterval(() => void this.refresh(), this.options.refreshMs);
+      this.timer.unref();
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.refreshing;
+  }
+
+  async refresh(): Promise<void> {
+    this.refreshing ??= (async () => {
+      try {
+        this.windows = await this.options.repository.active(this.options.clock.now());
+      } catch (error) {
+        this.options.logger.warn({ err: error }, 'maintenance windows not reloaded (the last known ones still apply)');
+      } finally {
+        this.refreshing = undefined;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  /** The maintenance in force at `now`, from memory (no database read). */
+  current(now: Date = this.options.clock.now()): MaintenanceState | undefined {
+    return maintenanceAt(now, this.options.nightly, this.windows);
+  }
+
+  /** Fault 402 (planned end, reessayerApres) when the service is in maintenance at `now`. */
+  assertOpen(now: Date): void {
+    const state = this.current(now);
+    if (state) throw maintenanceFault(state, now, formatParisDateTime);
+  }
+
+  status(now: Date = this.options.clock.now()): MaintenanceStatus {
+    const state = this.current(now);
+    const next = nextMaintenance(state ? state.end : now, this.options.nightly, this.windows);
+    return {
+      enMaintenance: state !== undefined,
+      ...(state
+        ? {
+            nature: state.nature,
+            ...(state.reference ? { reference: state.reference } : {}),
+            motif: state.motif,
+            debut: state.start.toISOString(),
+            fin: state.end.toISOString(),
+          }
+        : {}),
+      ...(next ? { prochaine: { nature: next.nature, debut: next.start.toISOString(), fin: next.end.toISOString() } } : {}),
+    };
+  }
+
+  /** Announces a works window; refused (409) with less than two working days' notice. */
+  async announce(start: Date, end: Date, motif: string): Promise<AnnouncedWindow> {
+    const now = this.options.clock.now();
+    const refusal = worksRefusal(now, start, end, this.options.calendar, formatParisDateTime);
+    if (refusal) throw new BackOfficeError(refusal.reason === 'PREAVIS' ? 409 : 400, `fenêtre de travaux refusée : ${refusal.message}`);
+    const created = await this.options.repository.announce({ start, end, motif }, now);
+    await this.refresh();
+    return created;
+  }
+
+  async list(limit: number): Promise<AnnouncedWindow[]> {
+    return this.options.repository.list(this.options.clock.now(), limit);
+  }
+
+  async cancel(reference: string): Promise<AnnouncedWindow> {
+    const cancelled = await this.options.repository.cancel(reference, this.options.clock.now());
+    if (!cancelled) throw new BackOfficeError(404, `fenêtre de travaux ${reference} inconnue`);
+    await this.refresh();
+    return cancelled;
+  }
+}

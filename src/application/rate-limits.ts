@@ -1,0 +1,140 @@
+// Per-operator rate limits as the gateway applies them (decision 0010).
+//
+// Cost on the hot path:
+// - an operator without a limit in force (the normal case): nothing but a Map lookup; the limits
+//   are kept in memory and reloaded every few seconds (they are announced the day before);
+// - a limited operator: one single-row conditional UPSERT on an UNLOGGED table per request
+//   (SqlRateLimitRepository.consume), the shared budget of every gateway process;
+// - once an operator's budget of the minute is spent, this process refuses its further requests
+//   of that minute from memory (no database round trip: an operator hammering the service costs
+//   nothing more), until the next minute.
+// If the counter cannot be written (database trouble), the request is let through: the limiter
+// must not add a failure of its own; the use case will meet the same database anyway.
+import type { Logger } from 'pino';
+import type { Clock } from '../domain/clock.js';
+import { limitInForce, minuteOf, noticeWarning, rateLimitFault, type RateLimit } from '../domain/rate-limit.js';
+import type { SqlRateLimitRepository } from '../adapters/postgres/rate-limits.js';
+import { BackOfficeError } from './back-office.js';
+
+export interface RateLimiterOptions {
+  clock: Clock;
+  repository: SqlRateLimitRepository;
+  /** How often the limits are reloaded (ms); 0: only at start and after a change made here. */
+  refreshMs: number;
+  logger: Logger;
+}
+
+export interface RateLimitSetting {
+  limit: RateLimit;
+  /** Set when the limit takes effect less than a day after it was set. */
+  avertissement?: string;
+}
+
+const MINUTE_MS = 60_000;
+
+export class RateLimiter {
+  private limits = new Map<string, RateLimit[]>();
+  /** Operator → end of the minute whose budget this process saw spent. */
+  private spent = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+  private refreshing: Promise<void> | undefined;
+  private lastWarning = 0;
+
+  constructor(private readonly options: RateLimiterOptions) {}
+
+  async start(): Promise<void> {
+    await this.refresh();
+    if (this.options.refreshMs > 0) {
+      this.timer = setInterval(() => void this.refresh(), this.options.refreshMs);
+      this.timer.unref();
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.refreshing;
+  }
+
+  /** Reloads the limits and forgets the counters of past minutes; a failure keeps the last limits. */
+  async refresh(): Promise<void> {
+    this.refreshing ??= (async () => {
+      const now = this.options.clock.now();
+      try {
+        const byOperator = new Map<string, RateLimit[]>();
+        for (const l of await this.options.repository.current(now)) {
+          const list = byOperator.get(l.operatorCode) ?? [];
+          list.push(l);
+          byOperator.set(l.operatorCode, list);
+        }
+        this.limits = byOperator;
+        await this.options.repository.purge(new Date(minuteOf(now).getTime() - 2 * MINUTE_MS));
+      } catch (error) {
+        this.options.logger.warn({ err: error }, 'rate limits not reloaded (the last known ones still apply)');
+      } finally {
+        this.refreshing = undefined;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  /** The limit (requests per minute) of an operator at `now`, from memory; null when none. */
+  limitOf(operatorCode: string, now: Date): number | null {
+    const list = this.limits.get(operatorCode);
+    return list ? (limitInForce(list, now)?.requestsPerMinute ?? null) : null;
+  }
+
+  /** Fault 401 (reessayerApres: the next minute) when the operator's budget of the minute is spent. */
+  async admit(operatorCode: string, now: Date): Promise<void> {
+    const limit = this.limitOf(operatorCode, now);
+    if (limit === null) return;
+    const spentUntil = this.spent.get(operatorCode);
+    if (spentUntil !== undefined) {
+      if (now.getTime() < spentUntil) throw rateLimitFault(limit, now);
+      this.spent.delete(operatorCode);
+    }
+    const minute = minuteOf(now);
+    let admitted: boolean;
+    try {
+      admitted = await this.options.repository.consume(operatorCode, minute, limit);
+    } catch (error) {
+      if (Date.now() - this.lastWarning > 60_000) {
+        this.lastWarning = Date.now();
+        this.options.logger.warn({ err: error, operator: operatorCode }, 'rate limit counter unavailable: request let through');
+      }
+      return;
+    }
+    if (!admitted) {
+      this.spent.set(operatorCode, minute.getTime() + MINUTE_MS);
+      throw rateLimitFault(limit, now);
+    }
+  }
+
+  // ------------------------------------------------------------------ back office
+
+  /** Sets an operator's limit from `effectiveFrom` (default: now); null lifts it. Warns with less than a day's notice. */
+  async set(operatorCode: string, requestsPerMinute: number | null, effectiveFrom: Date | undefined, motif: string | null): Promise<RateLimitSetting> {
+    const now = this.options.clock.now();
+    const from = effectiveFrom ?? now;
+    if (from.getTime() < minuteOf(now).getTime()) throw new BackOfficeError(400, 'requête invalide : la date d’effet est dans le passé');
+    if (!(await this.options.repository.operatorExists(operatorCode))) throw new BackOfficeError(404, `opérateur ${operatorCode} inconnu`);
+    const limit = await this.options.repository.set({ operatorCode, requestsPerMinute, effectiveFrom: from, motif }, now);
+    await this.refresh();
+    const warning = noticeWarning(now, from);
+    return { limit, ...(warning ? { avertissement: warning } : {}) };
+  }
+
+  /** The limits in force or planned, per operator, with the one in force at now marked. */
+  async list(): Promise<Array<RateLimit & { enVigueur: boolean }>> {
+    const now = this.options.clock.now();
+    const all = await this.options.repository.current(now);
+    const inForce = new Set<RateLimit>();
+    const byOperator = new Map<string, RateLimit[]>();
+    for (const l of all) byOperator.set(l.operatorCode, [...(byOperator.get(l.operatorCode) ?? []), l]);
+    for (const list of byOperator.values()) {
+      const current = list.filter((l) => l.effectiveFrom.getTime() <= now.getTime()).at(-1);
+      if (current) inForce.add(current);
+    }
+    return all.map((l) => ({ ...l, enVigueur: inForce.has(l) }));
+  }
+}

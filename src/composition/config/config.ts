@@ -1,0 +1,140 @@
+// Gateway configuration from the environment, checked once at start with clear messages.
+import path from 'node:path';
+import { certificatesConfig, type CertificatesConfig } from './certificates.js';
+import { operationsConfig, type OperationsConfig } from './operations.js';
+import type { Platform } from '../../domain/identity.js';
+import { PROJECT_ROOT } from '../../adapters/paths.js';
+import { ConfigError, flag, integer } from './env.js';
+
+export { ConfigError };
+
+/** The demo provider's SIREN (configurable with ESAV_PROVIDER_SIREN). */
+export const DEFAULT_PROVIDER_SIREN = '300000007';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+export interface GatewayConfig {
+  host: string;
+  port: number;
+  /** Base URL written into served WSDLs (soap:address); default: from the request's Host. */
+  publicUrl: string | undefined;
+  /** A real PostgreSQL; when absent the embedded PGlite database under dataDir is used. */
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  dataDir: string;
+  /** Development PKI folder (generated on first start when no TLS files are configured). */
+  devCertsDir: string;
+  tls: { certFile: string; keyFile: string; caFiles: string[] } | undefined;
+  providerSiren: string;
+  platform: Platform;
+  demoData: boolean;
+  maxBodyBytes: number;
+  logLevel: string;
+  /** The back-office admin API: plain HTTP on its own address, never the operators' mTLS port. */
+  adminHost: string;
+  adminPort: number;
+  /** ESAV_ADMIN_TOKEN; when absent a token is generated once and kept in `<dataDir>/admin-token`. */
+  adminToken: string | undefined;
+  /** How long CLOS/VALIDE signalisations stay before the sweep files them in CLOS_TABLEAU_DE_BORD. */
+  dashboardDelayMs: number;
+  /** Period of the scheduled dashboard sweep, in seconds; 0 disables it. */
+  sweepIntervalSeconds: number;
+  /** Line tests: the durable queue, the workers inside the gateway and the network simulator. */
+  lineTests: LineTestConfig;
+  /** ESAV_BENCH_ECHO: the bare `POST /bench/echo` route of the benchmarks (bench/); off by default. */
+  benchEcho: boolean;
+  /** Maintenance, rate limits, volumetry, metrics, version registry (src/composition/config/operations.ts). */
+  operations: OperationsConfig;
+  /** Operators' certificates: provider CA, recognised CAs, validity, trust refresh (src/composition/config/certificates.ts). */
+  certificates: CertificatesConfig;
+}
+
+/** Line tests (decision 0008): queue, workers and network simulator. */
+export interface LineTestConfig {
+  /** ESAV_TEST_WORKERS: worker loops inside the gateway (0: tests run only on `npm run worker` processes). */
+  workers: number;
+  /** ESAV_TEST_MAX_ATTEMPTS: executions of one test at most before ECHEC. */
+  maxAttempts: number;
+  /** ESAV_TEST_TIMEOUT_SECONDS: an execution silent for longer is considered lost and retried. */
+  timeoutSeconds: number;
+  /** ESAV_TEST_RETRY_DELAY_SECONDS: delay before a failed execution is retried. */
+  retryDelaySeconds: number;
+  /** ESAV_QUEUE_POLL_MS: how often an idle worker looks for a job. */
+  pollingIntervalMs: number;
+  /** ESAV_QUEUE_MAINTENANCE_SECONDS: how often lost executions are detected (expiry). */
+  maintenanceIntervalSeconds: number;
+  /** ESAV_SIMULATOR_LATENCY_MS: answer delay of the simulated network elements. */
+  simulatorLatencyMs: number;
+  /** ESAV_TEST_STOP_GRACE_MS: on stop, how long running tests may finish before being left to the queue. */
+  stopGraceMs: number;
+}
+
+
+
+
+function lineTestConfig(env: NodeJS.ProcessEnv): LineTestConfig {
+  const config: LineTestConfig = {
+    workers: integer(env, 'ESAV_TEST_WORKERS', 2, 0, 64),
+    maxAttempts: integer(env, 'ESAV_TEST_MAX_ATTEMPTS', 3, 1, 20),
+    timeoutSeconds: integer(env, 'ESAV_TEST_TIMEOUT_SECONDS', 120, 1, 3600),
+    retryDelaySeconds: integer(env, 'ESAV_TEST_RETRY_DELAY_SECONDS', 10, 0, 3600),
+    pollingIntervalMs: integer(env, 'ESAV_QUEUE_POLL_MS', 1000, 500, 60_000),
+    maintenanceIntervalSeconds: integer(env, 'ESAV_QUEUE_MAINTENANCE_SECONDS', 30, 1, 3600),
+    simulatorLatencyMs: integer(env, 'ESAV_SIMULATOR_LATENCY_MS', 1500, 0, 600_000),
+    stopGraceMs: integer(env, 'ESAV_TEST_STOP_GRACE_MS', 10_000, 0, 600_000),
+  };
+  if (config.simulatorLatencyMs >= config.timeoutSeconds * 1000) {
+    throw new ConfigError(
+      `ESAV_SIMULATOR_LATENCY_MS=${config.simulatorLatencyMs} must stay below ESAV_TEST_TIMEOUT_SECONDS=${config.timeoutSeconds} (every simulated test would be taken for lost)`,
+    );
+  }
+  return config;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const platform = (env.ESAV_PLATFORM ?? 'integration') as Platform;
+  if (platform !== 'integration' && platform !== 'production') {
+    throw new ConfigError(`ESAV_PLATFORM=${env.ESAV_PLATFORM} must be integration or production`);
+  }
+  const providerSiren = env.ESAV_PROVIDER_SIREN ?? DEFAULT_PROVIDER_SIREN;
+  if (!/^[0-9]{9}$/.test(providerSiren)) throw new ConfigError(`ESAV_PROVIDER_SIREN=${providerSiren} must be 9 digits`);
+
+  const certFile = env.ESAV_TLS_CERT;
+  const keyFile = env.ESAV_TLS_KEY;
+  const caFiles = (env.ESAV_TLS_CA ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if ((certFile || keyFile || caFiles.length > 0) && !(certFile && keyFile && caFiles.length > 0)) {
+    throw new ConfigError('ESAV_TLS_CERT, ESAV_TLS_KEY and ESAV_TLS_CA go together (or none of them, for the development PKI)');
+  }
+  const publicUrl = env.ESAV_PUBLIC_URL?.replace(/\/+$/, '');
+  if (publicUrl !== undefined && !/^https:\/\/[^/]+$/.test(publicUrl)) {
+    throw new ConfigError(`ESAV_PUBLIC_URL=${publicUrl} must be https://host[:port]`);
+  }
+  const adminToken = env.ESAV_ADMIN_TOKEN || undefined;
+  if (adminToken !== undefined && !/^[\x21-\x7e]{16,256}$/.test(adminToken)) {
+    throw new ConfigError('ESAV_ADMIN_TOKEN must be 16 to 256 printable characters without spaces');
+  }
+  return {
+    host: env.ESAV_HOST ?? '0.0.0.0',
+    port: integer(env, 'ESAV_PORT', 8443, 0, 65535),
+    publicUrl,
+    databaseUrl: env.DATABASE_URL || undefined,
+    databasePoolSize: integer(env, 'ESAV_DB_POOL_SIZE', 10, 1, 200),
+    dataDir: path.resolve(PROJECT_ROOT, env.ESAV_DATA_DIR ?? 'data'),
+    devCertsDir: path.resolve(PROJECT_ROOT, env.ESAV_DEV_CERTS_DIR ?? 'certs/dev'),
+    tls: certFile && keyFile ? { certFile, keyFile, caFiles } : undefined,
+    providerSiren,
+    platform,
+    demoData: flag(env, 'ESAV_DEMO_DATA', true),
+    maxBodyBytes: integer(env, 'ESAV_MAX_BODY_BYTES', 512 * 1024, 1024, 64 * 1024 * 1024),
+    logLevel: env.LOG_LEVEL ?? 'info',
+    adminHost: env.ESAV_ADMIN_HOST || '127.0.0.1',
+    adminPort: integer(env, 'ESAV_ADMIN_PORT', 8444, 0, 65535),
+    adminToken,
+    dashboardDelayMs: integer(env, 'ESAV_DASHBOARD_DELAY_DAYS', 15, 0, 3650) * DAY_MS,
+    sweepIntervalSeconds: integer(env, 'ESAV_SWEEP_INTERVAL_SECONDS', 300, 0, 7 * 24 * 3600),
+    lineTests: lineTestConfig(env),
+    benchEcho: flag(env, 'ESAV_BENCH_ECHO', false),
+    operations: operationsConfig(env),
+    certificates: certificatesConfig(env),
+  };
+}

@@ -1,0 +1,92 @@
+// Composition of the running rules of one gateway process (issue 8, decision 0010): maintenance
+// (402), version registry (400), rate limits (401), volumetry and metrics. Built by bootstrap.ts
+// once the database is migrated; `policy` and `observer` go to the operators' front (app.ts),
+// `admin` to the admin API, `volumetrySink` to the line-test workers.
+import type { Logger } from 'pino';
+import type { OperationsConfig } from './config/operations.js';
+import type { Clock } from '../domain/clock.js';
+import type { HolidayCalendar } from '../domain/holidays.js';
+import { MaintenanceService } from '../application/maintenance.js';
+import { RateLimiter } from '../application/rate-limits.js';
+import { VolumetryRecorder } from '../application/volumetry-recorder.js';
+import { addVolumetry, SqlVolumetryRepository } from '../adapters/postgres/volumetry.js';
+import type { Database } from '../adapters/postgres/db.js';
+import { SqlMaintenanceRepository } from '../adapters/postgres/maintenance.js';
+import { SqlRateLimitRepository } from '../adapters/postgres/rate-limits.js';
+import type { OperationsAdmin } from '../adapters/admin-api/operations-routes.js';
+import { GatewayMetrics } from '../adapters/admin-api/metrics.js';
+import { observers, requestPolicy, type RequestObserver, type RequestPolicy } from '../adapters/operators-front/request-policy.js';
+import type { VersionRegistry } from '../adapters/operators-front/versions.js';
+
+export interface OperationsDeps {
+  config: OperationsConfig;
+  db: Database;
+  clock: Clock;
+  calendar: HolidayCalendar;
+  logger: Logger;
+  versions?: VersionRegistry;
+}
+
+export interface Operations {
+  policy: RequestPolicy;
+  observer: RequestObserver;
+  admin: OperationsAdmin;
+  maintenance: MaintenanceService;
+  rateLimits: RateLimiter;
+  volumetry: VolumetryRecorder;
+  metrics: GatewayMetrics;
+  /** Readiness turns 503 from now on (first step of a graceful stop). */
+  beginStopping(): void;
+  /** Stops the timers and writes what is still in memory (volumetry); call before closing the database. */
+  stop(): Promise<void>;
+}
+
+export async function startOperations(deps: OperationsDeps): Promise<Operations> {
+  const { config, db, clock, calendar, logger } = deps;
+  const log = logger.child({ component: 'operations' });
+  const maintenance = new MaintenanceService({
+    clock,
+    calendar,
+    repository: new SqlMaintenanceRepository(db),
+    nightly: config.nightlyMaintenance,
+    refreshMs: config.refreshSeconds * 1000,
+    logger: log,
+  });
+  await maintenance.start();
+  const rateLimits = new RateLimiter({ clock, repository: new SqlRateLimitRepository(db), refreshMs: config.refreshSeconds * 1000, logger: log });
+  await rateLimits.start();
+  const volumetry = new VolumetryRecorder({ write: (counts) => addVolumetry(db, counts), flushIntervalMs: config.volumetryFlushSeconds * 1000, logger: log });
+  volumetry.start();
+  const volumetryReports = new SqlVolumetryRepository(db);
+  const metrics = new GatewayMetrics({
+    db,
+    clock,
+    logger: log,
+    certificateExpiryWarningDays: config.certificateExpiryWarningDays,
+    maintenanceActive: () => maintenance.current() !== undefined,
+    volumetryPending: () => volumetry.pendingRequests,
+    ...(deps.versions ? { versions: () => deps.versions!.snapshot(clock.now()) } : {}),
+  });
+
+  let stopping = false;
+  return {
+    policy: requestPolicy({ maintenance, rateLimits, ...(deps.versions ? { versions: deps.versions } : {}) }),
+    observer: observers([{ served: (r) => volumetry.count(r) }, metrics], (error) => log.error({ err: error }, 'request observer failed')),
+    admin: { health: { db, stopping: () => stopping }, maintenance,
+      rateLimits,
+      metrics,
+      volumetry: { flush: () => volumetry.flush(), report: (from, to, options) => volumetryReports.report(from, to, options) },
+    },
+    maintenance,
+    rateLimits,
+    volumetry,
+    metrics,
+    beginStopping() {
+      stopping = true;
+    },
+    async stop() {
+      stopping = true;
+      await Promise.all([maintenance.stop(), rateLimits.stop(), volumetry.stop()]);
+    },
+  };
+}
