@@ -133,10 +133,16 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   let opened = false;
   let closed = false;
   const open = () => {
-    if (!opened) (opened = true), options.onWindowStart?.();
+    if (!opened) {
+      opened = true;
+      options.onWindowStart?.();
+    }
   };
   const close = () => {
-    if (!closed) (closed = true), options.onWindowEnd?.();
+    if (!closed) {
+      closed = true;
+      options.onWindowEnd?.();
+    }
   };
   const startTimer = setTimeout(open, Math.max(0, windowStart - performance.now()));
   const endTimer = setTimeout(close, Math.max(0, windowEnd - performance.now()));

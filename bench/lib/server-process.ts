@@ -79,7 +79,7 @@ export function serveFromChild(start: () => Promise<{ port: number; tls: ClientT
           send({ type: 'memory', id: raw.id, ...memory() });
         } else if (raw.type === 'stop') {
           const last = memory();
-          server.close().finally(() => {
+          void server.close().finally(() => {
             clearInterval(sample);
             send({ type: 'memory', id: raw.id, ...last });
             // Leaves on its own once the IPC channel is closed (so --cpu-prof can write its file).

@@ -1,6 +1,6 @@
 import { formatParisDateTime, instantFromParisWallTime, parisWallTime, parisWallTimeIntl, parseXsDateTime, SettableClock, systemClock } from '../../src/domain/clock.js';
 import { EsavFault } from '../../src/domain/faults.js';
-import { ALL_OPERATIONS, assertCertificateUsable, assertHeaderDesignatesCaller, authorizeOperation, type OperatorIdentity } from '../../src/domain/identity.js';
+import { ALL_OPERATIONS, assertCertificateUsable, assertHeaderDesignatesCaller, authorizeOperation } from '../../src/domain/identity.js';
 import { canTransition, ETAT_INITIAL, ETATS, isEtat, isTerminal, type Acteur, type Etat } from '../../src/domain/signalisation.js';
 import { testIdentity, thrown } from './_support/soap-messages.js';
 
