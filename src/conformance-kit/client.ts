@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import https from 'node:https';
 import tls from 'node:tls';
 import soap from 'soap';
+import { escapeXmlText } from '../domain/xml-text.js';
 import type { ServiceName } from './evidence.js';
 import { UsageError, type KitTlsFiles } from './options.js';
 
@@ -119,7 +120,6 @@ export interface HeaderValues {
   idCorrelation: string;
 }
 
-const xmlEscape = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** The request header block of each contract (sent verbatim by node-soap). */
 export function headerXml(service: ServiceName, v: HeaderValues, now: Date): string {
@@ -130,21 +130,21 @@ export function headerXml(service: ServiceName, v: HeaderValues, now: Date): str
         '<com:enteteRequete xmlns:com="urn:esav:commun:v1">' +
         '<com:versionWS>1</com:versionWS>' +
         `<com:horodatageRequete>${now.toISOString()}</com:horodatageRequete>` +
-        `<com:codeOperateur>${xmlEscape(v.codeOperateur)}</com:codeOperateur>` +
-        `<com:idCorrelation>${xmlEscape(v.idCorrelation)}</com:idCorrelation>` +
+        `<com:codeOperateur>${escapeXmlText(v.codeOperateur)}</com:codeOperateur>` +
+        `<com:idCorrelation>${escapeXmlText(v.idCorrelation)}</com:idCorrelation>` +
         '</com:enteteRequete>'
       );
     case 'planChargeSavFtth':
       return (
         '<tns:EnteteType xmlns:tns="http://interop-fibre.fr">' +
         `<versionWS>1.0</versionWS><horodatageRequete>${now.toISOString()}</horodatageRequete>` +
-        `<sirenOC>${xmlEscape(v.sirenOC)}</sirenOC><sirenOI>${xmlEscape(v.sirenOI)}</sirenOI>` +
+        `<sirenOC>${escapeXmlText(v.sirenOC)}</sirenOC><sirenOI>${escapeXmlText(v.sirenOI)}</sirenOI>` +
         '</tns:EnteteType>'
       );
     case 'infoTravauxFTTH':
       return (
         '<it:InfoTravauxFTTHHeader xmlns:it="http://interop-fibre.fr/wsdl/ftth/infoTravaux/v1-0">' +
-        `<supplierID>${xmlEscape(v.sirenOI)}</supplierID><serviceProviderID>${xmlEscape(v.sirenOC)}</serviceProviderID>` +
+        `<supplierID>${escapeXmlText(v.sirenOI)}</supplierID><serviceProviderID>${escapeXmlText(v.sirenOC)}</serviceProviderID>` +
         '</it:InfoTravauxFTTHHeader>'
       );
   }

@@ -2,6 +2,7 @@
 // domain, one testcase per scenario: CI tools read it) and one self-contained HTML file (inline
 // style, no script, no external resource) to hand to the provider's support staff.
 import { formatParisDateTime } from '../domain/clock.js';
+import { escapeXmlAttribute, escapeXmlText } from '../domain/xml-text.js';
 import type { ConformanceDomain } from '../adapters/postgres/conformance-runs.js';
 import type { CampaignOutcome, PresentedCertificate } from './campaign.js';
 import { SERVICES } from './client.js';
@@ -112,13 +113,10 @@ export function recordingText(recording: RecordingInfo): string {
 
 // ---------------------------------------------------------------- JUnit XML
 
-const xml = (v: string) =>
-  v
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
+// The project's one escaper (src/domain/xml-text.ts), for attributes and for content: characters
+// XML 1.0 refuses become U+FFFD, so that a report stays parseable whatever a message carries.
+const xml = escapeXmlAttribute;
+const xmlContent = escapeXmlText;
 
 function callsText(r: ScenarioResult): string {
   return r.calls
@@ -147,10 +145,10 @@ export function junitXml(report: KitReport): string {
     );
     for (const r of own) {
       out.push(`    <testcase classname="esav.${domain}" name="${xml(`${r.id} — ${r.title}`)}" time="${seconds(r.durationMs)}">`);
-      if (r.status === 'echec') out.push(`      <failure message="${xml(r.message)}" type="echec">${xml([r.message, ...r.details, callsText(r)].filter(Boolean).join('\n'))}</failure>`);
+      if (r.status === 'echec') out.push(`      <failure message="${xml(r.message)}" type="echec">${xmlContent([r.message, ...r.details, callsText(r)].filter(Boolean).join('\n'))}</failure>`);
       if (r.status === 'indisponible' || r.status === 'non-execute') out.push(`      <skipped message="${xml(`${STATUS_LABELS[r.status]} : ${r.message}`)}"/>`);
       const sysout = [r.status === 'reussi' ? r.message : '', ...(r.status === 'echec' ? [] : r.details), r.status === 'echec' ? '' : callsText(r)].filter(Boolean).join('\n');
-      if (sysout) out.push(`      <system-out>${xml(sysout)}</system-out>`);
+      if (sysout) out.push(`      <system-out>${xmlContent(sysout)}</system-out>`);
       out.push('    </testcase>');
     }
     out.push('  </testsuite>');
@@ -162,8 +160,8 @@ export function junitXml(report: KitReport): string {
     const text = recordingText(report.recording);
     if (refused) {
       const reasons = report.recording.state === 'enregistre' ? report.recording.outcome.verdicts.filter((v) => !v.valide).map((v) => `${v.domaine} : ${v.raison ?? ''}`) : [];
-      out.push(`      <failure message="${xml(text)}" type="enregistrement">${xml([text, ...reasons].join('\n'))}</failure>`);
-    } else out.push(`      <system-out>${xml(text)}</system-out>`);
+      out.push(`      <failure message="${xml(text)}" type="enregistrement">${xmlContent([text, ...reasons].join('\n'))}</failure>`);
+    } else out.push(`      <system-out>${xmlContent(text)}</system-out>`);
     out.push('    </testcase>', '  </testsuite>');
   }
   out.push('</testsuites>', '');
@@ -172,7 +170,9 @@ export function junitXml(report: KitReport): string {
 
 // ---------------------------------------------------------------- HTML
 
-const html = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+// Element content (the one escaper); the two attribute values below are codes, escaped as attributes.
+const html = escapeXmlText;
+const htmlAttribute = escapeXmlAttribute;
 
 const STYLE = `
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem;color:#1d2630;max-width:1200px}
@@ -186,7 +186,7 @@ th{background:#f3f5f7;font-weight:600}code{font-family:ui-monospace,Menlo,Consol
 .calls td,.calls th{font-size:.85em;padding:.2rem .4rem}.msg{white-space:pre-wrap}.muted{color:#6b7580}`;
 
 function badge(status: string, label: string): string {
-  return `<span class="badge ${html(status)}">${html(label)}</span>`;
+  return `<span class="badge ${htmlAttribute(status)}">${html(label)}</span>`;
 }
 
 export function htmlReport(report: KitReport): string {
@@ -246,7 +246,7 @@ export function htmlReport(report: KitReport): string {
               .join('')}</table></details>`;
       const details = r.details.length > 0 ? `<ul>${r.details.map((d) => `<li>${html(d)}</li>`).join('')}</ul>` : '';
       parts.push(
-        `<tr id="${html(r.id)}"><td><code>${html(r.id)}</code><br>${html(r.title)}</td><td>${badge(r.status, STATUS_LABELS[r.status])}</td><td><div class="msg">${html(r.message)}</div>${details}${calls}</td><td>${Math.round(r.durationMs)} ms</td></tr>`,
+        `<tr id="${htmlAttribute(r.id)}"><td><code>${html(r.id)}</code><br>${html(r.title)}</td><td>${badge(r.status, STATUS_LABELS[r.status])}</td><td><div class="msg">${html(r.message)}</div>${details}${calls}</td><td>${Math.round(r.durationMs)} ms</td></tr>`,
       );
     }
     parts.push('</table>');

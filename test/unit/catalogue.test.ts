@@ -216,6 +216,35 @@ describe('loadCatalogue: broken catalogues', () => {
     for (const f of fs.readdirSync(path.join(dir, 'offres'))) fs.rmSync(path.join(dir, 'offres', f));
     expect(loadError().message).toContain(path.join(dir, 'offres'));
   });
+
+  // Decision 0012: catalogue text reaches the operators' answers, so XML 1.0 characters only.
+  test('a control character in a libellé names the file, the line and the character', () => {
+    const file = offerFile('FTTH_PASSIF');
+    edit(file, 'libelle: Coupures intermittentes', 'libelle: Coupures\u0007 intermittentes');
+    const message = loadError().message;
+    expect(message).toContain(`${file}:${lineOf(file, 'Coupures')}: caractère interdit U+0007 (caractère de contrôle) en colonne 24`);
+    expect(message).not.toContain('\u0007');
+  });
+
+  test.each([
+    ['\\a', 'U+0007'],
+    ['\\x1B', 'U+001B'],
+    ['\\uFFFE', 'U+FFFE'],
+    ['\\uD800', 'U+D800'],
+  ])('a YAML escape %s making a refused character names the file and the line', (escape, label) => {
+    const file = path.join(dir, 'garanties.yaml');
+    const text = fs.readFileSync(file, 'utf8');
+    const libelle = /\n(\s+libelle: )(.*)\n/.exec(text)!;
+    edit(file, libelle[0], `\n${libelle[1]}"avec ${escape} dedans"\n`);
+    const message = loadError().message;
+    expect(message).toContain(`${file}:${lineOf(file, 'dedans')}: valeur : caractère interdit ${label}`);
+  });
+
+  test('U+FFFF written raw in the file is refused too (a lone surrogate cannot be: UTF-8 has none)', () => {
+    const file = offerFile('LFO');
+    edit(file, /\nlibelle: /, '\nlibelle: \uFFFF');
+    expect(loadError().message).toMatch(new RegExp(`${file}:${lineOf(file, '\uFFFF')}: caractère interdit U\\+FFFF \\(non-caractère\\)`));
+  });
 });
 
 describe('catalogue rules (Europe/Paris calendar days)', () => {

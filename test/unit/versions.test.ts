@@ -79,4 +79,13 @@ describe('registry file', () => {
     expect(() => VersionRegistry.fromText('services:\n  S:\n    - version: 1\n      production: "hier"\n')).toThrow(/S\[0\]\.production: "hier" is not a date/);
     expect(() => VersionRegistry.fromText('services:\n  S:\n    - version: 1\n      production: "2026-01-01"\n      fn: "2027-01-01"\n')).toThrow(/unknown key\(s\) fn/);
   });
+
+  test('a character XML 1.0 refuses (names reach the faults) is a ConfigError naming the line', () => {
+    const text = 'services:\n  SignalisationService:\n    - version: 1\n      production: "2018-01-01\u0007"\n';
+    expect(() => VersionRegistry.fromText(text, 'v.yaml')).toThrow(ConfigError);
+    expect(() => VersionRegistry.fromText(text, 'v.yaml')).toThrow(/version registry v\.yaml:4: caractère interdit U\+0007 \(caractère de contrôle\) en colonne 30/);
+    // Made by a YAML escape: no service, version or date can match it.
+    expect(() => VersionRegistry.fromText('services:\n  S:\n    - version: "1\\a"\n      production: "2026-01-01"\n')).toThrow(ConfigError);
+  });
 });
+

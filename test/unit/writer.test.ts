@@ -285,4 +285,30 @@ describe('XmlWriter', () => {
     expect(escapeXml(`<a href="x">&amp;</a>`)).toBe('&lt;a href="x"&gt;&amp;amp;&lt;/a&gt;');
     expect(escapeAttribute(`"<&>`)).toBe('&quot;&lt;&amp;&gt;');
   });
+
+  // Decision 0012: text stored before the rule (a SAV comment with U+0007…) must not break answers.
+  test('text XML 1.0 refuses is written as U+FFFD: leaves, attributes and faults always parse', () => {
+    const stored = 'Bonjour\u0007 <&> \u0000\uFFFE\uFFFF\uDC00\uD800😀\r\n';
+    const written = 'Bonjour\uFFFD <&> \uFFFD\uFFFD\uFFFD\uFFFD\uFFFD😀\r\n';
+    const xml = responseEnvelope(
+      '',
+      new XmlWriter().openPrefixed('p', 'r', 'urn:r', { a: stored }).leaf('texte', stored).closePrefixed('p', 'r').toString(),
+    );
+    expect(xml).not.toMatch(/[\u0000-\u0008\uFFFE\uFFFF]/);
+    const doc = XmlDocument.fromString(xml);
+    try {
+      const payload = elementChildren(only(doc.root, 'Body'))[0]!;
+      expect(payload.attrs.find((a) => a.name === 'a')?.value).toBe(written);
+      expect(only(payload, 'texte').content).toBe(written);
+    } finally {
+      doc.dispose();
+    }
+    const p = parseFault(faultEnvelope(new EsavFault(300, stored, { champ: `x${stored}` })));
+    try {
+      expect(p.faultstring.content).toBe(written);
+      expect(erreurFields(p.erreur)).toMatchObject({ libelle: written, champ: `x${written}` });
+    } finally {
+      p.doc.dispose();
+    }
+  });
 });

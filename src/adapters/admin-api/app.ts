@@ -14,6 +14,7 @@ import { registerTravauxRoutes } from './travaux-routes.js';
 import { registerConformanceRoutes } from './conformance-routes.js';
 import { registerOperatorRoutes } from './operators-routes.js';
 import type { OperatorService } from '../../application/operators.js';
+import { refuseNonXmlText } from './xml-text-guard.js';
 import type { ConformanceRunService } from '../../application/conformance-runs.js';
 
 export interface AdminAppOptions {
@@ -237,6 +238,9 @@ export async function buildAdminApp({ backOffice, travaux, operations, conforman
         .send({ erreur: 'authentification requise : Authorization: Bearer <jeton d’administration>' });
     }
   });
+
+  // Text that is not XML 1.0 character data would break the operators' answers (decision 0012).
+  app.addHook('preValidation', refuseNonXmlText);
 
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ParseOption, XmlDocument, XmlElement, XmlParseError, XmlValidateError, XsdValidator } from 'libxml2-wasm';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { LineCounter, parseDocument, visit, type Document } from 'yaml';
 import {
   addCalendarMonths,
   champPath,
@@ -21,6 +21,7 @@ import {
   type Offer,
 } from '../../domain/catalogue.js';
 import { EsavFault } from '../../domain/faults.js';
+import { describeInvalidXmlChar, escapeXmlText, firstInvalidXmlChar, firstInvalidXmlCharInFile, isXmlText } from '../../domain/xml-text.js';
 import { CompiledSchema } from '../soap/schema-registry.js';
 
 export class CatalogueError extends Error {
@@ -45,13 +46,30 @@ class Source {
 
   constructor(readonly file: string) {
     const text = fs.readFileSync(file, 'utf8');
+    refuseNonXmlFileText(file, text);
     this.doc = parseDocument(text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: false });
     const error = this.doc.errors[0];
     if (error) {
       const line = error.linePos?.[0]?.line ?? this.lines.linePos(error.pos[0]).line;
       throw new CatalogueError(file, line, `YAML invalide : ${error.message.split('\n')[0]}`);
     }
+    this.refuseNonXmlScalars();
     this.data = this.doc.toJS();
+  }
+
+  /**
+   * The file's text is checked before parsing (refuseNonXmlFileText); a double-quoted YAML escape
+   * ("\a", "\x07", "\uFFFE") can still make a refused character from valid text.
+   */
+  private refuseNonXmlScalars(): void {
+    visit(this.doc, {
+      Scalar: (_key, node) => {
+        const found = typeof node.value === 'string' ? firstInvalidXmlChar(node.value) : undefined;
+        if (!found) return;
+        const line = node.range ? this.lines.linePos(node.range[0]).line : undefined;
+        throw new CatalogueError(this.file, line, `valeur : ${describeInvalidXmlChar(found)}`);
+      },
+    });
   }
 
   /** The line of the value at `path`, or of its closest existing parent. */
@@ -66,6 +84,15 @@ class Source {
   fail(at: Path, problem: string): never {
     throw new CatalogueError(this.file, this.lineOf(at), problem);
   }
+}
+
+/**
+ * Catalogue text reaches the operators' answers: XML 1.0 characters only (decision 0012), anywhere
+ * in the file (the exact line and column of the first refused character).
+ */
+function refuseNonXmlFileText(file: string, text: string): void {
+  const found = firstInvalidXmlCharInFile(text);
+  if (found) throw new CatalogueError(file, found.line, describeInvalidXmlChar(found, `en colonne ${found.column}`));
 }
 
 const show = (at: Path) => at.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
@@ -367,14 +394,6 @@ function compileFormSchema(file: string, root: string, context: string): Compile
   }
 }
 
-// Characters XML 1.0 allows in content (no other C0 control, no U+FFFE/U+FFFF, no lone surrogate).
-const XML_CHARS = /^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
-const CONTENT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#13;' };
-
-function escapeContent(text: string): string {
-  return text.replace(/[&<>\r]/g, (c) => CONTENT_ESCAPES[c]!);
-}
-
 const SCHEMA_FAULT_PREFIX = /^Message non conforme au schéma : (?:Element '[^']*': )?/;
 
 /** libxml2's reason (fault 101 text) in French, for the operator. */
@@ -409,7 +428,7 @@ function champsChecker(idFormulaire: string, version: number, fields: FormField[
       }
       if (seen.has(c.code)) throw fault(c.code, `Champ ${named(field)} présent plusieurs fois`);
       seen.add(c.code);
-      if (!XML_CHARS.test(c.valeur)) throw fault(c.code, `Valeur du champ ${named(field)} invalide : caractère interdit`);
+      if (!isXmlText(c.valeur)) throw fault(c.code, `Valeur du champ ${named(field)} invalide : caractère interdit`);
     }
     for (const field of fields) {
       if (!field.obligatoire) continue;
@@ -422,7 +441,7 @@ function champsChecker(idFormulaire: string, version: number, fields: FormField[
     // Element names are known codes only (checked above); values are escaped character data.
     const xml =
       `<f:${FORM_ROOT} xmlns:f="${namespace}">` +
-      champs.map((c) => `<f:${c.code}>${escapeContent(c.valeur)}</f:${c.code}>`).join('') +
+      champs.map((c) => `<f:${c.code}>${escapeXmlText(c.valeur)}</f:${c.code}>`).join('') +
       `</f:${FORM_ROOT}>`;
     const doc = XmlDocument.fromString(xml, { option: ParseOption.XML_PARSE_NONET });
     try {

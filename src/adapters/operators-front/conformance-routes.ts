@@ -11,6 +11,7 @@
 // certificate), 404 (unknown campaign), 409 (closed, expired, production platform), 500.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isEsavFault } from '../../domain/faults.js';
+import { xmlTextProblem } from '../../domain/xml-text.js';
 import type { OperatorIdentity } from '../../domain/identity.js';
 import { ConformanceError, isConformanceDomain, type CampaignSubmission, type ConformanceRunService, type ScenarioResult } from '../../application/conformance-runs.js';
 import type { MtlsRoutes } from './app.js';
@@ -37,6 +38,9 @@ function domainList(value: unknown, field: string) {
 
 function text(value: unknown, field: string, max: number): string {
   if (typeof value !== 'string' || value.length > max) throw invalid(`${field} : texte attendu (${max} caractères au plus)`);
+  // Shown again in the admin API and served as JUnit XML: XML 1.0 characters only (decision 0012).
+  const problem = xmlTextProblem(value);
+  if (problem) throw invalid(`${field} : ${problem}`);
   return value;
 }
 

@@ -22,6 +22,7 @@ import { ConfigError } from '../../composition/config/config.js';
 import { describeLiveVersions } from '../contracts/esav-conventions.js';
 import { formatParisDateTime, parseXsDateTime, type Clock } from '../../domain/clock.js';
 import { EsavFault } from '../../domain/faults.js';
+import { describeInvalidXmlChar, firstInvalidXmlCharInFile } from '../../domain/xml-text.js';
 import { isLive, liveVersionsAt, versionPlanErrors, type VersionPlanEntry } from '../../domain/versions.js';
 import { PROJECT_ROOT } from '../paths.js';
 import type { SoapEndpoint } from '../soap/endpoint.js';
@@ -84,6 +85,10 @@ export class VersionRegistry implements VersionGate {
   }
 
   static fromText(text: string, source = 'versions'): VersionRegistry {
+    // Its names and dates reach the operators' faults: XML 1.0 characters only (decision 0012).
+    // A YAML escape making such a character ("\a") cannot match a published service, version or date.
+    const invalid = firstInvalidXmlCharInFile(text);
+    if (invalid) throw new ConfigError(`version registry ${source}:${invalid.line}: ${describeInvalidXmlChar(invalid, `en colonne ${invalid.column}`)}`);
     let entries: VersionPlanEntry[];
     try {
       entries = parseVersionPlan(text);

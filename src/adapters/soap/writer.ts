@@ -2,21 +2,13 @@
 // its namespace as the default one, so every child is qualified without prefixes
 // (elementFormDefault="qualified" in our schemas).
 import type { EsavFault } from '../../domain/faults.js';
+import { escapeXmlAttribute as escapeAttribute, escapeXmlText as escapeXml } from '../../domain/xml-text.js';
 import { COMMON_NS, SOAP11_NS } from './namespaces.js';
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
-const TEXT_SPECIALS = /[&<>]/g;
-const ATTRIBUTE_SPECIALS = /[&<>"]/g;
-
-/** Escapes character data (element content). */
-export function escapeXml(text: string): string {
-  return text.replace(TEXT_SPECIALS, (c) => ESCAPES[c]!);
-}
-
-/** Escapes a double-quoted attribute value. */
-export function escapeAttribute(value: string): string {
-  return value.replace(ATTRIBUTE_SPECIALS, (c) => ESCAPES[c]!);
-}
+// The project's one escaper (src/domain/xml-text.ts): markup characters escaped, and any character
+// XML 1.0 refuses (e.g. a control character stored before the rule of decision 0012) replaced by
+// U+FFFD, so that no answer is ever unparseable. Re-exported under the names the contracts use.
+export { escapeXmlText as escapeXml, escapeXmlAttribute as escapeAttribute } from '../../domain/xml-text.js';
 
 /** Streams elements into a string; optional values (undefined/null) write nothing. */
 export class XmlWriter {
