@@ -13,7 +13,17 @@ export function date(value: string | null | undefined): string {
   return Number.isNaN(instant.getTime()) ? value : formatParisDateTime(instant).replace('T', ' ');
 }
 
-const text = (value: string | null | undefined): string => (value === null || value === undefined || value === '' ? '—' : value);
+/**
+ * Text as it may reach a terminal: control characters (C0 but tab and LF, DEL, C1) become U+FFFD,
+ * so a stored value (legacy rows predate the free-text rule of decision 0012) can never drive the
+ * support agent's terminal with escape sequences.
+ */
+export function printable(value: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return value.replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, '\uFFFD');
+}
+
+const text = (value: string | null | undefined): string => (value === null || value === undefined || value === '' ? '—' : printable(value));
 
 /** Rows under a header, columns padded to their widest cell (the last one is not padded). */
 export function table(header: string[], rows: string[][]): string {
@@ -23,12 +33,12 @@ export function table(header: string[], rows: string[][]): string {
       .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
       .join('  ')
       .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
+  return [line(header), ...rows.map((r) => line(r.map(printable)))].join('\n');
 }
 
 function fields(pairs: Array<[string, string]>): string {
   const width = Math.max(...pairs.map(([label]) => label.length));
-  return pairs.map(([label, value]) => `  ${label.padEnd(width)} : ${value}`).join('\n');
+  return pairs.map(([label, value]) => `  ${label.padEnd(width)} : ${printable(value)}`).join('\n');
 }
 
 function stateLine(s: SignalisationJson): string {
