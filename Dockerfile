@@ -13,11 +13,14 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY --from=build /app/dist ./dist
-COPY src/adapters/postgres/migrations ./src/store/migrations
+COPY src/adapters/postgres/migrations ./src/adapters/postgres/migrations
 COPY wsdl ./wsdl
 COPY xsd ./xsd
 COPY catalog ./catalog
 COPY config ./config
+# The image carries the operators' conformance kit (docs/conformance.md): its runtime dependencies
+# are production ones (docs/decisions/0013). Fail the build if that ever stops being true.
+RUN npx esav-conformance --help >/dev/null
 RUN mkdir -p /app/certs /app/data && chown node:node /app/certs /app/data
 EXPOSE 8443
 USER node
