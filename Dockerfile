@@ -1,5 +1,5 @@
 # The gateway image: build the TypeScript once, run with production dependencies only.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -7,17 +7,20 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY --from=build /app/dist ./dist
-COPY src/adapters/postgres/migrations ./src/store/migrations
+COPY src/adapters/postgres/migrations ./src/adapters/postgres/migrations
 COPY wsdl ./wsdl
 COPY xsd ./xsd
 COPY catalog ./catalog
 COPY config ./config
+# The image carries the operators' conformance kit (docs/conformance.md): its runtime dependencies
+# are production ones (docs/decisions/0013). Fail the build if that ever stops being true.
+RUN npx esav-conformance --help >/dev/null
 RUN mkdir -p /app/certs /app/data && chown node:node /app/certs /app/data
 EXPOSE 8443
 USER node

@@ -2,20 +2,20 @@
 // Python zeep (Debian package python3-zeep, system python /usr/bin/python3) loads the WSDL the
 // gateway serves at /ws/interop/planChargeSavFtth?wsdl over mutual TLS (and the XSD it imports),
 // then searches, books, consults and reports (test/interop/zeep_plan_charge.py); a second zeep
-// client generated from the published WSDL in ../shared/interop/ does the same when that file is
-// there. Real PostgreSQL, real mTLS, fresh development PKI, a business clock on a Monday morning.
+// client generated from the published WSDL (../shared/interop/, test/support/published-wsdl.ts) does
+// the same; without that file it is skipped locally, and fails under CI. Real PostgreSQL, real mTLS, fresh development PKI, a business clock on a Monday morning.
 // Without zeep the suite is skipped locally, but fails under CI (which installs python3-zeep:
 // apt-get update && apt-get install -y python3-zeep).
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SettableClock } from '../../src/domain/clock.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { publishedWsdl } from '../support/published-wsdl.js';
 import { describeWithZeep, runPython } from '../support/zeep.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SCRIPT = path.join(ROOT, 'test/interop/zeep_plan_charge.py');
-const PUBLISHED_WSDL = path.resolve(ROOT, '../shared/interop/planChargeSavFtth.wsdl');
+const PUBLISHED_WSDL = publishedWsdl('planChargeSavFtth.wsdl');
 
 
 const describeZeep = await describeWithZeep();
@@ -33,7 +33,7 @@ describeZeep('interoperability: Python zeep consumes the planChargeSavFtth WSDL'
   test('zeep (strict) searches, books, consults, reports and gets typed InfoErreurType faults', async () => {
     const pki = t.gateway.devPki!;
     const opa1 = pki.operators.OPA1!;
-    const published = fs.existsSync(PUBLISHED_WSDL);
+    const published = PUBLISHED_WSDL !== undefined;
     const result = await runPython(
       [
         SCRIPT,
@@ -44,7 +44,7 @@ describeZeep('interoperability: Python zeep consumes the planChargeSavFtth WSDL'
         '--siren-oc', '100000009',
         '--siren-oi', t.config.providerSiren,
         '--from', '2026-11-03',
-        ...(published ? ['--published', PUBLISHED_WSDL] : []),
+        ...(PUBLISHED_WSDL ? ['--published', PUBLISHED_WSDL] : []),
       ],
       60_000,
     );

@@ -1,12 +1,12 @@
 // Interop'Fibre planChargeSavFtth at /ws/interop/planChargeSavFtth over the real stack: a
 // node-soap client generated from the project's WSDL (served at ?wsdl) and one generated from the
-// published WSDL in ../shared/interop/ (when present) both search, book and consult; the
-// EnteteType rules, the InfoErreurType faults, the night rule and operator isolation; the served
-// WSDL declares the same wire contract as the published one.
+// published WSDL in ../shared/interop/ (test/support/published-wsdl.ts: skipped locally when
+// missing, a failure under CI) both search, book and consult; the EnteteType rules, the
+// InfoErreurType faults, the night rule and operator isolation; the served WSDL declares the same
+// wire contract as the published one.
 import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { XmlDocument, XmlElement } from 'libxml2-wasm';
 import soap from 'soap';
 import { formatParisDateTime, SettableClock } from '../../src/domain/clock.js';
@@ -15,10 +15,11 @@ import { CompiledSchema } from '../../src/adapters/soap/schema-registry.js';
 import { soapFault } from '../support/faults.js';
 import { depositArgs, enteteRequete, rawPost, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { describeWithPostgres } from '../support/postgres.js';
+import { publishedWsdl } from '../support/published-wsdl.js';
 
 const describeDb = await describeWithPostgres();
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const PUBLISHED_WSDL = path.resolve(ROOT, '../shared/interop/planChargeSavFtth.wsdl');
+// Skipped locally without the reference copy, a failure under CI (test/support/published-wsdl.ts).
+const PUBLISHED_WSDL = publishedWsdl('planChargeSavFtth.wsdl');
 const SERVICE = '/ws/interop/planChargeSavFtth';
 const NS = 'http://interop-fibre.fr';
 const SOAP11 = 'http://schemas.xmlsoap.org/soap/envelope/';
@@ -188,7 +189,7 @@ describeDb('Interop’Fibre planChargeSavFtth', () => {
     expect(ours['schema forms']).toBe(`${NS} element=unqualified attribute=unqualified`);
     expect(ours['binding rechercheCreneauxLibres']).toContain('soapAction=""');
     expect(fs.readFileSync(path.join(WSDL_DIR, 'interop', 'planChargeSavFtth.wsdl'), 'utf8')).toContain('../../xsd/interop/planChargeSavFtth.xsd');
-    if (!fs.existsSync(PUBLISHED_WSDL)) return;
+    if (!PUBLISHED_WSDL) return;
     expect(ours).toEqual(wireContract(fs.readFileSync(PUBLISHED_WSDL, 'utf8')));
   });
 
@@ -239,10 +240,10 @@ describeDb('Interop’Fibre planChargeSavFtth', () => {
     expect(expertise.map((s) => formatParisDateTime(s.dateDebut))).toEqual(['2026-11-03T14:00:00+01:00']);
   });
 
-  const describePublished = fs.existsSync(PUBLISHED_WSDL) ? test : test.skip;
+  const describePublished = PUBLISHED_WSDL ? test : test.skip;
   describePublished('node-soap client generated from the published WSDL (../shared/interop/) works unchanged: search → book → consult', async () => {
     const tls = t.tlsFor('OPB2');
-    const client = await soap.createClientAsync(PUBLISHED_WSDL);
+    const client = await soap.createClientAsync(PUBLISHED_WSDL!);
     client.setEndpoint(`https://localhost:${t.gateway.port}${SERVICE}`);
     client.setSecurity(new soap.ClientSSLSecurity(tls.key, tls.cert, tls.ca, { forever: true }));
     client.addSoapHeader({ EnteteType: { versionWS: '1', horodatageRequete: new Date().toISOString(), sirenOC: SIREN.OPB2, sirenOI: SIREN.provider } }, '', 'tns', NS);

@@ -9,10 +9,11 @@ import { XmlDocument, XmlElement } from 'libxml2-wasm';
 import soap from 'soap';
 import { SettableClock } from '../../src/domain/clock.js';
 import { INFO_TRAVAUX_NS } from '../../src/adapters/contracts/interop/info-travaux-conventions.js';
-import { PROJECT_ROOT, WSDL_DIR } from '../../src/adapters/paths.js';
+import { WSDL_DIR } from '../../src/adapters/paths.js';
 import { startTestGateway, rawPost, type TestGateway } from '../support/gateway.js';
 import { FAST_TESTS_ENV } from '../support/line-tests.js';
 import { describeWithPostgres } from '../support/postgres.js';
+import { publishedWsdl } from '../support/published-wsdl.js';
 
 const describeDb = await describeWithPostgres();
 const DAY = 24 * 3600_000;
@@ -20,7 +21,7 @@ const T0 = new Date('2026-03-02T10:00:00+01:00');
 const PROVIDER_SIREN = '300000007';
 const OPA1_SIREN = '100000009';
 const WSDL_NS = 'http://schemas.xmlsoap.org/wsdl/';
-const PUBLISHED_WSDL = path.resolve(PROJECT_ROOT, '..', 'shared', 'interop', 'infoTravauxFTTH.wsdl');
+const PUBLISHED_WSDL = publishedWsdl('infoTravauxFTTH.wsdl');
 
 function header(serviceProviderID: string, supplierID = PROVIDER_SIREN): string {
   return (
@@ -78,7 +79,7 @@ describeDb("Interop'Fibre infoTravauxFTTH over mTLS", () => {
   test('our WSDL references the header element by its qualified name (the published one does not)', () => {
     const ours = headerPartReference(fs.readFileSync(path.join(WSDL_DIR, 'interop', 'infoTravauxFTTH.wsdl'), 'utf8'));
     expect(ours).toEqual({ namespace: INFO_TRAVAUX_NS, local: 'InfoTravauxFTTHHeader' });
-    if (fs.existsSync(PUBLISHED_WSDL)) {
+    if (PUBLISHED_WSDL) {
       // The published defect: element="InfoTravauxFTTHHeader" without prefix → no namespace.
       expect(headerPartReference(fs.readFileSync(PUBLISHED_WSDL, 'utf8'))).toEqual({ namespace: null, local: 'InfoTravauxFTTHHeader' });
     }
