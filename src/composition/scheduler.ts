@@ -9,8 +9,10 @@
 // - per-process jobs, which refresh this process's memory (trust store, maintenance windows, rate
 //   limits) or write it out (volumetry counts): run once per period in every process.
 //
-// Periods are multiples of the job's interval since the Unix epoch on the injected clock, so every
-// process names the same period the same way. That clock is operational time (the system clock in
+// A cluster job's periods are multiples of its interval since the Unix epoch on the injected clock,
+// so every process names the same period the same way; a per-process job's periods start when it
+// is registered (processes do not all refresh at the same instant, and a long interval really is
+// that long after start). That clock is operational time (the system clock in
 // the gateway), not the business clock, which tests and demonstrations set anywhere or freeze.
 // A job never overlaps itself; different jobs run side by side. A failed run is logged and the
 // schedule goes on (the next period runs again). `stop()` waits for the runs in progress.
@@ -46,6 +48,8 @@ interface Job {
   scope: JobScope;
   everyMs: number;
   run: () => Promise<unknown>;
+  /** Where its periods start: the Unix epoch (cluster) or its registration (per process). */
+  origin: number;
   /** The last period this process ran (or, for a cluster job, saw run). */
   lastPeriod: number;
   /** A cluster job found busy is not tried again before this instant. */
@@ -74,7 +78,7 @@ export class Scheduler {
   /** A job run once per period across all the processes sharing the database (first try: at start). */
   cluster(name: string, everyMs: number, run: () => Promise<unknown>): this {
     if (!this.options.clusterRuns) throw new Error(`scheduler: cluster job ${name} needs a ledger (clusterRuns)`);
-    return this.add(name, 'cluster', everyMs, run, Number.NEGATIVE_INFINITY);
+    return this.add(name, 'cluster', everyMs, run, 0, Number.NEGATIVE_INFINITY);
   }
 
   /**
@@ -82,13 +86,14 @@ export class Scheduler {
    * loads what it needs before it opens its ports, the first refresh is due at the next period.
    */
   perProcess(name: string, everyMs: number, run: () => Promise<unknown>): this {
-    return this.add(name, 'process', everyMs, run, this.periodOf(this.options.clock.now().getTime(), everyMs));
+    const now = this.options.clock.now().getTime();
+    return this.add(name, 'process', everyMs, run, now, now);
   }
 
-  private add(name: string, scope: JobScope, everyMs: number, run: () => Promise<unknown>, lastPeriod: number): this {
+  private add(name: string, scope: JobScope, everyMs: number, run: () => Promise<unknown>, origin: number, lastPeriod: number): this {
     if (!Number.isInteger(everyMs) || everyMs <= 0) throw new Error(`scheduler: job ${name} needs a positive interval in ms (got ${everyMs})`);
     if (this.jobs.some((j) => j.name === name)) throw new Error(`scheduler: job ${name} registered twice`);
-    this.jobs.push({ name, scope, everyMs, run, lastPeriod, retryAt: Number.NEGATIVE_INFINITY, running: undefined, claimErrorPeriod: Number.NaN });
+    this.jobs.push({ name, scope, everyMs, run, origin, lastPeriod, retryAt: Number.NEGATIVE_INFINITY, running: undefined, claimErrorPeriod: Number.NaN });
     if (this.started) this.plan();
     return this;
   }
@@ -119,8 +124,9 @@ export class Scheduler {
     await Promise.all(this.jobs.map((j) => j.running));
   }
 
-  private periodOf(now: number, everyMs: number): number {
-    return Math.floor(now / everyMs) * everyMs;
+  /** The start of the job's period that contains `now`. */
+  private periodOf(now: number, job: Job): number {
+    return job.origin + Math.floor((now - job.origin) / job.everyMs) * job.everyMs;
   }
 
   private tick(): void {
@@ -128,7 +134,7 @@ export class Scheduler {
     const now = this.options.clock.now().getTime();
     for (const job of this.jobs) {
       if (job.running) continue;
-      const period = this.periodOf(now, job.everyMs);
+      const period = this.periodOf(now, job);
       if (period <= job.lastPeriod || now < job.retryAt) continue;
       job.running = (job.scope === 'cluster' ? this.runCluster(job, period) : this.runHere(job, period)).finally(() => {
         job.running = undefined;
@@ -183,7 +189,7 @@ export class Scheduler {
     let wake = Number.POSITIVE_INFINITY;
     for (const job of this.jobs) {
       if (job.running) continue;
-      const nextPeriod = Math.max(job.lastPeriod + job.everyMs, this.periodOf(now, job.everyMs));
+      const nextPeriod = Math.max(job.lastPeriod + job.everyMs, this.periodOf(now, job));
       wake = Math.min(wake, Math.max(nextPeriod, job.retryAt));
     }
     if (wake === Number.POSITIVE_INFINITY) return;
