@@ -457,6 +457,24 @@ describeDb('scheduled dashboard sweep', () => {
     expect(history.at(-1)).toMatchObject({ de: 'CLOS', vers: 'CLOS_TABLEAU_DE_BORD', acteur: 'SYSTEME' });
     expect(t.logs.some((l) => l.includes('"msg":"dashboard sweep"') && l.includes(reference))).toBe(true);
   });
+
+  test('the sweep is a cluster job of the process scheduler, each period recorded once in the ledger', async () => {
+    expect(t.gateway.scheduler.registered).toEqual(
+      expect.arrayContaining([
+        { name: 'dashboard-sweep', scope: 'cluster', everyMs: 1000 },
+        { name: 'rate-limit-counters-purge', scope: 'cluster', everyMs: 60_000 },
+        { name: 'trust-refresh', scope: 'process', everyMs: 30_000 },
+        { name: 'maintenance-refresh', scope: 'process', everyMs: 10_000 },
+        { name: 'rate-limits-refresh', scope: 'process', everyMs: 10_000 },
+        { name: 'volumetry-flush', scope: 'process', everyMs: 5_000 },
+      ]),
+    );
+    const rows = await t.db.query<{ period_start: Date; n: number }>(
+      "SELECT period_start, count(*)::int AS n FROM scheduled_runs WHERE job = 'dashboard-sweep' GROUP BY period_start",
+    );
+    expect(rows.length).toBeGreaterThan(1);
+    expect(rows.every((r) => r.n === 1)).toBe(true);
+  });
 });
 
 describe('back-office configuration', () => {
