@@ -25,8 +25,6 @@ export interface MaintenanceServiceOptions {
   repository: SqlMaintenanceRepository;
   /** The nightly window; undefined: none. */
   nightly: NightlyMaintenance | undefined;
-  /** How often the announced windows are reloaded (ms); 0: only at start and after a change made here. */
-  refreshMs: number;
   logger: Logger;
 }
 
@@ -42,7 +40,6 @@ export interface MaintenanceStatus {
 
 export class MaintenanceService {
   private windows: WorksWindow[] = [];
-  private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
 
   constructor(private readonly options: MaintenanceServiceOptions) {}
@@ -51,21 +48,7 @@ export class MaintenanceService {
     return this.options.nightly;
   }
 
-  /** Loads the announced windows, then reloads them every refreshMs (the timer does not keep the process alive). */
-  async start(): Promise<void> {
-    await this.refresh();
-    if (this.options.refreshMs > 0) {
-      this.timer = setInterval(() => void this.refresh(), this.options.refreshMs);
-      this.timer.unref();
-    }
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.refreshing;
-  }
-
+  /** (Re)loads the announced windows: at start, then periodically (the process's scheduler, decision 0014). */
   async refresh(): Promise<void> {
     this.refreshing ??= (async () => {
       try {

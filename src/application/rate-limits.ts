@@ -19,8 +19,6 @@ import { BackOfficeError } from './back-office.js';
 export interface RateLimiterOptions {
   clock: Clock;
   repository: SqlRateLimitRepository;
-  /** How often the limits are reloaded (ms); 0: only at start and after a change made here. */
-  refreshMs: number;
   logger: Logger;
 }
 
@@ -36,27 +34,15 @@ export class RateLimiter {
   private limits = new Map<string, RateLimit[]>();
   /** Operator → end of the minute whose budget this process saw spent. */
   private spent = new Map<string, number>();
-  private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
   private lastWarning = 0;
 
   constructor(private readonly options: RateLimiterOptions) {}
 
-  async start(): Promise<void> {
-    await this.refresh();
-    if (this.options.refreshMs > 0) {
-      this.timer = setInterval(() => void this.refresh(), this.options.refreshMs);
-      this.timer.unref();
-    }
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.refreshing;
-  }
-
-  /** Reloads the limits and forgets the counters of past minutes; a failure keeps the last limits. */
+  /**
+   * (Re)loads the limits into this process's memory: at start, then periodically (the process's
+   * scheduler, decision 0014); a failure keeps the last limits.
+   */
   async refresh(): Promise<void> {
     this.refreshing ??= (async () => {
       const now = this.options.clock.now();
@@ -68,7 +54,6 @@ export class RateLimiter {
           byOperator.set(l.operatorCode, list);
         }
         this.limits = byOperator;
-        await this.options.repository.purge(new Date(minuteOf(now).getTime() - 2 * MINUTE_MS));
       } catch (error) {
         this.options.logger.warn({ err: error }, 'rate limits not reloaded (the last known ones still apply)');
       } finally {
@@ -76,6 +61,11 @@ export class RateLimiter {
       }
     })();
     return this.refreshing;
+  }
+
+  /** Forgets the shared counters of past minutes (a cluster-wide job: one process does it per period). */
+  async purgeCounters(): Promise<void> {
+    await this.options.repository.purge(new Date(minuteOf(this.options.clock.now()).getTime() - 2 * MINUTE_MS));
   }
 
   /** The limit (requests per minute) of an operator at `now`, from memory; null when none. */

@@ -1,6 +1,6 @@
 // Volumetry of the SOAP requests, counted in memory and written in batches (decision 0010):
-// nothing is written on the request path; every few seconds (and on shutdown, and before a
-// report) the counts of this process go to PostgreSQL in one multi-row UPSERT. A batch that cannot
+// nothing is written on the request path; every few seconds (the process's scheduler, decision
+// 0014), on shutdown and before a report, the counts of this process go to PostgreSQL in one multi-row UPSERT. A batch that cannot
 // be written is kept and added to the next one, so counts are not lost while the database is
 // briefly away; what a process killed with SIGKILL had not written yet (a few seconds) is lost.
 import type { Logger } from 'pino';
@@ -16,7 +16,6 @@ export interface VolumetryCountRow {
 export interface VolumetryRecorderOptions {
   /** Writes one batch (one statement). */
   write(counts: readonly VolumetryCountRow[]): Promise<void>;
-  flushIntervalMs: number;
   logger: Logger;
 }
 
@@ -30,16 +29,10 @@ export interface CountedRequest {
 
 export class VolumetryRecorder {
   private pending = new Map<string, VolumetryCountRow>();
-  private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private lastError = 0;
 
   constructor(private readonly options: VolumetryRecorderOptions) {}
-
-  start(): void {
-    this.timer = setInterval(() => void this.flush().catch(() => undefined), this.options.flushIntervalMs);
-    this.timer.unref();
-  }
 
   /** Counts one answered request if its operation is of one of the five kinds (memory only). */
   count(request: CountedRequest): void {
@@ -88,10 +81,8 @@ export class VolumetryRecorder {
     return this.flushing;
   }
 
-  /** Stops the timer and writes what is left (on shutdown). */
+  /** Writes what is left (on shutdown, once the operators' port is closed). */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
     try {
       await this.flush();
     } catch (error) {

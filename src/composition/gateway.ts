@@ -1,6 +1,8 @@
-// Composition root: configuration → catalogue (checked first: a broken one stops the start) →
-// admin token → database (+ migrations) → PKI → demo data → endpoints → HTTPS front → back
-// office (admin API on its own port, scheduled dashboard sweep).
+// The gateway process's composition root: configuration → catalogue and version plan (checked
+// first: a broken one stops the start) → admin token → database (+ migrations) → PKI → demo data
+// → repositories and use cases, each built once (repositories.ts, use-cases.ts) → operator
+// administration, running rules, line-test queue, conformance log → operators' HTTPS front →
+// admin API (its own port) → the scheduler of the periodic jobs (scheduler.ts, decision 0014).
 // Used by `npm start` (src/processes/gateway.ts) and by the integration tests.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,27 +12,26 @@ import type { Clock } from '../domain/clock.js';
 import { systemClock } from '../domain/clock.js';
 import { frenchPublicHolidays } from '../domain/holidays.js';
 import { ensureAdminToken } from '../adapters/admin-api/token.js';
-import { BackOfficeService } from '../application/back-office.js';
+import type { BackOfficeService } from '../application/back-office.js';
 import { startLineTestRuntime, type LineTestRuntime } from './line-tests.js';
-import { TravauxService } from '../application/travaux.js';
-import { SqlTravauxRepository } from '../adapters/postgres/travaux.js';
 import { CATALOG_DIR } from '../adapters/paths.js';
 import { ensureDevPki, type DevPki } from '../adapters/pki/dev-pki.js';
 import { loadCatalogue } from '../adapters/catalogue/catalogue-files.js';
 import { pgliteDatabase, postgresDatabase, type Database } from '../adapters/postgres/db.js';
 import { DEMO_OPERATOR_CODES, loadDemoData } from '../adapters/postgres/demo-data.js';
 import { migrate } from '../adapters/postgres/migrate.js';
-import { SqlPrestationRepository } from '../adapters/postgres/prestations.js';
-import { SqlSignalisationRepository } from '../adapters/postgres/signalisations.js';
 import { buildAdminApp, type AdminApp } from '../adapters/admin-api/app.js';
 import { buildGateway, type GatewayApp, type TlsMaterial } from '../adapters/operators-front/app.js';
 import { buildEndpoints } from '../adapters/operators-front/endpoints.js';
 import { createLogger } from '../adapters/logging/logger.js';
-import { startOperatorAdministration, type OperatorAdministration } from './operators.js';
+import { buildOperatorAdministration, type OperatorAdministration } from './operators.js';
 import { startConformance, type ConformanceRuntime } from './conformance.js';
-import { startOperations, type Operations } from './operations.js';
+import { buildOperations, type Operations } from './operations.js';
 import { VersionRegistry } from '../adapters/operators-front/versions.js';
 import { sqlVolumetrySink } from '../adapters/postgres/volumetry.js';
+import { buildRepositories } from './repositories.js';
+import { processName, Scheduler } from './scheduler.js';
+import { buildUseCases, type UseCases } from './use-cases.js';
 
 export interface RunningGateway {
   app: GatewayApp;
@@ -45,6 +46,10 @@ export interface RunningGateway {
   /** The bearer token of the admin API (ESAV_ADMIN_TOKEN or `<dataDir>/admin-token`). */
   adminToken: string;
   backOffice: BackOfficeService;
+  /** The use cases of this process, built once (src/composition/use-cases.ts). */
+  useCases: UseCases;
+  /** The periodic jobs of this process (decision 0014). */
+  scheduler: Scheduler;
   /** The line-test queue and this process's workers (ESAV_TEST_WORKERS). */
   lineTests: LineTestRuntime;
   close(): Promise<void>;
@@ -55,6 +60,8 @@ export interface StartOptions {
   logger?: Logger;
   /** An already open database (tests); otherwise opened from the configuration. */
   db?: Database;
+  /** The scheduler's operational time (default: the system clock, whatever `clock` is). */
+  schedulerClock?: Clock;
 }
 
 export async function openDatabase(config: GatewayConfig): Promise<Database> {
@@ -81,48 +88,6 @@ function adminTokenOf(config: GatewayConfig, logger: Logger): string {
   return stored.token;
 }
 
-export interface SweepSchedule {
-  /** Stops the timer and waits for a run in progress. */
-  stop(): Promise<void>;
-}
-
-/**
- * Runs `sweep` every `intervalMs` (the next run is planned when the previous one ends, so runs
- * never overlap). Errors are logged and the schedule goes on. The timer does not keep the
- * process alive.
- */
-export function scheduleSweep(sweep: () => Promise<string[]>, intervalMs: number, logger: Logger): SweepSchedule {
-  let stopped = false;
-  let running: Promise<void> | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const run = async () => {
-    try {
-      const moved = await sweep();
-      if (moved.length > 0) logger.info({ count: moved.length, references: moved.slice(0, 50) }, 'dashboard sweep');
-    } catch (error) {
-      logger.error({ err: error }, 'dashboard sweep failed');
-    }
-  };
-  const plan = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = run().finally(() => {
-        running = undefined;
-        plan();
-      });
-    }, intervalMs);
-    timer.unref();
-  };
-  plan();
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
-}
-
 function urlHost(host: string): string {
   if (host === '0.0.0.0' || host === '::') return 'localhost';
   return host.includes(':') ? `[${host}]` : host;
@@ -141,7 +106,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   let lineTests: LineTestRuntime | undefined;
   let operations: Operations | undefined;
   let conformance: ConformanceRuntime | undefined;
-  let certificates: OperatorAdministration | undefined;
+  let scheduler: Scheduler | undefined;
   try {
     const applied = await migrate(db);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
@@ -157,14 +122,24 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     if (config.demoData && devPki) await loadDemoData(db, devPki.operators, clock.now());
 
     const calendar = frenchPublicHolidays();
-    // Operators and certificates (decision 0009): provider PKI, trust reload, revocation at once.
-    certificates = await startOperatorAdministration({ config: config.certificates, db, tls, developmentCa: devPki?.ca, clock, calendar, logger });
+    const repositories = buildRepositories(db, calendar, processName());
+    // Operators and certificates (decision 0009): provider PKI, trust store, revocation at once.
+    const certificates: OperatorAdministration = await buildOperatorAdministration({
+      config: config.certificates,
+      repositories,
+      tls,
+      developmentCa: devPki?.ca,
+      clock,
+      calendar,
+      logger,
+    });
     // Maintenance, versions, rate limits, volumetry, metrics (src/composition/operations.ts).
-    operations = await startOperations({ config: config.operations, db, clock, calendar, logger, versions });
-    // The durable queue of the line tests (before the endpoints that enqueue on it) and, by
+    operations = await buildOperations({ config: config.operations, db, repositories, clock, calendar, logger, versions });
+    // The durable queue of the line tests (before the use cases that enqueue on it) and, by
     // default, its workers inside the gateway.
     lineTests = await startLineTestRuntime({
       db,
+      repositories,
       catalogue,
       clock,
       logger,
@@ -172,6 +147,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       workers: config.lineTests.workers,
       volumetry: sqlVolumetrySink,
     });
+    const useCases = buildUseCases({ repositories, catalogue, clock, calendar, lineTestJobs: lineTests.queue, dashboardDelayMs: config.dashboardDelayMs });
     // Conformance runs: log of served calls (integration), campaign API, admin reads (docs/conformance.md).
     conformance = startConformance({ db, logger, platform: config.platform });
     app = await buildGateway({
@@ -179,10 +155,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       clock,
       logger,
       tls,
-      endpoints: versions.decorate(
-        versions.checkPublished(buildEndpoints({ db, catalogue, clock, calendar, providerSiren: config.providerSiren, lineTestJobs: lineTests.queue })),
-        clock,
-      ),
+      endpoints: versions.decorate(versions.checkPublished(buildEndpoints({ useCases, providerSiren: config.providerSiren })), clock),
       platform: config.platform,
       publicUrl: config.publicUrl,
       maxBodyBytes: config.maxBodyBytes,
@@ -197,29 +170,53 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
 
-    // The back office: admin API on its own port (never the operators' mTLS one) + the sweep.
-    const backOffice = new BackOfficeService({
-      catalogue,
-      clock,
-      calendar,
-      prestations: new SqlPrestationRepository(db),
-      signalisations: new SqlSignalisationRepository(db),
-      dashboardDelayMs: config.dashboardDelayMs,
+    // The back office: admin API on its own port (never the operators' mTLS one).
+    adminApp = await buildAdminApp({
+      backOffice: useCases.backOffice,
+      travaux: useCases.travaux,
+      operations: operations.admin,
+      conformance: conformance.service,
+      operators: certificates.service,
+      token: adminToken,
+      logger,
     });
-    const travaux = new TravauxService({ catalogue, clock, prestations: new SqlPrestationRepository(db), travaux: new SqlTravauxRepository(db) });
-    adminApp = await buildAdminApp({ backOffice, travaux, operations: operations.admin, conformance: conformance.service, operators: certificates.service, token: adminToken, logger });
     await adminApp.listen({ host: config.adminHost, port: config.adminPort });
     const adminAddress = adminApp.server.address();
     const adminPort = typeof adminAddress === 'object' && adminAddress ? adminAddress.port : config.adminPort;
-    const sweeper =
-      config.sweepIntervalSeconds > 0 ? scheduleSweep(() => backOffice.sweep(), config.sweepIntervalSeconds * 1000, logger) : undefined;
+
+    // Every periodic job of the process, in one place (decision 0014).
+    scheduler = new Scheduler({
+      clock: options.schedulerClock ?? systemClock,
+      logger: logger.child({ component: 'scheduler' }),
+      clusterRuns: repositories.scheduledRuns,
+    });
+    const running = operations;
+    if (config.sweepIntervalSeconds > 0) {
+      // Cluster-wide: one process files the due tickets per period.
+      scheduler.cluster('dashboard-sweep', config.sweepIntervalSeconds * 1000, async () => {
+        const moved = await useCases.backOffice.sweep();
+        if (moved.length > 0) logger.info({ count: moved.length, references: moved.slice(0, 50) }, 'dashboard sweep');
+      });
+    }
+    // Cluster-wide: the shared per-minute counters of past minutes are deleted by one process.
+    scheduler.cluster('rate-limit-counters-purge', 60_000, () => running.rateLimits.purgeCounters());
+    // Per process: what other processes changed, re-read into this process's memory.
+    if (config.certificates.trustRefreshSeconds > 0) {
+      scheduler.perProcess('trust-refresh', config.certificates.trustRefreshSeconds * 1000, () => certificates.service.syncTls());
+    }
+    if (config.operations.refreshSeconds > 0) {
+      scheduler.perProcess('maintenance-refresh', config.operations.refreshSeconds * 1000, () => running.maintenance.refresh());
+      scheduler.perProcess('rate-limits-refresh', config.operations.refreshSeconds * 1000, () => running.rateLimits.refresh());
+    }
+    // Per process: this process's in-memory counts written (the recorder logs its own failures).
+    scheduler.perProcess('volumetry-flush', config.operations.volumetryFlushSeconds * 1000, () => running.volumetry.flush().catch(() => undefined));
+    scheduler.start();
 
     const operatorsApp = app;
     const admin = adminApp;
     const runtime = lineTests;
-    const running = operations;
     const evidence = conformance;
-    const certificateAdmin = certificates;
+    const jobs = scheduler;
     let closing: Promise<void> | undefined;
     return {
       app: operatorsApp,
@@ -229,19 +226,21 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       devPki,
       adminUrl: `http://${urlHost(config.adminHost)}:${adminPort}`,
       adminToken,
-      backOffice,
+      backOffice: useCases.backOffice,
+      useCases,
+      scheduler: jobs,
       lineTests: runtime,
       close() {
         closing ??= (async () => {
-          // Graceful stop: readiness 503, no new connection, in-flight requests finish (Fastify
-          // close), counts in memory written, workers stopped, then the pool closed.
+          // Graceful stop: readiness 503, no job started any more (a running one finishes), no
+          // new connection, in-flight requests finish (Fastify close), counts in memory written,
+          // workers stopped, then the pool closed.
           running.beginStopping();
-          await sweeper?.stop();
+          await jobs.stop();
           await operatorsApp.close();
           await evidence.stop();
           await running.stop();
           await admin.close();
-          await certificateAdmin.stop();
           // Running tests get the grace delay; one still running is left to the queue (retried).
           await runtime.stop();
           if (!options.db) await db.close();
@@ -250,12 +249,12 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       },
     };
   } catch (error) {
+    await scheduler?.stop().catch(() => undefined);
     await adminApp?.close().catch(() => undefined);
     await app?.close().catch(() => undefined);
     await lineTests?.stop(0).catch(() => undefined);
     await operations?.stop().catch(() => undefined);
     await conformance?.stop().catch(() => undefined);
-    await certificates?.stop().catch(() => undefined);
     if (!options.db) await db.close().catch(() => undefined);
     throw error;
   }

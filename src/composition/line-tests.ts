@@ -1,14 +1,15 @@
 // The line-test machinery of one process: the durable queue (always: the gateway enqueues through
-// it) and, when asked, its workers with the network adapter. Used by the gateway (workers inside it
-// by default, ESAV_TEST_WORKERS) and by `npm run worker` (src/processes/worker.ts).
+// it) and, when asked, its workers with the network adapter. A factory shared by the two roots that
+// run line tests: the gateway (src/composition/gateway.ts, workers inside it by default,
+// ESAV_TEST_WORKERS) and the worker (src/composition/worker.ts, `npm run worker`).
 import type { Logger } from 'pino';
 import type { LineTestConfig } from './config/config.js';
 import type { Catalogue } from '../domain/catalogue.js';
 import type { Clock } from '../domain/clock.js';
 import { noVolumetry, type VolumetrySink } from '../application/volumetry.js';
 import type { Database } from '../adapters/postgres/db.js';
-import { simulatedProfile, SqlLineTestRepository } from '../adapters/postgres/line-tests.js';
-import { SqlTravauxRepository } from '../adapters/postgres/travaux.js';
+import { simulatedProfile } from '../adapters/postgres/line-tests.js';
+import type { Repositories } from './repositories.js';
 import { LineTestWorker } from '../adapters/queue/line-test-worker.js';
 import type { NetworkAdapter } from '../adapters/network/network.js';
 import { LineTestQueue } from '../adapters/queue/queue.js';
@@ -16,6 +17,8 @@ import { NetworkSimulator } from '../adapters/network/simulator.js';
 
 export interface LineTestRuntimeOptions {
   db: Database;
+  /** The process's repositories (src/composition/repositories.ts). */
+  repositories: Pick<Repositories, 'lineTests' | 'travaux'>;
   catalogue: Catalogue;
   clock: Clock;
   logger: Logger;
@@ -37,8 +40,7 @@ export interface LineTestRuntime {
 }
 
 /** The default network adapter: the simulator over the database (line profiles, open incidents). */
-export function simulatorFor(db: Database, clock: Clock, latencyMs: number): NetworkSimulator {
-  const travaux = new SqlTravauxRepository(db);
+export function simulatorFor(db: Database, travaux: Repositories['travaux'], clock: Clock, latencyMs: number): NetworkSimulator {
   return new NetworkSimulator({
     clock,
     latencyMs,
@@ -55,8 +57,8 @@ export async function startLineTestRuntime(options: LineTestRuntimeOptions): Pro
   await queue.start();
   if (options.workers > 0) {
     const worker = new LineTestWorker({
-      tests: new SqlLineTestRepository(db),
-      network: options.network ?? simulatorFor(db, options.clock, config.simulatorLatencyMs),
+      tests: options.repositories.lineTests,
+      network: options.network ?? simulatorFor(db, options.repositories.travaux, options.clock, config.simulatorLatencyMs),
       catalogue: options.catalogue,
       clock: options.clock,
       volumetry: options.volumetry ?? noVolumetry,

@@ -1,7 +1,8 @@
 // Composition of the running rules of one gateway process (issue 8, decision 0010): maintenance
-// (402), version registry (400), rate limits (401), volumetry and metrics. Built by bootstrap.ts
-// once the database is migrated; `policy` and `observer` go to the operators' front (app.ts),
-// `admin` to the admin API, `volumetrySink` to the line-test workers.
+// (402), version registry (400), rate limits (401), volumetry and metrics. Built by the gateway's
+// root (gateway.ts) once the database is migrated; `policy` and `observer` go to the operators'
+// front (app.ts), `admin` to the admin API. The periodic reloads and the volumetry flush are jobs
+// of the process's scheduler (gateway.ts, decision 0014).
 import type { Logger } from 'pino';
 import type { OperationsConfig } from './config/operations.js';
 import type { Clock } from '../domain/clock.js';
@@ -9,10 +10,9 @@ import type { HolidayCalendar } from '../domain/holidays.js';
 import { MaintenanceService } from '../application/maintenance.js';
 import { RateLimiter } from '../application/rate-limits.js';
 import { VolumetryRecorder } from '../application/volumetry-recorder.js';
-import { addVolumetry, SqlVolumetryRepository } from '../adapters/postgres/volumetry.js';
+import { addVolumetry } from '../adapters/postgres/volumetry.js';
 import type { Database } from '../adapters/postgres/db.js';
-import { SqlMaintenanceRepository } from '../adapters/postgres/maintenance.js';
-import { SqlRateLimitRepository } from '../adapters/postgres/rate-limits.js';
+import type { Repositories } from './repositories.js';
 import type { OperationsAdmin } from '../adapters/admin-api/operations-routes.js';
 import { GatewayMetrics } from '../adapters/admin-api/metrics.js';
 import { observers, requestPolicy, type RequestObserver, type RequestPolicy } from '../adapters/operators-front/request-policy.js';
@@ -21,6 +21,7 @@ import type { VersionRegistry } from '../adapters/operators-front/versions.js';
 export interface OperationsDeps {
   config: OperationsConfig;
   db: Database;
+  repositories: Repositories;
   clock: Clock;
   calendar: HolidayCalendar;
   logger: Logger;
@@ -37,27 +38,26 @@ export interface Operations {
   metrics: GatewayMetrics;
   /** Readiness turns 503 from now on (first step of a graceful stop). */
   beginStopping(): void;
-  /** Stops the timers and writes what is still in memory (volumetry); call before closing the database. */
+  /** Writes what is still in memory (volumetry); call once the operators' port is closed, before closing the database. */
   stop(): Promise<void>;
 }
 
-export async function startOperations(deps: OperationsDeps): Promise<Operations> {
-  const { config, db, clock, calendar, logger } = deps;
+export async function buildOperations(deps: OperationsDeps): Promise<Operations> {
+  const { config, db, repositories, clock, calendar, logger } = deps;
   const log = logger.child({ component: 'operations' });
   const maintenance = new MaintenanceService({
     clock,
     calendar,
-    repository: new SqlMaintenanceRepository(db),
+    repository: repositories.maintenance,
     nightly: config.nightlyMaintenance,
-    refreshMs: config.refreshSeconds * 1000,
     logger: log,
   });
-  await maintenance.start();
-  const rateLimits = new RateLimiter({ clock, repository: new SqlRateLimitRepository(db), refreshMs: config.refreshSeconds * 1000, logger: log });
-  await rateLimits.start();
-  const volumetry = new VolumetryRecorder({ write: (counts) => addVolumetry(db, counts), flushIntervalMs: config.volumetryFlushSeconds * 1000, logger: log });
-  volumetry.start();
-  const volumetryReports = new SqlVolumetryRepository(db);
+  // Loaded before the operators' port opens; reloaded by the scheduler from then on.
+  await maintenance.refresh();
+  const rateLimits = new RateLimiter({ clock, repository: repositories.rateLimits, logger: log });
+  await rateLimits.refresh();
+  const volumetry = new VolumetryRecorder({ write: (counts) => addVolumetry(db, counts), logger: log });
+  const volumetryReports = repositories.volumetry;
   const metrics = new GatewayMetrics({
     db,
     clock,
@@ -86,7 +86,7 @@ export async function startOperations(deps: OperationsDeps): Promise<Operations>
     },
     async stop() {
       stopping = true;
-      await Promise.all([maintenance.stop(), rateLimits.stop(), volumetry.stop()]);
+      await volumetry.stop();
     },
   };
 }

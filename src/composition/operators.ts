@@ -1,7 +1,8 @@
 // Composition of operator and certificate administration in one gateway process (issue 6,
 // decision 0009): the provider's PKI, the TLS front shared with the operators' port (trust,
-// revocations, connections), the service behind the admin routes, and the periodic re-read of
-// what other processes changed. Built by bootstrap.ts before the operators' front.
+// revocations, connections) and the service behind the admin routes. Built by the gateway's root
+// (gateway.ts) before the operators' front; the periodic re-read of what other processes changed
+// (`service.syncTls`) is a job of the process's scheduler (decision 0014).
 import fs from 'node:fs';
 import type { Logger } from 'pino';
 import type { CertificatesConfig } from './config/certificates.js';
@@ -10,15 +11,13 @@ import type { HolidayCalendar } from '../domain/holidays.js';
 import type { CertificateAuthority } from '../adapters/pki/certificates.js';
 import { ProviderPki } from '../adapters/pki/provider-pki.js';
 import { OperatorService } from '../application/operators.js';
-import { SqlConformanceRunRepository } from '../adapters/postgres/conformance-runs.js';
-import type { Database } from '../adapters/postgres/db.js';
-import { SqlOperatorRepository } from '../adapters/postgres/operators.js';
 import type { TlsMaterial } from '../adapters/operators-front/app.js';
 import { GatewayTls } from '../adapters/operators-front/tls-control.js';
+import type { Repositories } from './repositories.js';
 
 export interface OperatorAdministrationDeps {
   config: CertificatesConfig;
-  db: Database;
+  repositories: Repositories;
   /** The operators' port TLS material (server certificate, configured client CAs). */
   tls: TlsMaterial;
   /** The development CA, used as the provider's CA when ESAV_PROVIDER_CA_* are not set. */
@@ -32,7 +31,6 @@ export interface OperatorAdministration {
   service: OperatorService;
   /** Hand to buildGateway (`tlsFront`). */
   tlsFront: GatewayTls;
-  stop(): Promise<void>;
 }
 
 function providerCa(config: CertificatesConfig, developmentCa: CertificateAuthority | undefined): CertificateAuthority | undefined {
@@ -42,16 +40,15 @@ function providerCa(config: CertificatesConfig, developmentCa: CertificateAuthor
   return ca;
 }
 
-export async function startOperatorAdministration(deps: OperatorAdministrationDeps): Promise<OperatorAdministration> {
-  const { config, db, tls, logger } = deps;
-  const log = logger.child({ component: 'certificates' });
+export async function buildOperatorAdministration(deps: OperatorAdministrationDeps): Promise<OperatorAdministration> {
+  const { config, repositories, tls, logger } = deps;
   const ca = providerCa(config, deps.developmentCa);
   const configured = [...tls.caPems, ...(ca ? [ca.certPem] : []), ...config.externalCaFiles.map((file) => fs.readFileSync(file, 'utf8'))];
   const tlsFront = new GatewayTls({ ...tls, caPems: configured }, logger);
   const service = new OperatorService({
-    repository: new SqlOperatorRepository(db),
+    repository: repositories.operators,
     pki: new ProviderPki(ca),
-    conformance: new SqlConformanceRunRepository(db),
+    conformance: repositories.conformanceRuns,
     tls: tlsFront,
     configuredAuthorities: configured,
     clock: deps.clock,
@@ -62,31 +59,5 @@ export async function startOperatorAdministration(deps: OperatorAdministrationDe
   });
   // Before the operators' port opens: recognised CAs and revocations recorded earlier apply at once.
   await service.syncTls();
-
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let stopped = false;
-  const plan = () => {
-    if (stopped || config.trustRefreshSeconds === 0) return;
-    timer = setTimeout(() => {
-      running = service
-        .syncTls()
-        .catch((error: unknown) => log.error({ err: error }, 'certificate trust refresh failed'))
-        .finally(() => {
-          running = undefined;
-          plan();
-        });
-    }, config.trustRefreshSeconds * 1000);
-    timer.unref();
-  };
-  plan();
-  return {
-    service,
-    tlsFront,
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
+  return { service, tlsFront };
 }

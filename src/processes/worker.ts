@@ -2,51 +2,23 @@
 // of the gateway's PostgreSQL database (DATABASE_URL): any number of such processes and gateways
 // take jobs from it, never the same one at once. The embedded PGlite database is single-process:
 // without DATABASE_URL the tests run on the gateway's own workers (ESAV_TEST_WORKERS) only.
-import os from 'node:os';
+// What the process builds is in its composition root, src/composition/worker.ts.
 import { ConfigError, loadConfig } from '../composition/config/config.js';
-import { systemClock } from '../domain/clock.js';
-import { startLineTestRuntime } from '../composition/line-tests.js';
-import { CATALOG_DIR } from '../adapters/paths.js';
+import { startWorker } from '../composition/worker.js';
 import { createLogger } from '../adapters/logging/logger.js';
-import { loadCatalogue } from '../adapters/catalogue/catalogue-files.js';
-import { postgresDatabase } from '../adapters/postgres/db.js';
-import { migrate } from '../adapters/postgres/migrate.js';
-import { sqlVolumetrySink } from '../adapters/postgres/volumetry.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  if (!config.databaseUrl) {
-    throw new ConfigError(
-      'npm run worker needs DATABASE_URL (PostgreSQL): the embedded PGlite database is single-process, its tests run on the gateway’s own workers (ESAV_TEST_WORKERS)',
-    );
-  }
   const logger = createLogger(config.logLevel).child({ process: 'worker' });
-  const catalogue = loadCatalogue(CATALOG_DIR);
-  const db = postgresDatabase(config.databaseUrl, { max: config.databasePoolSize });
-  const applied = await migrate(db);
-  if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
-  const workers = Math.max(1, config.lineTests.workers);
-  const workerName = process.env.ESAV_WORKER_NAME || `${os.hostname()}/${process.pid}`;
-  const runtime = await startLineTestRuntime({
-    db,
-    catalogue,
-    clock: systemClock,
-    logger,
-    config: config.lineTests,
-    workers,
-    workerName,
-    // A test that produced a result is counted in the transaction storing it (spec §3 volumetry).
-    volumetry: sqlVolumetrySink,
-  });
-  process.stdout.write(`e-SAV test worker ready: ${workers} worker(s) as ${workerName}\n`);
+  const worker = await startWorker(config, { logger, ...(process.env.ESAV_WORKER_NAME ? { workerName: process.env.ESAV_WORKER_NAME } : {}) });
+  process.stdout.write(`e-SAV test worker ready: ${worker.workers} worker(s) as ${worker.workerName}\n`);
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping: running tests get the grace delay, the others stay queued');
-    await runtime.stop();
-    await db.close();
+    await worker.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -1,15 +1,13 @@
 // The back-office admin API over HTTP, on the real stack: its own port and bearer token, the SAV
 // driving tickets through the state machine of spec §2.3 (every allowed and every forbidden
 // transition), comments and history restituted to the operator over SOAP, concurrent changes of
-// one ticket, and the dashboard sweep (on request, concurrent, scheduled).
+// one ticket, and the dashboard sweep (on request, concurrent, scheduled; the scheduler itself:
+// test/integration/scheduler.test.ts).
 import fs from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/composition/config/config.js';
 import { SettableClock } from '../../src/domain/clock.js';
 import { canTransition, ETATS, isTerminal, type Etat } from '../../src/domain/signalisation.js';
-import { scheduleSweep } from '../../src/composition/gateway.js';
-import { createLogger } from '../../src/adapters/logging/logger.js';
 import { depositArgs, enteteRequete, rawPost, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { describeWithPostgres } from '../support/postgres.js';
 import type soap from 'soap';
@@ -459,39 +457,23 @@ describeDb('scheduled dashboard sweep', () => {
     expect(history.at(-1)).toMatchObject({ de: 'CLOS', vers: 'CLOS_TABLEAU_DE_BORD', acteur: 'SYSTEME' });
     expect(t.logs.some((l) => l.includes('"msg":"dashboard sweep"') && l.includes(reference))).toBe(true);
   });
-});
 
-describe('scheduleSweep', () => {
-  test('runs never overlap, errors are logged and the schedule goes on, stop() waits for a run', async () => {
-    const lines: string[] = [];
-    const logger = createLogger('info', new Writable({ write: (chunk: Buffer, _e, done) => (lines.push(chunk.toString()), done()) }));
-    let active = 0;
-    let maxActive = 0;
-    let runs = 0;
-    let finished = 0;
-    const schedule = scheduleSweep(
-      async () => {
-        runs++;
-        active++;
-        maxActive = Math.max(maxActive, active);
-        await new Promise((resolve) => setTimeout(resolve, 30)); // slower than the interval
-        active--;
-        finished++;
-        if (runs === 2) throw new Error('database unavailable');
-        return runs === 3 ? ['SIG-0000000042'] : [];
-      },
-      5,
-      logger,
+  test('the sweep is a cluster job of the process scheduler, each period recorded once in the ledger', async () => {
+    expect(t.gateway.scheduler.registered).toEqual(
+      expect.arrayContaining([
+        { name: 'dashboard-sweep', scope: 'cluster', everyMs: 1000 },
+        { name: 'rate-limit-counters-purge', scope: 'cluster', everyMs: 60_000 },
+        { name: 'trust-refresh', scope: 'process', everyMs: 30_000 },
+        { name: 'maintenance-refresh', scope: 'process', everyMs: 10_000 },
+        { name: 'rate-limits-refresh', scope: 'process', everyMs: 10_000 },
+        { name: 'volumetry-flush', scope: 'process', everyMs: 5_000 },
+      ]),
     );
-    while (runs < 5) await new Promise((resolve) => setTimeout(resolve, 10));
-    await schedule.stop();
-    const stoppedAt = runs;
-    expect(finished).toBe(runs); // the run in progress was awaited
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(runs).toBe(stoppedAt); // nothing after stop()
-    expect(maxActive).toBe(1);
-    expect(lines.some((l) => l.includes('"msg":"dashboard sweep failed"') && l.includes('database unavailable'))).toBe(true);
-    expect(lines.some((l) => l.includes('"msg":"dashboard sweep"') && l.includes('SIG-0000000042'))).toBe(true);
+    const rows = await t.db.query<{ period_start: Date; n: number }>(
+      "SELECT period_start, count(*)::int AS n FROM scheduled_runs WHERE job = 'dashboard-sweep' GROUP BY period_start",
+    );
+    expect(rows.length).toBeGreaterThan(1);
+    expect(rows.every((r) => r.n === 1)).toBe(true);
   });
 });
 

@@ -12,14 +12,11 @@ import { XmlDocument } from 'libxml2-wasm';
 import { withDefaults, type KitOptions } from '../../src/conformance-kit/options.js';
 import { EXIT, runConformance, SCENARIOS, type KitRun } from '../../src/conformance-kit/runner.js';
 import { SettableClock } from '../../src/domain/clock.js';
-import { frenchPublicHolidays } from '../../src/domain/holidays.js';
-import { CATALOG_DIR } from '../../src/adapters/paths.js';
 import { buildGateway, type GatewayApp } from '../../src/adapters/operators-front/app.js';
 import { startConformance, type ConformanceRuntime } from '../../src/composition/conformance.js';
 import { buildEndpoints } from '../../src/adapters/operators-front/endpoints.js';
 import { createLogger } from '../../src/adapters/logging/logger.js';
 import type { SoapOperation } from '../../src/adapters/soap/endpoint.js';
-import { loadCatalogue } from '../../src/adapters/catalogue/catalogue-files.js';
 import { SqlConformanceRunRepository, type ConformanceDomain } from '../../src/adapters/postgres/conformance-runs.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { FAST_TESTS_ENV } from '../support/line-tests.js';
@@ -94,14 +91,8 @@ describeDb('conformance kit (in-process, live gateway)', () => {
     beforeAll(async () => {
       const sink = new Writable({ write: (_c, _e, done) => done() });
       const logger = createLogger('warn', sink);
-      const endpoints = buildEndpoints({
-        db: t.db,
-        catalogue: loadCatalogue(CATALOG_DIR),
-        clock: t.clock,
-        calendar: frenchPublicHolidays(),
-        providerSiren: t.config.providerSiren,
-        lineTestJobs: t.gateway.lineTests.queue,
-      });
+      // The gateway's own use cases, behind endpoints of the double's own (the one tampered with).
+      const endpoints = buildEndpoints({ useCases: t.gateway.useCases, providerSiren: t.config.providerSiren });
       const signalisation = endpoints.find((e) => e.path === '/ws/v1/signalisation')!;
       const real = signalisation.operations.get('consulterEtatSignalisation') as SoapOperation<unknown, Record<string, unknown>>;
       (signalisation.operations as Map<string, SoapOperation<any, any>>).set('consulterEtatSignalisation', {

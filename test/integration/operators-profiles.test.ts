@@ -1,12 +1,8 @@
 // Profiles (issue 6, spec §3): every operation of every published service is granted by the
 // right profiles, and the grant is enforced on each call (fault 202) whatever the service.
 import { SettableClock } from '../../src/domain/clock.js';
-import { frenchPublicHolidays } from '../../src/domain/holidays.js';
-import { CATALOG_DIR } from '../../src/adapters/paths.js';
 import { issueClientCertificate, describeCertificate } from '../../src/adapters/pki/certificates.js';
 import { buildEndpoints } from '../../src/adapters/operators-front/endpoints.js';
-import type { LineTestJobs } from '../../src/application/line-test-ports.js';
-import { loadCatalogue } from '../../src/adapters/catalogue/catalogue-files.js';
 import { PROFILES } from '../../src/adapters/postgres/demo-data.js';
 import { SqlOperatorRepository } from '../../src/adapters/postgres/operators.js';
 import { enteteRequete, rawPost, startTestGateway, type ClientTls, type TestGateway } from '../support/gateway.js';
@@ -60,14 +56,7 @@ describeDb('profiles', () => {
   });
 
   test('every published operation is granted by TOUT and by exactly the profiles of its domain', () => {
-    const endpoints = buildEndpoints({
-      db: t.db,
-      catalogue: loadCatalogue(CATALOG_DIR),
-      clock: t.clock,
-      calendar: frenchPublicHolidays(),
-      providerSiren: t.config.providerSiren,
-      lineTestJobs: {} as LineTestJobs,
-    });
+    const endpoints = buildEndpoints({ useCases: t.gateway.useCases, providerSiren: t.config.providerSiren });
     const published = [...new Set(endpoints.flatMap((e) => [...e.operations.values()].map((o) => o.name)))].sort();
     expect(published).toEqual(Object.keys(EXPECTED).sort());
     for (const operation of published) {

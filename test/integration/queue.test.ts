@@ -12,6 +12,8 @@ import type { LineTestConfig } from '../../src/composition/config/config.js';
 import { loadCatalogue } from '../../src/adapters/catalogue/catalogue-files.js';
 import { systemClock } from '../../src/domain/clock.js';
 import { startLineTestRuntime, type LineTestRuntime } from '../../src/composition/line-tests.js';
+import { buildRepositories } from '../../src/composition/repositories.js';
+import { frenchPublicHolidays } from '../../src/domain/holidays.js';
 import type { NetworkAdapter } from '../../src/adapters/network/network.js';
 import { LineTestQueue } from '../../src/adapters/queue/queue.js';
 import { CATALOG_DIR, PROJECT_ROOT } from '../../src/adapters/paths.js';
@@ -185,7 +187,17 @@ describeDb('line-test job queue', () => {
     try {
       for (const [name, pool] of [['A', poolA], ['B', poolB]] as const) {
         runtimes.push(
-          await startLineTestRuntime({ db: pool, catalogue, clock: systemClock, logger: silent, config: FAST, workers: 3, workerName: `worker-${name}`, volumetry: recordingSink }),
+          await startLineTestRuntime({
+            db: pool,
+            repositories: buildRepositories(pool, frenchPublicHolidays(), `worker-${name}`),
+            catalogue,
+            clock: systemClock,
+            logger: silent,
+            config: FAST,
+            workers: 3,
+            workerName: `worker-${name}`,
+            volumetry: recordingSink,
+          }),
         );
       }
       const ids = requested.map((r) => r.id);
@@ -225,7 +237,17 @@ describeDb('line-test job queue', () => {
     const hanging = new Proxy({}, { get: () => () => new Promise(() => undefined) }) as NetworkAdapter;
     const config: LineTestConfig = { ...FAST, maxAttempts: 1, timeoutSeconds: 1 };
     const pool = postgresDatabase(testDb.url, { max: 4 });
-    const runtime = await startLineTestRuntime({ db: pool, catalogue, clock: systemClock, logger: silent, config, workers: 1, workerName: 'hanging', network: hanging });
+    const runtime = await startLineTestRuntime({
+      db: pool,
+      repositories: buildRepositories(pool, frenchPublicHolidays(), 'hanging'),
+      catalogue,
+      clock: systemClock,
+      logger: silent,
+      config,
+      workers: 1,
+      workerName: 'hanging',
+      network: hanging,
+    });
     const lost = new LineTestQueue(db, config, silent);
     await lost.start();
     try {
