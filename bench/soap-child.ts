@@ -112,7 +112,7 @@ serveFromChild(async () => {
             const identity = await identities.resolve(req.socket, now);
             const codeOperateur = str(headers?.enteteRequete?.codeOperateur);
             if (codeOperateur !== identity.operatorCode) throw new EsavFault(201, undefined, { champ: 'enteteRequete/codeOperateur' });
-            authorizeOperation(identity, 'deposerSignalisation', config.platform);
+            authorizeOperation(identity, 'deposerSignalisation', config.platform, 'signalisation');
             const a = await service.deposit({ operatorCode: identity.operatorCode }, depositRequestOf(args));
             return {
               referenceSignalisation: a.referenceSignalisation,

@@ -5,6 +5,7 @@ import https from 'node:https';
 import { SettableClock } from '../../src/domain/clock.js';
 import { createCertificateAuthority, describeCertificate, issueClientCertificate } from '../../src/adapters/pki/certificates.js';
 import { SqlOperatorRepository } from '../../src/adapters/postgres/operators.js';
+import { SqlConformanceRunRepository } from '../../src/adapters/postgres/conformance-runs.js';
 import { depositArgs, enteteRequete, rawPost, startTestGateway, type ClientTls, type TestGateway } from '../support/gateway.js';
 import { parseFault, soapFault } from '../support/faults.js';
 import { describeWithPostgres } from '../support/postgres.js';
@@ -260,11 +261,50 @@ describeDb('platform and technical faults', () => {
       client.addSoapHeader(enteteRequete('OPA1'));
       const fault = await soapFault(client.consulterEtatSignalisationAsync({ referenceSignalisation: 'SIG-0000000001' }));
       expect(fault.code).toBe(203);
-      await t.db.query("UPDATE operators SET platform = 'production' WHERE code = 'OPA1'");
+      await t.db.query("UPDATE operators SET platform = 'production', production_domains = '{signalisation}' WHERE code = 'OPA1'");
       // A new connection resolves the identity again.
       const promoted = await t.soapClient('OPA1');
       promoted.addSoapHeader(enteteRequete('OPA1'));
       expect((await soapFault(promoted.consulterEtatSignalisationAsync({ referenceSignalisation: 'SIG-0000000001' }))).code).toBe(310);
+    } finally {
+      await t.close();
+    }
+  });
+
+  test('a production instance serves only the domains the operator is promoted for (203 otherwise), from the promotion on', async () => {
+    const t = await startTestGateway({ env: { ESAV_PLATFORM: 'production' } });
+    try {
+      const signalisation = await t.soapClient('OPA1');
+      signalisation.addSoapHeader(enteteRequete('OPA1'));
+      const tests = await t.soapClient('OPA1', '/ws/v1/test');
+      tests.addSoapHeader(enteteRequete('OPA1'));
+      expect((await soapFault(signalisation.consulterCatalogueAsync({}))).code).toBe(203);
+
+      // A passing conformance run on the integration platform for signalisation only, then the
+      // promotion by support staff: the open connections see it (cached identities invalidated).
+      const finishedAt = new Date();
+      await new SqlConformanceRunRepository(t.db).record({
+        operatorCode: 'OPA1',
+        platform: 'integration',
+        domains: ['signalisation'],
+        passedDomains: ['signalisation'],
+        passed: true,
+        startedAt: new Date(finishedAt.getTime() - 60_000),
+        finishedAt,
+        certificateFingerprint: null,
+        reportJunit: null,
+        reportHtml: null,
+      });
+      const promoted = await t.admin('POST', '/admin/operateurs/OPA1/promotion', { agent: 'support-test', domaines: ['signalisation'] });
+      expect(promoted.status).toBe(200);
+      expect(promoted.body.domainesProduction).toEqual(['signalisation']);
+
+      const [catalogue] = await signalisation.consulterCatalogueAsync({});
+      expect(catalogue.offre.length).toBeGreaterThan(0);
+      const refused = await soapFault(tests.listerTestsDisponiblesAsync({ identifiantPrestation: 'FI-1000-0002' }));
+      expect(refused.code).toBe(203);
+      expect(refused.faultcode).toBe('soapenv:Client');
+      expect(refused.libelle).toMatch(/non promu en production pour le domaine test \(opération listerTestsDisponibles\) : domaine\(s\) promu\(s\) : signalisation/);
     } finally {
       await t.close();
     }

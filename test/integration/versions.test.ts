@@ -3,8 +3,10 @@
 // version registry decides what is live: retirement at the exact instant (injected clock), fault
 // 400 listing the live versions; a bad registry stops the start with a clear message.
 import fs from 'node:fs';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
+import tls from 'node:tls';
 import { ConfigError, loadConfig } from '../../src/composition/config/config.js';
 import { SettableClock } from '../../src/domain/clock.js';
 import { Writable } from 'node:stream';
@@ -13,6 +15,7 @@ import { createLogger } from '../../src/adapters/logging/logger.js';
 import { depositArgs, enteteRequete, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { startGatewayProcess } from '../support/gateway-process.js';
 import { CONSULT_UNKNOWN, soapCall } from '../support/operations.js';
+import { parseFault } from '../support/faults.js';
 import { describeWithPostgres } from '../support/postgres.js';
 import type soap from 'soap';
 
@@ -64,6 +67,36 @@ async function faultOf(promise: Promise<unknown>): Promise<{ code: number; libel
   } catch (error: any) {
     const body: string = error?.body ?? '';
     return { code: Number(/<(?:\w+:)?code>(\d+)</.exec(body)?.[1]), libelle: /<(?:\w+:)?libelle>([^<]*)</.exec(body)?.[1] ?? '' };
+  }
+}
+
+/** One request over mutual TLS, any method; status, content type and body. */
+function request(t: TestGateway, method: string, urlPath: string, body?: string): Promise<{ status: number; contentType: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      `${t.url}${urlPath}`,
+      { method, ...t.tlsFor('OPA1'), agent: false, servername: 'localhost', checkServerIdentity: () => undefined, headers: { 'content-type': 'text/xml; charset=utf-8' } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (c: Buffer) => chunks.push(c));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, contentType: String(response.headers['content-type'] ?? ''), body: Buffer.concat(chunks).toString('utf8') }),
+        );
+        response.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Whether a body parses as JSON (what the operators' port must never answer outside the campaign API). */
+function isJson(body: string): boolean {
+  try {
+    JSON.parse(body);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -173,6 +206,79 @@ describeDb('SignalisationService v1 and v2 live side by side', () => {
     clock.set('2026-11-01T00:00:00+01:00');
     expect((await soapCall(t, 'OPA1', '/ws/v2/signalisation', CONSULT_UNKNOWN(V2), { versionWS: '2' })).code).toBe(310);
     clock.set('2026-11-27T10:00:00+01:00');
+  });
+
+  test('a POST under /ws/ naming no published service version → SOAP fault 400 listing the live versions', async () => {
+    const envelopeV1 = `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>${CONSULT_UNKNOWN()}</soapenv:Body></soapenv:Envelope>`;
+    const v3 = await request(t, 'POST', '/ws/v3/signalisation', envelopeV1);
+    expect(v3.status).toBe(500);
+    expect(v3.contentType).toBe('text/xml; charset=utf-8');
+    const fault = parseFault(v3.body);
+    expect(fault).toEqual({
+      code: 400,
+      faultcode: 'soapenv:Client',
+      libelle: "Aucun service publié à l'adresse /ws/v3/signalisation : SignalisationService version(s) en service : 1 (/ws/v1/signalisation), 2 (/ws/v2/signalisation)",
+    });
+
+    // A path naming no service at all: the live versions of every published service.
+    const nope = await request(t, 'POST', '/ws/nope', envelopeV1);
+    expect(nope.status).toBe(500);
+    expect(parseFault(nope.body)).toEqual({
+      code: 400,
+      faultcode: 'soapenv:Client',
+      libelle:
+        "Aucun service publié à l'adresse /ws/nope : SignalisationService version(s) en service : 1 (/ws/v1/signalisation), 2 (/ws/v2/signalisation) ; " +
+        'PlanChargeFtthSavService version(s) en service : 1 (/ws/interop/planChargeSavFtth) ; TestService version(s) en service : 1 (/ws/v1/test) ; ' +
+        'getInfoTravauxFTTHService version(s) en service : 1 (/ws/interop/infoTravauxFTTH)',
+    });
+
+    // Whatever the body, and after v1's retirement the list follows the registry.
+    expect(parseFault((await request(t, 'POST', '/ws/v1/signalisation/', '')).body).code).toBe(400);
+    clock.set('2027-05-01T00:00:00.000+02:00');
+    expect(parseFault((await request(t, 'POST', '/ws/v3/signalisation', 'pas du XML')).body).libelle).toBe(
+      "Aucun service publié à l'adresse /ws/v3/signalisation : SignalisationService version(s) en service : 2 (/ws/v2/signalisation)",
+    );
+    clock.set('2026-11-27T10:00:00+01:00');
+    const line = t.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'request' && l.path === '/ws/nope');
+    expect(line).toMatchObject({ status: 500, outcome: 'fault:400', method: 'POST' });
+  });
+
+  test('nothing on the operators’ port answers JSON: unknown routes, methods and URLs, malformed HTTP', async () => {
+    const answers = await Promise.all([
+      request(t, 'GET', '/nope'),
+      request(t, 'GET', '/ws/v3/signalisation?wsdl'),
+      request(t, 'GET', '/wsdl/nope.wsdl'),
+      request(t, 'PUT', '/ws/v1/signalisation', '<x/>'),
+      request(t, 'DELETE', '/conformite/v1/campagnes'),
+      request(t, 'POST', '/nope', '<x/>'),
+      request(t, 'GET', '/%zz'),
+    ]);
+    for (const answer of answers) {
+      expect(answer.status).toBeGreaterThanOrEqual(400);
+      expect(answer.status).toBeLessThan(500);
+      expect(answer.contentType).toBe('text/plain; charset=utf-8');
+      expect(isJson(answer.body)).toBe(false);
+    }
+    expect(answers.map((a) => a.status)).toEqual([404, 404, 404, 404, 404, 404, 400]);
+
+    // A URL Fastify cannot decode, POSTed under /ws/: still the SOAP fault 400.
+    const badUrl = await request(t, 'POST', '/ws/%zz', '<x/>');
+    expect(badUrl.status).toBe(500);
+    expect(parseFault(badUrl.body).code).toBe(400);
+
+    // Not HTTP at all, on an admitted TLS connection: a plain-text 400, as node itself would say.
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = tls.connect({ host: '127.0.0.1', port: t.gateway.port, ...t.tlsFor('OPA1'), servername: 'localhost', checkServerIdentity: () => undefined }, () =>
+        socket.write('NOT HTTP\r\n\r\n'),
+      );
+      const chunks: Buffer[] = [];
+      socket.on('data', (c: Buffer) => chunks.push(c));
+      socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      socket.on('error', reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(raw).toContain('Content-Type: text/plain; charset=utf-8');
+    expect(raw).not.toContain('{');
   });
 });
 

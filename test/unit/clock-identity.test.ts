@@ -127,10 +127,10 @@ describe('identity rules', () => {
   }
 
   test('authorizeOperation accepts an allowed operation on the platform', () => {
-    expect(() => authorizeOperation(identity(), 'consulterEtatSignalisation', 'integration')).not.toThrow();
-    const prod = identity({ operatorPlatform: 'production' });
-    expect(() => authorizeOperation(prod, 'consulterEtatSignalisation', 'production')).not.toThrow();
-    expect(() => authorizeOperation(prod, 'consulterEtatSignalisation', 'integration')).not.toThrow();
+    expect(() => authorizeOperation(identity(), 'consulterEtatSignalisation', 'integration', 'signalisation')).not.toThrow();
+    const prod = identity({ operatorPlatform: 'production', productionDomains: new Set(['signalisation']) });
+    expect(() => authorizeOperation(prod, 'consulterEtatSignalisation', 'production', 'signalisation')).not.toThrow();
+    expect(() => authorizeOperation(prod, 'consulterEtatSignalisation', 'integration', 'signalisation')).not.toThrow();
   });
 
   test('assertHeaderDesignatesCaller: another operator → 201 naming the header field', () => {
@@ -141,22 +141,37 @@ describe('identity rules', () => {
   });
 
   test('authorizeOperation: operation outside the profile → 202', () => {
-    expect(faultCode(() => authorizeOperation(identity(), 'deposerSignalisation', 'integration'))).toBe(202);
-    expect(faultCode(() => authorizeOperation(identity({ allowedOperations: new Set() }), 'consulterEtatSignalisation', 'integration'))).toBe(202);
+    expect(faultCode(() => authorizeOperation(identity(), 'deposerSignalisation', 'integration', 'signalisation'))).toBe(202);
+    expect(faultCode(() => authorizeOperation(identity({ allowedOperations: new Set() }), 'consulterEtatSignalisation', 'integration', 'signalisation'))).toBe(202);
   });
 
   test("authorizeOperation: the '*' profile grants every operation", () => {
     const all = identity({ allowedOperations: new Set([ALL_OPERATIONS]) });
     expect(ALL_OPERATIONS).toBe('*');
-    expect(() => authorizeOperation(all, 'deposerSignalisation', 'integration')).not.toThrow();
+    expect(() => authorizeOperation(all, 'deposerSignalisation', 'integration', 'signalisation')).not.toThrow();
   });
 
   test('authorizeOperation: production platform with an operator in integration → 203', () => {
-    expect(faultCode(() => authorizeOperation(identity(), 'consulterEtatSignalisation', 'production'))).toBe(203);
+    expect(faultCode(() => authorizeOperation(identity(), 'consulterEtatSignalisation', 'production', 'signalisation'))).toBe(203);
+  });
+
+  test('authorizeOperation: production platform, operator promoted for another domain only → 203 naming the domain', () => {
+    const signalisationOnly = identity({ operatorPlatform: 'production', productionDomains: new Set(['signalisation']), allowedOperations: new Set(['*']) });
+    const error = thrown(() => authorizeOperation(signalisationOnly, 'demanderTest', 'production', 'test'));
+    expect((error as EsavFault).code).toBe(203);
+    expect((error as EsavFault).libelle).toBe(
+      "Opérateur non promu en production pour le domaine test (opération demanderTest) : domaine(s) promu(s) : signalisation ; validez ce domaine sur la plateforme d'intégration",
+    );
+    expect(() => authorizeOperation(signalisationOnly, 'deposerSignalisation', 'production', 'signalisation')).not.toThrow();
+    // The integration platform serves every domain, promoted or not.
+    expect(() => authorizeOperation(signalisationOnly, 'demanderTest', 'integration', 'test')).not.toThrow();
+    // Promoted (platform production) with no domain recorded: nothing is served in production.
+    const noDomain = identity({ operatorPlatform: 'production', allowedOperations: new Set(['*']) });
+    expect(faultCode(() => authorizeOperation(noDomain, 'consulterEtatSignalisation', 'production', 'signalisation'))).toBe(203);
   });
 
   test('authorizeOperation checks 202 before 203', () => {
-    expect(faultCode(() => authorizeOperation(identity(), 'deposerSignalisation', 'production'))).toBe(202);
+    expect(faultCode(() => authorizeOperation(identity(), 'deposerSignalisation', 'production', 'signalisation'))).toBe(202);
   });
 
   test('assertCertificateUsable accepts a valid certificate', () => {

@@ -45,6 +45,7 @@ function buildEndpoint(): SoapEndpoint {
     path: '/ws/v1/signalisation',
     serviceName: 'SignalisationService',
     version: '1',
+    domain: 'signalisation',
     payloadNamespace: SIG,
     wsdlFile: '/nonexistent.wsdl',
     schema,
@@ -192,9 +193,17 @@ describe('handleSoapRequest: success', () => {
   });
 
   test('the production platform accepts an operator promoted to production', async () => {
-    const result = await call({ platform: 'production', identity: identity({ operatorPlatform: 'production' }) });
+    const result = await call({ platform: 'production', identity: identity({ operatorPlatform: 'production', productionDomains: new Set(['signalisation']) }) });
     expect(result.httpStatus).toBe(200);
     expect(state.calls).toHaveLength(1);
+  });
+
+  test('the production platform refuses (203) an operator promoted for another domain than the endpoint’s', async () => {
+    const result = await call({ platform: 'production', identity: identity({ operatorPlatform: 'production', productionDomains: new Set(['test']) }) });
+    expect(result.httpStatus).toBe(500);
+    expect(result.fault?.code).toBe(203);
+    expect(result.fault?.libelle).toMatch(/domaine signalisation/);
+    expect(state.calls).toHaveLength(0);
   });
 
   test('a header block the gateway processes (enteteRequete) may carry soapenv:mustUnderstand="1"', async () => {

@@ -1,18 +1,21 @@
 // The back-office admin API: plain HTTP + JSON on its own address (ESAV_ADMIN_HOST/PORT), never on
 // the operators' mutual-TLS port. Every route but /health/live needs `Authorization: Bearer
 // <token>`. The support command line (src/admin-cli/cli.ts) is its client.
+// The root scope holds what every route shares (JSON parser, bearer check, log line, JSON errors);
+// each route family is a Fastify plugin with its service as option: backOfficeRoutes (below),
+// travauxRoutes, operationsRoutes (+ healthRoutes), conformanceAdminRoutes, operatorRoutes.
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
-import Fastify, { LogController, type FastifyError } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
 import { ATTENTES, ETATS, type Attente, type Etat } from '../../domain/signalisation.js';
 import { BackOfficeError, type BackOfficeService } from '../../application/back-office.js';
 import type { CommentEntry, HistoryEntry, Prestation, Signalisation } from '../../application/signalisation-ports.js';
 import type { SignalisationDetail } from '../../application/signalisation.js';
 import type { TravauxService } from '../../application/travaux.js';
-import { PUBLIC_ADMIN_PATHS, registerOperationsRoutes, type OperationsAdmin } from './operations-routes.js';
-import { registerTravauxRoutes } from './travaux-routes.js';
-import { registerConformanceRoutes } from './conformance-routes.js';
-import { registerOperatorRoutes } from './operators-routes.js';
+import { PUBLIC_ADMIN_PATHS, operationsRoutes, type OperationsAdmin } from './operations-routes.js';
+import { travauxRoutes } from './travaux-routes.js';
+import { conformanceAdminRoutes } from './conformance-routes.js';
+import { operatorRoutes } from './operators-routes.js';
 import type { OperatorService } from '../../application/operators.js';
 import { refuseNonXmlText } from './xml-text-guard.js';
 import type { ConformanceRunService } from '../../application/conformance-runs.js';
@@ -204,6 +207,49 @@ function bearerMatches(header: string | undefined, expectedDigest: Buffer): bool
   return timingSafeEqual(digest, expectedDigest) && match !== null;
 }
 
+// ---------------------------------------------------------------- the signalisations (back office)
+
+/** The signalisations as the after-sales back office moves them, and the dashboard sweep. */
+const backOfficeRoutes: FastifyPluginAsync<{ backOffice: BackOfficeService }> = async (app, { backOffice }) => {
+  app.get<{ Params: ReferenceParams }>('/admin/signalisations/:reference', { schema: { params: referenceParams } }, async (request) =>
+    detailView(await backOffice.detail(request.params.reference)),
+  );
+
+  app.get<{ Querystring: ListQuery }>('/admin/signalisations', { schema: { querystring: listQuery } }, async (request) => {
+    const { operateur, etat, limite } = request.query;
+    const list = await backOffice.list(operateur, etat ?? [], limite);
+    return { signalisations: list.map(signalisationView) };
+  });
+
+  app.post<{ Params: ReferenceParams; Body: TransitionBody }>(
+    '/admin/signalisations/:reference/transitions',
+    { schema: { params: referenceParams, body: transitionBody } },
+    async (request) => {
+      const { etat, motif, causeCloture, attente } = request.body;
+      if (attente && etat !== 'GELE') throw new BackOfficeError(400, 'requête invalide : attente ne s’applique qu’à une transition vers GELE');
+      if (causeCloture && etat !== 'CLOS' && etat !== 'EN_REJET') {
+        throw new BackOfficeError(400, 'requête invalide : causeCloture ne s’applique qu’à une transition vers CLOS ou EN_REJET');
+      }
+      const updated = await backOffice.transition(request.params.reference, {
+        etat,
+        ...(motif ? { motif } : {}),
+        ...(causeCloture ? { causeCloture } : {}),
+        ...(attente ? { attente } : {}),
+      });
+      return signalisationView(updated);
+    },
+  );
+
+  app.post<{ Params: ReferenceParams; Body: { texte: string } }>(
+    '/admin/signalisations/:reference/commentaires',
+    { schema: { params: referenceParams, body: commentBody } },
+    async (request) => signalisationView(await backOffice.comment(request.params.reference, request.body.texte)),
+  );
+
+  // No body expected (one sent is ignored): runs the dashboard sweep now.
+  app.post('/admin/balayages', async () => ({ deplacees: await backOffice.sweep() }));
+};
+
 // ---------------------------------------------------------------- the app
 
 export async function buildAdminApp({ backOffice, travaux, operations, conformance, operators, token, logger }: AdminAppOptions) {
@@ -274,48 +320,12 @@ export async function buildAdminApp({ backOffice, travaux, operations, conforman
 
   if (!operations) app.get('/health/live', async () => ({ status: 'ok' }));
 
-  app.get<{ Params: ReferenceParams }>('/admin/signalisations/:reference', { schema: { params: referenceParams } }, async (request) =>
-    detailView(await backOffice.detail(request.params.reference)),
-  );
-
-  app.get<{ Querystring: ListQuery }>('/admin/signalisations', { schema: { querystring: listQuery } }, async (request) => {
-    const { operateur, etat, limite } = request.query;
-    const list = await backOffice.list(operateur, etat ?? [], limite);
-    return { signalisations: list.map(signalisationView) };
-  });
-
-  app.post<{ Params: ReferenceParams; Body: TransitionBody }>(
-    '/admin/signalisations/:reference/transitions',
-    { schema: { params: referenceParams, body: transitionBody } },
-    async (request) => {
-      const { etat, motif, causeCloture, attente } = request.body;
-      if (attente && etat !== 'GELE') throw new BackOfficeError(400, 'requête invalide : attente ne s’applique qu’à une transition vers GELE');
-      if (causeCloture && etat !== 'CLOS' && etat !== 'EN_REJET') {
-        throw new BackOfficeError(400, 'requête invalide : causeCloture ne s’applique qu’à une transition vers CLOS ou EN_REJET');
-      }
-      const updated = await backOffice.transition(request.params.reference, {
-        etat,
-        ...(motif ? { motif } : {}),
-        ...(causeCloture ? { causeCloture } : {}),
-        ...(attente ? { attente } : {}),
-      });
-      return signalisationView(updated);
-    },
-  );
-
-  app.post<{ Params: ReferenceParams; Body: { texte: string } }>(
-    '/admin/signalisations/:reference/commentaires',
-    { schema: { params: referenceParams, body: commentBody } },
-    async (request) => signalisationView(await backOffice.comment(request.params.reference, request.body.texte)),
-  );
-
-  // No body expected (one sent is ignored): runs the dashboard sweep now.
-  app.post('/admin/balayages', async () => ({ deplacees: await backOffice.sweep() }));
-
-  if (travaux) registerTravauxRoutes(app, travaux);
-  if (operations) registerOperationsRoutes(app, operations);
-  if (conformance) registerConformanceRoutes(app, conformance);
-  if (operators) registerOperatorRoutes(app, operators);
+  // One plugin per route family, its dependencies as options (routes of absent services are not served).
+  await app.register(backOfficeRoutes, { backOffice });
+  if (travaux) await app.register(travauxRoutes, { travaux });
+  if (operations) await app.register(operationsRoutes, { ops: operations });
+  if (conformance) await app.register(conformanceAdminRoutes, { service: conformance });
+  if (operators) await app.register(operatorRoutes, { service: operators });
 
   return app;
 }

@@ -2,7 +2,7 @@
 // domains they validate (what promotion to production checks), one run with the gateway's
 // evidence, and its kept reports. Registered by buildAdminApp (src/adapters/admin-api/app.ts);
 // the runs themselves are recorded by the kit's campaigns (src/adapters/operators-front/conformance-routes.ts).
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { BackOfficeError } from '../../application/back-office.js';
 import type { CampaignEvidence, ConformanceRunService } from '../../application/conformance-runs.js';
 import type { RecordedRun } from '../postgres/conformance-runs.js';
@@ -62,7 +62,8 @@ const reportQuery = {
   properties: { format: { type: 'string', enum: ['html', 'junit'], default: 'html' } },
 } as const;
 
-export function registerConformanceRoutes(app: FastifyInstance<any, any, any, any>, service: ConformanceRunService): void {
+/** The conformance runs routes, a plugin of the admin app (buildAdminApp). */
+export const conformanceAdminRoutes: FastifyPluginAsync<{ service: ConformanceRunService }> = async (app, { service }) => {
   app.get<{ Params: { operateur: string }; Querystring: { limite: number } }>(
     '/admin/conformite/operateurs/:operateur',
     { schema: { params: operatorParams, querystring: limitQuery } },
@@ -94,4 +95,4 @@ export function registerConformanceRoutes(app: FastifyInstance<any, any, any, an
       return { idExecution: run.id, format: request.query.format, contenu };
     },
   );
-}
+};

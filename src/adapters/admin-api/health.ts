@@ -3,7 +3,7 @@
 //   GET /health/ready  200 when it can serve: database reachable and not stopping; 503 otherwise.
 //                      During a maintenance window it stays ready (it answers the operators their
 //                      fault 402 with the planned end) and says so: status "maintenance".
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { Database } from '../postgres/db.js';
 import type { MaintenanceStatus } from '../../application/maintenance.js';
 
@@ -32,7 +32,8 @@ async function databaseReachable(db: Database, timeoutMs: number): Promise<boole
   }
 }
 
-export function registerHealthRoutes(app: FastifyInstance<any, any, any, any>, deps: HealthDeps): void {
+/** GET /health/live and /health/ready, a plugin (registered by operationsRoutes). */
+export const healthRoutes: FastifyPluginAsync<HealthDeps> = async (app, deps) => {
   // Outside maintenance the answer stays the bare {"status":"ok"} liveness probes expect.
   app.get('/health/live', async () => {
     const maintenance = deps.maintenance?.status();
@@ -46,4 +47,4 @@ export function registerHealthRoutes(app: FastifyInstance<any, any, any, any>, d
     if (!database) return reply.code(503).send({ status: 'database unreachable', database: 'down', ...(maintenance ? { maintenance } : {}) });
     return { status: maintenance?.enMaintenance ? 'maintenance' : 'ok', database: 'up', ...(maintenance ? { maintenance } : {}) };
   });
-}
+};

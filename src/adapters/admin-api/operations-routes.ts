@@ -1,7 +1,7 @@
 // The admin API routes of the running rules (issue 8): maintenance windows, rate limits,
 // volumetry, plus health and Prometheus metrics. Registered by buildAdminApp
 // (src/adapters/admin-api/app.ts) in one line; refusals are BackOfficeError (400/404/409).
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { BackOfficeError } from '../../application/back-office.js';
 import type { RateLimit } from '../../domain/rate-limit.js';
 import type { MaintenanceService } from '../../application/maintenance.js';
@@ -9,7 +9,7 @@ import type { RateLimiter } from '../../application/rate-limits.js';
 import { VOLUMETRY_KINDS, type VolumetryKind } from '../../domain/volumetry.js';
 import type { VolumetryRow } from '../postgres/volumetry.js';
 import type { AnnouncedWindow } from '../postgres/maintenance.js';
-import { registerHealthRoutes, type HealthDeps } from './health.js';
+import { healthRoutes, type HealthDeps } from './health.js';
 import type { GatewayMetrics } from './metrics.js';
 
 export interface OperationsAdmin {
@@ -146,8 +146,9 @@ const limitQuery = {
   properties: { limite: { type: 'integer', minimum: 1, maximum: 500, default: 50 } },
 } as const;
 
-export function registerOperationsRoutes(app: FastifyInstance<any, any, any, any>, ops: OperationsAdmin): void {
-  registerHealthRoutes(app, { ...ops.health, maintenance: ops.maintenance });
+/** Health, metrics, maintenance, rate limits and volumetry routes, a plugin of the admin app (buildAdminApp). */
+export const operationsRoutes: FastifyPluginAsync<{ ops: OperationsAdmin }> = async (app, { ops }) => {
+  await app.register(healthRoutes, { ...ops.health, maintenance: ops.maintenance });
 
   // Prometheus text format (no token, like the health routes: the admin port is internal).
   app.get('/metrics', async (_request, reply) => {
@@ -213,4 +214,4 @@ export function registerOperationsRoutes(app: FastifyInstance<any, any, any, any
       return volumetryReportView(from, to, perMinute, rows);
     },
   );
-}
+};

@@ -2,7 +2,7 @@
 // (issue 6, decision 0009). Registered by buildAdminApp (src/adapters/admin-api/app.ts); refusals are
 // BackOfficeError (400/404/409) with a message for support staff. Every change names the support
 // staff member (`agent`), written to the audit log.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { PROMOTION_DOMAINS, type PromotionDomain } from '../../domain/operators.js';
 import { BackOfficeError } from '../../application/back-office.js';
 import type { CertificateRecord, OperatorRecord, RecordedAuditEntry } from '../../application/operator-ports.js';
@@ -211,8 +211,8 @@ function issuedView(outcome: Awaited<ReturnType<OperatorService['issue']>>) {
 
 export type IssuedJson = ReturnType<typeof issuedView>;
 
-/** Registers the routes on the admin app (any logger type: the admin app uses pino's). */
-export function registerOperatorRoutes(app: FastifyInstance<any, any, any, any>, service: OperatorService): void {
+/** The operators, certificates, CAs, promotions and audit routes, a plugin of the admin app (buildAdminApp). */
+export const operatorRoutes: FastifyPluginAsync<{ service: OperatorService }> = async (app, { service }) => {
   app.get('/admin/profils', async () => ({ profils: await service.profiles() }));
 
   app.get('/admin/operateurs', async () => ({ operateurs: (await service.operators()).map(operatorView) }));
@@ -329,4 +329,4 @@ export function registerOperatorRoutes(app: FastifyInstance<any, any, any, any>,
       })
     ).map(auditView),
   }));
-}
+};

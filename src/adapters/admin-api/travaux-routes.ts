@@ -1,7 +1,7 @@
 // The admin API routes of planned works and network incidents (published by the back office,
 // read by operators through TestService and Interop'Fibre infoTravauxFTTH). Registered by
 // buildAdminApp (src/adapters/admin-api/app.ts); refusals are BackOfficeError (400/404/409).
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { NATURES_INTERVENTION, NATURES_TRAVAUX, type NatureIntervention, type NatureTravaux } from '../../domain/travaux.js';
 import { BackOfficeError } from '../../application/back-office.js';
 import type { Travaux, TravauxChanges } from '../../application/line-test-ports.js';
@@ -145,8 +145,8 @@ function parseInstant(value: string, field: string): Date {
   return date;
 }
 
-/** Registers the routes on the admin app (any logger type: the admin app uses pino's). */
-export function registerTravauxRoutes(app: FastifyInstance<any, any, any, any>, travaux: TravauxService): void {
+/** The planned works and incidents routes, a plugin of the admin app (buildAdminApp). */
+export const travauxRoutes: FastifyPluginAsync<{ travaux: TravauxService }> = async (app, { travaux }) => {
   app.get<{ Querystring: { ouverts: boolean; limite: number } }>('/admin/travaux', { schema: { querystring: listQuery } }, async (request) => ({
     travaux: (await travaux.list(request.query.ouverts, request.query.limite)).map(travauxView),
   }));
@@ -196,4 +196,4 @@ export function registerTravauxRoutes(app: FastifyInstance<any, any, any, any>, 
     { schema: { params: referenceParams, body: closeBody } },
     async (request) => travauxView(await travaux.close(request.params.reference, request.body.etat, request.body.commentaire)),
   );
-}
+};

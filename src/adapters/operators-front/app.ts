@@ -1,21 +1,40 @@
-// The operators' HTTPS front: mutual TLS, the SOAP endpoints, their WSDL/XSD documents.
+// The operators' HTTPS front: mutual TLS, the SOAP endpoints, their WSDL/XSD documents, other
+// routes given the caller's identity (the conformance campaign API). Built from Fastify plugins,
+// each with its dependencies as options and its own scope:
+//   root                  TLS server, raw body parser, one log line per request, the answers of
+//                         what no plugin serves: fault 400 for a POST under /ws/ (no such service
+//                         version), plain text otherwise — nothing on this port answers JSON
+//                         but the conformance campaign API, JSON by design;
+//   soapEndpointRoutes    one per published service version (soap-routes.ts);
+//   documentRoutes        /wsdl/**, /xsd/** (documents.ts);
+//   MtlsRoutes            e.g. conformanceRoutes (conformance-routes.ts);
+//   benchEchoRoutes       benchmarks only.
 import { randomUUID } from 'node:crypto';
-import type { TLSSocket } from 'node:tls';
-import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import Fastify, { LogController, type FastifyError, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Clock } from '../../domain/clock.js';
-import { EsavFault } from '../../domain/faults.js';
-import type { OperatorIdentity, Platform } from '../../domain/identity.js';
+import type { Platform } from '../../domain/identity.js';
 import { WSDL_DIR, XSD_DIR } from '../paths.js';
 import type { SoapEndpoint } from '../soap/endpoint.js';
 import { DEFAULT_GUARD_LIMITS } from '../soap/guard.js';
-import { handleSoapRequest, type SoapResult } from '../soap/pipeline.js';
-import { faultEnvelope } from '../soap/writer.js';
 import type { Database } from '../postgres/db.js';
 import { SqlOperatorRepository } from '../postgres/operators.js';
-import { ContractDocuments } from './documents.js';
+import { ContractDocuments, documentRoutes } from './documents.js';
 import { fixedFieldsLogger } from '../logging/logger.js';
 import type { RequestObserver, RequestPolicy } from './request-policy.js';
+import {
+  benchEchoRoutes,
+  identifyWith,
+  pathOf,
+  sendFault,
+  SOAP_PATH_PREFIX,
+  soapEndpointRoutes,
+  soapErrorHandler,
+  unknownServiceFault,
+  type Identify,
+} from './soap-routes.js';
 import { GatewayTls } from './tls-control.js';
 import { IdentityResolver } from './tls-identity.js';
 
@@ -41,35 +60,40 @@ export interface GatewayOptions {
   policy?: RequestPolicy;
   /** Told of every SOAP request once answered (volumetry, metrics). */
   observer?: RequestObserver;
-  /** Other routes on this mutual-TLS port, given the caller's identity (e.g. src/adapters/operators-front/conformance-routes.ts). */
+  /** Other routes on this mutual-TLS port, plugins given the caller's identity (e.g. src/adapters/operators-front/conformance-routes.ts). */
   routes?: MtlsRoutes[];
   /** TLS admission, trust reload, revocation and connection tracking (src/adapters/operators-front/tls-control.ts); default: built from `tls`. */
   tlsFront?: GatewayTls;
 }
 
-/** Registers routes on the operators' port; `identify` resolves the client certificate (fault 200 when unusable). */
-export type MtlsRoutes = (app: FastifyInstance<any, any, any, any>, identify: (request: FastifyRequest) => Promise<OperatorIdentity>) => void;
-
-interface RequestOutcome {
-  operation?: string | undefined;
-  operatorCode?: string | undefined;
-  certificateFingerprint?: string | undefined;
-  outcome: string;
+/**
+ * Other routes on the operators' port: a Fastify plugin and its options; app.ts registers it with
+ * `identify` added, which resolves the client certificate (fault 200 when unusable).
+ */
+export interface MtlsRoutes<O extends object = any> {
+  plugin: FastifyPluginAsync<O & { identify: Identify }>;
+  options: O;
 }
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    esavOutcome?: RequestOutcome;
+export type { Identify } from './soap-routes.js';
+
+/** A POST under /ws/ is a SOAP request, whatever its path: it is answered in SOAP. */
+const isSoapRequest = (request: FastifyRequest): boolean => request.method === 'POST' && pathOf(request).startsWith(SOAP_PATH_PREFIX);
+
+/** A plain-text answer (what this port says outside SOAP and the campaign API). */
+function sendText(reply: FastifyReply, status: number, text: string): FastifyReply {
+  return reply.code(status).type('text/plain; charset=utf-8').send(`${text}\n`);
+}
+
+/** Malformed HTTP, refused before any route: a plain-text status (Fastify's default is JSON). */
+function plainClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const body = `${STATUS_CODES[status]}\n`;
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${body}`);
   }
-}
-
-const XML_CONTENT_TYPE = 'text/xml; charset=utf-8';
-
-/** A fault written with the conventions of the endpoint the request was for (e-SAV by default). */
-function sendFault(request: FastifyRequest, reply: FastifyReply, fault: EsavFault, endpoint?: SoapEndpoint): FastifyReply {
-  request.esavOutcome = { ...request.esavOutcome, outcome: `fault:${fault.code}` };
-  const xml = endpoint ? endpoint.conventions.writeFault(fault) : faultEnvelope(fault);
-  return reply.code(500).header('content-type', XML_CONTENT_TYPE).header('x-id-requete', request.id).send(xml);
+  socket.destroy(error);
 }
 
 export async function buildGateway(options: GatewayOptions) {
@@ -78,10 +102,12 @@ export async function buildGateway(options: GatewayOptions) {
   const limits = { ...DEFAULT_GUARD_LIMITS, maxBytes: maxBodyBytes };
   const operators = new SqlOperatorRepository(db);
   const identities = new IdentityResolver((fingerprint) => operators.findIdentity(fingerprint));
+  const identify = identifyWith((socket, now) => identities.resolve(socket, now), clock);
   const documents = new ContractDocuments([
     { urlPrefix: '/wsdl', dir: WSDL_DIR, extension: '.wsdl' },
     { urlPrefix: '/xsd', dir: XSD_DIR, extension: '.xsd' },
   ]);
+  const soapErrors = soapErrorHandler(maxBodyBytes);
 
   const app = Fastify({
     loggerInstance: logger,
@@ -90,6 +116,15 @@ export async function buildGateway(options: GatewayOptions) {
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     bodyLimit: maxBodyBytes,
+    // Fastify's own 503 while closing is JSON: requests still arriving on an open connection are
+    // served (with Connection: close) while in-flight ones finish.
+    return503OnClosing: false,
+    clientErrorHandler: plainClientError,
+    // A URL Fastify cannot route (bad percent-encoding…): SOAP fault 400 / plain text, not JSON.
+    frameworkErrors: (error, request, reply) => {
+      if (isSoapRequest(request)) return sendFault(request, reply, unknownServiceFault(pathOf(request), endpoints));
+      return sendText(reply, 400, `${STATUS_CODES[400]}: ${error.code}`);
+    },
     https: {
       key: tls.keyPem,
       cert: tls.certPem,
@@ -101,27 +136,22 @@ export async function buildGateway(options: GatewayOptions) {
     },
   });
   (options.tlsFront ?? new GatewayTls(tls, logger)).attach(app.server, identities);
+  app.decorateRequest('esavOutcome', undefined);
 
   // SOAP bodies are read raw: the guard and libxml2 see the bytes as sent.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
-  if (options.echoRoute) {
-    // The benchmark ceiling: same server, TLS, body parser and hooks as the SOAP routes, nothing else.
-    app.post('/bench/echo', async (request, reply) => reply.header('content-type', XML_CONTENT_TYPE).send(request.body));
-  }
-
-  const endpointsByPath = new Map(endpoints.map((e) => [e.path, e]));
+  // What no plugin handles: SOAP faults for POST under /ws/ (e-SAV conventions), plain text elsewhere.
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const endpoint = endpointsByPath.get(request.url.split('?')[0] ?? '');
-    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return sendFault(request, reply, new EsavFault(103, `Message trop volumineux (plus de ${maxBodyBytes} octets)`), endpoint);
-    }
-    if (error.code?.startsWith('FST_ERR_CTP')) {
-      return sendFault(request, reply, new EsavFault(100, 'Corps de requête illisible : enveloppe SOAP 1.1 attendue (text/xml)'), endpoint);
-    }
-    request.log.error({ err: error }, 'unexpected error');
-    return sendFault(request, reply, new EsavFault(500), endpoint);
+    if (isSoapRequest(request)) return soapErrors(error, request, reply);
+    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) request.log.error({ err: error }, 'unexpected error');
+    return sendText(reply, status, STATUS_CODES[status] ?? 'Error');
+  });
+  app.setNotFoundHandler((request, reply) => {
+    if (isSoapRequest(request)) return sendFault(request, reply, unknownServiceFault(pathOf(request), endpoints));
+    return sendText(reply, 404, 'not found');
   });
 
   // The per-request line has fixed fields only: written without the redaction pass (logger.ts).
@@ -135,87 +165,36 @@ export async function buildGateway(options: GatewayOptions) {
         operation: outcome?.operation,
         outcome: outcome?.outcome ?? (reply.statusCode < 400 ? 'ok' : `http:${reply.statusCode}`),
         method: request.method,
-        path: request.url.split('?')[0],
+        path: pathOf(request),
         status: reply.statusCode,
         durationMs: Math.round(reply.elapsedTime * 100) / 100,
       },
       'request',
     );
-    const endpoint = outcome && request.method === 'POST' ? endpointsByPath.get(request.url.split('?')[0] ?? '') : undefined;
-    if (endpoint && outcome) {
-      options.observer?.served({
-        endpoint,
-        operation: outcome.operation,
-        operatorCode: outcome.operatorCode,
-        outcome: outcome.outcome.replace(/^fault:/, ''),
-        durationSeconds: reply.elapsedTime / 1000,
-        at: clock.now(),
-        certificateFingerprint: outcome.certificateFingerprint,
-        requestId: request.id,
-      });
-    }
   });
 
-  for (const register of options.routes ?? []) {
-    register(app, (request) => identities.resolve(request.raw.socket as TLSSocket, clock.now()));
-  }
+  if (options.echoRoute) await app.register(benchEchoRoutes, { maxBodyBytes });
+
+  for (const routes of options.routes ?? []) await app.register(routes.plugin, { ...routes.options, identify });
 
   for (const endpoint of endpoints) {
     const wsdl = documents.get(`/wsdl/${endpoint.wsdlFile.slice(WSDL_DIR.length + 1).split('\\').join('/')}`);
     if (!wsdl) throw new Error(`WSDL ${endpoint.wsdlFile} not found under ${WSDL_DIR}`);
-
-    app.get(endpoint.path, async (request, reply) => {
-      const query = request.query as Record<string, unknown>;
-      if (!('wsdl' in query) && !('WSDL' in query)) {
-        return reply.code(404).type('text/plain; charset=utf-8').send(`POST SOAP 1.1 requests here; WSDL at ${endpoint.path}?wsdl\n`);
-      }
-      const base = options.publicUrl ?? `https://${request.headers.host ?? 'localhost'}`;
-      return reply.type(XML_CONTENT_TYPE).send(ContractDocuments.withAddress(wsdl, `${base}${endpoint.path}`));
-    });
-
-    app.post(endpoint.path, async (request, reply) => {
-      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      const soapAction = request.headers.soapaction;
-      let certificateFingerprint: string | undefined;
-      const result: SoapResult = await handleSoapRequest(
-        endpoint,
-        {
-          body,
-          contentType: request.headers['content-type'],
-          soapAction: Array.isArray(soapAction) ? soapAction[0] : soapAction,
-          requestId: request.id,
-          resolveIdentity: async () => {
-            const identity = await identities.resolve(request.raw.socket as TLSSocket, clock.now());
-            certificateFingerprint = identity.certificateFingerprint;
-            return identity;
-          },
-          now: () => clock.now(),
-        },
-        { platform, limits, ...(options.policy ? { policy: options.policy } : {}) },
-      );
-      if (result.internalError) {
-        request.log.error({ err: result.internalError, operation: result.operation }, 'operation failed');
-      }
-      request.esavOutcome = {
-        operation: result.operation,
-        operatorCode: result.operatorCode,
-        certificateFingerprint,
-        outcome: result.fault ? `fault:${result.fault.code}` : 'ok',
-      };
-      return reply.code(result.httpStatus).header('content-type', XML_CONTENT_TYPE).header('x-id-requete', request.id).send(result.xml);
+    await app.register(soapEndpointRoutes, {
+      endpoint,
+      wsdl,
+      publicUrl: options.publicUrl,
+      maxBodyBytes,
+      pipeline: { platform, limits, ...(options.policy ? { policy: options.policy } : {}) },
+      identify,
+      clock,
+      observer: options.observer,
     });
   }
 
-  app.get('/wsdl/*', async (request, reply) => serveDocument(documents, request, reply));
-  app.get('/xsd/*', async (request, reply) => serveDocument(documents, request, reply));
+  await app.register(documentRoutes, { documents });
 
   return app;
-}
-
-function serveDocument(documents: ContractDocuments, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const document = documents.get(request.url.split('?')[0] ?? '');
-  if (document === undefined) return reply.code(404).type('text/plain; charset=utf-8').send('not found\n');
-  return reply.type(XML_CONTENT_TYPE).send(document);
 }
 
 export type GatewayApp = Awaited<ReturnType<typeof buildGateway>>;

@@ -1,6 +1,7 @@
 // The conformance campaign API on the operators' mutual-TLS port (JSON over HTTPS), used by the
 // conformance kit (src/conformance-kit/): the client certificate is the only credential, and it is
-// the same one the kit's SOAP calls use. Registered through GatewayOptions.routes (app.ts).
+// the same one the kit's SOAP calls use. A Fastify plugin (its own JSON body parser and error
+// handler, encapsulated), registered through GatewayOptions.routes (app.ts) with `identify`.
 //
 //   POST /conformite/v1/campagnes                       {codeOperateur, domaines}        → 201 {idCampagne, ouverture, domaines}
 //   POST /conformite/v1/campagnes/:id/resultat          {domainesReussis, resultats, rapportJunit, rapportHtml}
@@ -9,12 +10,12 @@
 //
 // Errors: {"erreur": "…"} with 400 (invalid body), 403 (certificate unusable, other operator or
 // certificate), 404 (unknown campaign), 409 (closed, expired, production platform), 500.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { isEsavFault } from '../../domain/faults.js';
 import { xmlTextProblem } from '../../domain/xml-text.js';
 import type { OperatorIdentity } from '../../domain/identity.js';
 import { ConformanceError, isConformanceDomain, type CampaignSubmission, type ConformanceRunService, type ScenarioResult } from '../../application/conformance-runs.js';
-import type { MtlsRoutes } from './app.js';
+import type { Identify, MtlsRoutes } from './app.js';
 
 export const CAMPAIGNS_PATH = '/conformite/v1/campagnes';
 export const RUNS_PATH = '/conformite/v1/executions';
@@ -66,64 +67,71 @@ function readSubmission(body: unknown): CampaignSubmission {
   };
 }
 
-export function conformanceRoutes(service: ConformanceRunService): MtlsRoutes {
-  return (app, identify) => {
-    void app.register(async (scope: FastifyInstance) => {
-      scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: SUBMISSION_LIMIT_BYTES }, (_request, body, done) => {
-        try {
-          done(null, body === '' ? undefined : JSON.parse(String(body)));
-        } catch {
-          done(invalid('corps JSON illisible'), undefined);
-        }
-      });
+export interface ConformanceRoutesOptions {
+  service: ConformanceRunService;
+  identify: Identify;
+}
 
-      scope.setErrorHandler((raw: unknown, request, reply) => {
-        if (raw instanceof ConformanceError) return reply.code(raw.status).send({ erreur: raw.message });
-        if (isEsavFault(raw)) return reply.code(403).send({ erreur: `certificat client refusé : ${raw.libelle}` });
-        const error = raw as Error & { code?: string };
-        if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send({ erreur: 'corps de requête trop volumineux' });
-        if (error.code?.startsWith('FST_ERR_CTP')) return reply.code(415).send({ erreur: 'corps JSON attendu (application/json)' });
-        request.log.error({ err: error }, 'conformance request failed');
-        return reply.code(500).send({ erreur: 'erreur technique' });
-      });
+/** The campaign API: its routes, its JSON body parser and its JSON errors, in their own scope. */
+export const conformanceRoutesPlugin: FastifyPluginAsync<ConformanceRoutesOptions> = async (scope, { service, identify }) => {
+  scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: SUBMISSION_LIMIT_BYTES }, (_request, body, done) => {
+    try {
+      done(null, body === '' ? undefined : JSON.parse(String(body)));
+    } catch {
+      done(invalid('corps JSON illisible'), undefined);
+    }
+  });
 
-      const caller = (request: FastifyRequest): Promise<OperatorIdentity> => identify(request);
-      const idOf = (request: FastifyRequest): number => {
-        const raw = (request.params as { id?: string }).id ?? '';
-        if (!/^[1-9][0-9]{0,17}$/.test(raw)) throw new ConformanceError(404, `campagne ${raw} inconnue`);
-        return Number(raw);
-      };
+  scope.setErrorHandler((raw: unknown, request, reply) => {
+    if (raw instanceof ConformanceError) return reply.code(raw.status).send({ erreur: raw.message });
+    if (isEsavFault(raw)) return reply.code(403).send({ erreur: `certificat client refusé : ${raw.libelle}` });
+    const error = raw as Error & { code?: string };
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send({ erreur: 'corps de requête trop volumineux' });
+    if (error.code?.startsWith('FST_ERR_CTP')) return reply.code(415).send({ erreur: 'corps JSON attendu (application/json)' });
+    request.log.error({ err: error }, 'conformance request failed');
+    return reply.code(500).send({ erreur: 'erreur technique' });
+  });
 
-      scope.post(CAMPAIGNS_PATH, { bodyLimit: 64 * 1024 }, async (request: FastifyRequest, reply: FastifyReply) => {
-        const identity = await caller(request);
-        const o = objectBody(request.body);
-        const codeOperateur = text(o.codeOperateur, 'codeOperateur', 4);
-        const opened = await service.open(identity, codeOperateur, domainList(o.domaines, 'domaines'));
-        return reply.code(201).send(opened);
-      });
-
-      scope.post(`${CAMPAIGNS_PATH}/:id/resultat`, { bodyLimit: SUBMISSION_LIMIT_BYTES }, async (request: FastifyRequest) => {
-        const identity = await caller(request);
-        return service.submit(identity, idOf(request), readSubmission(request.body));
-      });
-
-      scope.get(RUNS_PATH, async (request: FastifyRequest) => {
-        const identity = await caller(request);
-        const runs = await service.list(identity.operatorCode, 20);
-        const passed = await service.passedDomains(identity.operatorCode);
-        return {
-          operateur: identity.operatorCode,
-          domainesValides: [...passed].sort(),
-          executions: runs.map((r) => ({
-            idExecution: r.id,
-            debut: r.startedAt.toISOString(),
-            fin: r.finishedAt.toISOString(),
-            domaines: r.domains,
-            domainesValides: r.passedDomains,
-            reussie: r.passed,
-          })),
-        };
-      });
-    });
+  const caller = (request: FastifyRequest): Promise<OperatorIdentity> => identify(request);
+  const idOf = (request: FastifyRequest): number => {
+    const raw = (request.params as { id?: string }).id ?? '';
+    if (!/^[1-9][0-9]{0,17}$/.test(raw)) throw new ConformanceError(404, `campagne ${raw} inconnue`);
+    return Number(raw);
   };
+
+  scope.post(CAMPAIGNS_PATH, { bodyLimit: 64 * 1024 }, async (request: FastifyRequest, reply: FastifyReply) => {
+    const identity = await caller(request);
+    const o = objectBody(request.body);
+    const codeOperateur = text(o.codeOperateur, 'codeOperateur', 4);
+    const opened = await service.open(identity, codeOperateur, domainList(o.domaines, 'domaines'));
+    return reply.code(201).send(opened);
+  });
+
+  scope.post(`${CAMPAIGNS_PATH}/:id/resultat`, { bodyLimit: SUBMISSION_LIMIT_BYTES }, async (request: FastifyRequest) => {
+    const identity = await caller(request);
+    return service.submit(identity, idOf(request), readSubmission(request.body));
+  });
+
+  scope.get(RUNS_PATH, async (request: FastifyRequest) => {
+    const identity = await caller(request);
+    const runs = await service.list(identity.operatorCode, 20);
+    const passed = await service.passedDomains(identity.operatorCode);
+    return {
+      operateur: identity.operatorCode,
+      domainesValides: [...passed].sort(),
+      executions: runs.map((r) => ({
+        idExecution: r.id,
+        debut: r.startedAt.toISOString(),
+        fin: r.finishedAt.toISOString(),
+        domaines: r.domains,
+        domainesValides: r.passedDomains,
+        reussie: r.passed,
+      })),
+    };
+  });
+};
+
+/** The campaign API as routes of the operators' port (GatewayOptions.routes). */
+export function conformanceRoutes(service: ConformanceRunService): MtlsRoutes<{ service: ConformanceRunService }> {
+  return { plugin: conformanceRoutesPlugin, options: { service } };
 }

@@ -3,6 +3,7 @@
 // files resolve the same on disk and over HTTP (wsdl/v1/x.wsdl → ../../xsd/… ↔ /ws/v1/x?wsdl → /xsd/…).
 import fs from 'node:fs';
 import path from 'node:path';
+import type { FastifyPluginAsync } from 'fastify';
 
 export class ContractDocuments {
   private readonly files = new Map<string, string>();
@@ -27,6 +28,17 @@ export class ContractDocuments {
     return wsdl.replace(/(<soap:address\s+location=")[^"]*(")/g, `$1${endpointUrl}$2`);
   }
 }
+
+/** GET /wsdl/** and /xsd/**: the documents read at start, as XML; anything else a plain-text 404. */
+export const documentRoutes: FastifyPluginAsync<{ documents: ContractDocuments }> = async (scope, { documents }) => {
+  for (const prefix of ['/wsdl', '/xsd']) {
+    scope.get(`${prefix}/*`, async (request, reply) => {
+      const document = documents.get(request.url.split('?')[0] ?? '');
+      if (document === undefined) return reply.code(404).type('text/plain; charset=utf-8').send('not found\n');
+      return reply.type('text/xml; charset=utf-8').send(document);
+    });
+  }
+};
 
 function listFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];

@@ -1,4 +1,9 @@
 // The published services: each endpoint is a contract (schema + mappings) over the use cases.
+// Each one names its promotion domain (spec §3: signalisation and/or test), which a production
+// instance checks against the caller's promoted domains (fault 203): SignalisationService, with
+// its appointment operations, and Interop'Fibre planChargeSavFtth (appointments of signalisations)
+// are `signalisation`; TestService and Interop'Fibre infoTravauxFTTH (the planned works and
+// incidents TestService also publishes) are `test`.
 import path from 'node:path';
 import { catalogueV1Operations } from '../contracts/esav-v1/catalogue.js';
 import { rendezVousV1Operations } from '../contracts/esav-v1/rendezvous.js';
@@ -46,6 +51,7 @@ function testEndpoints({ useCases }: EndpointDeps): SoapEndpoint[] {
       path: '/ws/v1/test',
       serviceName: 'TestService',
       version: '1',
+      domain: 'test',
       payloadNamespace: TEST_V1_NS,
       wsdlFile: path.join(WSDL_DIR, 'v1', 'test-v1.wsdl'),
       schema: CompiledSchema.compile(path.join(XSD_DIR, 'v1', 'test-v1.xsd'), XSD_DIR),
@@ -62,6 +68,7 @@ function infoTravauxFtthEndpoints(deps: EndpointDeps): SoapEndpoint[] {
       path: '/ws/interop/infoTravauxFTTH',
       serviceName: 'getInfoTravauxFTTHService',
       version: '1',
+      domain: 'test',
       payloadNamespace: INFO_TRAVAUX_NS,
       wsdlFile: path.join(WSDL_DIR, 'interop', 'infoTravauxFTTH.wsdl'),
       schema: CompiledSchema.compile(path.join(XSD_DIR, 'interop', 'infoTravauxFTTH.xsd'), XSD_DIR),
@@ -77,6 +84,7 @@ function planChargeSavFtthEndpoints(deps: EndpointDeps): SoapEndpoint[] {
       path: '/ws/interop/planChargeSavFtth',
       serviceName: 'PlanChargeFtthSavService',
       version: '1',
+      domain: 'signalisation',
       payloadNamespace: INTEROP_FIBRE_NS,
       wsdlFile: path.join(WSDL_DIR, 'interop', 'planChargeSavFtth.wsdl'),
       schema: CompiledSchema.compile(path.join(XSD_DIR, 'interop', 'planChargeSavFtth.xsd'), XSD_DIR),
@@ -93,6 +101,7 @@ function signalisationEndpoints({ useCases }: EndpointDeps): SoapEndpoint[] {
       path: '/ws/v1/signalisation',
       serviceName: 'SignalisationService',
       version: '1',
+      domain: 'signalisation',
       payloadNamespace: SIGNALISATION_V1_NS,
       wsdlFile: path.join(WSDL_DIR, 'v1', 'signalisation-v1.wsdl'),
       schema: CompiledSchema.compile(path.join(XSD_DIR, 'v1', 'signalisation-v1.xsd'), XSD_DIR),
@@ -109,6 +118,7 @@ function signalisationEndpoints({ useCases }: EndpointDeps): SoapEndpoint[] {
       path: '/ws/v2/signalisation',
       serviceName: 'SignalisationService',
       version: '2',
+      domain: 'signalisation',
       payloadNamespace: SIGNALISATION_V2_NS,
       wsdlFile: path.join(WSDL_DIR, 'v2', 'signalisation-v2.wsdl'),
       schema: CompiledSchema.compile(path.join(XSD_DIR, 'v2', 'signalisation-v2.xsd'), XSD_DIR),

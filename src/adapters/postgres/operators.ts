@@ -1,7 +1,7 @@
 // SQL of the operator aggregate: operators (and their order form), their profiles, registered
 // client certificates, the CAs recognised at run time and the audit log of support actions.
 import type { OperatorIdentity, Platform } from '../../domain/identity.js';
-import type { BonDeCommande, CertificateOrigin, ContactEsav } from '../../domain/operators.js';
+import { PROMOTION_DOMAINS, type BonDeCommande, type CertificateOrigin, type ContactEsav, type PromotionDomain } from '../../domain/operators.js';
 import { OperatorConflict } from '../../application/operator-ports.js';
 import type {
   AuditEntry,
@@ -54,6 +54,7 @@ interface IdentityRow {
   platform: Platform;
   profile_name: string;
   operations: string[];
+  production_domains: string[];
   fingerprint_sha256: string;
   not_after: Date;
   revoked_at: Date | null;
@@ -213,7 +214,7 @@ export class SqlOperatorRepository implements OperatorAdminRepository {
   /** The operator and profile a registered certificate resolves to, by SHA-256 fingerprint. */
   async findIdentity(fingerprint256: string): Promise<OperatorIdentity | undefined> {
     const rows = await this.db.query<IdentityRow>(
-      `SELECT o.code, o.siret, o.raison_sociale, o.platform, c.profile_name, p.operations,
+      `SELECT o.code, o.siret, o.raison_sociale, o.platform, o.production_domains, c.profile_name, p.operations,
               c.fingerprint_sha256, c.not_after, c.revoked_at
          FROM client_certificates c
          JOIN operators o ON o.code = c.operator_code
@@ -228,6 +229,7 @@ export class SqlOperatorRepository implements OperatorAdminRepository {
       operatorSiren: r.siret.slice(0, 9),
       operatorName: r.raison_sociale,
       operatorPlatform: r.platform,
+      productionDomains: new Set(r.production_domains.filter((d): d is PromotionDomain => (PROMOTION_DOMAINS as readonly string[]).includes(d))),
       profileName: r.profile_name,
       allowedOperations: new Set(r.operations),
       certificateFingerprint: r.fingerprint_sha256,

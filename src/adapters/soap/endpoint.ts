@@ -2,6 +2,7 @@
 // compiled schema and its operations (each one a contract mapping around a use case).
 import type { EsavFault } from '../../domain/faults.js';
 import type { OperatorIdentity } from '../../domain/identity.js';
+import type { PromotionDomain } from '../../domain/operators.js';
 import type { PlainObject } from './envelope.js';
 import type { CompiledSchema } from './schema-registry.js';
 import type { XmlWriter } from './writer.js';
@@ -51,6 +52,11 @@ export interface SoapEndpoint {
   readonly serviceName: string;
   /** The service's major version, compared with enteteRequete/versionWS. */
   readonly version: string;
+  /**
+   * The domain of its operations for promotion to production (spec §3): a production instance
+   * serves them only to operators promoted for it (fault 203).
+   */
+  readonly domain: PromotionDomain;
   readonly payloadNamespace: string;
   /** The WSDL file served at `${path}?wsdl`. */
   readonly wsdlFile: string;

@@ -103,7 +103,7 @@ export async function handleSoapRequest(endpoint: SoapEndpoint, request: SoapReq
       const headerPlain = toPlain(headerElement);
       const header: unknown = conventions.readHeader(typeof headerPlain === 'string' ? {} : headerPlain);
       conventions.checkHeader(header, identity, endpoint);
-      authorizeOperation(identity, operation.name, options.platform);
+      authorizeOperation(identity, operation.name, options.platform, endpoint.domain);
       const plain = toPlain(payload);
       input = operation.read(typeof plain === 'string' ? {} : plain);
       context = { requestId: request.requestId, identity, header };

@@ -99,6 +99,7 @@ export function testIdentity(overrides: Partial<OperatorIdentity> = {}): Operato
     operatorSiren: '123456789',
     operatorName: 'Opérateur A',
     operatorPlatform: 'integration',
+    productionDomains: new Set(),
     profileName: 'SIGNALISATION_LECTURE',
     allowedOperations: new Set(['consulterEtatSignalisation', 'consulterDetailSignalisation']),
     certificateFingerprint: 'AA:BB',
