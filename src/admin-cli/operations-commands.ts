@@ -3,7 +3,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { VOLUMETRY_KINDS } from '../domain/volumetry.js';
 import type { MaintenanceWindowJson, RateLimitJson, VolumetryReportJson } from '../adapters/admin-api/operations-routes.js';
-import type { MaintenanceStatus } from '../application/maintenance.js';
+import type { MaintenanceStatus } from '../adapters/admin-api/operations-routes.js';
 import { date, table } from './format.js';
 import { parseDate } from './travaux-commands.js';
 

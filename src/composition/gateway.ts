@@ -27,9 +27,9 @@ import { createLogger } from '../adapters/logging/logger.js';
 import { buildOperatorAdministration, type OperatorAdministration } from './operators.js';
 import { startConformance, type ConformanceRuntime } from './conformance.js';
 import { buildOperations, type Operations } from './operations.js';
-import { VersionRegistry } from '../adapters/operators-front/versions.js';
+import { VersionRegistry } from './config/versions.js';
 import { sqlVolumetrySink } from '../adapters/postgres/volumetry.js';
-import { buildRepositories } from './repositories.js';
+import { buildRepositories, type Repositories } from './repositories.js';
 import { processName, Scheduler } from './scheduler.js';
 import { buildUseCases, type UseCases } from './use-cases.js';
 
@@ -48,6 +48,8 @@ export interface RunningGateway {
   backOffice: BackOfficeService;
   /** The use cases of this process, built once (src/composition/use-cases.ts). */
   useCases: UseCases;
+  /** The repositories this process built (one each), for tests that assemble a second front. */
+  repositories: Repositories;
   /** The periodic jobs of this process (decision 0014). */
   scheduler: Scheduler;
   /** The line-test queue and this process's workers (ESAV_TEST_WORKERS). */
@@ -151,7 +153,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     // Conformance runs: log of served calls (integration), campaign API, admin reads (docs/conformance.md).
     conformance = startConformance({ db, logger, platform: config.platform });
     app = await buildGateway({
-      db,
+      findIdentity: (fingerprint) => repositories.operators.findIdentity(fingerprint),
       clock,
       logger,
       tls,
@@ -228,6 +230,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       adminToken,
       backOffice: useCases.backOffice,
       useCases,
+      repositories,
       scheduler: jobs,
       lineTests: runtime,
       close() {

@@ -16,7 +16,7 @@ import type { Repositories } from './repositories.js';
 import type { OperationsAdmin } from '../adapters/admin-api/operations-routes.js';
 import { GatewayMetrics } from '../adapters/admin-api/metrics.js';
 import { observers, requestPolicy, type RequestObserver, type RequestPolicy } from '../adapters/operators-front/request-policy.js';
-import type { VersionRegistry } from '../adapters/operators-front/versions.js';
+import type { VersionRegistry } from './config/versions.js';
 
 export interface OperationsDeps {
   config: OperationsConfig;

@@ -1,8 +1,7 @@
 // `npm start`: runs the gateway. Without DATABASE_URL it uses the embedded PGlite database under
 // data/, generates the development PKI under certs/dev/ on first start and loads the demo data.
-import path from 'node:path';
 import { ConfigError, loadConfig } from '../composition/config/config.js';
-import { PROJECT_ROOT } from '../adapters/paths.js';
+import { startBanner } from '../composition/banner.js';
 import { startGateway } from '../composition/gateway.js';
 import { createLogger } from '../adapters/logging/logger.js';
 
@@ -10,24 +9,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const gateway = await startGateway(config, { logger });
-  const base = config.publicUrl ?? gateway.url;
-  const rel = (p: string) => path.relative(PROJECT_ROOT, p) || p;
-  const lines = [
-    '',
-    `e-SAV gateway ready (${config.platform} platform, database: ${config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${rel(config.dataDir)}`})`,
-    `  WSDL: ${base}/ws/v1/signalisation?wsdl and ${base}/ws/v2/signalisation?wsdl (live versions: ${rel(config.operations.versionsFile)})`,
-    `  admin API (support staff): ${gateway.adminUrl}  token: ${config.adminToken ? 'ESAV_ADMIN_TOKEN' : rel(path.join(config.dataDir, 'admin-token'))}`,
-    `  back office: npm run admin -- --help`,
-  ];
-  if (gateway.devPki) {
-    const demo = gateway.devPki.operators.OPA1;
-    lines.push(
-      `  CA certificate:           ${rel(gateway.devPki.paths.caCert)}`,
-      ...(demo ? [`  demo client (OPA1):       ${rel(demo.certPath)}  key: ${rel(demo.keyPath)}`] : []),
-      `  try: curl --cacert ${rel(gateway.devPki.paths.caCert)} --cert ${rel(demo?.certPath ?? '')} --key ${rel(demo?.keyPath ?? '')} '${base}/ws/v1/signalisation?wsdl'`,
-    );
-  }
-  process.stdout.write(`${lines.join('\n')}\n\n`);
+  process.stdout.write(startBanner(config, gateway));
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -102,7 +102,7 @@ describeDb('conformance kit (in-process, live gateway)', () => {
       const pki = t.gateway.devPki!;
       evidence = startConformance({ db: t.db, logger, platform: 'integration' });
       double = await buildGateway({
-        db: t.db,
+        findIdentity: (fingerprint) => t.gateway.repositories.operators.findIdentity(fingerprint),
         clock: t.clock,
         logger,
         tls: { certPem: pki.server.certPem, keyPem: pki.server.keyPem, caPems: [pki.ca.certPem] },

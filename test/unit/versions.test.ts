@@ -2,7 +2,7 @@
 // at most 6 months after its successor, retirement at the exact instant; the configuration file.
 import { ConfigError } from '../../src/composition/config/config.js';
 import { addParisMonths, isLive, liveVersionsAt, versionPlanErrors, type VersionPlanEntry } from '../../src/domain/versions.js';
-import { VersionRegistry } from '../../src/adapters/operators-front/versions.js';
+import { VersionRegistry } from '../../src/composition/config/versions.js';
 
 const at = (iso: string) => new Date(iso);
 const entry = (version: string, production: string, fin?: string): VersionPlanEntry => ({

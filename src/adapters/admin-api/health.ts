@@ -4,11 +4,15 @@
 //                      During a maintenance window it stays ready (it answers the operators their
 //                      fault 402 with the planned end) and says so: status "maintenance".
 import type { FastifyPluginAsync } from 'fastify';
-import type { Database } from '../postgres/db.js';
 import type { MaintenanceStatus } from '../../application/maintenance.js';
 
+/** What readiness needs of the database: one round trip (the Database of the postgres adapter fits). */
+export interface Pingable {
+  query(text: string): Promise<unknown>;
+}
+
 export interface HealthDeps {
-  db: Database;
+  db: Pingable;
   maintenance?: { status(): MaintenanceStatus };
   /** True once the gateway has begun to stop (readiness turns 503 first). */
   stopping(): boolean;
@@ -16,7 +20,7 @@ export interface HealthDeps {
   databaseTimeoutMs?: number;
 }
 
-async function databaseReachable(db: Database, timeoutMs: number): Promise<boolean> {
+async function databaseReachable(db: Pingable, timeoutMs: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([

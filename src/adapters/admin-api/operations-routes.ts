@@ -215,3 +215,6 @@ export const operationsRoutes: FastifyPluginAsync<{ ops: OperationsAdmin }> = as
     },
   );
 };
+
+/** The maintenance status as the admin API answers it (the support CLI names this JSON shape). */
+export type { MaintenanceStatus } from '../../application/maintenance.js';

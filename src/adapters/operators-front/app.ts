@@ -19,8 +19,6 @@ import type { Platform } from '../../domain/identity.js';
 import { WSDL_DIR, XSD_DIR } from '../paths.js';
 import type { SoapEndpoint } from '../soap/endpoint.js';
 import { DEFAULT_GUARD_LIMITS } from '../soap/guard.js';
-import type { Database } from '../postgres/db.js';
-import { SqlOperatorRepository } from '../postgres/operators.js';
 import { ContractDocuments, documentRoutes } from './documents.js';
 import { fixedFieldsLogger } from '../logging/logger.js';
 import type { RequestObserver, RequestPolicy } from './request-policy.js';
@@ -35,18 +33,14 @@ import {
   unknownServiceFault,
   type Identify,
 } from './soap-routes.js';
-import { GatewayTls } from './tls-control.js';
-import { IdentityResolver } from './tls-identity.js';
+import { GatewayTls, type TlsMaterial } from './tls-control.js';
+import { IdentityResolver, type IdentityLookup } from './tls-identity.js';
 
-export interface TlsMaterial {
-  certPem: string;
-  keyPem: string;
-  /** The CAs whose client certificates are accepted. */
-  caPems: string[];
-}
+export type { TlsMaterial } from './tls-control.js';
 
 export interface GatewayOptions {
-  db: Database;
+  /** Who a client certificate is (by SHA-256 fingerprint): the operators' repository, built by the composition root. */
+  findIdentity: IdentityLookup;
   clock: Clock;
   logger: Logger;
   tls: TlsMaterial;
@@ -97,11 +91,10 @@ function plainClientError(error: Error & { code?: string }, socket: Socket): voi
 }
 
 export async function buildGateway(options: GatewayOptions) {
-  const { db, clock, logger, tls, endpoints, platform } = options;
+  const { clock, logger, tls, endpoints, platform } = options;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_GUARD_LIMITS.maxBytes;
   const limits = { ...DEFAULT_GUARD_LIMITS, maxBytes: maxBodyBytes };
-  const operators = new SqlOperatorRepository(db);
-  const identities = new IdentityResolver((fingerprint) => operators.findIdentity(fingerprint));
+  const identities = new IdentityResolver(options.findIdentity);
   const identify = identifyWith((socket, now) => identities.resolve(socket, now), clock);
   const documents = new ContractDocuments([
     { urlPrefix: '/wsdl', dir: WSDL_DIR, extension: '.wsdl' },

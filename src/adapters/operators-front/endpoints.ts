@@ -113,7 +113,7 @@ function signalisationEndpoints({ useCases }: EndpointDeps): SoapEndpoint[] {
       ]),
     },
     // v2 beside v1 (its own namespace, WSDL and schema), over the same use cases; which of them
-    // is live is the version registry's decision (config/versions.yaml, src/adapters/operators-front/versions.ts).
+    // is live is the version registry's decision (config/versions.yaml, src/composition/config/versions.ts).
     {
       path: '/ws/v2/signalisation',
       serviceName: 'SignalisationService',

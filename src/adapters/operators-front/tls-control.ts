@@ -10,7 +10,6 @@ import type { DetailedPeerCertificate, PeerCertificate, Server as TlsServer, TLS
 import type { Logger } from 'pino';
 import { normaliseFingerprint } from '../pki/certificates.js';
 import { TrustStore } from '../pki/trust-store.js';
-import type { TlsMaterial } from './app.js';
 import { enforceTlsAdmission, type IdentityResolver } from './tls-identity.js';
 
 const fingerprintOf = (pemOrDer: string | Buffer): string => normaliseFingerprint(new X509Certificate(pemOrDer).fingerprint256);
@@ -21,6 +20,15 @@ interface Tracked {
   raw: Buffer;
   /** Fingerprints of the CAs of its chain (issuers up to the root, as node completes it from the trust store). */
   chain: string[];
+}
+
+
+/** The gateway's server certificate and key, and the CAs whose client certificates are accepted. */
+export interface TlsMaterial {
+  certPem: string;
+  keyPem: string;
+  /** The CAs whose client certificates are accepted. */
+  caPems: string[];
 }
 
 export class GatewayTls {

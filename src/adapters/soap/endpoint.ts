@@ -66,7 +66,7 @@ export interface SoapEndpoint {
   readonly operations: ReadonlyMap<string, SoapOperation<any, any>>;
   /**
    * The versions of this service live now, with their paths (set from the version registry,
-   * src/adapters/operators-front/versions.ts): fault 400 lists them. Absent: only this endpoint's own version.
+   * src/composition/config/versions.ts): fault 400 lists them. Absent: only this endpoint's own version.
    */
   readonly liveVersions?: () => ReadonlyArray<{ version: string; path: string }>;
 }

@@ -18,15 +18,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { ConfigError } from '../../composition/config/config.js';
-import { describeLiveVersions } from '../contracts/esav-conventions.js';
+import { ConfigError } from './config.js';
+import { describeLiveVersions } from '../../adapters/contracts/esav-conventions.js';
 import { formatParisDateTime, parseXsDateTime, type Clock } from '../../domain/clock.js';
 import { EsavFault } from '../../domain/faults.js';
 import { describeInvalidXmlChar, firstInvalidXmlCharInFile } from '../../domain/xml-text.js';
 import { isLive, liveVersionsAt, versionPlanErrors, type VersionPlanEntry } from '../../domain/versions.js';
-import { PROJECT_ROOT } from '../paths.js';
-import type { SoapEndpoint } from '../soap/endpoint.js';
-import type { VersionGate } from './request-policy.js';
+import { PROJECT_ROOT } from '../../adapters/paths.js';
+import type { SoapEndpoint } from '../../adapters/soap/endpoint.js';
+import type { VersionGate } from '../../adapters/operators-front/request-policy.js';
 
 function parseInstant(raw: unknown, where: string): Date {
   const text = String(raw ?? '').trim();

@@ -1,0 +1,27 @@
+// The gateway's start banner: where each listener is, where the live versions, the admin token
+// and the demo material are, with paths relative to the project root (what a newcomer types next).
+import path from 'node:path';
+import { PROJECT_ROOT } from '../adapters/paths.js';
+import type { GatewayConfig } from './config/config.js';
+import type { RunningGateway } from './gateway.js';
+
+export function startBanner(config: GatewayConfig, gateway: RunningGateway): string {
+  const base = config.publicUrl ?? gateway.url;
+  const rel = (p: string) => path.relative(PROJECT_ROOT, p) || p;
+  const lines = [
+    '',
+    `e-SAV gateway ready (${config.platform} platform, database: ${config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${rel(config.dataDir)}`})`,
+    `  WSDL: ${base}/ws/v1/signalisation?wsdl and ${base}/ws/v2/signalisation?wsdl (live versions: ${rel(config.operations.versionsFile)})`,
+    `  admin API (support staff): ${gateway.adminUrl}  token: ${config.adminToken ? 'ESAV_ADMIN_TOKEN' : rel(path.join(config.dataDir, 'admin-token'))}`,
+    `  back office: npm run admin -- --help`,
+  ];
+  if (gateway.devPki) {
+    const demo = gateway.devPki.operators.OPA1;
+    lines.push(
+      `  CA certificate:           ${rel(gateway.devPki.paths.caCert)}`,
+      ...(demo ? [`  demo client (OPA1):       ${rel(demo.certPath)}  key: ${rel(demo.keyPath)}`] : []),
+      `  try: curl --cacert ${rel(gateway.devPki.paths.caCert)} --cert ${rel(demo?.certPath ?? '')} --key ${rel(demo?.keyPath ?? '')} '${base}/ws/v1/signalisation?wsdl'`,
+    );
+  }
+  return `${lines.join('\n')}\n\n`;
+}
