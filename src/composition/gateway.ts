@@ -172,6 +172,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       workers: config.lineTests.workers,
       volumetry: sqlVolumetrySink,
     });
+    const { queue } = lineTests;
+    operations.metrics.watchQueue(() => queue.depth());
     // Conformance runs: log of served calls (integration), campaign API, admin reads (docs/conformance.md).
     conformance = startConformance({ db, logger, platform: config.platform });
     app = await buildGateway({
