@@ -148,6 +148,10 @@ export class LineTestQueue implements LineTestJobs {
     const tests: PgBoss.Queue = { name: LINE_TEST_QUEUE, ...this.jobOptions, deadLetter: LINE_TEST_DEAD_LETTER };
     await this.boss.createQueue(deadLetter.name, deadLetter);
     await this.boss.createQueue(tests.name, tests);
+    // A read naming the queue, outside any transaction: pg-boss 11 looks a queue up once (then
+    // caches it) on its own connection, which on PGlite (one session) must not first happen inside
+    // the transaction of an enqueue. With pg-boss 10 it is one cheap read (null).
+    await this.boss.getJobById(LINE_TEST_QUEUE, '00000000-0000-0000-0000-000000000000');
     this.started = true;
   }
 
