@@ -61,6 +61,7 @@ async function capturedSql(call: (repo: SqlSignalisationRepository) => Promise<u
       return [] as R[];
     },
     transaction: () => Promise.reject(new Error('not captured')),
+    script: () => Promise.reject(new Error('not captured')),
     close: async () => undefined,
   };
   await call(new SqlSignalisationRepository(capture));

@@ -149,7 +149,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       workers: config.lineTests.workers,
       volumetry: sqlVolumetrySink,
     });
-    const useCases = buildUseCases({ repositories, catalogue, clock, calendar, lineTestJobs: lineTests.queue, dashboardDelayMs: config.dashboardDelayMs });
+    const { queue } = lineTests;
+    operations.metrics.watchQueue(() => queue.depth());
+    const useCases = buildUseCases({ repositories, catalogue, clock, calendar, lineTestJobs: queue, dashboardDelayMs: config.dashboardDelayMs });
     // Conformance runs: log of served calls (integration), campaign API, admin reads (docs/conformance.md).
     conformance = startConformance({ db, logger, platform: config.platform });
     app = await buildGateway({

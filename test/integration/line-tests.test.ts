@@ -114,11 +114,9 @@ describeDb('TestService v1 over mTLS', () => {
 
   test('the request and its job are stored together: one queued job per test request', async () => {
     const [ack] = await opa.demanderTestAsync({ identifiantPrestation: 'CE2O-1000-0001', typeTest: 'ETAT_PORT' });
-    const rows = await t.db.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM line_tests t JOIN pgboss.job j ON j.id = t.job_id WHERE t.reference = $1',
-      [ack.idDemandeTest],
-    );
-    expect(rows[0]!.n).toBe(1);
+    const rows = await t.db.query<{ id: number; job_id: string }>('SELECT id, job_id FROM line_tests WHERE reference = $1', [ack.idDemandeTest]);
+    expect(rows).toHaveLength(1);
+    expect(await t.gateway.lineTests.queue.job(rows[0]!.job_id)).toMatchObject({ id: rows[0]!.job_id, testId: rows[0]!.id });
     await pollResult(opa, ack.idDemandeTest);
   });
 

@@ -1,6 +1,8 @@
 // Pure rules of e-SAV Test: which tests an offer opens (330), the prior-test rule at its boundary
 // (305), readings → verdicts, the simulator's determinism, the life cycle of planned works, the
-// queue's database adapter and the configuration checks.
+// job queue library kept behind its adapter and the configuration checks.
+import fs from 'node:fs';
+import path from 'node:path';
 import pino from 'pino';
 import { ConfigError, loadConfig } from '../../src/composition/config/config.js';
 import type { Offer } from '../../src/domain/catalogue.js';
@@ -19,12 +21,10 @@ import {
 } from '../../src/domain/line-tests.js';
 import { planClosure, planUpdate, TravauxRefused, visibleSince } from '../../src/domain/travaux.js';
 import { failureMotif, LineTestWorker } from '../../src/adapters/queue/line-test-worker.js';
-import { bossDatabase } from '../../src/adapters/queue/queue.js';
 import { lineHash, NetworkSimulator, type SimulatedProfile } from '../../src/adapters/network/simulator.js';
 import type { ClaimResult, LineTestRepository } from '../../src/application/line-test-ports.js';
-import type { Database } from '../../src/adapters/postgres/db.js';
 import { loadCatalogue } from '../../src/adapters/catalogue/catalogue-files.js';
-import { CATALOG_DIR } from '../../src/adapters/paths.js';
+import { CATALOG_DIR, PROJECT_ROOT } from '../../src/adapters/paths.js';
 
 const H = 3_600_000;
 const catalogue = loadCatalogue(CATALOG_DIR);
@@ -193,26 +193,37 @@ describe('planned works life cycle', () => {
   });
 });
 
-describe('queue database adapter', () => {
-  test("pg-boss's BEGIN…COMMIT scripts run as one transaction of ours; statements go through as they are", async () => {
-    const seen: string[] = [];
-    const db = {
-      kind: 'postgres',
-      query: async (sql: string) => {
-        seen.push(`query:${sql}`);
-        return [{ one: 1 }];
-      },
-      transaction: async (work: (tx: { exec(sql: string): Promise<void> }) => Promise<unknown>) =>
-        work({
-          exec: async (sql: string) => {
-            seen.push(`tx:${sql.trim()}`);
-          },
-        }),
-    } as unknown as Database;
-    const boss = bossDatabase(db);
-    await boss.executeSql('\n    BEGIN;\n    SELECT pg_advisory_xact_lock(1);\n    UPDATE x SET y = 1;\n    COMMIT;\n  ', []);
-    expect(await boss.executeSql('SELECT 1 AS one', [])).toEqual({ rows: [{ one: 1 }] });
-    expect(seen).toEqual(['tx:SELECT pg_advisory_xact_lock(1);\n    UPDATE x SET y = 1;', 'query:SELECT 1 AS one']);
+describe('the job queue library behind its adapter', () => {
+  // pg-boss is reached only through its documented API, from src/adapters/queue/queue.ts: nothing
+  // reads or writes its tables, parses its SQL or imports its files (its next major is then a
+  // version bump in one file, decision 0008).
+  const root = PROJECT_ROOT;
+  const sources = (dir: string): string[] =>
+    fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((entry) => {
+      const relative = path.join(dir, entry.name);
+      if (entry.isDirectory()) return sources(relative);
+      return /\.(ts|js|mjs|sql)$/.test(entry.name) ? [relative] : [];
+    });
+  const files = ['src', 'test', 'bench'].flatMap(sources).filter((f) => !f.endsWith(path.join('unit', 'line-tests.test.ts')));
+  // Code, not comments: a SQL text naming one of pg-boss's tables.
+  const code = (file: string) =>
+    fs
+      .readFileSync(path.join(root, file), 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .split('\n')
+      .filter((line) => !/^\s*(\/\/|--)/.test(line))
+      .join('\n');
+
+  test('no SQL of ours names its tables', () => {
+    expect(files.length).toBeGreaterThan(50);
+    const offending = files.filter((f) => /\bpgboss\.\w+|\$\{QUEUE_SCHEMA\}\./.test(code(f)));
+    expect(offending).toEqual([]);
+  });
+
+  test('only the queue adapter imports it, and only its package entry point', () => {
+    const importers = files.filter((f) => /from\s+'pg-boss(\/[^']*)?'|import\(\s*'pg-boss/.test(code(f)));
+    expect(importers).toEqual([path.join('src', 'adapters', 'queue', 'queue.ts')]);
+    expect(code(importers[0]!)).not.toMatch(/'pg-boss\//);
   });
 });
 

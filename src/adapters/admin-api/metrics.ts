@@ -11,11 +11,12 @@
 //   esav_volumetry_pending_requests                          counted, not yet written
 //   esav_version_live{service,version}                       1 when the registry has it live now
 // plus prom-client's default process metrics (esav_process_…, esav_nodejs_…).
-// The database gauges are read when scraped (one query each); a failed read keeps the last value.
+// The database gauges are read when scraped (one query each; the queue's through pg-boss's API,
+// bound by `watchQueue` once the queue runs); a failed read keeps the last value.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import type { Clock } from '../../domain/clock.js';
-import { LINE_TEST_QUEUE, QUEUE_SCHEMA } from '../queue/queue.js';
+import type { QueueDepth } from '../queue/queue.js';
 import type { Database } from '../postgres/db.js';
 import type { RequestObserver, ServedRequest } from '../operators-front/request-policy.js';
 
@@ -36,6 +37,7 @@ export class GatewayMetrics implements RequestObserver {
   readonly registry = new Registry();
   private readonly requests: Counter<'service' | 'version' | 'operation' | 'outcome'>;
   private readonly duration: Histogram<'service' | 'version' | 'operation'>;
+  private queueDepth: (() => Promise<QueueDepth>) | undefined;
 
   constructor(deps: MetricsDeps) {
     const { registry } = this;
@@ -56,19 +58,18 @@ export class GatewayMetrics implements RequestObserver {
       registers: [registry],
     });
 
+    const depth = () => this.queueDepth;
     new Gauge({
       name: 'esav_line_test_queue_depth',
       help: 'Line-test jobs in the durable queue, by state (created: waiting, retry: waiting to be retried, active: running)',
       labelNames: ['state'],
       registers: [registry],
       async collect() {
+        const read = depth();
+        if (!read) return;
         try {
-          const rows = await deps.db.query<{ state: string; n: number }>(
-            `SELECT state::text AS state, count(*)::int AS n FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND state IN ('created', 'retry', 'active') GROUP BY state`,
-            [LINE_TEST_QUEUE],
-          );
-          const byState = new Map(rows.map((r) => [r.state, Number(r.n)]));
-          for (const state of ['created', 'retry', 'active']) this.set({ state }, byState.get(state) ?? 0);
+          const byState = await read();
+          for (const state of ['created', 'retry', 'active'] as const) this.set({ state }, byState[state]);
         } catch (error) {
           log.warn({ err: error }, 'metrics: queue depth not read');
         }
@@ -129,6 +130,14 @@ export class GatewayMetrics implements RequestObserver {
         },
       });
     }
+  }
+
+  /**
+   * Where the queue gauge reads from: the line-test queue starts after the metrics, so the gateway
+   * binds it once the queue runs (until then the gauge has no sample).
+   */
+  watchQueue(depth: () => Promise<QueueDepth>): void {
+    this.queueDepth = depth;
   }
 
   served(request: ServedRequest): void {

@@ -44,6 +44,14 @@ export interface Database extends Queryable {
   readonly kind: 'postgres' | 'pglite';
   /** Runs `work` in one transaction (READ COMMITTED): committed if it resolves, rolled back if it throws. */
   transaction<T>(work: (tx: TransactionQueryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs a SQL text without parameters (one statement or several, possibly with its own BEGIN and
+   * COMMIT) with the simple query protocol, alone on its connection, and returns the rows of its
+   * last statement. If it fails, the transaction it may have left open is rolled back before the
+   * connection serves anything else. For a library that brings its own SQL (the job queue): its
+   * text is run as it is, never inspected.
+   */
+  script<R = Record<string, unknown>>(sql: string): Promise<R[]>;
   close(): Promise<void>;
 }
 
@@ -102,6 +110,23 @@ export function postgresDatabase(connectionString: string, options: { max?: numb
         client.release();
       }
     },
+    async script<R>(sql: string) {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        // No values: pg sends the text as one simple Query message, several statements allowed.
+        const result = (await client.query(sql)) as unknown as pg.QueryResult | pg.QueryResult[];
+        const last = Array.isArray(result) ? result[result.length - 1] : result;
+        return (last?.rows ?? []) as R[];
+      } catch (error) {
+        // A script that failed after its own BEGIN leaves the session inside an aborted
+        // transaction: end it here, or drop the connection, so that the pool never hands it out.
+        await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
     async close() {
       await pool.end();
     },
@@ -128,6 +153,13 @@ export async function pgliteDatabase(dataDir?: string): Promise<Database> {
           },
         }),
       );
+    },
+    async script<R>(sql: string) {
+      // PGlite is one session shared by every caller: inside transaction() no other statement can
+      // slip in, and its ROLLBACK ends whatever a failing script left open. A BEGIN or COMMIT of
+      // the script itself only draws a warning there (nested BEGIN, COMMIT with none open).
+      const results = await db.transaction((t) => t.exec(sql));
+      return (results[results.length - 1]?.rows ?? []) as R[];
     },
     async close() {
       await db.close();

@@ -516,6 +516,8 @@ function inTransaction(db: Database, tx: Queryable): Database {
     kind: db.kind,
     query: (sql, params) => tx.query(sql, params),
     transaction: (work) => work({ query: (sql, params) => tx.query(sql, params), exec: async (sql) => void (await tx.query(sql)) }),
+    // A script may commit on its own: never inside the caller's transaction.
+    script: () => Promise.reject(new Error('no script inside a transaction')),
     close: async () => undefined,
   };
   return bound;

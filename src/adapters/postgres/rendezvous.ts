@@ -216,6 +216,8 @@ function joined(kind: Database['kind'], tx: TransactionQueryable): Database {
     kind,
     query: <R>(sql: string | PreparedStatement, params?: readonly unknown[]) => tx.query<R>(sql, params),
     transaction: <T>(work: (inner: TransactionQueryable) => Promise<T>) => work(tx),
+    // A script may commit on its own: never inside the caller's transaction.
+    script: () => Promise.reject(new Error('no script inside a transaction')),
     close: async () => undefined,
   };
 }

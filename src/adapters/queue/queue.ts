@@ -6,6 +6,9 @@
 // worker vanished is failed by the queue's maintenance after `timeoutSeconds`, then retried
 // (`maxAttempts` executions at most) or, once the attempts are used up, moved to the dead-letter
 // queue where it ends its test in ECHEC.
+// Only pg-boss's documented API is used (constructor options with `db`, createQueue, send with `db`,
+// fetch, complete, fail, getJobById, getQueueSize, stop): its SQL text is never inspected and its
+// tables are never read or written by our SQL, so that its next major is a version bump here.
 import os from 'node:os';
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
@@ -15,7 +18,7 @@ import type { Database } from '../postgres/db.js';
 export const LINE_TEST_QUEUE = 'esav-line-test';
 /** Jobs whose attempts are used up (including executions lost with their worker). */
 export const LINE_TEST_DEAD_LETTER = 'esav-line-test-echec';
-/** The database schema pg-boss keeps its tables in. */
+/** The database schema pg-boss keeps its tables in (its `schema` option). */
 export const QUEUE_SCHEMA = 'pgboss';
 
 export interface QueueSettings {
@@ -46,7 +49,28 @@ export interface JobHandlers {
   deadLetter(job: LineTestJob): Promise<void>;
 }
 
-/** pg-boss's executor over one of our query runners (a pool, PGlite, or an open transaction). */
+export type QueuedJobState = 'created' | 'retry' | 'active' | 'completed' | 'cancelled' | 'failed';
+
+/** A line-test job as the queue holds it (support, tests). */
+export interface QueuedJob {
+  id: string;
+  testId: number;
+  state: QueuedJobState;
+  /** Executions retried so far (0 on the first one). */
+  retryCount: number;
+}
+
+/** Jobs of the test queue by state: waiting, waiting to be retried, running. */
+export interface QueueDepth {
+  created: number;
+  retry: number;
+  active: number;
+}
+
+/**
+ * pg-boss's executor over one of our query runners (a pool, PGlite, or an open transaction): the
+ * documented `db` option (`executeSql(text, values)` resolving `{ rows }`).
+ */
 export function executorOver(q: SqlExecutor): PgBoss.Db {
   return {
     async executeSql(text: string, values?: unknown[]) {
@@ -55,22 +79,18 @@ export function executorOver(q: SqlExecutor): PgBoss.Db {
   };
 }
 
-const SCRIPT = /^\s*BEGIN;([\s\S]*?)COMMIT;\s*$/;
-
 /**
- * pg-boss's executor over the gateway's database. Its multi-statement scripts (schema creation,
- * maintenance: `BEGIN; …; COMMIT;` without parameters) run as one transaction of ours, so an error
- * rolls back and never leaves a pooled connection inside an aborted transaction; on PGlite they
- * need the simple query protocol (`exec`) anyway.
+ * pg-boss's executor over the gateway's database. A statement with parameters is one statement
+ * (extended protocol); a text without any (schema creation and migration, maintenance, some
+ * reads) may hold several statements and its own BEGIN … COMMIT, so it runs as a script
+ * (`Database.script`: simple protocol, alone on its connection, rolled back if it fails, so that
+ * a failing script never leaves a pooled connection inside an aborted transaction, and PGlite
+ * gets the protocol multi-statement text needs). The text itself is never looked at.
  */
 export function bossDatabase(db: Database): PgBoss.Db {
   return {
     async executeSql(text: string, values?: unknown[]) {
-      const script = values === undefined || values.length === 0 ? SCRIPT.exec(text) : null;
-      if (script) {
-        await db.transaction((tx) => tx.exec(script[1]!));
-        return { rows: [] };
-      }
+      if (values === undefined || values.length === 0) return { rows: await db.script(text) };
       return { rows: await db.query(text, values) };
     },
   };
@@ -107,26 +127,60 @@ export class LineTestQueue implements LineTestJobs {
     this.boss.on('error', (error: unknown) => this.logger.error({ err: error }, 'job queue error'));
   }
 
+  /**
+   * Retries and expiry of this process's settings, given with every job: a queue's own settings
+   * are those of the process that created it first, and processes (or tests) may differ.
+   */
   private get jobOptions() {
     return {
       retryLimit: this.settings.maxAttempts - 1,
       retryDelay: this.settings.retryDelaySeconds,
       expireInSeconds: this.settings.timeoutSeconds,
-      deadLetter: LINE_TEST_DEAD_LETTER,
     };
   }
 
   /** Installs or migrates the queue schema (idempotent, safe with several processes) and the queues. */
   async start(): Promise<void> {
     await this.boss.start();
-    await this.boss.createQueue(LINE_TEST_DEAD_LETTER, { name: LINE_TEST_DEAD_LETTER, retryLimit: 5, retryDelay: 5, expireInSeconds: 60 });
-    await this.boss.createQueue(LINE_TEST_QUEUE, { name: LINE_TEST_QUEUE, ...this.jobOptions });
+    // Typed as whole queues (name included) and passed as (name, queue): the call pg-boss 10 and 11
+    // both accept. A job inherits its queue's dead-letter queue.
+    const deadLetter: PgBoss.Queue = { name: LINE_TEST_DEAD_LETTER, retryLimit: 5, retryDelay: 5, expireInSeconds: 60 };
+    const tests: PgBoss.Queue = { name: LINE_TEST_QUEUE, ...this.jobOptions, deadLetter: LINE_TEST_DEAD_LETTER };
+    await this.boss.createQueue(deadLetter.name, deadLetter);
+    await this.boss.createQueue(tests.name, tests);
+    // A read naming the queue, outside any transaction: pg-boss 11 looks a queue up once (then
+    // caches it) on its own connection, which on PGlite (one session) must not first happen inside
+    // the transaction of an enqueue. With pg-boss 10 it is one cheap read (null).
+    await this.boss.getJobById(LINE_TEST_QUEUE, '00000000-0000-0000-0000-000000000000');
     this.started = true;
   }
 
   async enqueueInTransaction(executor: SqlExecutor, job: { jobId: string; testId: number }): Promise<void> {
     const id = await this.boss.send(LINE_TEST_QUEUE, { testId: job.testId }, { id: job.jobId, db: executorOver(executor), ...this.jobOptions });
     if (id === null) throw new Error(`job ${job.jobId} not enqueued`);
+  }
+
+  /** The test job `jobId` while the queue holds it (completed jobs leave it after an hour), or undefined. */
+  async job(jobId: string): Promise<QueuedJob | undefined> {
+    const job = await this.boss.getJobById<{ testId: number }>(LINE_TEST_QUEUE, jobId);
+    if (!job) return undefined;
+    return { id: job.id, testId: Number(job.data.testId), state: job.state, retryCount: job.retryCount };
+  }
+
+  /**
+   * Test jobs waiting, waiting to be retried and running. pg-boss counts the jobs in the states
+   * before a given one (created < retry < active < …): three counts, not one snapshot, hence the
+   * floor at 0 when a job moves on between two of them.
+   */
+  async depth(): Promise<QueueDepth> {
+    const [waiting, notRunning, notFinished] = await Promise.all(
+      (['retry', 'active', 'completed'] as const).map((before) => this.boss.getQueueSize(LINE_TEST_QUEUE, { before })),
+    );
+    return {
+      created: waiting!,
+      retry: Math.max(0, notRunning! - waiting!),
+      active: Math.max(0, notFinished! - notRunning!),
+    };
   }
 
   wake(): void {
