@@ -29,6 +29,8 @@ const ADAPTERS = {
   // core uses (same libxml2 options and import resolution), not with a second one.
   catalogue: ['soap/schema-registry.ts', 'paths'],
   logging: [],
+  // Prometheus metrics observe the SOAP requests the operators' front answered (RequestObserver).
+  observability: ['operators-front/request-policy.ts', 'logging'],
   paths: [],
 };
 

@@ -14,7 +14,7 @@ import { addVolumetry } from '../adapters/postgres/volumetry.js';
 import type { Database } from '../adapters/postgres/db.js';
 import type { Repositories } from './repositories.js';
 import type { OperationsAdmin } from '../adapters/admin-api/operations-routes.js';
-import { GatewayMetrics } from '../adapters/admin-api/metrics.js';
+import { GatewayMetrics } from '../adapters/observability/metrics.js';
 import { observers, requestPolicy, type RequestObserver, type RequestPolicy } from '../adapters/operators-front/request-policy.js';
 import type { VersionRegistry } from './config/versions.js';
 
@@ -59,7 +59,7 @@ export async function buildOperations(deps: OperationsDeps): Promise<Operations>
   const volumetry = new VolumetryRecorder({ write: (counts) => addVolumetry(db, counts), logger: log });
   const volumetryReports = repositories.volumetry;
   const metrics = new GatewayMetrics({
-    db,
+    certificatesExpiring: (now, until) => repositories.operators.certificatesExpiring(now, until),
     clock,
     logger: log,
     certificateExpiryWarningDays: config.certificateExpiryWarningDays,

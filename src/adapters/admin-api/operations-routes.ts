@@ -10,13 +10,13 @@ import { VOLUMETRY_KINDS, type VolumetryKind } from '../../domain/volumetry.js';
 import type { VolumetryRow } from '../postgres/volumetry.js';
 import type { AnnouncedWindow } from '../postgres/maintenance.js';
 import { healthRoutes, type HealthDeps } from './health.js';
-import type { GatewayMetrics } from './metrics.js';
 
 export interface OperationsAdmin {
   health: HealthDeps;
   maintenance: MaintenanceService;
   rateLimits: RateLimiter;
-  metrics: GatewayMetrics;
+  /** The Prometheus exposition of this process (src/adapters/observability/metrics.ts). */
+  metrics: { text(): Promise<{ contentType: string; body: string }> };
   volumetry: {
     /** Writes this process's counts not yet written (so the report includes them). */
     flush(): Promise<void>;

@@ -211,6 +211,19 @@ export class SqlOperatorRepository implements OperatorAdminRepository {
     return this.db.transaction(async (tx) => work(new SqlOperatorRepository(inTransaction(this.db, tx))));
   }
 
+  /** Per operator (every one listed, 0 included): certificates not revoked, valid at `now`, expiring by `until` (the metrics gauge). */
+  async certificatesExpiring(now: Date, until: Date): Promise<Array<{ operatorCode: string; count: number }>> {
+    const rows = await this.db.query<{ operator_code: string; n: number }>(
+      `SELECT o.code AS operator_code, count(c.fingerprint_sha256)::int AS n
+         FROM operators o
+         LEFT JOIN client_certificates c
+           ON c.operator_code = o.code AND c.revoked_at IS NULL AND c.not_after > $1 AND c.not_after <= $2
+        GROUP BY o.code`,
+      [now, until],
+    );
+    return rows.map((r) => ({ operatorCode: r.operator_code.trim(), count: Number(r.n) }));
+  }
+
   /** The operator and profile a registered certificate resolves to, by SHA-256 fingerprint. */
   async findIdentity(fingerprint256: string): Promise<OperatorIdentity | undefined> {
     const rows = await this.db.query<IdentityRow>(

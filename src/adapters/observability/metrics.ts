@@ -1,5 +1,5 @@
 // Prometheus metrics of one gateway process (prom-client, its own registry: two gateways in one
-// process — the tests — never share series). Served at GET /metrics on the admin port.
+// process — the tests — never share series). Served at GET /metrics on the admin port (src/adapters/admin-api/operations-routes.ts).
 //
 //   esav_requests_total{service,version,operation,outcome}   SOAP requests answered; outcome "ok"
 //                                                            or the fault code ("402", "310"…)
@@ -16,12 +16,18 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import type { Clock } from '../../domain/clock.js';
-import type { QueueDepth } from '../queue/queue.js';
-import type { Database } from '../postgres/db.js';
 import type { RequestObserver, ServedRequest } from '../operators-front/request-policy.js';
 
+/** Line-test jobs by state, as the queue counts them (src/adapters/queue/queue.ts `depth()`). */
+export interface QueueDepth {
+  created: number;
+  retry: number;
+  active: number;
+}
+
 export interface MetricsDeps {
-  db: Database;
+  /** Registered client certificates, not revoked, valid at `now` and expiring by `until`, counted per operator (every operator listed). */
+  certificatesExpiring(now: Date, until: Date): Promise<Array<{ operatorCode: string; count: number }>>;
   clock: Clock;
   logger: Logger;
   certificateExpiryWarningDays: number;
@@ -84,16 +90,9 @@ export class GatewayMetrics implements RequestObserver {
       async collect() {
         try {
           const now = deps.clock.now();
-          const rows = await deps.db.query<{ operator_code: string; n: number }>(
-            `SELECT o.code AS operator_code, count(c.fingerprint_sha256)::int AS n
-               FROM operators o
-               LEFT JOIN client_certificates c
-                 ON c.operator_code = o.code AND c.revoked_at IS NULL AND c.not_after > $1 AND c.not_after <= $2
-              GROUP BY o.code`,
-            [now, new Date(now.getTime() + deps.certificateExpiryWarningDays * DAY_MS)],
-          );
+          const rows = await deps.certificatesExpiring(now, new Date(now.getTime() + deps.certificateExpiryWarningDays * DAY_MS));
           this.reset();
-          for (const r of rows) this.set({ operator: r.operator_code.trim() }, Number(r.n));
+          for (const r of rows) this.set({ operator: r.operatorCode }, r.count);
         } catch (error) {
           log.warn({ err: error }, 'metrics: certificates not read');
         }
