@@ -193,3 +193,20 @@ export interface TravauxRepository {
   /** References of the open incidents impacting a prestation at `at` (network simulator). */
   openIncidents(prestationId: string, at: Date): Promise<string[]>;
 }
+
+/** One execution of a line test as the durable queue hands it to a worker. */
+export interface LineTestJob {
+  id: string;
+  testId: number;
+  /** No retry will follow a failure of this execution. */
+  lastAttempt: boolean;
+  /** What the queue recorded of the failure (dead-letter jobs only). */
+  output?: unknown;
+}
+
+export interface JobHandlers {
+  /** Runs one job; 'superseded' when the execution lost its claim (the job is then left alone). */
+  run(job: LineTestJob, worker: string): Promise<'completed' | 'superseded'>;
+  /** A job whose attempts are used up. */
+  deadLetter(job: LineTestJob): Promise<void>;
+}

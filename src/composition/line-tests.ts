@@ -10,8 +10,8 @@ import { noVolumetry, type VolumetrySink } from '../application/volumetry.js';
 import type { Database } from '../adapters/postgres/db.js';
 import { simulatedProfile } from '../adapters/postgres/line-tests.js';
 import type { Repositories } from './repositories.js';
-import { LineTestWorker } from '../adapters/queue/line-test-worker.js';
-import type { NetworkAdapter } from '../adapters/network/network.js';
+import { LineTestWorker } from '../application/line-test-execution.js';
+import type { NetworkAdapter } from '../application/network-port.js';
 import { LineTestQueue } from '../adapters/queue/queue.js';
 import { NetworkSimulator } from '../adapters/network/simulator.js';
 

@@ -12,7 +12,7 @@ import { loadCatalogue } from '../adapters/catalogue/catalogue-files.js';
 import { postgresDatabase, type Database } from '../adapters/postgres/db.js';
 import { migrate } from '../adapters/postgres/migrate.js';
 import { sqlVolumetrySink } from '../adapters/postgres/volumetry.js';
-import type { NetworkAdapter } from '../adapters/network/network.js';
+import type { NetworkAdapter } from '../application/network-port.js';
 import { buildRepositories } from './repositories.js';
 import { processName } from './scheduler.js';
 import { startLineTestRuntime } from './line-tests.js';

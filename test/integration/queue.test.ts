@@ -14,7 +14,7 @@ import { systemClock } from '../../src/domain/clock.js';
 import { startLineTestRuntime, type LineTestRuntime } from '../../src/composition/line-tests.js';
 import { buildRepositories } from '../../src/composition/repositories.js';
 import { frenchPublicHolidays } from '../../src/domain/holidays.js';
-import type { NetworkAdapter } from '../../src/adapters/network/network.js';
+import type { NetworkAdapter } from '../../src/application/network-port.js';
 import { LineTestQueue } from '../../src/adapters/queue/queue.js';
 import { CATALOG_DIR, PROJECT_ROOT } from '../../src/adapters/paths.js';
 import type { SqlExecutor } from '../../src/application/line-test-ports.js';

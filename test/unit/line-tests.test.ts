@@ -20,7 +20,7 @@ import {
   type PriorTestCandidate,
 } from '../../src/domain/line-tests.js';
 import { planClosure, planUpdate, TravauxRefused, visibleSince } from '../../src/domain/travaux.js';
-import { failureMotif, LineTestWorker } from '../../src/adapters/queue/line-test-worker.js';
+import { failureMotif, LineTestWorker } from '../../src/application/line-test-execution.js';
 import { lineHash, NetworkSimulator, type SimulatedProfile } from '../../src/adapters/network/simulator.js';
 import type { ClaimResult, LineTestRepository } from '../../src/application/line-test-ports.js';
 import { loadCatalogue } from '../../src/adapters/catalogue/catalogue-files.js';

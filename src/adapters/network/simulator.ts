@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../../domain/clock.js';
 import type { LineStateReading, OpticalReading, PortReading, PortResetReading, SessionReading } from '../../domain/line-tests.js';
-import { NetworkElementUnavailable, type NetworkAdapter, type NetworkLine } from './network.js';
+import { NetworkElementUnavailable, type NetworkAdapter, type NetworkLine } from '../../application/network-port.js';
 
 /**
  * How a simulated line behaves. SAIN: healthy. DEFAUT_CLIENT: down on the customer's side (modem or

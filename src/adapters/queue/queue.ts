@@ -9,6 +9,7 @@
 // Only pg-boss's documented API is used (constructor options with `db`, createQueue, send with `db`,
 // fetch, complete, fail, getJobById, getQueueSize, stop): its SQL text is never inspected and its
 // tables are never read or written by our SQL, so that its next major is a version bump here.
+import type { JobHandlers, LineTestJob } from '../../application/line-test-ports.js';
 import os from 'node:os';
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
@@ -33,21 +34,8 @@ export interface QueueSettings {
   maintenanceIntervalSeconds: number;
 }
 
-export interface LineTestJob {
-  id: string;
-  testId: number;
-  /** No retry will follow a failure of this execution. */
-  lastAttempt: boolean;
-  /** What the queue recorded of the failure (dead-letter jobs only). */
-  output?: unknown;
-}
-
-export interface JobHandlers {
-  /** Runs one job; 'superseded' when the execution lost its claim (the job is then left alone). */
-  run(job: LineTestJob, worker: string): Promise<'completed' | 'superseded'>;
-  /** A job whose attempts are used up. */
-  deadLetter(job: LineTestJob): Promise<void>;
-}
+// What a job is and what runs it are the use case's (src/application/line-test-ports.ts).
+export type { JobHandlers, LineTestJob } from '../../application/line-test-ports.js';
 
 export type QueuedJobState = 'created' | 'retry' | 'active' | 'completed' | 'cancelled' | 'failed';
 

@@ -1,7 +1,7 @@
 // The network adapter: how the test workers reach the network elements. One interface per kind of
 // network element action; a real adapter (OSS/EMS, TL1, NETCONF…) implements them, the
 // deterministic simulator (./simulator.ts) is the default.
-import type { LineStateReading, OpticalReading, PortReading, PortResetReading, SessionReading } from '../../domain/line-tests.js';
+import type { LineStateReading, OpticalReading, PortReading, PortResetReading, SessionReading } from '../domain/line-tests.js';
 
 /** The line a network action is about. */
 export interface NetworkLine {

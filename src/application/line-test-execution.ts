@@ -3,8 +3,8 @@
 // volumetry event, in the same transaction — only if the execution still holds its claim. A
 // failure is kept as the reason and retried by the queue; the last one (or a job whose attempts are
 // used up) ends the test in ECHEC with its reason.
-import type { Catalogue } from '../../domain/catalogue.js';
-import type { Clock } from '../../domain/clock.js';
+import type { Catalogue } from '../domain/catalogue.js';
+import type { Clock } from '../domain/clock.js';
 import {
   interpretLineState,
   interpretOptical,
@@ -12,13 +12,13 @@ import {
   interpretPortReset,
   interpretSession,
   type TestOutcome,
-} from '../../domain/line-tests.js';
+} from '../domain/line-tests.js';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { LineTestRepository, TestTarget } from '../../application/line-test-ports.js';
-import type { VolumetrySink } from '../../application/volumetry.js';
-import { NetworkElementUnavailable, type NetworkAdapter, type NetworkLine } from '../network/network.js';
-import type { JobHandlers, LineTestJob } from './queue.js';
+import type { LineTestRepository, TestTarget } from './line-test-ports.js';
+import type { VolumetrySink } from './volumetry.js';
+import { NetworkElementUnavailable, type NetworkAdapter, type NetworkLine } from './network-port.js';
+import type { JobHandlers, LineTestJob } from './line-test-ports.js';
 
 export interface LineTestWorkerDeps {
   tests: LineTestRepository;
