@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import https from 'node:https';
 import tls from 'node:tls';
 import soap from 'soap';
-import type { ServiceName } from './evidence.js';
+import type { ServiceName } from '../domain/conformance.js';
 import { UsageError, type KitTlsFiles } from './options.js';
 
 // ---------------------------------------------------------------- client certificate
