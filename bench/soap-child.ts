@@ -25,7 +25,7 @@ import { IdentityResolver, enforceTlsAdmission } from '../src/adapters/operators
 import { SignalisationService, type DepositRequest } from '../src/application/signalisation.js';
 import { loadCatalogue } from '../src/adapters/catalogue/catalogue-files.js';
 import { postgresDatabase } from '../src/adapters/postgres/db.js';
-import { DEMO_OPERATOR_CODES } from '../src/adapters/postgres/demo-data.js';
+import { DEMO_OPERATOR_CODES } from '../src/composition/demo-data.js';
 import { SqlOperatorRepository } from '../src/adapters/postgres/operators.js';
 import { SqlPrestationRepository } from '../src/adapters/postgres/prestations.js';
 import { SqlSignalisationRepository } from '../src/adapters/postgres/signalisations.js';

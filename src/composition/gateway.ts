@@ -18,7 +18,7 @@ import { CATALOG_DIR } from '../adapters/paths.js';
 import { ensureDevPki, type DevPki } from '../adapters/pki/dev-pki.js';
 import { loadCatalogue } from '../adapters/catalogue/catalogue-files.js';
 import { pgliteDatabase, postgresDatabase, type Database } from '../adapters/postgres/db.js';
-import { DEMO_OPERATOR_CODES, loadDemoData } from '../adapters/postgres/demo-data.js';
+import { DEMO_OPERATOR_CODES, loadDemoData } from './demo-data.js';
 import { migrate } from '../adapters/postgres/migrate.js';
 import { SqlPrestationRepository } from '../adapters/postgres/prestations.js';
 import { SqlSignalisationRepository } from '../adapters/postgres/signalisations.js';

@@ -28,7 +28,7 @@ import { interventionOfType, typeOfIntervention } from '../../src/adapters/contr
 import { XSD_DIR } from '../../src/adapters/paths.js';
 import type { SoapEndpoint } from '../../src/adapters/soap/endpoint.js';
 import { CompiledSchema } from '../../src/adapters/soap/schema-registry.js';
-import { DEMO_RENDEZ_VOUS_PATTERNS, PROFILES } from '../../src/adapters/postgres/demo-data.js';
+import { DEMO_RENDEZ_VOUS_PATTERNS, PROFILES } from '../../src/composition/demo-data.js';
 import { testIdentity, thrown } from './_support/soap-messages.js';
 
 const paris = (instant: Date) => formatParisDateTime(instant);
