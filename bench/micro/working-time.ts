@@ -4,7 +4,7 @@
 // holidays, plus the day functions the slot search and the renewal rule walk with.
 // Usage: npm run bench:micro
 import { frenchPublicHolidays } from '../../src/domain/holidays.js';
-import { addDays, isoWeekday, parisDayOf } from '../../src/domain/rendezvous.js';
+import { addDays, isoWeekday, parisDayOf } from '../../src/domain/paris-calendar.js';
 import { addWorkingTime, workingTimeBetween } from '../../src/domain/working-time.js';
 
 const calendar = frenchPublicHolidays();

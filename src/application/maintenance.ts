@@ -5,7 +5,8 @@
 // is announced two working days ahead, so a reload delay of seconds is harmless. A failed reload
 // keeps the last list.
 import type { Logger } from 'pino';
-import { formatParisDateTime, type Clock } from '../domain/clock.js';
+import type { Clock } from '../domain/clock.js';
+import { formatParisDateTime } from '../domain/paris-calendar.js';
 import type { HolidayCalendar } from '../domain/holidays.js';
 import {
   maintenanceAt,

@@ -17,7 +17,7 @@ import {
   type CertificateOrigin,
   type PromotionDomain,
 } from '../domain/operators.js';
-import { addDays, parisDayOf } from '../domain/rendezvous.js';
+import { addDays, parisDayOf } from '../domain/paris-calendar.js';
 import { UseCaseError } from './errors.js';
 import { OperatorConflict } from './operator-ports.js';
 import type {

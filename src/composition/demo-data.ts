@@ -3,7 +3,8 @@
 // through the adapters (PostgreSQL repositories, the PKI to read the development certificates),
 // so it belongs to the composition, not to the repositories.
 import { frenchPublicHolidays } from '../domain/holidays.js';
-import { addDays, DEFAULT_HORIZON_DAYS, parisDayOf, patternProblem, type TypeRendezVous, type WorkingPattern } from '../domain/rendezvous.js';
+import { DEFAULT_HORIZON_DAYS, patternProblem, type TypeRendezVous, type WorkingPattern } from '../domain/rendezvous.js';
+import { addDays, parisDayOf } from '../domain/paris-calendar.js';
 import { describeCertificate } from '../adapters/pki/certificates.js';
 import type { Database } from '../adapters/postgres/db.js';
 import { SqlOperatorRepository, type ProfileSeed } from '../adapters/postgres/operators.js';

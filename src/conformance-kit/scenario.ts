@@ -143,7 +143,7 @@ export interface Scenario {
   id: string;
   domain: ConformanceDomain;
   title: string;
-  /** The calls it makes with the outcome it expects: the gateway checks the same (evidence.ts). */
+  /** The calls it makes with the outcome it expects: the gateway checks the same (src/domain/conformance.ts). */
   calls: readonly EvidenceItem[];
   /** Scenarios that must have passed first. */
   needs?: readonly string[];
