@@ -12,7 +12,8 @@ import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import soap from 'soap';
 import { loadConfig } from '../src/composition/config/config.js';
-import { formatParisDateTime, systemClock } from '../src/domain/clock.js';
+import { systemClock } from '../src/domain/clock.js';
+import { formatParisDateTime } from '../src/domain/paris-calendar.js';
 import { EsavFault } from '../src/domain/faults.js';
 import { frenchPublicHolidays } from '../src/domain/holidays.js';
 import { authorizeOperation } from '../src/domain/identity.js';
@@ -25,7 +26,7 @@ import { IdentityResolver, enforceTlsAdmission } from '../src/adapters/operators
 import { SignalisationService, type DepositRequest } from '../src/application/signalisation.js';
 import { loadCatalogue } from '../src/adapters/catalogue/catalogue-files.js';
 import { postgresDatabase } from '../src/adapters/postgres/db.js';
-import { DEMO_OPERATOR_CODES } from '../src/adapters/postgres/demo-data.js';
+import { DEMO_OPERATOR_CODES } from '../src/composition/demo-data.js';
 import { SqlOperatorRepository } from '../src/adapters/postgres/operators.js';
 import { SqlPrestationRepository } from '../src/adapters/postgres/prestations.js';
 import { SqlSignalisationRepository } from '../src/adapters/postgres/signalisations.js';

@@ -1,4 +1,4 @@
-// Micro-benchmark behind a finding of docs/benchmarks.md: `parisWallTime` (src/domain/clock.ts)
+// Micro-benchmark behind a finding of docs/benchmarks.md: `parisWallTime` (src/domain/paris-calendar.ts)
 // used to call Intl.DateTimeFormat#formatToParts on every use, and it dominated the list answer
 // (three dates per ticket) and weighed on the deposit (the working-time deadline). It now asks
 // Intl once per UTC hour for the offset (Europe/Paris changes it on whole UTC hours) and derives
@@ -6,7 +6,7 @@
 // This script checks both give the same answer on ±6 years of random instants and on every DST
 // transition of 2020–2035, then times both.
 // Usage: npm run bench:micro
-import { parisWallTime, parisWallTimeIntl, type ParisWallTime } from '../../src/domain/clock.js';
+import { type ParisWallTime, parisWallTime, parisWallTimeIntl } from '../../src/domain/paris-calendar.js';
 
 function same(a: ParisWallTime, b: ParisWallTime): boolean {
   return (

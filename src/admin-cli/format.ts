@@ -1,6 +1,6 @@
 // Human output of the back-office command line: aligned tables and detail blocks, dates in
 // Europe/Paris business time. The JSON shapes are those of the admin API (src/adapters/admin-api/app.ts).
-import { formatParisDateTime } from '../domain/clock.js';
+import { formatParisDateTime } from '../domain/paris-calendar.js';
 import type { detailView, signalisationView } from '../adapters/admin-api/app.js';
 
 export type SignalisationJson = ReturnType<typeof signalisationView>;

@@ -2,7 +2,7 @@
 // publish, update (new dates: REPLANIFICATION, anything else: MAJ), close, cancel, list, show.
 // Clients of the admin API routes /admin/travaux (src/adapters/admin-api/travaux-routes.ts).
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { parseXsDateTime } from '../domain/clock.js';
+import { parseXsDateTime } from '../domain/paris-calendar.js';
 import { NATURES_INTERVENTION, NATURES_TRAVAUX } from '../domain/travaux.js';
 import type { TravauxJson } from '../adapters/admin-api/travaux-routes.js';
 import { date, table } from './format.js';

@@ -5,19 +5,10 @@ import type { Catalogue } from '../domain/catalogue.js';
 import type { Clock } from '../domain/clock.js';
 import type { HolidayCalendar } from '../domain/holidays.js';
 import { TransitionRefused, type Attente, type Etat } from '../domain/signalisation.js';
+import { UseCaseError } from './errors.js';
 import { transitionChange } from './lifecycle.js';
 import type { PrestationRepository, Signalisation, SignalisationRepository } from './signalisation-ports.js';
 import { detailOf, type SignalisationDetail } from './signalisation.js';
-
-export class BackOfficeError extends Error {
-  constructor(
-    readonly status: 400 | 404 | 409,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'BackOfficeError';
-  }
-}
 
 export interface BackOfficeTransition {
   etat: Etat;
@@ -51,7 +42,7 @@ export class BackOfficeService {
     return this.deps.signalisations.list(operatorCode, { etats, closedNotBefore: new Date(0) }, undefined, limit);
   }
 
-  /** A state change by the SAV; an invalid one is refused with the reason (409). */
+  /** A state change by the SAV; an invalid one is refused with the reason (kind refused). */
   async transition(reference: string, request: BackOfficeTransition): Promise<Signalisation> {
     const now = this.deps.clock.now();
     const updated = await this.deps.signalisations
@@ -69,14 +60,14 @@ export class BackOfficeService {
           this.deps,
         ),
       )
-      .catch(refusedAs409);
+      .catch(asRefusal);
     if (!updated) throw unknown(reference);
     return updated;
   }
 
   /** A comment of the SAV, restituted to the operator in the detail. */
   async comment(reference: string, texte: string): Promise<Signalisation> {
-    if (texte.trim() === '' || texte.length > 2000) throw new BackOfficeError(400, 'le commentaire doit faire de 1 à 2000 caractères');
+    if (texte.trim() === '' || texte.length > 2000) throw new UseCaseError('invalid', 'le commentaire doit faire de 1 à 2000 caractères');
     const now = this.deps.clock.now();
     const updated = await this.deps.signalisations.update(null, byReference(reference), () => ({
       comment: { at: now, author: 'SAV', texte },
@@ -108,11 +99,11 @@ export class BackOfficeService {
   }
 }
 
-function unknown(reference: string): BackOfficeError {
-  return new BackOfficeError(404, `signalisation ${reference} inconnue`);
+function unknown(reference: string): UseCaseError {
+  return new UseCaseError('not-found', `signalisation ${reference} inconnue`);
 }
 
-function refusedAs409(error: unknown): never {
-  if (error instanceof TransitionRefused) throw new BackOfficeError(409, `refusé : ${error.message}`);
+function asRefusal(error: unknown): never {
+  if (error instanceof TransitionRefused) throw new UseCaseError('refused', `refusé : ${error.message}`);
   throw error;
 }

@@ -7,21 +7,29 @@
 // - ConformanceRunService: the kit opens a campaign with its client certificate before its first
 //   call (the gateway notes the time), runs its scenarios, then submits its results and reports.
 //   A domain is recorded as passed only if the kit says so AND the gateway finds, between the
-//   opening and the submission, every call of that domain's suite (src/conformance-kit/evidence.ts)
+//   opening and the submission, every call of that domain's suite (src/domain/conformance.ts)
 //   served to that operator and that certificate with the expected outcome. The run is then
-//   recorded with SqlConformanceRunRepository.record (what promotion to production checks),
+//   recorded with ConformanceRunRepository.record (what promotion to production checks),
 //   the reports kept as submitted.
 import type { Logger } from 'pino';
-import { CONFORMANCE_DOMAINS, SqlConformanceRunRepository, type ConformanceDomain, type RecordedRun } from '../adapters/postgres/conformance-runs.js';
 import {
-  SqlConformanceCampaignRepository,
-  SqlServedOperationsRepository,
-  type ServedCount,
-  type ServedOperation,
-} from '../adapters/postgres/conformance-evidence.js';
-import type { Database } from '../adapters/postgres/db.js';
+  CONFORMANCE_DOMAINS,
+  describeEvidence,
+  evidenceKey,
+  missingEvidence,
+  serviceOfPath,
+  type ConformanceDomain,
+} from '../domain/conformance.js';
 import type { OperatorIdentity, Platform } from '../domain/identity.js';
-import { describeEvidence, evidenceKey, missingEvidence, serviceOfPath } from '../conformance-kit/evidence.js';
+import type {
+  ConformanceCampaignRepository,
+  ConformanceRunRepository,
+  RecordedRun,
+  ServedCount,
+  ServedOperation,
+  ServedOperationsRepository,
+} from './conformance-ports.js';
+import { UseCaseError } from './errors.js';
 
 // ---------------------------------------------------------------- served operations log
 
@@ -45,7 +53,7 @@ export class ServedOperationsLog {
   private readonly maxPending: number;
 
   constructor(
-    private readonly repository: SqlServedOperationsRepository,
+    private readonly repository: Pick<ServedOperationsRepository, 'insert'>,
     private readonly logger: Logger,
     options: ServedOperationsLogOptions = {},
   ) {
@@ -100,20 +108,6 @@ export class ServedOperationsLog {
 
 // ---------------------------------------------------------------- campaigns and runs
 
-/** A refusal of the campaign API: HTTP status and French message. */
-export class ConformanceError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ConformanceError';
-  }
-}
-
-export const isConformanceDomain = (value: unknown): value is ConformanceDomain =>
-  typeof value === 'string' && (CONFORMANCE_DOMAINS as readonly string[]).includes(value);
-
 export interface ScenarioResult {
   scenario: string;
   domaine: ConformanceDomain;
@@ -154,7 +148,9 @@ export interface CampaignEvidence {
 }
 
 export interface ConformanceRunServiceDeps {
-  db: Database;
+  runs: ConformanceRunRepository;
+  campaigns: ConformanceCampaignRepository;
+  served: ServedOperationsRepository;
   platform: Platform;
   /** The log of served calls (integration platform); its pending rows are written before judging. */
   servedLog?: ServedOperationsLog;
@@ -171,27 +167,27 @@ export interface ConformanceRunServiceDeps {
 const HOUR = 3600_000;
 
 export class ConformanceRunService {
-  private readonly runs: SqlConformanceRunRepository;
-  private readonly campaigns: SqlConformanceCampaignRepository;
-  private readonly served: SqlServedOperationsRepository;
+  private readonly runs: ConformanceRunRepository;
+  private readonly campaigns: ConformanceCampaignRepository;
+  private readonly served: ServedOperationsRepository;
   private readonly now: () => Date;
 
   constructor(private readonly deps: ConformanceRunServiceDeps) {
-    this.runs = new SqlConformanceRunRepository(deps.db);
-    this.campaigns = new SqlConformanceCampaignRepository(deps.db);
-    this.served = new SqlServedOperationsRepository(deps.db);
+    this.runs = deps.runs;
+    this.campaigns = deps.campaigns;
+    this.served = deps.served;
     this.now = deps.now ?? (() => new Date());
   }
 
   /** Opens a campaign for the certificate's operator (integration platform only). */
   async open(identity: OperatorIdentity, codeOperateur: string, domains: ConformanceDomain[]) {
     if (this.deps.platform !== 'integration') {
-      throw new ConformanceError(409, 'les campagnes de conformité se passent sur la plateforme d’intégration, pas en production');
+      throw new UseCaseError('refused', 'les campagnes de conformité se passent sur la plateforme d’intégration, pas en production');
     }
     if (codeOperateur !== identity.operatorCode) {
-      throw new ConformanceError(403, `codeOperateur ${codeOperateur} ne correspond pas au certificat client (opérateur ${identity.operatorCode})`);
+      throw new UseCaseError('forbidden', `codeOperateur ${codeOperateur} ne correspond pas au certificat client (opérateur ${identity.operatorCode})`);
     }
-    if (domains.length === 0) throw new ConformanceError(400, 'au moins un domaine attendu');
+    if (domains.length === 0) throw new UseCaseError('invalid', 'au moins un domaine attendu');
     const at = this.now();
     await this.served.purge(new Date(at.getTime() - (this.deps.retentionMs ?? 30 * 24 * HOUR)));
     const unique = CONFORMANCE_DOMAINS.filter((d) => domains.includes(d));
@@ -202,16 +198,16 @@ export class ConformanceRunService {
   /** Closes the campaign with the kit's results, judges each domain on the gateway's evidence, records the run. */
   async submit(identity: OperatorIdentity, id: number, submission: CampaignSubmission): Promise<CampaignOutcome> {
     const existing = await this.campaigns.find(identity.operatorCode, id);
-    if (!existing) throw new ConformanceError(404, `campagne ${id} inconnue pour l’opérateur ${identity.operatorCode}`);
+    if (!existing) throw new UseCaseError('not-found', `campagne ${id} inconnue pour l’opérateur ${identity.operatorCode}`);
     if (existing.certificateFingerprint !== identity.certificateFingerprint) {
-      throw new ConformanceError(403, `campagne ${id} ouverte avec un autre certificat client`);
+      throw new UseCaseError('forbidden', `campagne ${id} ouverte avec un autre certificat client`);
     }
     const closedAt = this.now();
     const campaign = await this.campaigns.claimForClosing(identity.operatorCode, id, closedAt);
-    if (!campaign) throw new ConformanceError(409, `campagne ${id} déjà close`);
+    if (!campaign) throw new UseCaseError('refused', `campagne ${id} déjà close`);
     const maxMs = this.deps.maxCampaignMs ?? 2 * HOUR;
     if (closedAt.getTime() - campaign.openedAt.getTime() > maxMs) {
-      throw new ConformanceError(409, `campagne ${id} expirée (ouverte depuis plus de ${Math.round(maxMs / 60_000)} minutes) : relancer le jeu de test`);
+      throw new UseCaseError('refused', `campagne ${id} expirée (ouverte depuis plus de ${Math.round(maxMs / 60_000)} minutes) : relancer le jeu de test`);
     }
 
     // The calls answered just before the submission may still be in memory.
@@ -287,7 +283,7 @@ export class ConformanceRunService {
 
   /** One recorded run with the gateway's evidence (when it was recorded through a campaign). */
   async run(runId: number): Promise<{ run: RecordedRun; evidence: CampaignEvidence | null; idCampagne: number | null } | undefined> {
-    const found = await this.campaigns.findRun(runId);
+    const found = await this.runs.find(runId);
     if (!found) return undefined;
     const campaign = await this.campaigns.findByRun(runId);
     return { run: found, evidence: (campaign?.evidence as CampaignEvidence | null | undefined) ?? null, idCampagne: campaign?.id ?? null };

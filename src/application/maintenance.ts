@@ -5,7 +5,8 @@
 // is announced two working days ahead, so a reload delay of seconds is harmless. A failed reload
 // keeps the last list.
 import type { Logger } from 'pino';
-import { formatParisDateTime, type Clock } from '../domain/clock.js';
+import type { Clock } from '../domain/clock.js';
+import { formatParisDateTime } from '../domain/paris-calendar.js';
 import type { HolidayCalendar } from '../domain/holidays.js';
 import {
   maintenanceAt,
@@ -16,13 +17,13 @@ import {
   type NightlyMaintenance,
   type WorksWindow,
 } from '../domain/maintenance.js';
-import type { AnnouncedWindow, SqlMaintenanceRepository } from '../adapters/postgres/maintenance.js';
-import { BackOfficeError } from './back-office.js';
+import { UseCaseError } from './errors.js';
+import type { AnnouncedWindow, MaintenanceWindowRepository } from './operations-ports.js';
 
 export interface MaintenanceServiceOptions {
   clock: Clock;
   calendar: HolidayCalendar;
-  repository: SqlMaintenanceRepository;
+  repository: MaintenanceWindowRepository;
   /** The nightly window; undefined: none. */
   nightly: NightlyMaintenance | undefined;
   logger: Logger;
@@ -91,11 +92,11 @@ export class MaintenanceService {
     };
   }
 
-  /** Announces a works window; refused (409) with less than two working days' notice. */
+  /** Announces a works window; refused (kind refused) with less than two working days' notice. */
   async announce(start: Date, end: Date, motif: string): Promise<AnnouncedWindow> {
     const now = this.options.clock.now();
     const refusal = worksRefusal(now, start, end, this.options.calendar, formatParisDateTime);
-    if (refusal) throw new BackOfficeError(refusal.reason === 'PREAVIS' ? 409 : 400, `fenêtre de travaux refusée : ${refusal.message}`);
+    if (refusal) throw new UseCaseError(refusal.reason === 'PREAVIS' ? 'refused' : 'invalid', `fenêtre de travaux refusée : ${refusal.message}`);
     const created = await this.options.repository.announce({ start, end, motif }, now);
     await this.refresh();
     return created;
@@ -107,7 +108,7 @@ export class MaintenanceService {
 
   async cancel(reference: string): Promise<AnnouncedWindow> {
     const cancelled = await this.options.repository.cancel(reference, this.options.clock.now());
-    if (!cancelled) throw new BackOfficeError(404, `fenêtre de travaux ${reference} inconnue`);
+    if (!cancelled) throw new UseCaseError('not-found', `fenêtre de travaux ${reference} inconnue`);
     await this.refresh();
     return cancelled;
   }

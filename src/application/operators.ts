@@ -17,8 +17,8 @@ import {
   type CertificateOrigin,
   type PromotionDomain,
 } from '../domain/operators.js';
-import { addDays, parisDayOf } from '../domain/rendezvous.js';
-import { BackOfficeError } from './back-office.js';
+import { addDays, parisDayOf } from '../domain/paris-calendar.js';
+import { UseCaseError } from './errors.js';
 import { OperatorConflict } from './operator-ports.js';
 import type {
   AuditQuery,
@@ -119,7 +119,7 @@ export class OperatorService {
   async onboard(input: BonDeCommandeSaisi, agent: string): Promise<OperatorRecord> {
     const check = checkBonDeCommande(input);
     if (!check.ok) {
-      throw new BackOfficeError(400, `bon de commande refusé (${check.errors.length} erreur(s)) :\n${check.errors.map((e) => `  - ${e}`).join('\n')}`);
+      throw new UseCaseError('invalid', `bon de commande refusé (${check.errors.length} erreur(s)) :\n${check.errors.map((e) => `  - ${e}`).join('\n')}`);
     }
     const form = check.value;
     const at = this.deps.clock.now();
@@ -136,7 +136,7 @@ export class OperatorService {
         return created;
       });
     } catch (error) {
-      if (error instanceof OperatorConflict) throw new BackOfficeError(409, `refusé : ${error.message}`);
+      if (error instanceof OperatorConflict) throw new UseCaseError('refused', `refusé : ${error.message}`);
       throw error;
     }
   }
@@ -160,15 +160,15 @@ export class OperatorService {
    */
   async promote(code: string, domains: readonly PromotionDomain[], agent: string): Promise<OperatorRecord> {
     const requested = [...new Set(domains)];
-    if (requested.length === 0) throw new BackOfficeError(400, `requête invalide : au moins un domaine (${PROMOTION_DOMAINS.join(', ')})`);
+    if (requested.length === 0) throw new UseCaseError('invalid', `requête invalide : au moins un domaine (${PROMOTION_DOMAINS.join(', ')})`);
     await this.requireOperator(code);
     const passed = await this.deps.conformance.passedDomains(code);
     const missing = missingConformance(requested, passed);
     const at = this.deps.clock.now();
     if (missing.length > 0) {
       await this.deps.repository.audit({ at, actor: agent, action: 'PROMOTION_REFUSEE', operatorCode: code, details: { domaines: requested, manquants: missing } });
-      throw new BackOfficeError(
-        409,
+      throw new UseCaseError(
+        'refused',
         `refusé : promotion de ${code} en production impossible, aucune recette réussie sur la plateforme d’intégration pour : ${missing.join(', ')}` +
           ` (domaines validés : ${[...passed].sort().join(', ') || 'aucun'})`,
       );
@@ -190,7 +190,7 @@ export class OperatorService {
     const operator = await this.requireOperator(request.operatorCode);
     await this.requireProfile(request.profileName);
     if (!this.deps.pki.canIssue) {
-      throw new BackOfficeError(409, 'refusé : aucune AC du fournisseur n’est configurée (ESAV_PROVIDER_CA_CERT et ESAV_PROVIDER_CA_KEY) : enregistrez un certificat d’une AC reconnue');
+      throw new UseCaseError('refused', 'refusé : aucune AC du fournisseur n’est configurée (ESAV_PROVIDER_CA_CERT et ESAV_PROVIDER_CA_KEY) : enregistrez un certificat d’une AC reconnue');
     }
     const validity = this.validity(issuance.validityDays);
     const subject = { operatorCode: operator.code, operatorName: operator.raisonSociale };
@@ -202,7 +202,7 @@ export class OperatorService {
         issued = this.deps.pki.issueFromCsr(issuance.csrPem, subject, validity);
       } else {
         if (issuance.password !== undefined && issuance.password.length < MIN_PKCS12_PASSWORD) {
-          throw new BackOfficeError(400, `requête invalide : mot de passe du PKCS#12 trop court (${MIN_PKCS12_PASSWORD} caractères au moins)`);
+          throw new UseCaseError('invalid', `requête invalide : mot de passe du PKCS#12 trop court (${MIN_PKCS12_PASSWORD} caractères au moins)`);
         }
         const password = issuance.password ?? (generatedPassword = randomBytes(18).toString('base64url'));
         const delivered = this.deps.pki.issuePkcs12(subject, validity, password);
@@ -218,7 +218,7 @@ export class OperatorService {
           operatorCode: operator.code,
           details: { motif: error.message, profil: request.profileName },
         });
-        throw new BackOfficeError(400, `refusé : ${error.message}`);
+        throw new UseCaseError('invalid', `refusé : ${error.message}`);
       }
       throw error;
     }
@@ -234,7 +234,7 @@ export class OperatorService {
     try {
       inspected = this.deps.pki.inspectClientCertificate(request.pem, await this.trustedAuthorityPems(), this.deps.pkiClock.now());
     } catch (error) {
-      if (error instanceof Error && error.name === 'PkiError') throw new BackOfficeError(400, `refusé : ${error.message}`);
+      if (error instanceof Error && error.name === 'PkiError') throw new UseCaseError('invalid', `refusé : ${error.message}`);
       throw error;
     }
     if (inspected.problems.length > 0) {
@@ -246,8 +246,8 @@ export class OperatorService {
         certificateFingerprint: inspected.fingerprint,
         details: { problemes: inspected.problems, sujet: inspected.subject, emetteur: inspected.issuer },
       });
-      throw new BackOfficeError(
-        400,
+      throw new UseCaseError(
+        'invalid',
         `refusé : certificat ${inspected.subject} non enregistrable :\n${inspected.problems.map((p) => `  - ${p}`).join('\n')}`,
       );
     }
@@ -257,11 +257,11 @@ export class OperatorService {
   /** A successor for `fingerprint` (same operator and profile), valid alongside it until it expires. */
   async renew(fingerprint: string, request: { agent: string; issuance: Issuance; askedAt?: Date }): Promise<CertificateOutcome | Pkcs12Outcome> {
     const current = await this.requireCertificate(fingerprint);
-    if (current.revokedAt) throw new BackOfficeError(409, `refusé : le certificat ${current.fingerprint} est révoqué`);
+    if (current.revokedAt) throw new UseCaseError('refused', `refusé : le certificat ${current.fingerprint} est révoqué`);
     if (current.notAfter.getTime() <= this.deps.pkiClock.now().getTime()) {
-      throw new BackOfficeError(409, `refusé : le certificat ${current.fingerprint} a expiré le ${current.notAfter.toISOString()} : émettez un nouveau certificat`);
+      throw new UseCaseError('refused', `refusé : le certificat ${current.fingerprint} a expiré le ${current.notAfter.toISOString()} : émettez un nouveau certificat`);
     }
-    if (current.successor) throw new BackOfficeError(409, `refusé : le certificat ${current.fingerprint} a déjà un successeur (${current.successor})`);
+    if (current.successor) throw new UseCaseError('refused', `refusé : le certificat ${current.fingerprint} a déjà un successeur (${current.successor})`);
     return this.issue({
       operatorCode: current.operatorCode,
       profileName: current.profileName,
@@ -289,10 +289,10 @@ export class OperatorService {
    */
   async revoke(fingerprint: string, reason: string, agent: string): Promise<{ certificate: CertificateRecord; connectionsClosed: number }> {
     const certificate = await this.requireCertificate(fingerprint);
-    if (certificate.revokedAt) throw new BackOfficeError(409, `refusé : certificat déjà révoqué le ${certificate.revokedAt.toISOString()} par ${certificate.revokedBy ?? '?'}`);
+    if (certificate.revokedAt) throw new UseCaseError('refused', `refusé : certificat déjà révoqué le ${certificate.revokedAt.toISOString()} par ${certificate.revokedBy ?? '?'}`);
     const at = this.deps.clock.now();
     await this.deps.repository.transaction(async (repo) => {
-      if (!(await repo.revoke(certificate.fingerprint, at, agent, reason))) throw new BackOfficeError(409, 'refusé : certificat déjà révoqué');
+      if (!(await repo.revoke(certificate.fingerprint, at, agent, reason))) throw new UseCaseError('refused', 'refusé : certificat déjà révoqué');
       await repo.audit({ at, actor: agent, action: 'CERTIFICAT_REVOQUE', operatorCode: certificate.operatorCode, certificateFingerprint: certificate.fingerprint, details: { motif: reason } });
     });
     const connectionsClosed = await this.syncRevocations();
@@ -303,7 +303,7 @@ export class OperatorService {
   async bindProfile(fingerprint: string, profileName: string, agent: string): Promise<CertificateRecord> {
     const certificate = await this.requireCertificate(fingerprint);
     await this.requireProfile(profileName);
-    if (certificate.revokedAt) throw new BackOfficeError(409, `refusé : le certificat ${certificate.fingerprint} est révoqué`);
+    if (certificate.revokedAt) throw new UseCaseError('refused', `refusé : le certificat ${certificate.fingerprint} est révoqué`);
     const at = this.deps.clock.now();
     await this.deps.repository.transaction(async (repo) => {
       await repo.setProfile(certificate.fingerprint, profileName);
@@ -363,16 +363,16 @@ export class OperatorService {
     try {
       inspected = this.deps.pki.inspectAuthority(pem, await this.trustedAuthorityPems(), this.deps.pkiClock.now());
     } catch (error) {
-      if (error instanceof Error && error.name === 'PkiError') throw new BackOfficeError(400, `refusé : ${error.message}`);
+      if (error instanceof Error && error.name === 'PkiError') throw new UseCaseError('invalid', `refusé : ${error.message}`);
       throw error;
     }
     const at = this.deps.clock.now();
     if (inspected.problems.length > 0) {
       await this.deps.repository.audit({ at, actor: agent, action: 'AC_REFUSEE', details: { sujet: inspected.subject, empreinte: inspected.fingerprint, problemes: inspected.problems } });
-      throw new BackOfficeError(400, `refusé : AC ${inspected.subject} non reconnue :\n${inspected.problems.map((p) => `  - ${p}`).join('\n')}`);
+      throw new UseCaseError('invalid', `refusé : AC ${inspected.subject} non reconnue :\n${inspected.problems.map((p) => `  - ${p}`).join('\n')}`);
     }
     if ((await this.authorities()).some((a) => a.fingerprint === inspected.fingerprint)) {
-      throw new BackOfficeError(409, `refusé : l’AC ${inspected.subject} est déjà reconnue`);
+      throw new UseCaseError('refused', `refusé : l’AC ${inspected.subject} est déjà reconnue`);
     }
     await this.deps.repository.transaction(async (repo) => {
       await repo.addAuthority({ fingerprint: inspected.fingerprint, subject: inspected.subject, certPem: inspected.certPem, notAfter: inspected.notAfter, addedAt: at, addedBy: agent });
@@ -387,8 +387,8 @@ export class OperatorService {
   async withdrawAuthority(fingerprint: string, agent: string): Promise<AuthorityView> {
     const normalised = normaliseFingerprint(fingerprint);
     const view = (await this.authorities()).find((a) => a.fingerprint === normalised || (normalised.length >= 8 && a.fingerprint.startsWith(normalised)));
-    if (!view) throw new BackOfficeError(404, `AC ${fingerprint} inconnue`);
-    if (view.source === 'CONFIGURATION') throw new BackOfficeError(409, `refusé : l’AC ${view.subject} vient de la configuration (ESAV_TLS_CA, ESAV_EXTERNAL_CA ou AC du fournisseur) : modifiez la configuration`);
+    if (!view) throw new UseCaseError('not-found', `AC ${fingerprint} inconnue`);
+    if (view.source === 'CONFIGURATION') throw new UseCaseError('refused', `refusé : l’AC ${view.subject} vient de la configuration (ESAV_TLS_CA, ESAV_EXTERNAL_CA ou AC du fournisseur) : modifiez la configuration`);
     const at = this.deps.clock.now();
     await this.deps.repository.transaction(async (repo) => {
       await repo.withdrawAuthority(view.fingerprint, at, agent);
@@ -471,7 +471,7 @@ export class OperatorService {
       });
       if (!inserted) {
         const existing = await repo.certificate(issued.fingerprint);
-        throw new BackOfficeError(409, `refusé : certificat déjà enregistré (opérateur ${existing?.operatorCode ?? '?'}, profil ${existing?.profileName ?? '?'})`);
+        throw new UseCaseError('refused', `refusé : certificat déjà enregistré (opérateur ${existing?.operatorCode ?? '?'}, profil ${existing?.profileName ?? '?'})`);
       }
       const action = request.predecessor ? 'CERTIFICAT_RENOUVELE' : delivery === 'PEM' ? 'CERTIFICAT_ENREGISTRE' : 'CERTIFICAT_EMIS';
       await repo.audit({
@@ -492,7 +492,7 @@ export class OperatorService {
         },
       });
     }).catch((error: unknown) => {
-      if (error instanceof OperatorConflict) throw new BackOfficeError(409, `refusé : ${error.message}`);
+      if (error instanceof OperatorConflict) throw new UseCaseError('refused', `refusé : ${error.message}`);
       throw error;
     });
     return { certificate: await this.requireCertificate(issued.fingerprint), warnings: all };
@@ -507,7 +507,7 @@ export class OperatorService {
   private validity(validityDays: number | undefined): { notBefore: Date; notAfter: Date } {
     const days = validityDays ?? this.deps.defaultValidityDays;
     if (!Number.isInteger(days) || days < MIN_VALIDITY_DAYS || days > MAX_VALIDITY_DAYS) {
-      throw new BackOfficeError(400, `requête invalide : validité de ${days} jours hors de ${MIN_VALIDITY_DAYS}..${MAX_VALIDITY_DAYS}`);
+      throw new UseCaseError('invalid', `requête invalide : validité de ${days} jours hors de ${MIN_VALIDITY_DAYS}..${MAX_VALIDITY_DAYS}`);
     }
     const now = this.deps.pkiClock.now().getTime();
     return { notBefore: new Date(now - CLOCK_SKEW_MS), notAfter: new Date(now + days * DAY_MS) };
@@ -515,14 +515,14 @@ export class OperatorService {
 
   private async requireOperator(code: string): Promise<OperatorRecord> {
     const operator = await this.deps.repository.operator(code);
-    if (!operator) throw new BackOfficeError(404, `opérateur ${code} inconnu`);
+    if (!operator) throw new UseCaseError('not-found', `opérateur ${code} inconnu`);
     return operator;
   }
 
   private async requireProfile(name: string): Promise<void> {
     const profiles = await this.deps.repository.profiles();
     if (!profiles.some((p) => p.name === name)) {
-      throw new BackOfficeError(400, `requête invalide : profil ${name} inconnu (parmi : ${profiles.map((p) => p.name).join(', ')})`);
+      throw new UseCaseError('invalid', `requête invalide : profil ${name} inconnu (parmi : ${profiles.map((p) => p.name).join(', ')})`);
     }
   }
 
@@ -530,15 +530,15 @@ export class OperatorService {
     const normalised = normaliseFingerprint(fingerprintOrPrefix);
     if (FINGERPRINT.test(normalised)) {
       const found = await this.deps.repository.certificate(normalised);
-      if (!found) throw new BackOfficeError(404, `certificat ${normalised} inconnu`);
+      if (!found) throw new UseCaseError('not-found', `certificat ${normalised} inconnu`);
       return found;
     }
     if (!FINGERPRINT_PREFIX.test(normalised)) {
-      throw new BackOfficeError(400, 'requête invalide : empreinte SHA-256 attendue (64 caractères hexadécimaux, ou au moins les 8 premiers)');
+      throw new UseCaseError('invalid', 'requête invalide : empreinte SHA-256 attendue (64 caractères hexadécimaux, ou au moins les 8 premiers)');
     }
     const matches = await this.deps.repository.fingerprintsStartingWith(normalised, 2);
-    if (matches.length === 0) throw new BackOfficeError(404, `certificat ${normalised}… inconnu`);
-    if (matches.length > 1) throw new BackOfficeError(409, `refusé : empreinte ${normalised}… ambiguë, donnez plus de caractères`);
+    if (matches.length === 0) throw new UseCaseError('not-found', `certificat ${normalised}… inconnu`);
+    if (matches.length > 1) throw new UseCaseError('refused', `refusé : empreinte ${normalised}… ambiguë, donnez plus de caractères`);
     return (await this.deps.repository.certificate(matches[0]!))!;
   }
 }

@@ -4,7 +4,7 @@
 // - an operator without a limit in force (the normal case): nothing but a Map lookup; the limits
 //   are kept in memory and reloaded every few seconds (they are announced the day before);
 // - a limited operator: one single-row conditional UPSERT on an UNLOGGED table per request
-//   (SqlRateLimitRepository.consume), the shared budget of every gateway process;
+//   (RateLimitRepository.consume), the shared budget of every gateway process;
 // - once an operator's budget of the minute is spent, this process refuses its further requests
 //   of that minute from memory (no database round trip: an operator hammering the service costs
 //   nothing more), until the next minute.
@@ -13,12 +13,12 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.js';
 import { limitInForce, minuteOf, noticeWarning, rateLimitFault, type RateLimit } from '../domain/rate-limit.js';
-import type { SqlRateLimitRepository } from '../adapters/postgres/rate-limits.js';
-import { BackOfficeError } from './back-office.js';
+import { UseCaseError } from './errors.js';
+import type { RateLimitRepository } from './operations-ports.js';
 
 export interface RateLimiterOptions {
   clock: Clock;
-  repository: SqlRateLimitRepository;
+  repository: RateLimitRepository;
   logger: Logger;
 }
 
@@ -106,8 +106,8 @@ export class RateLimiter {
   async set(operatorCode: string, requestsPerMinute: number | null, effectiveFrom: Date | undefined, motif: string | null): Promise<RateLimitSetting> {
     const now = this.options.clock.now();
     const from = effectiveFrom ?? now;
-    if (from.getTime() < minuteOf(now).getTime()) throw new BackOfficeError(400, 'requête invalide : la date d’effet est dans le passé');
-    if (!(await this.options.repository.operatorExists(operatorCode))) throw new BackOfficeError(404, `opérateur ${operatorCode} inconnu`);
+    if (from.getTime() < minuteOf(now).getTime()) throw new UseCaseError('invalid', 'requête invalide : la date d’effet est dans le passé');
+    if (!(await this.options.repository.operatorExists(operatorCode))) throw new UseCaseError('not-found', `opérateur ${operatorCode} inconnu`);
     const limit = await this.options.repository.set({ operatorCode, requestsPerMinute, effectiveFrom: from, motif }, now);
     await this.refresh();
     const warning = noticeWarning(now, from);

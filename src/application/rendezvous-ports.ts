@@ -1,5 +1,6 @@
 // What the appointment use cases need from storage (implemented in src/adapters/postgres/rendezvous.ts).
-import type { ParisDay, CanalRendezVous, StatutRendezVous, TypeRendezVous, WorkingPattern } from '../domain/rendezvous.js';
+import type { CanalRendezVous, StatutRendezVous, TypeRendezVous, WorkingPattern } from '../domain/rendezvous.js';
+import type { ParisDay } from '../domain/paris-calendar.js';
 import type { Signalisation, SignalisationChange, SignalisationKey } from './signalisation-ports.js';
 
 /** A technician slot. */

@@ -3,19 +3,12 @@
 // signalisation; the Interop'Fibre planChargeSavFtth operations work on a zone (codeInsee) and
 // on the caller's appointments directly. No XML and no SQL here.
 import type { Catalogue } from '../domain/catalogue.js';
-import { formatParisDateTime, type Clock } from '../domain/clock.js';
+import type { Clock } from '../domain/clock.js';
+import { formatParisDateTime } from '../domain/paris-calendar.js';
 import { EsavFault } from '../domain/faults.js';
 import type { HolidayCalendar } from '../domain/holidays.js';
-import {
-  addDays,
-  assertSlotSearchOpen,
-  DEFAULT_HORIZON_DAYS,
-  parisDayOf,
-  parisDayStart,
-  parseSlotIdentifier,
-  searchableDays,
-  type TypeRendezVous,
-} from '../domain/rendezvous.js';
+import { assertSlotSearchOpen, DEFAULT_HORIZON_DAYS, parseSlotIdentifier, searchableDays, type TypeRendezVous } from '../domain/rendezvous.js';
+import { addDays, parisDayOf, parisDayStart } from '../domain/paris-calendar.js';
 import { isBeyondHistory, isClosed, TransitionRefused, type Etat } from '../domain/signalisation.js';
 import { transitionChange } from './lifecycle.js';
 import { SlotUnavailable, type CapacityRepository, type Creneau, type RendezVous, type RendezVousRepository } from './rendezvous-ports.js';

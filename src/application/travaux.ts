@@ -13,7 +13,7 @@ import {
   type EtatTravaux,
   type NatureTravaux,
 } from '../domain/travaux.js';
-import { BackOfficeError } from './back-office.js';
+import { UseCaseError } from './errors.js';
 import type { NewTravaux, Travaux, TravauxChanges, TravauxImpact, TravauxRepository } from './line-test-ports.js';
 import type { PrestationRepository } from './signalisation-ports.js';
 import type { Caller } from './signalisation.js';
@@ -133,14 +133,14 @@ export class TravauxService {
 
   async publish(input: Omit<NewTravaux, 'at'>): Promise<Travaux> {
     if (input.dateFin && input.dateFin.getTime() <= input.dateDebut.getTime()) {
-      throw new BackOfficeError(400, 'la date de fin doit suivre la date de début');
+      throw new UseCaseError('invalid', 'la date de fin doit suivre la date de début');
     }
-    if (input.perimetre.length === 0) throw new BackOfficeError(400, 'le périmètre doit nommer au moins un élément de réseau');
+    if (input.perimetre.length === 0) throw new UseCaseError('invalid', 'le périmètre doit nommer au moins un élément de réseau');
     if (isEquipementFtth(input.equipement) && !input.referencePm) {
-      throw new BackOfficeError(400, `referencePm obligatoire pour des travaux sur un équipement FTTH (${input.equipement}) : ils sont publiés sous Interop'Fibre`);
+      throw new UseCaseError('invalid', `referencePm obligatoire pour des travaux sur un équipement FTTH (${input.equipement}) : ils sont publiés sous Interop'Fibre`);
     }
     const created = await this.deps.travaux.insert({ ...input, at: this.deps.clock.now() });
-    if (!created) throw new BackOfficeError(409, `la référence ${input.reference ?? ''} est déjà prise`);
+    if (!created) throw new UseCaseError('refused', `la référence ${input.reference ?? ''} est déjà prise`);
     return created;
   }
 
@@ -157,7 +157,7 @@ export class TravauxService {
   /** An update: new dates make it REPLANIFICATION, any other change MAJ. */
   async update(reference: string, changes: TravauxChanges): Promise<Travaux> {
     const now = this.deps.clock.now();
-    if (changes.perimetre && changes.perimetre.length === 0) throw new BackOfficeError(400, 'le périmètre doit nommer au moins un élément de réseau');
+    if (changes.perimetre && changes.perimetre.length === 0) throw new UseCaseError('invalid', 'le périmètre doit nommer au moins un élément de réseau');
     const updated = await this.deps.travaux
       .update(
         reference,
@@ -172,7 +172,7 @@ export class TravauxService {
         },
         now,
       )
-      .catch(refusedAs409);
+      .catch(asRefusal);
     if (!updated) throw unknown(reference);
     return updated;
   }
@@ -196,17 +196,17 @@ export class TravauxService {
         },
         now,
       )
-      .catch(refusedAs409);
+      .catch(asRefusal);
     if (!updated) throw unknown(reference);
     return updated;
   }
 }
 
-function unknown(reference: string): BackOfficeError {
-  return new BackOfficeError(404, `travaux ${reference} inconnus`);
+function unknown(reference: string): UseCaseError {
+  return new UseCaseError('not-found', `travaux ${reference} inconnus`);
 }
 
-function refusedAs409(error: unknown): never {
-  if (error instanceof TravauxRefused) throw new BackOfficeError(409, `refusé : ${error.message}`);
+function asRefusal(error: unknown): never {
+  if (error instanceof TravauxRefused) throw new UseCaseError('refused', `refusé : ${error.message}`);
   throw error;
 }

@@ -1,6 +1,7 @@
 // Volumetry (spec §3): requests are counted per operator, per minute, in the five kinds of article 6.
 // This is the hook the use cases call at the exact point where a request counts; storing and
 // reporting the counts is issue 8's (it provides a VolumetrySink). The default counts nothing.
+import type { VolumetryKind } from '../domain/volumetry.js';
 import type { SqlExecutor } from './line-test-ports.js';
 
 export interface VolumetryEvent {
@@ -31,3 +32,18 @@ export const noVolumetry: VolumetrySink = {
     // nothing stored until the volumetry capability (issue 8) provides a sink
   },
 };
+
+/** One line of a volumetry report: requests of one kind, per operator (and minute). */
+export interface VolumetryRow {
+  operatorCode: string;
+  /** Set when the report is per minute. */
+  minute?: Date;
+  kind: VolumetryKind;
+  requests: number;
+}
+
+/** The stored counts, as the back office reads them (SqlVolumetryRepository). */
+export interface VolumetryReports {
+  /** Counts of [from, to), per operator and kind, or per operator, minute and kind. */
+  report(from: Date, to: Date, options: { operatorCode?: string; perMinute: boolean }): Promise<VolumetryRow[]>;
+}

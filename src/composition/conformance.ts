@@ -4,7 +4,8 @@
 import type { Logger } from 'pino';
 import type { Platform } from '../domain/identity.js';
 import { ConformanceRunService, ServedOperationsLog } from '../application/conformance-runs.js';
-import { SqlServedOperationsRepository } from '../adapters/postgres/conformance-evidence.js';
+import { SqlConformanceCampaignRepository, SqlServedOperationsRepository } from '../adapters/postgres/conformance-evidence.js';
+import { SqlConformanceRunRepository } from '../adapters/postgres/conformance-runs.js';
 import type { Database } from '../adapters/postgres/db.js';
 import type { MtlsRoutes } from '../adapters/operators-front/app.js';
 import { conformanceRoutes } from '../adapters/operators-front/conformance-routes.js';
@@ -21,8 +22,15 @@ export interface ConformanceRuntime {
 
 export function startConformance({ db, logger, platform }: { db: Database; logger: Logger; platform: Platform }): ConformanceRuntime {
   // Production answers no campaign: its calls need no evidence log.
-  const servedLog = platform === 'integration' ? new ServedOperationsLog(new SqlServedOperationsRepository(db), logger) : undefined;
-  const service = new ConformanceRunService({ db, platform, ...(servedLog ? { servedLog } : {}) });
+  const served = new SqlServedOperationsRepository(db);
+  const servedLog = platform === 'integration' ? new ServedOperationsLog(served, logger) : undefined;
+  const service = new ConformanceRunService({
+    runs: new SqlConformanceRunRepository(db),
+    campaigns: new SqlConformanceCampaignRepository(db),
+    served,
+    platform,
+    ...(servedLog ? { servedLog } : {}),
+  });
   const evidence: RequestObserver | undefined = servedLog && {
     served(request) {
       if (!request.operatorCode || !request.certificateFingerprint) return;

@@ -18,7 +18,7 @@ import { CATALOG_DIR } from '../adapters/paths.js';
 import { ensureDevPki, type DevPki } from '../adapters/pki/dev-pki.js';
 import { loadCatalogue } from '../adapters/catalogue/catalogue-files.js';
 import { pgliteDatabase, postgresDatabase, type Database } from '../adapters/postgres/db.js';
-import { DEMO_OPERATOR_CODES, loadDemoData } from '../adapters/postgres/demo-data.js';
+import { DEMO_OPERATOR_CODES, loadDemoData } from './demo-data.js';
 import { migrate } from '../adapters/postgres/migrate.js';
 import { buildAdminApp, type AdminApp } from '../adapters/admin-api/app.js';
 import { buildGateway, type GatewayApp, type TlsMaterial } from '../adapters/operators-front/app.js';

@@ -4,7 +4,7 @@
 // only for the domains whose calls it served itself (docs/conformance.md).
 import https from 'node:https';
 import type { TLSSocket } from 'node:tls';
-import type { ConformanceDomain } from '../adapters/postgres/conformance-runs.js';
+import type { ConformanceDomain } from '../domain/conformance.js';
 
 export interface OpenedCampaign {
   idCampagne: number;

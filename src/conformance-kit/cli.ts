@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import type { ConformanceDomain } from '../adapters/postgres/conformance-runs.js';
+import type { ConformanceDomain } from '../domain/conformance.js';
 import { DEFAULT_REPORTS_DIR, DEMO_DEFAULTS, KIT_DOMAINS, TYPES_RENDEZ_VOUS, withDefaults, type KitOptions, type TypeRendezVous } from './options.js';
 import { EXIT, runConformance, type KitIo } from './runner.js';
 

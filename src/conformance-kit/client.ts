@@ -6,7 +6,7 @@ import https from 'node:https';
 import tls from 'node:tls';
 import soap from 'soap';
 import { escapeXmlText } from '../domain/xml-text.js';
-import type { ServiceName } from './evidence.js';
+import type { ServiceName } from '../domain/conformance.js';
 import { UsageError, type KitTlsFiles } from './options.js';
 
 // ---------------------------------------------------------------- client certificate

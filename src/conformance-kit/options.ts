@@ -1,7 +1,7 @@
 // Options of the conformance kit: where the gateway is, who calls it (certificate, operator code),
 // what to check (domains) and the scenario data. The data defaults are the demo operator OPA1's
 // (docs/conformance.md lists them); an operator passes its own test lines with the options.
-import type { ConformanceDomain } from '../adapters/postgres/conformance-runs.js';
+import type { ConformanceDomain } from '../domain/conformance.js';
 
 export const KIT_DOMAINS: readonly ConformanceDomain[] = ['signalisation', 'test', 'rendezvous', 'interop'];
 

@@ -1,9 +1,9 @@
 // The kit's reports: the readable summary printed at the end, a JUnit XML file (one testsuite per
 // domain, one testcase per scenario: CI tools read it) and one self-contained HTML file (inline
 // style, no script, no external resource) to hand to the provider's support staff.
-import { formatParisDateTime } from '../domain/clock.js';
+import { formatParisDateTime } from '../domain/paris-calendar.js';
 import { escapeXmlAttribute, escapeXmlText } from '../domain/xml-text.js';
-import type { ConformanceDomain } from '../adapters/postgres/conformance-runs.js';
+import type { ConformanceDomain } from '../domain/conformance.js';
 import type { CampaignOutcome, PresentedCertificate } from './campaign.js';
 import { SERVICES } from './client.js';
 import { STATUS_LABELS, type ScenarioResult, type ScenarioStatus } from './scenario.js';

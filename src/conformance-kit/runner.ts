@@ -8,10 +8,9 @@ import https from 'node:https';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type soap from 'soap';
-import type { ConformanceDomain } from '../adapters/postgres/conformance-runs.js';
+import { DOMAIN_EVIDENCE, type ConformanceDomain, type ServiceName } from '../domain/conformance.js';
 import { CampaignClient, CampaignRefused } from './campaign.js';
 import { closeSecurity, createServiceClient, describeError, faultOf, loadTls, SERVICES, type HeaderValues, type KitTls, type ServiceClient } from './client.js';
-import { DOMAIN_EVIDENCE, type ServiceName } from './evidence.js';
 import { checkOptions, KIT_DOMAINS, UsageError, type KitOptions } from './options.js';
 import { htmlReport, junitXml, passedDomains, progressLine, summaryText, verdictOf, type KitReport, type RecordingInfo, type Verdict } from './reports.js';
 import {

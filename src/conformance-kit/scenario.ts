@@ -2,9 +2,8 @@
 // of a domain's suite (e.g. "dépôt"), made of one or more SOAP calls whose answers it checks; it
 // ends as réussi, échec (with the reason), non exécuté (a scenario it needs did not pass) or
 // indisponible (night window 321, maintenance 402: not a failure of the operator's integration).
-import type { ConformanceDomain } from '../adapters/postgres/conformance-runs.js';
+import type { ConformanceDomain, EvidenceItem, ServiceName } from '../domain/conformance.js';
 import type { HeaderValues, KitFault, ServiceClient } from './client.js';
-import type { EvidenceItem, ServiceName } from './evidence.js';
 import type { KitOptions } from './options.js';
 
 export type ScenarioStatus = 'reussi' | 'echec' | 'non-execute' | 'indisponible';
@@ -144,7 +143,7 @@ export interface Scenario {
   id: string;
   domain: ConformanceDomain;
   title: string;
-  /** The calls it makes with the outcome it expects: the gateway checks the same (evidence.ts). */
+  /** The calls it makes with the outcome it expects: the gateway checks the same (src/domain/conformance.ts). */
   calls: readonly EvidenceItem[];
   /** Scenarios that must have passed first. */
   needs?: readonly string[];

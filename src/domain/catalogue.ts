@@ -2,7 +2,7 @@
 // Loaded from catalog/ at start (src/adapters/catalogue/catalogue-files.ts); dates are Europe/Paris calendar days.
 // A form version's fields come from its own XSD (catalog/formulaires/<id>/v<N>.xsd): the loader
 // derives `champs` from it and implements `checkChamps` with it (decision 0006).
-import { parisWallTime } from './clock.js';
+import { addCalendarMonths, parisDayOf } from './paris-calendar.js';
 
 export interface CodeLibelle {
   code: string;
@@ -80,27 +80,6 @@ export function champPath(code: string): string {
   return `champs/champ[code=${code}]`;
 }
 
-/** YYYY-MM-DD of an instant in Europe/Paris. */
-export function parisDate(instant: Date): string {
-  const w = parisWallTime(instant);
-  return `${String(w.year).padStart(4, '0')}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
-}
-
-/**
- * Adds calendar months to a YYYY-MM-DD day. A day that does not exist in the target month is
- * clamped to its last day (2027-01-31 + 1 month = 2027-02-28), as java.time and SQL intervals do.
- */
-export function addCalendarMonths(day: string, months: number): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
-  if (!m) throw new Error(`not a YYYY-MM-DD day: ${day}`);
-  const index = Number(m[1]) * 12 + (Number(m[2]) - 1) + months;
-  const year = Math.floor(index / 12);
-  const month = (index % 12) + 1;
-  const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  const d = Math.min(Number(m[3]), lastDay);
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-}
-
 /** First day a form version is no longer accepted, given its successor's production date. */
 export function endOfCoexistence(nextDateProduction: string): string {
   return addCalendarMonths(nextDateProduction, FORM_COEXISTENCE_MONTHS);
@@ -108,15 +87,15 @@ export function endOfCoexistence(nextDateProduction: string): string {
 
 /** Marketed: listed by consulterCatalogue from dateCommercialisation (Paris calendar day) on. */
 export function isOfferMarketed(offer: Offer, now: Date): boolean {
-  return offer.dateCommercialisation <= parisDate(now);
+  return offer.dateCommercialisation <= parisDayOf(now);
 }
 
 export function isOfferSetUp(offer: Offer, now: Date): boolean {
-  return offer.dateMiseEnPlace <= parisDate(now);
+  return offer.dateMiseEnPlace <= parisDayOf(now);
 }
 
 export function isFormVersionLive(form: FormVersion, now: Date): boolean {
-  const today = parisDate(now);
+  const today = parisDayOf(now);
   return form.dateProduction <= today && (form.finCoexistence === null || today < form.finCoexistence);
 }
 

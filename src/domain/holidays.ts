@@ -2,10 +2,11 @@
 // calendar day a holiday?". The holidays library stays behind this interface (ADR 0005), so the
 // rules and their tests can use a fixed calendar.
 import Holidays from 'date-holidays';
+import type { ParisDay } from './paris-calendar.js';
 
 export interface HolidayCalendar {
-  /** Whether the Europe/Paris calendar day (YYYY-MM-DD) is a holiday. */
-  isHoliday(parisDate: string): boolean;
+  /** Whether the Europe/Paris calendar day is a holiday. */
+  isHoliday(day: ParisDay): boolean;
 }
 
 const PARIS_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -24,9 +25,9 @@ export function fixedHolidayCalendar(parisDates: Iterable<string>): HolidayCalen
     days.add(day);
   }
   return {
-    isHoliday(parisDate: string): boolean {
-      yearOf(parisDate);
-      return days.has(parisDate);
+    isHoliday(day: ParisDay): boolean {
+      yearOf(day);
+      return days.has(day);
     },
   };
 }
@@ -59,8 +60,8 @@ export function frenchPublicHolidays(): HolidayCalendar {
     return days;
   };
   frenchCalendar = {
-    isHoliday(parisDate: string): boolean {
-      return daysOf(yearOf(parisDate)).has(parisDate);
+    isHoliday(day: ParisDay): boolean {
+      return daysOf(yearOf(day)).has(day);
     },
   };
   return frenchCalendar;

@@ -3,14 +3,14 @@
 // fault 402 with the planned end. Pure: instants in, instants out.
 //
 // The nightly window is a Europe/Paris wall-clock time: its start is read with
-// instantFromParisWallTime on each Paris calendar day, so it stays at 04:00 local time on both
+// parisTimeOn on each Paris calendar day, so it stays at 04:00 local time on both
 // sides of a DST change; its length is real time (15 minutes are 15 minutes, even on the night the
 // clocks change). A start in the spring-forward gap (e.g. 02:30 on the last Sunday of March) is
 // read with the winter offset (→ 03:30 CEST); in the autumn overlap the first occurrence is taken
-// (see instantFromParisWallTime).
-import { instantFromParisWallTime, parisWallTime } from './clock.js';
+// (see instantFromParisWallTime in src/domain/paris-calendar.ts).
 import { EsavFault } from './faults.js';
 import type { HolidayCalendar } from './holidays.js';
+import { addDays, parisDayOf, parisTimeOn } from './paris-calendar.js';
 import { addWorkingTime, WORKING_DAY_MS } from './working-time.js';
 
 export interface NightlyMaintenance {
@@ -63,11 +63,10 @@ export const WORKS_MAX_DURATION_MS = 7 * DAY_MS;
 
 /** The nightly windows that start on the Paris calendar days around `instant` (day before, same day, day after). */
 export function nightlyWindowsAround(instant: Date, nightly: NightlyMaintenance): Array<{ start: Date; end: Date }> {
-  const w = parisWallTime(instant);
+  const today = parisDayOf(instant);
   const windows: Array<{ start: Date; end: Date }> = [];
   for (const offset of [-1, 0, 1]) {
-    const day = new Date(Date.UTC(w.year, w.month - 1, w.day + offset));
-    const start = instantFromParisWallTime(day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate(), nightly.hour, nightly.minute);
+    const start = parisTimeOn(addDays(today, offset), nightly.hour, nightly.minute);
     windows.push({ start, end: new Date(start.getTime() + nightly.durationMinutes * MINUTE_MS) });
   }
   return windows;

@@ -3,7 +3,8 @@
 // switch notice between provider-issued and CA-issued certificates, and what a promotion to
 // production requires. Pure: no I/O, every "now" is an argument.
 import type { HolidayCalendar } from './holidays.js';
-import { addDays, isoWeekday, parisDayOf, type ParisDay } from './rendezvous.js';
+import { addDays, parisDayOf, type ParisDay } from './paris-calendar.js';
+import { isWorkingDay } from './working-time.js';
 
 // ---------------------------------------------------------------- order form
 
@@ -218,11 +219,6 @@ export type CertificateOrigin = 'FOURNISSEUR' | 'AC_RECONNUE';
 export const PROVIDER_RENEWAL_WORKING_DAYS = 15;
 /** A switch between provider-issued and CA-issued certificates is asked this many calendar days before expiry. */
 export const SWITCH_NOTICE_DAYS = 30;
-
-/** Monday to Friday, not a public holiday of the calendar. */
-export function isWorkingDay(day: ParisDay, calendar: HolidayCalendar): boolean {
-  return isoWeekday(day) <= 5 && !calendar.isHoliday(day);
-}
 
 /** The Paris day `count` working days before `day` (`day` itself not counted). */
 export function workingDaysBefore(day: ParisDay, count: number, calendar: HolidayCalendar): ParisDay {

@@ -1,9 +1,9 @@
 // Technician appointments (rendez-vous SAV, SAV+, expertise contradictoire; spec §2.4): the
 // capacity model (weekly working patterns per zone and type → technician slots), the night rule
 // of the slot search and the identifiers of slots and appointments. Pure rules: no I/O.
-import { instantFromParisWallTime, parisWallTime } from './clock.js';
 import { EsavFault } from './faults.js';
 import type { HolidayCalendar } from './holidays.js';
+import { addDays, isoWeekday, parisDayOf, parisTimeOn, parisWallTime, type ParisDay } from './paris-calendar.js';
 
 export const TYPES_RENDEZ_VOUS = ['SAV', 'SAV_PLUS', 'EXPERTISE_CONTRADICTOIRE'] as const;
 export type TypeRendezVous = (typeof TYPES_RENDEZ_VOUS)[number];
@@ -38,8 +38,7 @@ export function isSlotSearchClosed(now: Date): boolean {
 /** Fault 321 during the night window, with `reessayerApres` = seconds until 04:00 Paris. */
 export function assertSlotSearchOpen(now: Date): void {
   if (!isSlotSearchClosed(now)) return;
-  const w = parisWallTime(now);
-  const reopening = instantFromParisWallTime(w.year, w.month, w.day, SLOT_SEARCH_CLOSED_UNTIL_HOUR);
+  const reopening = parisTimeOn(parisDayOf(now), SLOT_SEARCH_CLOSED_UNTIL_HOUR);
   const seconds = Math.max(1, Math.ceil((reopening.getTime() - now.getTime()) / 1000));
   throw new EsavFault(321, 'Recherche de créneaux indisponible de 01:00 à 04:00 (heure de Paris)', { reessayerApres: seconds });
 }
@@ -96,54 +95,18 @@ export function patternProblem(p: WorkingPattern): string | undefined {
   return undefined;
 }
 
-/** A Paris calendar day as YYYY-MM-DD. */
-export type ParisDay = string;
-
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-function civil(day: ParisDay): Date {
-  const m = DAY.exec(day);
-  if (!m) throw new RangeError(`not a YYYY-MM-DD day: ${day}`);
-  return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-}
-
-export function parisDayOf(instant: Date): ParisDay {
-  const w = parisWallTime(instant);
-  return `${String(w.year).padStart(4, '0')}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
-}
-
-export function addDays(day: ParisDay, days: number): ParisDay {
-  const d = civil(day);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
-/** 00:00 Europe/Paris of a Paris day. */
-export function parisDayStart(day: ParisDay): Date {
-  const d = civil(day);
-  return instantFromParisWallTime(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
-}
-
-/** ISO weekday of a Paris day: 1 = Monday … 7 = Sunday. */
-export function isoWeekday(day: ParisDay): number {
-  const weekday = civil(day).getUTCDay();
-  return weekday === 0 ? 7 : weekday;
-}
-
 /** The technician slots the patterns give on one Paris calendar day. */
 export function slotsOfDay(patterns: readonly WorkingPattern[], day: ParisDay, calendar: HolidayCalendar): SlotSeed[] {
   const weekday = isoWeekday(day);
   const holiday = calendar.isHoliday(day);
-  const d = civil(day);
-  const [year, month, date] = [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()];
   const out: SlotSeed[] = [];
   for (const p of patterns) {
     if (p.jour !== weekday || (holiday && !p.joursFeries)) continue;
     const end = minutesOf(p.fin);
     for (let start = minutesOf(p.debut); start + p.dureeMinutes <= end; start += p.dureeMinutes) {
       const stop = start + p.dureeMinutes;
-      const debut = instantFromParisWallTime(year, month, date, Math.floor(start / 60), start % 60);
-      const fin = instantFromParisWallTime(year, month, date, Math.floor(stop / 60), stop % 60);
+      const debut = parisTimeOn(day, Math.floor(start / 60), start % 60);
+      const fin = parisTimeOn(day, Math.floor(stop / 60), stop % 60);
       // A window that the spring-forward gap squeezes to nothing is no slot.
       if (fin.getTime() <= debut.getTime()) continue;
       for (let technicien = 1; technicien <= p.techniciens; technicien++) {

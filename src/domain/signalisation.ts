@@ -1,5 +1,5 @@
 // The signalisation (trouble ticket) and its life cycle (spec §2.3). Pure rules: no I/O.
-import { parisStartOfDayBefore } from './clock.js';
+import { addDays, parisDayOf, parisDayStart } from './paris-calendar.js';
 
 export const ETATS = [
   'EN_DEPOT',
@@ -142,7 +142,7 @@ export const HISTORY_DAYS = 90;
 
 /** First instant still in the history window: 00:00 Europe/Paris, 90 calendar days ago. */
 export function historyWindowStart(now: Date): Date {
-  return parisStartOfDayBefore(now, HISTORY_DAYS);
+  return parisDayStart(addDays(parisDayOf(now), -HISTORY_DAYS));
 }
 
 /** A closed signalisation past the 90-day window is never shown again (fault 312 when asked for). */

@@ -2,7 +2,7 @@
 // stays live at least 1 month and at most 6 months after its successor went live; a retired
 // version answers fault 400 listing the live ones. Pure: the plan (production and end instants of
 // each version) is checked as a whole, and "live at an instant" is read from it.
-import { formatParisDateTime, instantFromParisWallTime, parisWallTime } from './clock.js';
+import { addParisMonths, formatParisDateTime } from './paris-calendar.js';
 
 export interface VersionPlanEntry {
   /** The WSDL service name, e.g. SignalisationService. */
@@ -23,16 +23,6 @@ export const MAX_COEXISTENCE_MONTHS = 6;
 export function isLive(entry: VersionPlanEntry, now: Date): boolean {
   const t = now.getTime();
   return entry.production.getTime() <= t && (entry.fin === undefined || t < entry.fin.getTime());
-}
-
-/** The same Europe/Paris wall time `months` calendar months later (the day clamped to the month's end). */
-export function addParisMonths(instant: Date, months: number): Date {
-  const w = parisWallTime(instant);
-  const monthIndex = w.month - 1 + months;
-  const year = w.year + Math.floor(monthIndex / 12);
-  const month = (((monthIndex % 12) + 12) % 12) + 1;
-  const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return instantFromParisWallTime(year, month, Math.min(w.day, lastDay), w.hour, w.minute, w.second);
 }
 
 const numeric = (v: string) => Number(v);

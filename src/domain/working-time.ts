@@ -1,48 +1,30 @@
 // Working time (heures ouvrées): Monday–Friday 08:00–18:00 Europe/Paris, outside the holidays of
 // a HolidayCalendar (spec §2.3, ADR 0005). Pure: instants in, instants out, millisecond precision.
 //
-// The computation walks Paris calendar days, never minutes. The window of a day is read with
-// instantFromParisWallTime(y, m, d, 8) and (…, 18), so it is right on both sides of a DST change;
-// as Europe/Paris changes offset at 02:00/03:00 local time, every working window is exactly
-// 10 hours of real time, and days wholly inside a span count as WORKING_DAY_MS without reading
-// the time zone again (only the first and last day of a computation need the Intl lookups).
-import { instantFromParisWallTime, parisWallTime } from './clock.js';
+// The computation walks Paris calendar days (ParisDay), never minutes. The window of a day is
+// read with parisTimeOn(day, 8) and (day, 18), so it is right on both sides of a DST change; as
+// Europe/Paris changes offset at 02:00/03:00 local time, every working window is exactly 10 hours
+// of real time, and days wholly inside a span count as WORKING_DAY_MS without reading the time
+// zone again (only the first and last day of a computation need the wall-time lookups).
 import type { HolidayCalendar } from './holidays.js';
+import { addDays, isoWeekday, parisDayOf, parisTimeOn, type ParisDay } from './paris-calendar.js';
 
 export const OPENING_HOUR = 8;
 export const CLOSING_HOUR = 18;
 /** Real time in one working day's window. */
 export const WORKING_DAY_MS = (CLOSING_HOUR - OPENING_HOUR) * 3_600_000;
 
-const DAY_MS = 86_400_000;
 /** A calendar that leaves no working day for this many consecutive days is a configuration bug. */
 const MAX_CONSECUTIVE_CLOSED_DAYS = 3660;
 
-/** A Europe/Paris calendar day, held as the UTC midnight of the same civil date (plain day arithmetic). */
-type CivilDay = number;
-
-function civilDayOf(instantMs: number): CivilDay {
-  const w = parisWallTime(new Date(instantMs));
-  return Date.UTC(w.year, w.month - 1, w.day);
-}
-
-function isoDay(day: CivilDay): string {
-  return new Date(day).toISOString().slice(0, 10);
-}
-
-function isWorkingDay(day: CivilDay, calendar: HolidayCalendar): boolean {
-  const weekday = new Date(day).getUTCDay(); // 0 = Sunday … 6 = Saturday
-  return weekday >= 1 && weekday <= 5 && !calendar.isHoliday(isoDay(day));
+/** A working day: Monday to Friday, not a public holiday of the calendar. */
+export function isWorkingDay(day: ParisDay, calendar: HolidayCalendar): boolean {
+  return isoWeekday(day) <= 5 && !calendar.isHoliday(day);
 }
 
 /** The day's 08:00 and 18:00 Europe/Paris as epoch milliseconds. */
-function windowOf(day: CivilDay): { open: number; close: number } {
-  const d = new Date(day);
-  const [y, m, dd] = [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()];
-  return {
-    open: instantFromParisWallTime(y, m, dd, OPENING_HOUR).getTime(),
-    close: instantFromParisWallTime(y, m, dd, CLOSING_HOUR).getTime(),
-  };
+function windowOf(day: ParisDay): { open: number; close: number } {
+  return { open: parisTimeOn(day, OPENING_HOUR).getTime(), close: parisTimeOn(day, CLOSING_HOUR).getTime() };
 }
 
 function instantMs(instant: Date, name: string): number {
@@ -57,14 +39,14 @@ function checkDuration(durationMs: number): void {
   }
 }
 
-function closedTooLong(day: CivilDay): never {
-  throw new Error(`no working day in the ${MAX_CONSECUTIVE_CLOSED_DAYS} days before ${isoDay(day)}: check the holiday calendar`);
+function closedTooLong(day: ParisDay): never {
+  throw new Error(`no working day in the ${MAX_CONSECUTIVE_CLOSED_DAYS} days before ${day}: check the holiday calendar`);
 }
 
 /** Whether the instant is inside a working window: a working day, 08:00 ≤ time < 18:00 Paris. */
 export function isWithinWorkingHours(instant: Date, calendar: HolidayCalendar): boolean {
   const t = instantMs(instant, 'instant');
-  const day = civilDayOf(t);
+  const day = parisDayOf(instant);
   if (!isWorkingDay(day, calendar)) return false;
   const { open, close } = windowOf(day);
   return open <= t && t < close;
@@ -83,7 +65,7 @@ export function addWorkingTime(start: Date, durationMs: number, calendar: Holida
   if (durationMs === 0) return new Date(startMs);
 
   let remaining = durationMs;
-  let day = civilDayOf(startMs);
+  let day = parisDayOf(start);
   if (isWorkingDay(day, calendar)) {
     const { open, close } = windowOf(day);
     const from = Math.max(startMs, open);
@@ -95,7 +77,7 @@ export function addWorkingTime(start: Date, durationMs: number, calendar: Holida
   // Every later day is entered at its midnight, before its opening: whole windows are available.
   let closedDays = 0;
   for (;;) {
-    day += DAY_MS;
+    day = addDays(day, 1);
     if (!isWorkingDay(day, calendar)) {
       if (++closedDays > MAX_CONSECUTIVE_CLOSED_DAYS) closedTooLong(day);
       continue;
@@ -115,18 +97,18 @@ export function workingTimeBetween(from: Date, to: Date, calendar: HolidayCalend
   const b = instantMs(to, 'to');
   if (b <= a) return 0;
 
-  const overlap = (day: CivilDay, lo: number, hi: number): number => {
+  const overlap = (day: ParisDay, lo: number, hi: number): number => {
     if (!isWorkingDay(day, calendar)) return 0;
     const { open, close } = windowOf(day);
     return Math.max(0, Math.min(hi, close) - Math.max(lo, open));
   };
 
-  const firstDay = civilDayOf(a);
-  const lastDay = civilDayOf(b);
+  const firstDay = parisDayOf(from);
+  const lastDay = parisDayOf(to);
   if (firstDay === lastDay) return overlap(firstDay, a, b);
 
   let total = overlap(firstDay, a, Number.POSITIVE_INFINITY) + overlap(lastDay, Number.NEGATIVE_INFINITY, b);
-  for (let day = firstDay + DAY_MS; day < lastDay; day += DAY_MS) {
+  for (let day = addDays(firstDay, 1); day < lastDay; day = addDays(day, 1)) {
     if (isWorkingDay(day, calendar)) total += WORKING_DAY_MS;
   }
   return total;

@@ -3,7 +3,8 @@
 // around the exact cut-over instants, with the business clock set by the test.
 import path from 'node:path';
 import { XmlDocument, XmlElement } from 'libxml2-wasm';
-import { instantFromParisWallTime, SettableClock } from '../../src/domain/clock.js';
+import { SettableClock } from '../../src/domain/clock.js';
+import { instantFromParisWallTime } from '../../src/domain/paris-calendar.js';
 import { XSD_DIR } from '../../src/adapters/paths.js';
 import { CompiledSchema } from '../../src/adapters/soap/schema-registry.js';
 import { soapFault } from '../support/faults.js';

@@ -17,7 +17,8 @@ import { startConformance, type ConformanceRuntime } from '../../src/composition
 import { buildEndpoints } from '../../src/adapters/operators-front/endpoints.js';
 import { createLogger } from '../../src/adapters/logging/logger.js';
 import type { SoapOperation } from '../../src/adapters/soap/endpoint.js';
-import { SqlConformanceRunRepository, type ConformanceDomain } from '../../src/adapters/postgres/conformance-runs.js';
+import type { ConformanceDomain } from '../../src/domain/conformance.js';
+import { SqlConformanceRunRepository } from '../../src/adapters/postgres/conformance-runs.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { FAST_TESTS_ENV } from '../support/line-tests.js';
 import { describeWithPostgres } from '../support/postgres.js';

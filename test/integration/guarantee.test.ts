@@ -1,7 +1,8 @@
 // The restoration deadline (échéance de rétablissement) end to end: computed at deposit from the
 // prestation's GTR in French working hours, absent while GELE (paused), recomputed on resume,
 // across the 11 November public holiday.
-import { SettableClock, parseXsDateTime } from '../../src/domain/clock.js';
+import { SettableClock } from '../../src/domain/clock.js';
+import { parseXsDateTime } from '../../src/domain/paris-calendar.js';
 import { frenchPublicHolidays } from '../../src/domain/holidays.js';
 import { BackOfficeService } from '../../src/application/back-office.js';
 import { loadCatalogue } from '../../src/adapters/catalogue/catalogue-files.js';

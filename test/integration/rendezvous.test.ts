@@ -5,7 +5,8 @@
 import path from 'node:path';
 import { XmlDocument, XmlElement } from 'libxml2-wasm';
 import type soap from 'soap';
-import { formatParisDateTime, SettableClock } from '../../src/domain/clock.js';
+import { SettableClock } from '../../src/domain/clock.js';
+import { formatParisDateTime } from '../../src/domain/paris-calendar.js';
 import { NO_HOLIDAYS } from '../../src/domain/holidays.js';
 import { CATALOG_DIR, XSD_DIR } from '../../src/adapters/paths.js';
 import { BackOfficeService } from '../../src/application/back-office.js';

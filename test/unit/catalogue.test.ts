@@ -1,15 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  findLiveForm,
-  inNomenclature,
-  isFormVersionLive,
-  isOfferSetUp,
-  parisDate,
-  type FormVersion,
-  type Offer,
-} from '../../src/domain/catalogue.js';
+import { findLiveForm, inNomenclature, isFormVersionLive, isOfferSetUp, type FormVersion, type Offer } from '../../src/domain/catalogue.js';
+import { parisDayOf } from '../../src/domain/paris-calendar.js';
 import { CATALOG_DIR } from '../../src/adapters/paths.js';
 import { CatalogueError, loadCatalogue } from '../../src/adapters/catalogue/catalogue-files.js';
 import { thrown } from './_support/soap-messages.js';
@@ -289,8 +282,8 @@ describe('catalogue rules (Europe/Paris calendar days)', () => {
     ['2026-12-31T23:00:00Z', '2027-01-01'],
     ['2026-10-24T22:30:00Z', '2026-10-25'],
     ['2026-10-25T22:59:59Z', '2026-10-25'], // back to +01:00 after the change
-  ])('parisDate(%s) = %s', (instant, expected) => {
-    expect(parisDate(new Date(instant))).toBe(expected);
+  ])('parisDayOf(%s) = %s', (instant, expected) => {
+    expect(parisDayOf(new Date(instant))).toBe(expected);
   });
 
   test('isOfferSetUp from the first minute of the set-up day in Paris', () => {

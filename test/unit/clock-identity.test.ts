@@ -1,4 +1,11 @@
-import { formatParisDateTime, instantFromParisWallTime, parisWallTime, parisWallTimeIntl, parseXsDateTime, SettableClock, systemClock } from '../../src/domain/clock.js';
+import { SettableClock, systemClock } from '../../src/domain/clock.js';
+import {
+  formatParisDateTime,
+  instantFromParisWallTime,
+  parisWallTime,
+  parisWallTimeIntl,
+  parseXsDateTime,
+} from '../../src/domain/paris-calendar.js';
 import { EsavFault } from '../../src/domain/faults.js';
 import { ALL_OPERATIONS, assertCertificateUsable, assertHeaderDesignatesCaller, authorizeOperation } from '../../src/domain/identity.js';
 import { canTransition, ETAT_INITIAL, ETATS, isEtat, isTerminal, type Acteur, type Etat } from '../../src/domain/signalisation.js';

@@ -4,14 +4,13 @@
 import { XmlDocument } from 'libxml2-wasm';
 import { pino } from 'pino';
 import { faultOf } from '../../src/conformance-kit/client.js';
-import { DOMAIN_EVIDENCE, evidenceKey, missingEvidence, serviceOfPath } from '../../src/conformance-kit/evidence.js';
+import { CONFORMANCE_DOMAINS, DOMAIN_EVIDENCE, evidenceKey, missingEvidence, serviceOfPath } from '../../src/domain/conformance.js';
 import { checkOptions, DEMO_DEFAULTS, UsageError, withDefaults } from '../../src/conformance-kit/options.js';
 import { htmlReport, junitXml, passedDomains, verdictOf, type KitReport } from '../../src/conformance-kit/reports.js';
 import { SCENARIOS } from '../../src/conformance-kit/runner.js';
 import type { ScenarioResult } from '../../src/conformance-kit/scenario.js';
 import { ServedOperationsLog } from '../../src/application/conformance-runs.js';
-import type { ServedOperation, SqlServedOperationsRepository } from '../../src/adapters/postgres/conformance-evidence.js';
-import { CONFORMANCE_DOMAINS } from '../../src/adapters/postgres/conformance-runs.js';
+import type { ServedOperation, ServedOperationsRepository } from '../../src/application/conformance-ports.js';
 
 describe('scenarios and evidence', () => {
   test.each(CONFORMANCE_DOMAINS)('%s: the calls the scenarios declare are exactly what the gateway requires', (domain) => {
@@ -153,7 +152,7 @@ describe('served operations log', () => {
         await gate;
         batches.push(batch.length);
       },
-    } as unknown as SqlServedOperationsRepository;
+    } as unknown as ServedOperationsRepository;
     const log = new ServedOperationsLog(repository, logger, { flushIntervalMs: 60_000, maxBatch: 2, maxPending: 5 });
     for (let i = 0; i < 7; i += 1) log.record(served(i)); // returns at once; 2 dropped
     const flushed = log.flush();
@@ -167,7 +166,7 @@ describe('served operations log', () => {
   });
 
   test('a failing write is logged, never thrown', async () => {
-    const repository = { insert: async () => Promise.reject(new Error('database away')) } as unknown as SqlServedOperationsRepository;
+    const repository = { insert: async () => Promise.reject(new Error('database away')) } as unknown as ServedOperationsRepository;
     const log = new ServedOperationsLog(repository, logger, { flushIntervalMs: 60_000 });
     log.record(served(1));
     await expect(log.flush()).resolves.toBeUndefined();

@@ -4,15 +4,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { instantFromParisWallTime } from '../../src/domain/clock.js';
-import {
-  addCalendarMonths,
-  endOfCoexistence,
-  findLiveForm,
-  liveForms,
-  type ChampValeur,
-  type FormVersion,
-} from '../../src/domain/catalogue.js';
+import { instantFromParisWallTime } from '../../src/domain/paris-calendar.js';
+import { endOfCoexistence, findLiveForm, liveForms, type ChampValeur, type FormVersion } from '../../src/domain/catalogue.js';
+import { addCalendarMonths } from '../../src/domain/paris-calendar.js';
 import { EsavFault } from '../../src/domain/faults.js';
 import { CATALOG_DIR } from '../../src/adapters/paths.js';
 import { CatalogueError, loadCatalogue } from '../../src/adapters/catalogue/catalogue-files.js';

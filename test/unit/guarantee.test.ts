@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import type { Guarantee } from '../../src/domain/catalogue.js';
-import { formatParisDateTime } from '../../src/domain/clock.js';
+import { formatParisDateTime } from '../../src/domain/paris-calendar.js';
 import {
   consumedAt,
   deadline,

@@ -1,6 +1,7 @@
 // Maintenance windows (spec §3): the nightly window in Europe/Paris wall time across DST changes,
 // announced works windows, chained windows, the planned end in fault 402, the two-working-day notice.
-import { formatParisDateTime, SettableClock } from '../../src/domain/clock.js';
+import { SettableClock } from '../../src/domain/clock.js';
+import { formatParisDateTime } from '../../src/domain/paris-calendar.js';
 import { fixedHolidayCalendar, NO_HOLIDAYS } from '../../src/domain/holidays.js';
 import {
   DEFAULT_NIGHTLY_MAINTENANCE,

@@ -4,17 +4,13 @@
 // which profiles grant the appointment operations.
 import path from 'node:path';
 import { XmlDocument, XmlElement } from 'libxml2-wasm';
-import { formatParisDateTime } from '../../src/domain/clock.js';
+import { formatParisDateTime } from '../../src/domain/paris-calendar.js';
 import { EsavFault } from '../../src/domain/faults.js';
 import { fixedHolidayCalendar, NO_HOLIDAYS } from '../../src/domain/holidays.js';
 import { ALL_OPERATIONS } from '../../src/domain/identity.js';
 import {
-  addDays,
   assertSlotSearchOpen,
-  isoWeekday,
   isSlotSearchClosed,
-  parisDayOf,
-  parisDayStart,
   parseSlotIdentifier,
   patternProblem,
   searchableDays,
@@ -23,12 +19,13 @@ import {
   slotsOfDays,
   type WorkingPattern,
 } from '../../src/domain/rendezvous.js';
+import { addDays, isoWeekday, parisDayOf, parisDayStart } from '../../src/domain/paris-calendar.js';
 import { interopFaultEnvelope, planChargeConventions } from '../../src/adapters/contracts/interop/plan-charge-conventions.js';
 import { interventionOfType, typeOfIntervention } from '../../src/adapters/contracts/interop/plan-charge-sav-ftth.js';
 import { XSD_DIR } from '../../src/adapters/paths.js';
 import type { SoapEndpoint } from '../../src/adapters/soap/endpoint.js';
 import { CompiledSchema } from '../../src/adapters/soap/schema-registry.js';
-import { DEMO_RENDEZ_VOUS_PATTERNS, PROFILES } from '../../src/adapters/postgres/demo-data.js';
+import { DEMO_RENDEZ_VOUS_PATTERNS, PROFILES } from '../../src/composition/demo-data.js';
 import { testIdentity, thrown } from './_support/soap-messages.js';
 
 const paris = (instant: Date) => formatParisDateTime(instant);

@@ -1,7 +1,8 @@
 // Version registry rules (spec §3): at most two live versions, an old version live at least 1 and
 // at most 6 months after its successor, retirement at the exact instant; the configuration file.
 import { ConfigError } from '../../src/composition/config/config.js';
-import { addParisMonths, isLive, liveVersionsAt, versionPlanErrors, type VersionPlanEntry } from '../../src/domain/versions.js';
+import { isLive, liveVersionsAt, versionPlanErrors, type VersionPlanEntry } from '../../src/domain/versions.js';
+import { addParisMonths } from '../../src/domain/paris-calendar.js';
 import { VersionRegistry } from '../../src/composition/config/versions.js';
 
 const at = (iso: string) => new Date(iso);

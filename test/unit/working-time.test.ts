@@ -1,4 +1,4 @@
-import { formatParisDateTime, instantFromParisWallTime } from '../../src/domain/clock.js';
+import { formatParisDateTime, instantFromParisWallTime } from '../../src/domain/paris-calendar.js';
 import { fixedHolidayCalendar, frenchPublicHolidays, NO_HOLIDAYS, type HolidayCalendar } from '../../src/domain/holidays.js';
 import {
   addCalendarTime,

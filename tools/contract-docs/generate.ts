@@ -8,7 +8,7 @@ import path from 'node:path';
 import { formNamespace, loadCatalogue } from '../../src/adapters/catalogue/catalogue-files.js';
 import { VersionRegistry } from '../../src/composition/config/versions.js';
 import { FORM_COEXISTENCE_MONTHS, MAX_LIVE_FORM_VERSIONS, type Catalogue, type Offer } from '../../src/domain/catalogue.js';
-import { formatParisDateTime } from '../../src/domain/clock.js';
+import { formatParisDateTime } from '../../src/domain/paris-calendar.js';
 import { FAULTS, type FaultCode } from '../../src/domain/faults.js';
 import { TEST_DESCRIPTIONS, TYPES_TEST } from '../../src/domain/line-tests.js';
 import {

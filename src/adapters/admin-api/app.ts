@@ -8,7 +8,9 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import Fastify, { LogController, type FastifyError, type FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
 import { ATTENTES, ETATS, type Attente, type Etat } from '../../domain/signalisation.js';
-import { BackOfficeError, type BackOfficeService } from '../../application/back-office.js';
+import type { BackOfficeService } from '../../application/back-office.js';
+import { UseCaseError } from '../../application/errors.js';
+import { httpStatusOf } from '../http-status.js';
 import type { CommentEntry, HistoryEntry, Prestation, Signalisation } from '../../application/signalisation-ports.js';
 import type { SignalisationDetail } from '../../application/signalisation.js';
 import type { TravauxService } from '../../application/travaux.js';
@@ -226,9 +228,9 @@ const backOfficeRoutes: FastifyPluginAsync<{ backOffice: BackOfficeService }> = 
     { schema: { params: referenceParams, body: transitionBody } },
     async (request) => {
       const { etat, motif, causeCloture, attente } = request.body;
-      if (attente && etat !== 'GELE') throw new BackOfficeError(400, 'requête invalide : attente ne s’applique qu’à une transition vers GELE');
+      if (attente && etat !== 'GELE') throw new UseCaseError('invalid', 'requête invalide : attente ne s’applique qu’à une transition vers GELE');
       if (causeCloture && etat !== 'CLOS' && etat !== 'EN_REJET') {
-        throw new BackOfficeError(400, 'requête invalide : causeCloture ne s’applique qu’à une transition vers CLOS ou EN_REJET');
+        throw new UseCaseError('invalid', 'requête invalide : causeCloture ne s’applique qu’à une transition vers CLOS ou EN_REJET');
       }
       const updated = await backOffice.transition(request.params.reference, {
         etat,
@@ -301,7 +303,7 @@ export async function buildAdminApp({ backOffice, travaux, operations, conforman
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof BackOfficeError) return reply.code(error.status).send({ erreur: error.message });
+    if (error instanceof UseCaseError) return reply.code(httpStatusOf(error.kind)).send({ erreur: error.message });
     if (error.validation) {
       return reply
         .code(400)

@@ -3,9 +3,9 @@
 // evidence, and its kept reports. Registered by buildAdminApp (src/adapters/admin-api/app.ts);
 // the runs themselves are recorded by the kit's campaigns (src/adapters/operators-front/conformance-routes.ts).
 import type { FastifyPluginAsync } from 'fastify';
-import { BackOfficeError } from '../../application/back-office.js';
+import { UseCaseError } from '../../application/errors.js';
 import type { CampaignEvidence, ConformanceRunService } from '../../application/conformance-runs.js';
-import type { RecordedRun } from '../postgres/conformance-runs.js';
+import type { RecordedRun } from '../../application/conformance-ports.js';
 
 const iso = (date: Date): string => date.toISOString();
 
@@ -76,7 +76,7 @@ export const conformanceAdminRoutes: FastifyPluginAsync<{ service: ConformanceRu
 
   const runOr404 = async (id: number) => {
     const found = await service.run(id);
-    if (!found) throw new BackOfficeError(404, `exécution de conformité ${id} inconnue`);
+    if (!found) throw new UseCaseError('not-found', `exécution de conformité ${id} inconnue`);
     return found;
   };
 
@@ -91,7 +91,7 @@ export const conformanceAdminRoutes: FastifyPluginAsync<{ service: ConformanceRu
     async (request) => {
       const { run } = await runOr404(request.params.id);
       const contenu = request.query.format === 'junit' ? run.reportJunit : run.reportHtml;
-      if (contenu === null) throw new BackOfficeError(404, `exécution ${run.id} : pas de rapport ${request.query.format} conservé`);
+      if (contenu === null) throw new UseCaseError('not-found', `exécution ${run.id} : pas de rapport ${request.query.format} conservé`);
       return { idExecution: run.id, format: request.query.format, contenu };
     },
   );

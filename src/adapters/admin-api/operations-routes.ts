@@ -1,14 +1,14 @@
 // The admin API routes of the running rules (issue 8): maintenance windows, rate limits,
 // volumetry, plus health and Prometheus metrics. Registered by buildAdminApp
-// (src/adapters/admin-api/app.ts) in one line; refusals are BackOfficeError (400/404/409).
+// (src/adapters/admin-api/app.ts) in one line; refusals are UseCaseError (by kind, mapped to 400/404/409 in app.ts).
 import type { FastifyPluginAsync } from 'fastify';
-import { BackOfficeError } from '../../application/back-office.js';
+import { UseCaseError } from '../../application/errors.js';
 import type { RateLimit } from '../../domain/rate-limit.js';
 import type { MaintenanceService } from '../../application/maintenance.js';
 import type { RateLimiter } from '../../application/rate-limits.js';
 import { VOLUMETRY_KINDS, type VolumetryKind } from '../../domain/volumetry.js';
-import type { VolumetryRow } from '../postgres/volumetry.js';
-import type { AnnouncedWindow } from '../postgres/maintenance.js';
+import type { VolumetryRow } from '../../application/volumetry.js';
+import type { AnnouncedWindow } from '../../application/operations-ports.js';
 import { healthRoutes, type HealthDeps } from './health.js';
 
 export interface OperationsAdmin {
@@ -82,7 +82,7 @@ export type MaintenanceWindowJson = ReturnType<typeof maintenanceWindowView>;
 export function parseInstant(value: string, field: string): Date {
   const date = new Date(value);
   if (!/(Z|[+-]\d\d:\d\d)$/.test(value) || Number.isNaN(date.getTime())) {
-    throw new BackOfficeError(400, `requête invalide : ${field} : date ISO-8601 avec fuseau attendue (ex. 2026-03-02T22:00:00+01:00)`);
+    throw new UseCaseError('invalid', `requête invalide : ${field} : date ISO-8601 avec fuseau attendue (ex. 2026-03-02T22:00:00+01:00)`);
   }
   return date;
 }
@@ -207,7 +207,7 @@ export const operationsRoutes: FastifyPluginAsync<{ ops: OperationsAdmin }> = as
       const q = request.query;
       const from = parseInstant(q.debut, 'debut');
       const to = parseInstant(q.fin, 'fin');
-      if (to.getTime() <= from.getTime()) throw new BackOfficeError(400, 'requête invalide : la fin doit être postérieure au début');
+      if (to.getTime() <= from.getTime()) throw new UseCaseError('invalid', 'requête invalide : la fin doit être postérieure au début');
       await ops.volumetry.flush().catch(() => undefined);
       const perMinute = q.detail === 'minute';
       const rows = await ops.volumetry.report(from, to, { perMinute, ...(q.operateur ? { operatorCode: q.operateur } : {}) });

@@ -1,10 +1,10 @@
 // The admin API routes of operators, certificates, recognised CAs, promotions and the audit log
 // (issue 6, decision 0009). Registered by buildAdminApp (src/adapters/admin-api/app.ts); refusals are
-// BackOfficeError (400/404/409) with a message for support staff. Every change names the support
+// UseCaseError (by kind: 400/404/409) with a message for support staff. Every change names the support
 // staff member (`agent`), written to the audit log.
 import type { FastifyPluginAsync } from 'fastify';
 import { PROMOTION_DOMAINS, type PromotionDomain } from '../../domain/operators.js';
-import { BackOfficeError } from '../../application/back-office.js';
+import { UseCaseError } from '../../application/errors.js';
 import type { CertificateRecord, OperatorRecord, RecordedAuditEntry } from '../../application/operator-ports.js';
 import type { AuthorityView, Issuance, OperatorService, RenewalDue } from '../../application/operators.js';
 
@@ -185,16 +185,16 @@ interface IssuanceFields {
 function parseInstant(value: string, field: string): Date {
   const date = new Date(value);
   if (!/^\d{4}-\d\d-\d\d($|T.*(Z|[+-]\d\d:\d\d)$)/.test(value) || Number.isNaN(date.getTime())) {
-    throw new BackOfficeError(400, `requête invalide : ${field} : date ISO-8601 attendue (ex. 2026-11-27 ou 2026-11-27T10:00:00+01:00)`);
+    throw new UseCaseError('invalid', `requête invalide : ${field} : date ISO-8601 attendue (ex. 2026-11-27 ou 2026-11-27T10:00:00+01:00)`);
   }
   return date;
 }
 
 function issuanceOf(body: IssuanceFields): Issuance {
   if ((body.csr !== undefined) === Boolean(body.pkcs12)) {
-    throw new BackOfficeError(400, 'requête invalide : donner soit csr (la demande PKCS#10 de l’opérateur), soit pkcs12: true (bi-clé générée)');
+    throw new UseCaseError('invalid', 'requête invalide : donner soit csr (la demande PKCS#10 de l’opérateur), soit pkcs12: true (bi-clé générée)');
   }
-  if (body.csr !== undefined && body.motDePasse !== undefined) throw new BackOfficeError(400, 'requête invalide : motDePasse ne s’applique qu’au PKCS#12');
+  if (body.csr !== undefined && body.motDePasse !== undefined) throw new UseCaseError('invalid', 'requête invalide : motDePasse ne s’applique qu’au PKCS#12');
   const validity = body.validiteJours !== undefined ? { validityDays: body.validiteJours } : {};
   return body.csr !== undefined
     ? { kind: 'CSR', csrPem: body.csr, ...validity }

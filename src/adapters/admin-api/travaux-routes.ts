@@ -1,9 +1,9 @@
 // The admin API routes of planned works and network incidents (published by the back office,
 // read by operators through TestService and Interop'Fibre infoTravauxFTTH). Registered by
-// buildAdminApp (src/adapters/admin-api/app.ts); refusals are BackOfficeError (400/404/409).
+// buildAdminApp (src/adapters/admin-api/app.ts); refusals are UseCaseError (by kind, mapped to 400/404/409 in app.ts).
 import type { FastifyPluginAsync } from 'fastify';
 import { NATURES_INTERVENTION, NATURES_TRAVAUX, type NatureIntervention, type NatureTravaux } from '../../domain/travaux.js';
-import { BackOfficeError } from '../../application/back-office.js';
+import { UseCaseError } from '../../application/errors.js';
 import type { Travaux, TravauxChanges } from '../../application/line-test-ports.js';
 import type { TravauxService } from '../../application/travaux.js';
 
@@ -140,7 +140,7 @@ type UpdateBody = Omit<TravauxChanges, 'dateDebut' | 'dateFin'> & { dateDebut?: 
 function parseInstant(value: string, field: string): Date {
   const date = new Date(value);
   if (!/(Z|[+-]\d\d:\d\d)$/.test(value) || Number.isNaN(date.getTime())) {
-    throw new BackOfficeError(400, `requête invalide : ${field} : date ISO-8601 avec fuseau attendue (ex. 2026-03-02T22:00:00+01:00)`);
+    throw new UseCaseError('invalid', `requête invalide : ${field} : date ISO-8601 avec fuseau attendue (ex. 2026-03-02T22:00:00+01:00)`);
   }
   return date;
 }

@@ -8,7 +8,6 @@ import path from 'node:path';
 import { ParseOption, XmlDocument, XmlElement, XmlParseError, XmlValidateError, XsdValidator } from 'libxml2-wasm';
 import { LineCounter, parseDocument, visit, type Document } from 'yaml';
 import {
-  addCalendarMonths,
   champPath,
   endOfCoexistence,
   MAX_LIVE_FORM_VERSIONS,
@@ -20,6 +19,7 @@ import {
   type Guarantee,
   type Offer,
 } from '../../domain/catalogue.js';
+import { addCalendarMonths, isParisDay } from '../../domain/paris-calendar.js';
 import { EsavFault } from '../../domain/faults.js';
 import { describeInvalidXmlChar, escapeXmlText, firstInvalidXmlChar, firstInvalidXmlCharInFile, isXmlText } from '../../domain/xml-text.js';
 import { CompiledSchema } from '../soap/schema-registry.js';
@@ -117,11 +117,7 @@ class Reader {
 
   date(at: Path): string {
     const v = this.str(at, DATE);
-    const [y, m, d] = v.split('-').map(Number) as [number, number, number];
-    const real = new Date(Date.UTC(y, m - 1, d));
-    if (real.getUTCFullYear() !== y || real.getUTCMonth() !== m - 1 || real.getUTCDate() !== d) {
-      this.src.fail(at, `${show(at)} n'est pas une date du calendrier : ${v}`);
-    }
+    if (!isParisDay(v)) this.src.fail(at, `${show(at)} n'est pas une date du calendrier : ${v}`);
     return v;
   }
 

@@ -1,7 +1,7 @@
 // The e-SAV conventions shared by every e-SAV service and version: the enteteRequete header
 // (versionWS, horodatageRequete, codeOperateur, idCorrelation?), the enteteReponse header, and
 // the typed fault detail erreurESAV.
-import { formatParisDateTime } from '../../domain/clock.js';
+import { formatParisDateTime } from '../../domain/paris-calendar.js';
 import { EsavFault } from '../../domain/faults.js';
 import { assertHeaderDesignatesCaller } from '../../domain/identity.js';
 import { defineOperation, type ContractConventions, type SoapOperation } from '../soap/endpoint.js';

@@ -1,6 +1,6 @@
 // Helpers to read a schema-validated payload (see soap/envelope toPlain). The schema already
 // guarantees presence and shape; these only give the values their TypeScript types.
-import { parseXsDateTime } from '../../domain/clock.js';
+import { parseXsDateTime } from '../../domain/paris-calendar.js';
 import type { PlainObject, PlainValue } from '../soap/envelope.js';
 
 export function text(o: PlainObject, key: string): string {

@@ -11,10 +11,13 @@
 // Errors: {"erreur": "…"} with 400 (invalid body), 403 (certificate unusable, other operator or
 // certificate), 404 (unknown campaign), 409 (closed, expired, production platform), 500.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { isConformanceDomain } from '../../domain/conformance.js';
 import { isEsavFault } from '../../domain/faults.js';
 import { xmlTextProblem } from '../../domain/xml-text.js';
 import type { OperatorIdentity } from '../../domain/identity.js';
-import { ConformanceError, isConformanceDomain, type CampaignSubmission, type ConformanceRunService, type ScenarioResult } from '../../application/conformance-runs.js';
+import type { CampaignSubmission, ConformanceRunService, ScenarioResult } from '../../application/conformance-runs.js';
+import { UseCaseError } from '../../application/errors.js';
+import { httpStatusOf } from '../http-status.js';
 import type { Identify, MtlsRoutes } from './app.js';
 
 export const CAMPAIGNS_PATH = '/conformite/v1/campagnes';
@@ -23,7 +26,7 @@ export const RUNS_PATH = '/conformite/v1/executions';
 const SUBMISSION_LIMIT_BYTES = 16 * 1024 * 1024;
 const MAX_REPORT_CHARS = 8 * 1024 * 1024;
 
-const invalid = (message: string) => new ConformanceError(400, `requête invalide : ${message}`);
+const invalid = (message: string) => new UseCaseError('invalid', `requête invalide : ${message}`);
 
 function objectBody(body: unknown): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('corps JSON (un objet) attendu');
@@ -83,7 +86,7 @@ export const conformanceRoutesPlugin: FastifyPluginAsync<ConformanceRoutesOption
   });
 
   scope.setErrorHandler((raw: unknown, request, reply) => {
-    if (raw instanceof ConformanceError) return reply.code(raw.status).send({ erreur: raw.message });
+    if (raw instanceof UseCaseError) return reply.code(httpStatusOf(raw.kind)).send({ erreur: raw.message });
     if (isEsavFault(raw)) return reply.code(403).send({ erreur: `certificat client refusé : ${raw.libelle}` });
     const error = raw as Error & { code?: string };
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send({ erreur: 'corps de requête trop volumineux' });
@@ -95,7 +98,7 @@ export const conformanceRoutesPlugin: FastifyPluginAsync<ConformanceRoutesOption
   const caller = (request: FastifyRequest): Promise<OperatorIdentity> => identify(request);
   const idOf = (request: FastifyRequest): number => {
     const raw = (request.params as { id?: string }).id ?? '';
-    if (!/^[1-9][0-9]{0,17}$/.test(raw)) throw new ConformanceError(404, `campagne ${raw} inconnue`);
+    if (!/^[1-9][0-9]{0,17}$/.test(raw)) throw new UseCaseError('not-found', `campagne ${raw} inconnue`);
     return Number(raw);
   };
 

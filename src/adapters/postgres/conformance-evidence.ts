@@ -1,26 +1,16 @@
 // SQL of the conformance evidence (migration 0008): the log of served calls per operator and
 // certificate, and the campaigns (windows) the conformance kit opens and closes.
-import type { ConformanceDomain, RecordedRun } from './conformance-runs.js';
+import type { ConformanceDomain } from '../../domain/conformance.js';
+import type {
+  Campaign,
+  ConformanceCampaignRepository,
+  ServedCount,
+  ServedOperation,
+  ServedOperationsRepository,
+} from '../../application/conformance-ports.js';
 import type { Database } from './db.js';
 
-export interface ServedOperation {
-  at: Date;
-  operatorCode: string;
-  certificateFingerprint: string;
-  path: string;
-  operation: string | undefined;
-  outcome: string;
-  requestId: string;
-}
-
-export interface ServedCount {
-  path: string;
-  operation: string | null;
-  outcome: string;
-  count: number;
-}
-
-export class SqlServedOperationsRepository {
+export class SqlServedOperationsRepository implements ServedOperationsRepository {
   constructor(private readonly db: Database) {}
 
   /** One multi-row insert for a batch. */
@@ -62,17 +52,6 @@ export class SqlServedOperationsRepository {
   }
 }
 
-export interface Campaign {
-  id: number;
-  operatorCode: string;
-  certificateFingerprint: string;
-  domains: ConformanceDomain[];
-  openedAt: Date;
-  closedAt: Date | null;
-  runId: number | null;
-  evidence: unknown;
-}
-
 interface CampaignRow {
   id: number;
   operator_code: string;
@@ -95,7 +74,7 @@ const toCampaign = (r: CampaignRow): Campaign => ({
   evidence: r.evidence,
 });
 
-export class SqlConformanceCampaignRepository {
+export class SqlConformanceCampaignRepository implements ConformanceCampaignRepository {
   constructor(private readonly db: Database) {}
 
   async open(operatorCode: string, certificateFingerprint: string, domains: ConformanceDomain[], at: Date): Promise<Campaign> {
@@ -111,26 +90,6 @@ export class SqlConformanceCampaignRepository {
   async find(operatorCode: string, id: number): Promise<Campaign | undefined> {
     const [row] = await this.db.query<CampaignRow>('SELECT * FROM conformance_campaigns WHERE id = $1 AND operator_code = $2', [id, operatorCode]);
     return row ? toCampaign(row) : undefined;
-  }
-
-  /** One recorded run by id (conformance_runs, whoever recorded it). */
-  async findRun(id: number): Promise<RecordedRun | undefined> {
-    const [r] = await this.db.query<Record<string, any>>('SELECT * FROM conformance_runs WHERE id = $1', [id]);
-    if (!r) return undefined;
-    return {
-      id: Number(r.id),
-      operatorCode: r.operator_code,
-      platform: r.platform,
-      domains: r.domains,
-      passedDomains: r.passed_domains,
-      passed: r.passed,
-      startedAt: new Date(r.started_at),
-      finishedAt: new Date(r.finished_at),
-      certificateFingerprint: r.certificate_fingerprint,
-      reportJunit: r.report_junit,
-      reportHtml: r.report_html,
-      recordedAt: new Date(r.recorded_at),
-    };
   }
 
   /** The campaign that recorded a run. */

@@ -1,26 +1,7 @@
 // SQL of the conformance runs: recording a run and answering what the promotion to production asks.
+import type { ConformanceDomain } from '../../domain/conformance.js';
+import type { ConformanceRun, ConformanceRunRepository, RecordedRun } from '../../application/conformance-ports.js';
 import type { Database } from './db.js';
-
-export type ConformanceDomain = 'signalisation' | 'test' | 'rendezvous' | 'interop';
-export const CONFORMANCE_DOMAINS: readonly ConformanceDomain[] = ['signalisation', 'test', 'rendezvous', 'interop'];
-
-export interface ConformanceRun {
-  operatorCode: string;
-  platform: 'integration' | 'production';
-  domains: ConformanceDomain[];
-  passedDomains: ConformanceDomain[];
-  passed: boolean;
-  startedAt: Date;
-  finishedAt: Date;
-  certificateFingerprint: string | null;
-  reportJunit: string | null;
-  reportHtml: string | null;
-}
-
-export interface RecordedRun extends ConformanceRun {
-  id: number;
-  recordedAt: Date;
-}
 
 interface Row {
   id: number;
@@ -52,7 +33,7 @@ const toRun = (r: Row): RecordedRun => ({
   recordedAt: r.recorded_at,
 });
 
-export class SqlConformanceRunRepository {
+export class SqlConformanceRunRepository implements ConformanceRunRepository {
   constructor(private readonly db: Database) {}
 
   async record(run: ConformanceRun): Promise<RecordedRun> {
@@ -74,6 +55,12 @@ export class SqlConformanceRunRepository {
       ],
     );
     return toRun(row!);
+  }
+
+  /** One recorded run by id (whoever recorded it). */
+  async find(id: number): Promise<RecordedRun | undefined> {
+    const [row] = await this.db.query<Row>('SELECT * FROM conformance_runs WHERE id = $1', [id]);
+    return row ? toRun(row) : undefined;
   }
 
   /** The operator's runs, most recent first. */

@@ -1,5 +1,5 @@
 // SQL of the announced works windows (migration 0007): announce, list, cancel.
-import type { WorksWindow } from '../../domain/maintenance.js';
+import type { AnnouncedWindow, MaintenanceWindowRepository } from '../../application/operations-ports.js';
 import type { Queryable } from './db.js';
 
 interface WindowRow {
@@ -11,11 +11,6 @@ interface WindowRow {
   cancelled_at: Date | null;
 }
 
-export interface AnnouncedWindow extends WorksWindow {
-  createdAt: Date;
-  cancelledAt: Date | null;
-}
-
 const toWindow = (r: WindowRow): AnnouncedWindow => ({
   reference: r.reference,
   start: r.debut,
@@ -25,7 +20,7 @@ const toWindow = (r: WindowRow): AnnouncedWindow => ({
   cancelledAt: r.cancelled_at,
 });
 
-export class SqlMaintenanceRepository {
+export class SqlMaintenanceRepository implements MaintenanceWindowRepository {
   constructor(private readonly db: Queryable) {}
 
   async announce(window: { start: Date; end: Date; motif: string }, now: Date): Promise<AnnouncedWindow> {

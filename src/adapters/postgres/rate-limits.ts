@@ -3,6 +3,7 @@
 // minute) is created at 1 or incremented only while below the limit, atomically in PostgreSQL, so
 // every gateway process draws on the same budget; no row back means "over the limit".
 import type { RateLimit } from '../../domain/rate-limit.js';
+import type { RateLimitRepository } from '../../application/operations-ports.js';
 import type { Queryable } from './db.js';
 
 interface LimitRow {
@@ -21,7 +22,7 @@ const toLimit = (r: LimitRow): RateLimit => ({
   createdAt: r.created_at,
 });
 
-export class SqlRateLimitRepository {
+export class SqlRateLimitRepository implements RateLimitRepository {
   constructor(private readonly db: Queryable) {}
 
   async operatorExists(operatorCode: string): Promise<boolean> {

@@ -2,7 +2,8 @@
 // horizon) and appointments. "A slot is booked at most once" is the partial unique index
 // rdv_rendezvous_creneau_reserve (migration 0003): a racing booking waits for the first one to
 // commit, then conflicts, whatever the code above does.
-import { slotsOfDays, type ParisDay, type StatutRendezVous, type TypeRendezVous, type WorkingPattern, type CanalRendezVous } from '../../domain/rendezvous.js';
+import { slotsOfDays, type StatutRendezVous, type TypeRendezVous, type WorkingPattern, type CanalRendezVous } from '../../domain/rendezvous.js';
+import type { ParisDay } from '../../domain/paris-calendar.js';
 import type { HolidayCalendar } from '../../domain/holidays.js';
 import {
   SlotUnavailable,

@@ -3,7 +3,7 @@
 // of a period.
 import type { VolumetryKind } from '../../domain/volumetry.js';
 import type { SqlExecutor } from '../../application/line-test-ports.js';
-import type { VolumetrySink } from '../../application/volumetry.js';
+import type { VolumetryReports, VolumetryRow, VolumetrySink } from '../../application/volumetry.js';
 import type { Queryable } from './db.js';
 
 export interface VolumetryCount {
@@ -36,15 +36,7 @@ export const sqlVolumetrySink: VolumetrySink = {
   },
 };
 
-export interface VolumetryRow {
-  operatorCode: string;
-  /** Set when the report is per minute. */
-  minute?: Date;
-  kind: VolumetryKind;
-  requests: number;
-}
-
-export class SqlVolumetryRepository {
+export class SqlVolumetryRepository implements VolumetryReports {
   constructor(private readonly db: Queryable) {}
 
   /** Counts of [from, to), per operator and kind, or per operator, minute and kind. */

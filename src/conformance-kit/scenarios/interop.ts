@@ -2,7 +2,7 @@
 // booking → report to another slot → consultation — and infoTravauxFTTH (FTTH works and
 // collective faults of the operator); negative cases: schema-invalid message (101), another
 // operator's SIREN in the header (201) on both contracts. The search answers 321 at night.
-import { formatParisDateTime } from '../../domain/clock.js';
+import { formatParisDateTime } from '../../domain/paris-calendar.js';
 import { asList, check, expectSame, Failure, instant, otherSiren, type Scenario, type ScenarioContext } from '../scenario.js';
 
 const P = 'planChargeSavFtth' as const;

@@ -3,7 +3,7 @@
 // 310 (unknown signalisation: the appointment operations name a ticket, not a prestation) and
 // 201. From 01:00 to 04:00 Paris the search answers 321: reported "indisponible de nuit", not as
 // a failure of the operator's integration.
-import { formatParisDateTime } from '../../domain/clock.js';
+import { formatParisDateTime } from '../../domain/paris-calendar.js';
 import { asList, check, expectSame, Failure, instant, otherOperatorCode, UnexpectedFault, type Scenario, type ScenarioContext } from '../scenario.js';
 
 const S = 'signalisation' as const;

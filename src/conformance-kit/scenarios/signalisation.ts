@@ -1,7 +1,7 @@
 // Domain "signalisation" (SignalisationService v1): catalogue → deposit (and its idempotent
 // replay) → state → detail → list → history, then the negative cases: a schema-invalid message
 // (101), an unknown prestation (300), another operator's code in the header (201).
-import { formatParisDateTime } from '../../domain/clock.js';
+import { formatParisDateTime, parisDayOf, type ParisDay } from '../../domain/paris-calendar.js';
 import type { KitOptions } from '../options.js';
 import {
   asList,
@@ -25,11 +25,11 @@ const MAX_PAGES = 5;
 const S = 'signalisation' as const;
 
 /** Paris calendar day (YYYY-MM-DD) of an xs:date as node-soap gives it, or of an instant. */
-function dayOf(value: unknown): string | undefined {
+function dayOf(value: unknown): ParisDay | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value)) return value.slice(0, 10);
   const date = instant(value);
-  return date ? formatParisDateTime(date).slice(0, 10) : undefined;
+  return date ? parisDayOf(date) : undefined;
 }
 
 /** The offer of the run's prestation: the option, else the operator's earlier tickets on that line. */
@@ -57,7 +57,7 @@ export async function selectDeposit(ctx: ScenarioContext): Promise<DepositSelect
   const canaux = asList<string>(offer.canauxSignalisation?.canal);
   check(canaux.includes('WS'), `offre ${offre} non ouverte aux web services (canaux : ${canaux.join(', ') || 'aucun'})`);
   const setUp = dayOf(offer.dateMiseEnPlace);
-  const today = formatParisDateTime(ctx.serverNow()).slice(0, 10);
+  const today = parisDayOf(ctx.serverNow());
   check(!setUp || setUp <= today, `offre ${offre} mise en place le ${setUp} seulement : les dépôts sont refusés (301) d’ici là`);
   if (isTrue(offer.tests?.testPrealableRequis) && !o.idDemandeTest) {
     throw new Failure(`l’offre ${offre} exige un test préalable KO (305) : passer --id-demande-test, ou choisir une autre prestation`);

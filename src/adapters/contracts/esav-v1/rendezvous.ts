@@ -1,7 +1,7 @@
 // e-SAV SignalisationService v1, appointment operations: XML ⇄ use-case mapping
 // (rechercherCreneaux, reserverCreneau, reporterRendezVous, annulerRendezVous, consulterRendezVous).
 // The schema (xsd/v1/signalisation-v1.xsd) has validated the payload before read() runs.
-import { formatParisDateTime } from '../../../domain/clock.js';
+import { formatParisDateTime } from '../../../domain/paris-calendar.js';
 import { slotIdentifier, type TypeRendezVous } from '../../../domain/rendezvous.js';
 import type { Creneau, RendezVous } from '../../../application/rendezvous-ports.js';
 import type { AppointmentChange, Booking, BookingResult, Consultation, RendezVousService, Reschedule, SlotSearch } from '../../../application/rendezvous.js';

@@ -1,6 +1,6 @@
 // e-SAV SignalisationService v1: XML ⇄ use-case mapping of each operation.
 // The schema (xsd/v1/signalisation-v1.xsd) has validated the payload before read() runs.
-import { formatParisDateTime } from '../../../domain/clock.js';
+import { formatParisDateTime } from '../../../domain/paris-calendar.js';
 import type { Impact } from '../../../domain/signalisation.js';
 import type { SignalisationKey } from '../../../application/signalisation-ports.js';
 import type { Etat } from '../../../domain/signalisation.js';

@@ -1,6 +1,6 @@
 // e-SAV TestService v1: XML ⇄ use-case mapping of each operation (xsd/v1/test-v1.xsd has validated
 // the payload before read() runs). Same header and fault conventions as every e-SAV service.
-import { formatParisDateTime } from '../../../domain/clock.js';
+import { formatParisDateTime } from '../../../domain/paris-calendar.js';
 import type { TypeTest } from '../../../domain/line-tests.js';
 import type { LineTest, TravauxImpact } from '../../../application/line-test-ports.js';
 import type { AvailableTests, LineTestService, TestAcknowledgement, TestRequest } from '../../../application/line-tests.js';

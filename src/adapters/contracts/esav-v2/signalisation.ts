@@ -7,7 +7,7 @@
 // - consulterDetailSignalisation gives the contacts as the same list.
 // The other operations have the v1 messages in the v2 namespace (the v1 readers and writers,
 // given the v2 namespace).
-import { formatParisDateTime } from '../../../domain/clock.js';
+import { formatParisDateTime } from '../../../domain/paris-calendar.js';
 import { GUARANTEE_STOP_STATES } from '../../../domain/guarantee.js';
 import type { Etat, Impact } from '../../../domain/signalisation.js';
 import type { CatalogueService } from '../../../application/catalogue.js';

@@ -1,7 +1,7 @@
 // Interop'Fibre infoTravauxFTTH v1.0: getInfoTravauxFTTH mapped onto TravauxService.infoTravauxFtth.
 // xsd/interop/infoTravauxFTTH.xsd has validated the payload before read() runs. Element children are
 // unqualified (the publication's elementFormDefault="unqualified").
-import { formatParisDateTime } from '../../../domain/clock.js';
+import { formatParisDateTime } from '../../../domain/paris-calendar.js';
 import type { EtatTravaux } from '../../../domain/travaux.js';
 import type { TravauxImpact } from '../../../application/line-test-ports.js';
 import { prestationPm, type InfoTravauxCriteria, type Periode, type TravauxService } from '../../../application/travaux.js';

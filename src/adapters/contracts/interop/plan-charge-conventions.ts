@@ -1,7 +1,7 @@
 // The conventions of the Interop'Fibre planChargeSavFtth contract: the EnteteType header (request
 // and response) and the InfoErreurType fault detail, in namespace http://interop-fibre.fr with
 // unqualified children (elementFormDefault="unqualified", as published).
-import { formatParisDateTime } from '../../../domain/clock.js';
+import { formatParisDateTime } from '../../../domain/paris-calendar.js';
 import { EsavFault } from '../../../domain/faults.js';
 import { assertHeaderDesignatesCaller } from '../../../domain/identity.js';
 import type { ContractConventions } from '../../soap/endpoint.js';

@@ -6,7 +6,7 @@
 //   reservationCreneau       → RendezVousService.bookInZone   (idCreneau = a slot's idOI)
 //   reportRDV                → RendezVousService.rescheduleById
 //   consultationRdv          → RendezVousService.consultById
-import { formatParisDateTime } from '../../../domain/clock.js';
+import { formatParisDateTime } from '../../../domain/paris-calendar.js';
 import { slotIdentifier, type TypeRendezVous } from '../../../domain/rendezvous.js';
 import type { Creneau, RendezVous } from '../../../application/rendezvous-ports.js';
 import type { RendezVousService, ZoneBooking, ZoneSlotSearch } from '../../../application/rendezvous.js';

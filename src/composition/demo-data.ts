@@ -1,13 +1,16 @@
 // The demo data set used by the embedded default, the docs, the tests and the conformance kit.
-// Keep these identifiers stable: operators and integration teams rely on them.
-import { frenchPublicHolidays } from '../../domain/holidays.js';
-import { addDays, DEFAULT_HORIZON_DAYS, parisDayOf, patternProblem, type TypeRendezVous, type WorkingPattern } from '../../domain/rendezvous.js';
-import { describeCertificate } from '../pki/certificates.js';
-import type { Database } from './db.js';
-import { SqlOperatorRepository, type ProfileSeed } from './operators.js';
-import { upsertPrestation, type PrestationSeed } from './prestations.js';
+// Keep these identifiers stable: operators and integration teams rely on them. A seed written
+// through the adapters (PostgreSQL repositories, the PKI to read the development certificates),
+// so it belongs to the composition, not to the repositories.
+import { frenchPublicHolidays } from '../domain/holidays.js';
+import { DEFAULT_HORIZON_DAYS, patternProblem, type TypeRendezVous, type WorkingPattern } from '../domain/rendezvous.js';
+import { addDays, parisDayOf } from '../domain/paris-calendar.js';
+import { describeCertificate } from '../adapters/pki/certificates.js';
+import type { Database } from '../adapters/postgres/db.js';
+import { SqlOperatorRepository, type ProfileSeed } from '../adapters/postgres/operators.js';
+import { upsertPrestation, type PrestationSeed } from '../adapters/postgres/prestations.js';
+import { SqlCapacityRepository } from '../adapters/postgres/rendezvous.js';
 import { loadDemoTestsTravaux } from './demo-tests-travaux.js';
-import { SqlCapacityRepository } from './rendezvous.js';
 
 /** The profiles of spec §3; '*' grants every operation. Later capabilities add their operations. */
 export const PROFILES: readonly ProfileSeed[] = [

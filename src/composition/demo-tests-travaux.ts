@@ -2,12 +2,12 @@
 // lines the network simulator makes healthy, faulty on the customer's side, faulty on the network,
 // near an open incident or unreachable; and planned works / incidents linked to the demo
 // prestations by PM, PBO and NRA. Keep these identifiers stable: the docs and tests use them.
-import type { ElementReseau } from '../../domain/travaux.js';
-import type { NewTravaux } from '../../application/line-test-ports.js';
-import type { Database } from './db.js';
-import { setSimulatedProfile, type SimulationProfile } from './line-tests.js';
-import { upsertPrestation, type PrestationSeed } from './prestations.js';
-import { SqlTravauxRepository } from './travaux.js';
+import type { ElementReseau } from '../domain/travaux.js';
+import type { NewTravaux } from '../application/line-test-ports.js';
+import type { Database } from '../adapters/postgres/db.js';
+import { setSimulatedProfile, type SimulationProfile } from '../adapters/postgres/line-tests.js';
+import { upsertPrestation, type PrestationSeed } from '../adapters/postgres/prestations.js';
+import { SqlTravauxRepository } from '../adapters/postgres/travaux.js';
 
 const paris = (lignes: string[], codePostal: string) => ({ lignes, codePostal, commune: 'Paris', codeInsee: '75056' });
 

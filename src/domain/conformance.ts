@@ -1,11 +1,16 @@
-// What a passing conformance domain must have left in the gateway's own log of served calls
-// (table served_operations): for each domain, every call of its scenario suite with the outcome
-// the suite expects — the successful chain and the documented faults of the negative cases.
-// Shared by the kit (each scenario declares the calls it makes, checked against this table by
+// The conformance domains ("jeu de test e-SAV", spec §3, docs/conformance.md) and what a passing
+// domain must have left in the gateway's own log of served calls (table served_operations): for
+// each domain, every call of its scenario suite with the outcome the suite expects — the
+// successful chain and the documented faults of the negative cases. Shared by the conformance kit
+// (each scenario declares the calls it makes, checked against this table by
 // test/unit/conformance.test.ts) and by the gateway, which records a domain as passed only when
-// it finds all of them in the run's window (src/application/conformance-runs.ts). Pure data: no
-// SOAP client here, the gateway imports it.
-import type { ConformanceDomain } from '../adapters/postgres/conformance-runs.js';
+// it finds all of them in the run's window (src/application/conformance-runs.ts). Pure data.
+
+export type ConformanceDomain = 'signalisation' | 'test' | 'rendezvous' | 'interop';
+export const CONFORMANCE_DOMAINS: readonly ConformanceDomain[] = ['signalisation', 'test', 'rendezvous', 'interop'];
+
+export const isConformanceDomain = (value: unknown): value is ConformanceDomain =>
+  typeof value === 'string' && (CONFORMANCE_DOMAINS as readonly string[]).includes(value);
 
 /** The published services, by the last segment of their path (/ws/v1/test → test). */
 export type ServiceName = 'signalisation' | 'test' | 'planChargeSavFtth' | 'infoTravauxFTTH';
