@@ -5,7 +5,8 @@
 
 /** The folder (or file) of one adapter, as a path pattern. */
 function adapter(name) {
-  return name === 'paths' ? '^src/adapters/paths\\.ts$' : `^src/adapters/${name}/`;
+  if (name === 'paths' || name === 'http-status') return `^src/adapters/${name}\\.ts$`;
+  return `^src/adapters/${name}/`;
 }
 
 // Which other adapters each adapter may build on (besides domain, application and itself).
@@ -16,9 +17,9 @@ const ADAPTERS = {
   // The contracts map payloads to use cases and back, through the SOAP core's endpoint/writer.
   contracts: ['soap'],
   // The operators' mTLS front: publishes the contracts over the SOAP core, admits by certificate.
-  'operators-front': ['soap', 'contracts', 'pki', 'logging', 'paths'],
+  'operators-front': ['soap', 'contracts', 'pki', 'logging', 'paths', 'http-status'],
   // The admin HTTP API speaks JSON to the use cases; it knows nothing of SOAP, SQL or the queue.
-  'admin-api': ['logging'],
+  'admin-api': ['logging', 'http-status'],
   // SQL repositories implement application ports; the migrations folder comes from paths.
   postgres: ['paths', 'logging'],
   // pg-boss runs in our PostgreSQL through our pool: the queue builds on the Database type only.
@@ -32,6 +33,8 @@ const ADAPTERS = {
   // Prometheus metrics observe the SOAP requests the operators' front answered (RequestObserver).
   observability: ['operators-front/request-policy.ts', 'logging'],
   paths: [],
+  // The one mapping of use-case error kinds to HTTP statuses (admin API, campaign API).
+  'http-status': [],
 };
 
 function allowedTarget(entry) {
@@ -47,7 +50,7 @@ const adapterRules = Object.entries(ADAPTERS).map(([name, allowed]) => ({
   to: { path: '^src/adapters/', pathNot: [adapter(name), ...allowed.map(allowedTarget)] },
 }));
 
-const KNOWN_ADAPTERS = Object.keys(ADAPTERS).filter((name) => name !== 'paths').join('|');
+const KNOWN_ADAPTERS = Object.keys(ADAPTERS).filter((name) => name !== 'paths' && name !== 'http-status').join('|');
 
 module.exports = {
   forbidden: [
