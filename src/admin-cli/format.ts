@@ -19,7 +19,6 @@ export function date(value: string | null | undefined): string {
  * support agent's terminal with escape sequences.
  */
 export function printable(value: string): string {
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   return value.replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, '\uFFFD');
 }
 

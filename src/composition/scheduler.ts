@@ -113,7 +113,7 @@ export class Scheduler {
   /** Starts the jobs due now and waits for every run in progress (tests drive the clock with it). */
   async runDue(): Promise<void> {
     this.tick();
-    await Promise.all(this.jobs.map((j) => j.running));
+    await Promise.all(this.jobs.flatMap((j) => (j.running ? [j.running] : [])));
   }
 
   /** No job starts any more; resolves when the runs in progress have ended. */
@@ -121,7 +121,7 @@ export class Scheduler {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    await Promise.all(this.jobs.map((j) => j.running));
+    await Promise.all(this.jobs.flatMap((j) => (j.running ? [j.running] : [])));
   }
 
   /** The start of the job's period that contains `now`. */

@@ -3,8 +3,6 @@
 import { SettableClock } from '../../src/domain/clock.js';
 import { issueClientCertificate, describeCertificate } from '../../src/adapters/pki/certificates.js';
 import { buildEndpoints } from '../../src/adapters/operators-front/endpoints.js';
-import type { LineTestJobs } from '../../src/application/line-test-ports.js';
-import { loadCatalogue } from '../../src/adapters/catalogue/catalogue-files.js';
 import { PROFILES } from '../../src/composition/demo-data.js';
 import { SqlOperatorRepository } from '../../src/adapters/postgres/operators.js';
 import { enteteRequete, rawPost, startTestGateway, type ClientTls, type TestGateway } from '../support/gateway.js';

@@ -115,8 +115,8 @@ export async function buildGateway(options: GatewayOptions) {
     clientErrorHandler: plainClientError,
     // A URL Fastify cannot route (bad percent-encoding…): SOAP fault 400 / plain text, not JSON.
     frameworkErrors: (error, request, reply) => {
-      if (isSoapRequest(request)) return sendFault(request, reply, unknownServiceFault(pathOf(request), endpoints));
-      return sendText(reply, 400, `${STATUS_CODES[400]}: ${error.code}`);
+      if (isSoapRequest(request)) void sendFault(request, reply, unknownServiceFault(pathOf(request), endpoints));
+      else void sendText(reply, 400, `${STATUS_CODES[400]}: ${error.code}`);
     },
     https: {
       key: tls.keyPem,
