@@ -1,4 +1,4 @@
-// Wiring of the conformance runs into the gateway (bootstrap.ts): on the integration platform the
+// Wiring of the conformance runs into the gateway (src/composition/gateway.ts): on the integration platform the
 // log of served calls (a request observer, batched writes), the campaign API on the mutual-TLS
 // port, and the service the admin API reads. See docs/conformance.md.
 import type { Logger } from 'pino';
