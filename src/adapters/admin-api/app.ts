@@ -21,6 +21,7 @@ import { operatorRoutes } from './operators-routes.js';
 import type { OperatorService } from '../../application/operators.js';
 import { refuseNonXmlText } from './xml-text-guard.js';
 import type { ConformanceRunService } from '../../application/conformance-runs.js';
+import { referenceParams } from './schemas.js';
 
 export interface AdminAppOptions {
   backOffice: BackOfficeService;
@@ -104,13 +105,6 @@ export function detailView(d: SignalisationDetail) {
 }
 
 // ---------------------------------------------------------------- request schemas
-
-const referenceParams = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['reference'],
-  properties: { reference: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' } },
-} as const;
 
 const listQuery = {
   type: 'object',

@@ -10,6 +10,7 @@ import { VOLUMETRY_KINDS, type VolumetryKind } from '../../domain/volumetry.js';
 import type { VolumetryRow } from '../../application/volumetry.js';
 import type { AnnouncedWindow } from '../../application/operations-ports.js';
 import { healthRoutes, type HealthDeps } from './health.js';
+import { referenceParams } from './schemas.js';
 
 export interface OperationsAdmin {
   health: HealthDeps;
@@ -131,13 +132,6 @@ const volumetryQuery = {
     operateur: { type: 'string', pattern: '^[A-Z0-9]{4}$' },
     detail: { type: 'string', enum: ['total', 'minute'], default: 'total' },
   },
-} as const;
-
-const referenceParams = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['reference'],
-  properties: { reference: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' } },
 } as const;
 
 const limitQuery = {
