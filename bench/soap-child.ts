@@ -43,6 +43,7 @@ function depositRequestOf(a: Args): DepositRequest {
   const champ = a.champs?.champ;
   const champs = (champ === undefined ? [] : Array.isArray(champ) ? champ : [champ]).map((c: Args) => ({ code: str(c.code), valeur: str(c.valeur) }));
   return {
+    canal: 'WS',
     offre: str(a.offre),
     identifiantPrestation: str(a.identifiantPrestation),
     formulaire: { idFormulaire: str(a.formulaire?.idFormulaire), version: Number(a.formulaire?.version) },

@@ -25,6 +25,7 @@ interface RunMessage {
 /** The same deposit as bench/lib/messages.ts depositRequest, as the use case receives it. */
 function deposit(referenceInterneOC: string): DepositRequest {
   return {
+    canal: 'WS',
     offre: 'FTTH_PASSIF',
     identifiantPrestation: 'FI-1000-0001',
     formulaire: { idFormulaire: 'FTTH_PASSIF', version: 1 },

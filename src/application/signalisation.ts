@@ -1,7 +1,7 @@
 // Signalisation use cases: deposit, state and detail (spec §2.2). No XML and no SQL here: the
 // contract mappings call these, the repositories are passed in.
-import type { Catalogue, Offer } from '../domain/catalogue.js';
-import { findLiveForm, inNomenclature, isOfferSetUp } from '../domain/catalogue.js';
+import type { Catalogue, Offer, SignalisationChannel } from '../domain/catalogue.js';
+import { acceptsChannel, findLiveForm, inNomenclature, isOfferSetUp, SIGNALISATION_CHANNEL_LABELS } from '../domain/catalogue.js';
 import type { Clock } from '../domain/clock.js';
 import { EsavFault, isEsavFault } from '../domain/faults.js';
 import { assertPriorTest, type PriorTestCandidate } from '../domain/line-tests.js';
@@ -41,6 +41,12 @@ export interface Caller {
 }
 
 export interface DepositRequest {
+  /**
+   * The channel the deposit comes through: 'WS' from the SOAP contracts, 'PORTAIL' from the web
+   * portal. An offer accepts only the channels of its catalogue entry (canauxSignalisation, 301);
+   * every other rule is the same whatever the channel.
+   */
+  canal: SignalisationChannel;
   offre: string;
   identifiantPrestation: string;
   formulaire: { idFormulaire: string; version: number };
@@ -200,7 +206,7 @@ export class SignalisationService {
       ...(guarantee.echeance ? { echeanceRetablissement: guarantee.echeance } : {}),
       guaranteeClock,
       depositedAt: now,
-      firstHistory: { actor: 'OPERATEUR', motif: 'Dépôt de la signalisation' },
+      firstHistory: { actor: 'OPERATEUR', motif: request.canal === 'WS' ? 'Dépôt de la signalisation' : 'Dépôt de la signalisation sur le portail' },
     });
     return this.acknowledgement(signalisation, created);
   }
@@ -227,9 +233,7 @@ export class SignalisationService {
     if (!isOfferSetUp(offer, now)) {
       throw new EsavFault(301, `Offre ${offer.code} en cours de mise en place (à partir du ${offer.dateMiseEnPlace})`, { champ: 'offre' });
     }
-    if (!offer.canauxSignalisation.includes('WS')) {
-      throw new EsavFault(301, `Offre ${offer.code} non disponible par web service pour la signalisation`, { champ: 'offre' });
-    }
+    if (!acceptsChannel(offer, request.canal)) throw channelRefused(offer, request.canal);
 
     const prestation = await this.deps.prestations.findForOperator(caller.operatorCode, request.identifiantPrestation);
     // Unknown and another operator's prestation get the very same answer.
@@ -400,6 +404,24 @@ export async function detailOf(
   ]);
   if (!prestation) throw new Error(`prestation ${signalisation.prestationId} of ${signalisation.reference} is missing`);
   return { signalisation, prestation, history, comments, appointments, tests };
+}
+
+/**
+ * Fault 301 for a deposit through a channel the offer does not accept, naming the channels it does
+ * (seed rule: FTTH signalisation is web-services only, so the portal explains where to deposit).
+ */
+export function channelRefused(offer: Offer, canal: SignalisationChannel): EsavFault {
+  if (canal === 'WS') {
+    // The SOAP contracts' wording, unchanged.
+    return new EsavFault(301, `Offre ${offer.code} non disponible par web service pour la signalisation`, { champ: 'offre' });
+  }
+  const others = offer.canauxSignalisation.filter((c) => c !== canal);
+  const where = others.length > 0 ? `uniquement par ${others.map((c) => SIGNALISATION_CHANNEL_LABELS[c]).join(' ou ')}` : 'par aucun canal';
+  return new EsavFault(
+    301,
+    `La signalisation sur l'offre ${offer.code} (${offer.libelle}) se fait ${where} : elle ne peut pas être déposée sur le ${SIGNALISATION_CHANNEL_LABELS[canal]}`,
+    { champ: 'offre' },
+  );
 }
 
 function notFound(key: SignalisationKey): EsavFault {

@@ -9,10 +9,48 @@ export interface CodeLibelle {
   libelle: string;
 }
 
+/**
+ * How a form field is entered, derived from its XSD type (the built-in type it restricts, or
+ * 'enumeration' when the type lists its values): what a generated form needs to choose its input.
+ */
+export type FormFieldType = 'text' | 'integer' | 'decimal' | 'date' | 'dateTime' | 'time' | 'boolean' | 'enumeration';
+
+/** A bound of a value (xs:minInclusive / xs:minExclusive…), as written in the schema. */
+export interface FormFieldBound {
+  valeur: string;
+  inclus: boolean;
+}
+
+/**
+ * A field of a form version, derived from its XSD (plain data: no XML here). The constraints are
+ * the schema's facets, merged along the type's restrictions; the gateway still checks every value
+ * with the schema itself (checkChamps), these are what a form shows and checks beforehand.
+ */
 export interface FormField {
   code: string;
   libelle: string;
   obligatoire: boolean;
+  type: FormFieldType;
+  /** The XSD built-in type the field's type restricts, e.g. 'token', 'integer', 'date'. */
+  typeXsd: string;
+  /** xs:token and others collapse blanks before the facets apply; xs:string keeps them. */
+  espaces: 'preserve' | 'replace' | 'collapse';
+  /** The admitted values (type 'enumeration'), in schema order; libellé = their documentation, else the value. */
+  valeurs?: CodeLibelle[];
+  /**
+   * The XSD patterns (xs:pattern, XSD regular expressions, implicitly anchored): a value matches
+   * one pattern of each group; one group per restriction step that has patterns.
+   */
+  motifs?: string[][];
+  longueurMin?: number;
+  longueurMax?: number;
+  min?: FormFieldBound;
+  max?: FormFieldBound;
+  /** xs:totalDigits / xs:fractionDigits of a decimal or integer. */
+  chiffresMax?: number;
+  decimalesMax?: number;
+  /** Help text: a second French xs:documentation of the field, else the French documentation of its type. */
+  aide?: string;
 }
 
 /** A form field as an operator sends it in `champs/champ`. */
@@ -51,7 +89,8 @@ export interface Offer {
   dateCommercialisation: string;
   /** Set-up date: deposits are refused (301) before it. */
   dateMiseEnPlace: string;
-  canauxSignalisation: string[];
+  /** The channels an operator may deposit a signalisation through (the others are refused, fault 301). */
+  canauxSignalisation: SignalisationChannel[];
   garanties: string[];
   tests: { disponibles: string[]; testPrealableRequis: boolean; validiteTestPrealableHeures: number };
   nomenclatures: { defautDeclare: CodeLibelle[]; localisationPresumee: CodeLibelle[] };
@@ -68,6 +107,26 @@ export interface Guarantee {
 export interface Catalogue {
   offers: ReadonlyMap<string, Offer>;
   guarantees: ReadonlyMap<string, Guarantee>;
+}
+
+/**
+ * The channels of a deposit: WS, the web services (e-SAV intégré); PORTAIL, the operators' web
+ * portal (e-SAV en ligne). The catalogue says which ones each offer accepts.
+ */
+export const SIGNALISATION_CHANNELS = ['WS', 'PORTAIL'] as const;
+export type SignalisationChannel = (typeof SIGNALISATION_CHANNELS)[number];
+
+export const SIGNALISATION_CHANNEL_LABELS: Readonly<Record<SignalisationChannel, string>> = {
+  WS: 'web services (e-SAV intégré)',
+  PORTAIL: 'portail (e-SAV en ligne)',
+};
+
+export const isSignalisationChannel = (value: string): value is SignalisationChannel =>
+  (SIGNALISATION_CHANNELS as readonly string[]).includes(value);
+
+/** Whether the offer accepts deposits through this channel (its canauxSignalisation). */
+export function acceptsChannel(offer: Pick<Offer, 'canauxSignalisation'>, canal: SignalisationChannel): boolean {
+  return offer.canauxSignalisation.includes(canal);
 }
 
 /** Spec §3: at most two live versions of each form. */

@@ -33,7 +33,7 @@ describe('loadCatalogue(catalog/)', () => {
     expect(v1.dateProduction <= offer.dateCommercialisation).toBe(true);
     expect(v1.champs.length).toBeGreaterThan(0);
     for (const field of v1.champs) {
-      expect(field).toEqual({ code: expect.stringMatching(/^[A-Z_]+$/), libelle: expect.any(String), obligatoire: false });
+      expect(field).toMatchObject({ code: expect.stringMatching(/^[A-Z_]+$/), libelle: expect.any(String), obligatoire: false });
     }
     expect(() => v1.checkChamps([])).not.toThrow();
     // every offer's form versions are read from catalog/formulaires/<id>/v<N>.xsd

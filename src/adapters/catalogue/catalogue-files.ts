@@ -10,14 +10,19 @@ import { LineCounter, parseDocument, visit, type Document } from 'yaml';
 import {
   champPath,
   endOfCoexistence,
+  isSignalisationChannel,
+  SIGNALISATION_CHANNELS,
   MAX_LIVE_FORM_VERSIONS,
   type Catalogue,
   type ChampValeur,
   type CodeLibelle,
   type FormField,
+  type FormFieldBound,
+  type FormFieldType,
   type FormVersion,
   type Guarantee,
   type Offer,
+  type SignalisationChannel,
 } from '../../domain/catalogue.js';
 import { addCalendarMonths, isParisDay } from '../../domain/paris-calendar.js';
 import { EsavFault } from '../../domain/faults.js';
@@ -124,6 +129,12 @@ class Reader {
   libelle(at: Path): string {
     const v = this.str(at);
     if (v.length > MAX_LIBELLE) this.src.fail(at, `${show(at)} dépasse ${MAX_LIBELLE} caractères`);
+    return v;
+  }
+
+  channel(at: Path): SignalisationChannel {
+    const v = this.str(at);
+    if (!isSignalisationChannel(v)) this.src.fail(at, `canal inconnu ${JSON.stringify(v)} (canaux : ${SIGNALISATION_CHANNELS.join(', ')})`);
     return v;
   }
 
@@ -256,7 +267,7 @@ function xsChildren(e: XmlElement): XmlElement[] {
 const isXs = (e: XmlElement, localName: string) => e.namespaceUri === XS && e.name === localName;
 const attribute = (e: XmlElement, name: string): string | undefined => e.attr(name)?.value;
 
-/** Reads a form version's XSD: checks its shape and derives its fields (code, libellé, obligatoire). */
+/** Reads a form version's XSD: checks its shape and derives its fields (code, libellé, obligatoire, type and facets). */
 function readFormFields(file: string, expectedNamespace: string, context: string): FormField[] {
   const fail = (node: { line: number } | undefined, problem: string): never => {
     throw new CatalogueError(file, node?.line, `${problem} (${context})`);
@@ -278,12 +289,16 @@ function readFormFields(file: string, expectedNamespace: string, context: string
     if (attribute(schema, 'elementFormDefault') !== 'qualified') fail(schema, 'elementFormDefault doit valoir qualified');
     const simpleTypes = new Set<string>();
     const complexTypes = new Set<string>();
+    const namedSimpleTypes = new Map<string, XmlElement>();
     const roots: XmlElement[] = [];
     for (const e of xsChildren(schema)) {
       if (e.namespaceUri !== XS) fail(e, `élément ${e.name} inattendu dans xs:schema`);
       if (['import', 'include', 'redefine', 'override'].includes(e.name)) fail(e, `xs:${e.name} interdit : le schéma d'un formulaire est autonome`);
       if (e.name === 'element') roots.push(e);
-      if (e.name === 'simpleType') simpleTypes.add(attribute(e, 'name') ?? '');
+      if (e.name === 'simpleType') {
+        simpleTypes.add(attribute(e, 'name') ?? '');
+        namedSimpleTypes.set(attribute(e, 'name') ?? '', e);
+      }
       if (e.name === 'complexType') complexTypes.add(attribute(e, 'name') ?? '');
     }
     const root = roots[0];
@@ -313,7 +328,10 @@ function readFormFields(file: string, expectedNamespace: string, context: string
       const maxOccurs = attribute(e, 'maxOccurs') ?? '1';
       if (maxOccurs !== '1') fail(e, `champ ${code} : maxOccurs doit valoir 1`);
       checkSimpleType(e, code, simpleTypes, complexTypes, expectedNamespace, fail);
-      fields.push({ code, libelle: documentation(e, code, fail), obligatoire: minOccurs === '1' });
+      const libelle = documentation(e, code, fail);
+      const { aideDuType, ...typed } = fieldType(e, code, namedSimpleTypes, expectedNamespace, fail);
+      const aide = helpText(e, libelle) ?? aideDuType;
+      fields.push({ code, libelle, obligatoire: minOccurs === '1', ...typed, ...(aide !== undefined ? { aide } : {}) });
     }
     return fields;
   } finally {
@@ -361,6 +379,139 @@ function documentation(e: XmlElement, code: string, fail: (node: XmlElement, pro
   if (text === '') fail(e, `champ ${code} : libellé manquant (xs:annotation/xs:documentation)`);
   if (text.length > MAX_LIBELLE) fail(chosen ?? e, `champ ${code} : libellé de plus de ${MAX_LIBELLE} caractères`);
   return text;
+}
+
+/** French xs:documentation texts of an element's xs:annotation, blanks collapsed, in order. */
+function frenchDocumentation(e: XmlElement): string[] {
+  return xsChildren(e)
+    .filter((c) => isXs(c, 'annotation'))
+    .flatMap((a) => xsChildren(a).filter((d) => isXs(d, 'documentation')))
+    .filter((d) => d.attr('lang', 'xml')?.value === 'fr' || attributeNs(d, 'lang', XML_NS) === 'fr')
+    .map((d) => d.content.replace(/\s+/g, ' ').trim())
+    .filter((text) => text !== '');
+}
+
+/** A field's help text: a French documentation of the element other than its libellé. */
+function helpText(e: XmlElement, libelle: string): string | undefined {
+  return frenchDocumentation(e).find((text) => text !== libelle);
+}
+
+/** The built-in XSD types a field may restrict, as a form enters them. */
+const BUILTIN_FIELD_TYPES: Readonly<Record<string, FormFieldType>> = {
+  integer: 'integer', int: 'integer', long: 'integer', short: 'integer', byte: 'integer',
+  nonNegativeInteger: 'integer', positiveInteger: 'integer', nonPositiveInteger: 'integer', negativeInteger: 'integer',
+  unsignedLong: 'integer', unsignedInt: 'integer', unsignedShort: 'integer', unsignedByte: 'integer',
+  decimal: 'decimal', float: 'decimal', double: 'decimal',
+  date: 'date', dateTime: 'dateTime', time: 'time', boolean: 'boolean',
+};
+
+/** Bounds implied by a built-in integer type (the ones a form is likely to meet). */
+const BUILTIN_BOUNDS: Readonly<Record<string, { min?: string; max?: string }>> = {
+  nonNegativeInteger: { min: '0' }, positiveInteger: { min: '1' }, nonPositiveInteger: { max: '0' }, negativeInteger: { max: '-1' },
+  unsignedLong: { min: '0', max: '18446744073709551615' }, unsignedInt: { min: '0', max: '4294967295' },
+  unsignedShort: { min: '0', max: '65535' }, unsignedByte: { min: '0', max: '255' },
+  long: { min: '-9223372036854775808', max: '9223372036854775807' }, int: { min: '-2147483648', max: '2147483647' },
+  short: { min: '-32768', max: '32767' }, byte: { min: '-128', max: '127' },
+};
+
+type TypedPart = Omit<FormField, 'code' | 'libelle' | 'obligatoire' | 'aide'> & { aideDuType?: string };
+
+/**
+ * A field's type as a form needs it: follows the restrictions from the field's type down to the
+ * built-in type, merging the facets on the way (the most derived value of a facet wins, as XSD
+ * requires each restriction to narrow its base; patterns of every step apply together).
+ */
+function fieldType(
+  e: XmlElement,
+  code: string,
+  named: ReadonlyMap<string, XmlElement>,
+  targetNamespace: string,
+  fail: (node: XmlElement, problem: string) => never,
+): TypedPart {
+  /** Facet name → the first one met going down the restrictions (the most derived), with its depth. */
+  const facets = new Map<string, { facet: XmlElement; depth: number }>();
+  const firstFacet = (name: string) => facets.get(name)?.facet;
+  let valeurs: CodeLibelle[] | undefined;
+  const motifs: string[][] = [];
+  let aideDuType: string | undefined;
+  let builtin: string | undefined;
+  const seen = new Set<XmlElement>();
+
+  /** A QName used in `node` as a type: the built-in local name, or the named simple type of this schema. */
+  const resolve = (qname: string, node: XmlElement): XmlElement | undefined => {
+    const colon = qname.indexOf(':');
+    const namespace = node.namespaces[colon < 0 ? '' : qname.slice(0, colon)];
+    const local = qname.slice(colon + 1);
+    if (namespace === XS) {
+      builtin = local;
+      return undefined;
+    }
+    const found = namespace === targetNamespace ? named.get(local) : undefined;
+    if (!found) fail(node, `champ ${code} : le type ${qname} doit être un xs:simpleType déclaré dans ce schéma ou un type simple XSD`);
+    return found;
+  };
+
+  const typeAttribute = attribute(e, 'type');
+  let step: XmlElement | undefined = typeAttribute !== undefined ? resolve(typeAttribute, e) : xsChildren(e).find((c) => isXs(c, 'simpleType'));
+  for (let depth = 0; step; depth++) {
+    if (seen.has(step)) fail(step, `champ ${code} : type défini par lui-même`);
+    seen.add(step);
+    aideDuType ??= frenchDocumentation(step)[0];
+    const derivation = xsChildren(step).find((c) => !isXs(c, 'annotation'));
+    if (!derivation || !isXs(derivation, 'restriction')) {
+      // xs:list and xs:union: entered as text, checked by the schema only.
+      builtin = derivation ? derivation.name : 'string';
+      break;
+    }
+    const stepPatterns: string[] = [];
+    const stepValues: CodeLibelle[] = [];
+    for (const facet of xsChildren(derivation)) {
+      if (isXs(facet, 'annotation') || isXs(facet, 'simpleType')) continue;
+      const value = attribute(facet, 'value') ?? '';
+      if (isXs(facet, 'pattern')) stepPatterns.push(value);
+      else if (isXs(facet, 'enumeration')) stepValues.push({ code: value, libelle: frenchDocumentation(facet)[0] ?? value });
+      else if (!facets.has(facet.name)) facets.set(facet.name, { facet, depth });
+    }
+    if (stepPatterns.length > 0) motifs.push(stepPatterns);
+    if (stepValues.length > 0) valeurs ??= stepValues;
+    const base = attribute(derivation, 'base');
+    step = base !== undefined ? resolve(base, derivation) : xsChildren(derivation).find((c) => isXs(c, 'simpleType'));
+  }
+  const xsdType = builtin ?? 'string';
+  const number = (name: string): number | undefined => {
+    const facet = firstFacet(name);
+    return facet ? Number(attribute(facet, 'value')) : undefined;
+  };
+  const bound = (inclusive: string, exclusive: string, implied: string | undefined): FormFieldBound | undefined => {
+    // The most derived of the two facets (each step narrows): the first one met on the way down.
+    const candidates = [facets.get(inclusive), facets.get(exclusive)].filter((f) => f !== undefined);
+    const chosen = candidates.sort((a, b) => a.depth - b.depth)[0]?.facet;
+    if (chosen) return { valeur: attribute(chosen, 'value') ?? '', inclus: chosen.name === inclusive };
+    return implied !== undefined ? { valeur: implied, inclus: true } : undefined;
+  };
+  const whiteSpace = firstFacet('whiteSpace');
+  const espaces = (whiteSpace ? attribute(whiteSpace, 'value') : xsdType === 'string' ? 'preserve' : xsdType === 'normalizedString' ? 'replace' : 'collapse') as FormField['espaces'];
+  const length = number('length');
+  const min = bound('minInclusive', 'minExclusive', BUILTIN_BOUNDS[xsdType]?.min);
+  const max = bound('maxInclusive', 'maxExclusive', BUILTIN_BOUNDS[xsdType]?.max);
+  const longueurMin = length ?? number('minLength');
+  const longueurMax = length ?? number('maxLength');
+  const chiffresMax = number('totalDigits');
+  const decimalesMax = number('fractionDigits');
+  return {
+    type: valeurs ? 'enumeration' : (BUILTIN_FIELD_TYPES[xsdType] ?? 'text'),
+    typeXsd: xsdType,
+    espaces,
+    ...(valeurs ? { valeurs } : {}),
+    ...(motifs.length > 0 ? { motifs } : {}),
+    ...(longueurMin !== undefined ? { longueurMin } : {}),
+    ...(longueurMax !== undefined ? { longueurMax } : {}),
+    ...(min ? { min } : {}),
+    ...(max ? { max } : {}),
+    ...(chiffresMax !== undefined ? { chiffresMax } : {}),
+    ...(decimalesMax !== undefined ? { decimalesMax } : {}),
+    ...(aideDuType !== undefined ? { aideDuType } : {}),
+  };
 }
 
 function attributeNs(e: XmlElement, name: string, namespace: string): string | undefined {
@@ -498,7 +649,7 @@ function readOffer(src: Source, guarantees: ReadonlyMap<string, Guarantee>, dir:
     offreActivee: r.bool(['offreActivee'], false),
     dateCommercialisation,
     dateMiseEnPlace,
-    canauxSignalisation: r.list(['canauxSignalisation'], (p) => r.str(p, CODE)),
+    canauxSignalisation: r.list(['canauxSignalisation'], (p) => r.channel(p)),
     garanties: r.list(['garanties'], (p) => r.str(p, CODE)),
     tests: {
       disponibles: r.list(['tests', 'disponibles'], (p) => r.str(p, CODE), true),

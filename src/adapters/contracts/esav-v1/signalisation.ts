@@ -36,6 +36,7 @@ function readDeposit(p: PlainObject): DepositRequest {
   const idDemandeTest = optionalText(p, 'idDemandeTest');
   const email = optionalText(contactOC, 'email');
   return {
+    canal: 'WS',
     offre: text(p, 'offre'),
     identifiantPrestation: text(p, 'identifiantPrestation'),
     formulaire: { idFormulaire: text(formulaire, 'idFormulaire'), version: Number(text(formulaire, 'version')) },

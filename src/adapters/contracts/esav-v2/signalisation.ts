@@ -74,6 +74,7 @@ function readDeposit(p: PlainObject): DepositRequest {
   const commentaire = optionalText(p, 'commentaire');
   const idDemandeTest = optionalText(p, 'idDemandeTest');
   return {
+    canal: 'WS',
     offre: text(p, 'offre'),
     identifiantPrestation: text(p, 'identifiantPrestation'),
     formulaire: { idFormulaire: text(formulaire, 'idFormulaire'), version: Number(text(formulaire, 'version')) },
