@@ -217,6 +217,9 @@ export class WebAccountService {
     const { record, user } = found;
     const secret = user.totpSecret ?? record.pendingTotpSecret;
     const step = secret === null ? null : this.totp.match(secret, code.replace(/\s+/g, ''), now);
+    // Enrolment confirmed by a right code: the secret is the user's from now on (before the step
+    // is claimed: recording a secret restarts the steps used).
+    if (step !== null && user.totpSecret === null && secret !== null) await this.repository.setTotpSecret(user.identifier, secret);
     if (step === null || !(await this.repository.claimTotpStep(user.identifier, step))) {
       const failures = await this.repository.countTotpFailure(record.idHash);
       const result = await this.failure(user, client, 'ECHEC_TOTP');
@@ -226,7 +229,6 @@ export class WebAccountService {
       }
       return { kind: 'refused', reason: 'code' };
     }
-    if (user.totpSecret === null && secret !== null) await this.repository.setTotpSecret(user.identifier, secret);
     await this.repository.resetFailures(user.identifier);
     await this.repository.revokeSession(record.idHash, now);
     const enrolled = { ...user, totpSecret: secret };
