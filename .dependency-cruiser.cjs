@@ -33,6 +33,9 @@ const ADAPTERS = {
   // Prometheus metrics observe the SOAP requests the operators' front answered (RequestObserver).
   observability: ['operators-front/request-policy.ts', 'logging'],
   paths: [],
+  // The operators' web portal (e-SAV en ligne): HTML over the use cases, templates found through
+  // paths; no SOAP, SQL or certificates (decision 0015).
+  'web-portal': ['paths'],
   // The one mapping of use-case error kinds to HTTP statuses (admin API, campaign API).
   'http-status': [],
 };

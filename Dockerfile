@@ -14,6 +14,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 COPY --from=build /app/dist ./dist
 COPY src/adapters/postgres/migrations ./src/adapters/postgres/migrations
+# The web portal's templates and own static files are read at run time (src/adapters/paths.ts).
+COPY src/adapters/web-portal/views ./src/adapters/web-portal/views
 COPY wsdl ./wsdl
 COPY xsd ./xsd
 COPY catalog ./catalog
@@ -22,6 +24,6 @@ COPY config ./config
 # are production ones (docs/decisions/0013). Fail the build if that ever stops being true.
 RUN npx esav-conformance --help >/dev/null
 RUN mkdir -p /app/certs /app/data && chown node:node /app/certs /app/data
-EXPOSE 8443
+EXPOSE 8443 8445
 USER node
 CMD ["node", "dist/src/processes/gateway.js"]

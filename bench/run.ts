@@ -147,6 +147,7 @@ async function main(): Promise<void> {
     ESAV_PORT: '0',
     ESAV_ADMIN_HOST: '127.0.0.1',
     ESAV_ADMIN_PORT: '0',
+    ESAV_WEB_PORT: '0',
     ESAV_DEV_CERTS_DIR: certsDir,
     ESAV_DATA_DIR: dataDir,
     ESAV_SWEEP_INTERVAL_SECONDS: '0',

@@ -19,3 +19,5 @@ export const XSD_DIR = path.join(PROJECT_ROOT, 'xsd');
 export const WSDL_DIR = path.join(PROJECT_ROOT, 'wsdl');
 export const CATALOG_DIR = path.join(PROJECT_ROOT, 'catalog');
 export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'src', 'adapters', 'postgres', 'migrations');
+/** The web portal's templates (and its own static files under static/): read at run time, copied by the Dockerfile. */
+export const WEB_PORTAL_VIEWS_DIR = path.join(PROJECT_ROOT, 'src', 'adapters', 'web-portal', 'views');

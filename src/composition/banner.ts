@@ -14,6 +14,7 @@ export function startBanner(config: GatewayConfig, gateway: RunningGateway): str
     `  WSDL: ${base}/ws/v1/signalisation?wsdl and ${base}/ws/v2/signalisation?wsdl (live versions: ${rel(config.operations.versionsFile)})`,
     `  admin API (support staff): ${gateway.adminUrl}  token: ${config.adminToken ? 'ESAV_ADMIN_TOKEN' : rel(path.join(config.dataDir, 'admin-token'))}`,
     `  back office: npm run admin -- --help`,
+    `  web portal (e-SAV en ligne): ${gateway.webUrl}/${gateway.demoAccountsFile ? `  demo accounts: ${rel(gateway.demoAccountsFile)}` : ''}`,
   ];
   if (gateway.devPki) {
     const demo = gateway.devPki.operators.OPA1;

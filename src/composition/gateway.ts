@@ -2,7 +2,8 @@
 // first: a broken one stops the start) → admin token → database (+ migrations) → PKI → demo data
 // → repositories and use cases, each built once (repositories.ts, use-cases.ts) → operator
 // administration, running rules, line-test queue, conformance log → operators' HTTPS front →
-// admin API (its own port) → the scheduler of the periodic jobs (scheduler.ts, decision 0014).
+// admin API (its own port) → the web portal (e-SAV en ligne, its own HTTPS port, demo accounts) →
+// the scheduler of the periodic jobs (scheduler.ts, decision 0014).
 // Used by `npm start` (src/processes/gateway.ts) and by the integration tests.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -32,6 +33,8 @@ import { sqlVolumetrySink } from '../adapters/postgres/volumetry.js';
 import { buildRepositories, type Repositories } from './repositories.js';
 import { processName, Scheduler } from './scheduler.js';
 import { buildUseCases, type UseCases } from './use-cases.js';
+import { buildWebAccounts, ensureDemoAccounts, startWebPortal, type WebPortalRuntime } from './web-portal.js';
+import type { WebAccountService } from '../application/web-accounts.js';
 
 export interface RunningGateway {
   app: GatewayApp;
@@ -52,6 +55,13 @@ export interface RunningGateway {
   repositories: Repositories;
   /** The periodic jobs of this process (decision 0014). */
   scheduler: Scheduler;
+  /** https://host:port of the web portal (e-SAV en ligne, ESAV_WEB_PORT). */
+  webUrl: string;
+  webPort: number;
+  /** The portal's accounts (sign-in, sessions, TOTP). */
+  webAccounts: WebAccountService;
+  /** `<dataDir>/demo-accounts` when the demo accounts were created (embedded default with demo data). */
+  demoAccountsFile: string | undefined;
   /** The line-test queue and this process's workers (ESAV_TEST_WORKERS). */
   lineTests: LineTestRuntime;
   close(): Promise<void>;
@@ -109,6 +119,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   let operations: Operations | undefined;
   let conformance: ConformanceRuntime | undefined;
   let scheduler: Scheduler | undefined;
+  let portal: WebPortalRuntime | undefined;
   try {
     const applied = await migrate(db);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
@@ -188,6 +199,13 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const adminAddress = adminApp.server.address();
     const adminPort = typeof adminAddress === 'object' && adminAddress ? adminAddress.port : config.adminPort;
 
+    // The operators' web portal (e-SAV en ligne): its own HTTPS port, server certificate of the
+    // same PKI as the operators' port, no client certificate; demo accounts with the demo data.
+    const webAccounts = buildWebAccounts(db, clock, config.webPortal);
+    const demoAccountsFile =
+      config.demoData && devPki ? await ensureDemoAccounts(webAccounts, config.dataDir, logger) : undefined;
+    portal = await startWebPortal({ accounts: webAccounts, config: config.webPortal, tls, logger, platform: config.platform });
+
     // Every periodic job of the process, in one place (decision 0014).
     scheduler = new Scheduler({
       clock: options.schedulerClock ?? systemClock,
@@ -221,6 +239,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const runtime = lineTests;
     const evidence = conformance;
     const jobs = scheduler;
+    const web = portal;
     let closing: Promise<void> | undefined;
     return {
       app: operatorsApp,
@@ -234,6 +253,10 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       useCases,
       repositories,
       scheduler: jobs,
+      webUrl: `https://${urlHost(config.webPortal.host)}:${web.port}`,
+      webPort: web.port,
+      webAccounts,
+      demoAccountsFile,
       lineTests: runtime,
       close() {
         closing ??= (async () => {
@@ -243,6 +266,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
           running.beginStopping();
           await jobs.stop();
           await operatorsApp.close();
+          await web.app.close();
           await evidence.stop();
           await running.stop();
           await admin.close();
@@ -255,6 +279,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     };
   } catch (error) {
     await scheduler?.stop().catch(() => undefined);
+    await portal?.app.close().catch(() => undefined);
     await adminApp?.close().catch(() => undefined);
     await app?.close().catch(() => undefined);
     await lineTests?.stop(0).catch(() => undefined);

@@ -159,6 +159,7 @@ describeDb('fault suite (own PostgreSQL server, gateway as a process)', () => {
       ESAV_HOST: '127.0.0.1',
       ESAV_PORT: String(port),
       ESAV_ADMIN_PORT: '0',
+      ESAV_WEB_PORT: '0',
       ESAV_SWEEP_INTERVAL_SECONDS: '0',
       ESAV_DEV_CERTS_DIR: certs,
       ESAV_DATA_DIR: data,

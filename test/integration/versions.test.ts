@@ -312,7 +312,7 @@ describe('a bad version registry stops the start', () => {
       // No database: the plan's own rules are checked before the database is opened; the
       // published versions are compared once the endpoints exist (embedded database then).
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'esav-versions-data-'));
-      const config = loadConfig({ ESAV_VERSIONS_FILE: file, ESAV_PORT: '0', ESAV_ADMIN_PORT: '0', ESAV_HOST: '127.0.0.1', ESAV_DATA_DIR: dataDir, ESAV_DEV_CERTS_DIR: path.join(dataDir, 'pki'), ESAV_TEST_WORKERS: '0' });
+      const config = loadConfig({ ESAV_VERSIONS_FILE: file, ESAV_PORT: '0', ESAV_ADMIN_PORT: '0', ESAV_WEB_PORT: '0', ESAV_HOST: '127.0.0.1', ESAV_DATA_DIR: dataDir, ESAV_DEV_CERTS_DIR: path.join(dataDir, 'pki'), ESAV_TEST_WORKERS: '0' });
       const logger = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
       const start = startGateway(config, { clock: new SettableClock('2026-11-27T10:00:00+01:00'), logger });
       await expect(start).rejects.toThrow(ConfigError);

@@ -31,6 +31,8 @@ export async function startGatewayProcess(env: Record<string, string>, timeoutMs
       // No nightly 402 window, and v1 live whatever the real date (test/fixtures/versions.yaml).
       ESAV_NIGHTLY_MAINTENANCE: 'off',
       ESAV_VERSIONS_FILE: path.join(PROJECT_ROOT, 'test', 'fixtures', 'versions.yaml'),
+      // The web portal on a free port (8445 may be taken by another run).
+      ESAV_WEB_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -37,6 +37,9 @@ export interface TestGateway {
   /** One JSON request to the admin API (with the token unless `token` says otherwise; null: none). */
   admin(method: string, path: string, body?: unknown, token?: string | null): Promise<AdminResponse>;
   tlsFor(operatorCode: string): ClientTls;
+  /** https://127.0.0.1:port of the web portal (e-SAV en ligne) and the CA its certificate chains to. */
+  webUrl: string;
+  webCa: string;
   /** A node-soap client built from the served WSDL, authenticated with the operator's certificate. */
   soapClient(operatorCode: string, service?: string): Promise<soap.Client>;
   close(): Promise<void>;
@@ -65,6 +68,8 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     ESAV_DATA_DIR: dataDir,
     ESAV_ADMIN_HOST: '127.0.0.1',
     ESAV_ADMIN_PORT: '0',
+    // The web portal (e-SAV en ligne) on a random port too.
+    ESAV_WEB_PORT: '0',
     ESAV_SWEEP_INTERVAL_SECONDS: '0',
     // No nightly 402 window unless a test asks for one (a run at 04:05 Paris would fail otherwise).
     ESAV_NIGHTLY_MAINTENANCE: 'off',
@@ -122,6 +127,8 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
       return { status: response.status, body: parsed };
     },
     tlsFor,
+    webUrl: gateway.webUrl.replace('localhost', '127.0.0.1'),
+    webCa: pki.ca.certPem,
     async soapClient(code: string, service = '/ws/v1/signalisation') {
       const tls = tlsFor(code);
       const wsdlAgent = new https.Agent({ ...tls });

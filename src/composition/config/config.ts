@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { certificatesConfig, type CertificatesConfig } from './certificates.js';
 import { operationsConfig, type OperationsConfig } from './operations.js';
+import { webPortalConfig, type WebPortalConfig } from './web-portal.js';
 import type { Platform } from '../../domain/identity.js';
 import { PROJECT_ROOT } from '../../adapters/paths.js';
 import { ConfigError, flag, integer } from './env.js';
@@ -47,6 +48,8 @@ export interface GatewayConfig {
   operations: OperationsConfig;
   /** Operators' certificates: provider CA, recognised CAs, validity, trust refresh (src/composition/config/certificates.ts). */
   certificates: CertificatesConfig;
+  /** e-SAV en ligne, the operators' web portal: listener and account rules (src/composition/config/web-portal.ts). */
+  webPortal: WebPortalConfig;
 }
 
 /** Line tests (decision 0008): queue, workers and network simulator. */
@@ -113,8 +116,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   if (adminToken !== undefined && !/^[\x21-\x7e]{16,256}$/.test(adminToken)) {
     throw new ConfigError('ESAV_ADMIN_TOKEN must be 16 to 256 printable characters without spaces');
   }
+  const host = env.ESAV_HOST ?? '0.0.0.0';
   return {
-    host: env.ESAV_HOST ?? '0.0.0.0',
+    host,
     port: integer(env, 'ESAV_PORT', 8443, 0, 65535),
     publicUrl,
     databaseUrl: env.DATABASE_URL || undefined,
@@ -136,5 +140,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     benchEcho: flag(env, 'ESAV_BENCH_ECHO', false),
     operations: operationsConfig(env),
     certificates: certificatesConfig(env),
+    webPortal: webPortalConfig(env, host),
   };
 }

@@ -1,0 +1,140 @@
+// e-SAV en ligne (issue 13): the operators' web portal on its own HTTPS listener (ESAV_WEB_PORT),
+// server certificate from the operators' port PKI, no client certificate. Server-rendered French
+// HTML (Eta templates through @fastify/view, autoEscape on), Bootstrap CSS and htmx served from
+// node_modules (no CDN, no build chain), every page usable without JavaScript. Decision 0015.
+// The root scope holds what every page shares: security headers with a strict CSP (helmet),
+// cookies, form bodies, the session of the request, the CSRF check of every POST, 404 and errors.
+// Route families are plugins: assets, sign-in (sign-in-routes.ts), account pages (home-routes.ts);
+// later pages (signalisations, rendez-vous, tests) register beside them.
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import Fastify, { LogController, type FastifyPluginAsync } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyView from '@fastify/view';
+import { Eta } from 'eta';
+import type { Logger } from 'pino';
+import type { WebAccountService } from '../../application/web-accounts.js';
+import { WEB_PORTAL_VIEWS_DIR } from '../paths.js';
+import { assetRoutes } from './assets.js';
+import { homeRoutes } from './home-routes.js';
+import { COOKIE_FLAGS, PRE_SESSION_COOKIE, SESSION_COOKIE, sendMessage } from './render.js';
+import { signInRoutes } from './sign-in-routes.js';
+
+export interface WebPortalOptions {
+  accounts: WebAccountService;
+  /** The server certificate and key (the operators' port's PKI). */
+  tls: { certPem: string; keyPem: string };
+  logger: Logger;
+  /** integration or production: shown in the header. */
+  platform: string;
+  /** Further route plugins (the portal's later pages), registered after the foundation's. */
+  routes?: FastifyPluginAsync[];
+}
+
+/** The Content-Security-Policy of every answer: this origin only, no inline script or style. */
+export const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  // Bootstrap's form controls draw their arrows and ticks with data: SVG images.
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'none'"],
+  objectSrc: ["'none'"],
+};
+
+function sameToken(sent: string, expected: string): boolean {
+  const a = Buffer.from(sent);
+  const b = Buffer.from(expected);
+  return expected.length > 0 && a.length === b.length && timingSafeEqual(a, b);
+}
+
+export async function buildWebPortal(options: WebPortalOptions) {
+  const { accounts } = options;
+  const app = Fastify({
+    loggerInstance: options.logger.child({ component: 'web-portal' }),
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'idRequete' }),
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    bodyLimit: 256 * 1024,
+    https: { key: options.tls.keyPem, cert: options.tls.certPem, minVersion: 'TLSv1.2' },
+  });
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+    referrerPolicy: { policy: 'same-origin' },
+  });
+  await app.register(fastifyCookie);
+  await app.register(fastifyFormbody);
+  await app.register(fastifyView, {
+    engine: { eta: new Eta({ views: WEB_PORTAL_VIEWS_DIR, autoEscape: true, cache: true }) },
+    templates: WEB_PORTAL_VIEWS_DIR,
+    production: true,
+    defaultContext: { platform: options.platform === 'production' ? 'production' : 'intégration' },
+  });
+
+  app.decorateRequest('portal', null as never);
+  // The session of the request: an unknown, revoked or expired one is forgotten by the browser too.
+  app.addHook('onRequest', async (request, reply) => {
+    const token = request.cookies[SESSION_COOKIE];
+    const session = await accounts.session(token);
+    request.portal = { session, token: session ? token : undefined };
+    if (token !== undefined && !session) reply.clearCookie(SESSION_COOKIE, COOKIE_FLAGS);
+    // Before sign-in, the sign-in form's token comes from this cookie (double submit).
+    if (!session && request.cookies[PRE_SESSION_COOKIE] === undefined && request.method === 'GET') {
+      const value = randomBytes(32).toString('base64url');
+      reply.setCookie(PRE_SESSION_COOKIE, value, COOKIE_FLAGS);
+      request.cookies[PRE_SESSION_COOKIE] = value;
+    }
+  });
+  // Every POST carries the token of its session (or, before sign-in, of the pre-session cookie):
+  // a page of another site cannot make the browser post a form here.
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.method !== 'POST') return;
+    const body = request.body as Record<string, unknown> | undefined;
+    const sent = typeof body?._csrf === 'string' ? body._csrf : '';
+    const expected = request.portal.session?.csrfToken ?? request.cookies[PRE_SESSION_COOKIE] ?? '';
+    if (!sameToken(sent, expected)) {
+      request.log.warn({ url: request.url }, 'portal form refused: CSRF token missing or wrong');
+      await sendMessage(request, reply, 403, 'Formulaire refusé', 'Le jeton de sécurité du formulaire est absent ou périmé : rechargez la page et recommencez.');
+      return reply;
+    }
+    return undefined;
+  });
+  // Pages hold an operator's data: never kept by a cache.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (/^text\/(html|plain)/.test(String(reply.getHeader('content-type') ?? ''))) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { method: request.method, url: request.url.split('?')[0], statusCode: reply.statusCode, utilisateur: request.portal?.session?.user.identifier },
+      'portal request',
+    );
+  });
+
+  app.setNotFoundHandler(async (request, reply) =>
+    sendMessage(request, reply, 404, 'Page introuvable', "Cette page n'existe pas ou vous n'y avez pas accès."),
+  );
+  app.setErrorHandler(async (error, request, reply) => {
+    const status = typeof (error as { statusCode?: unknown }).statusCode === 'number' ? (error as { statusCode: number }).statusCode : 500;
+    if (status >= 500) request.log.error({ err: error }, 'portal error');
+    if (status === 415 || status === 400 || status === 413) {
+      return sendMessage(request, reply, status, 'Requête refusée', 'La requête envoyée est mal formée ou trop grande.');
+    }
+    return sendMessage(request, reply, 500, 'Erreur du service', 'Une erreur inattendue est survenue ; réessayez dans un instant.');
+  });
+
+  await app.register(assetRoutes);
+  await app.register(signInRoutes, { accounts });
+  await app.register(homeRoutes, { accounts });
+  for (const routes of options.routes ?? []) await app.register(routes);
+  return app;
+}
+
+export type WebPortalApp = Awaited<ReturnType<typeof buildWebPortal>>;

@@ -1,0 +1,95 @@
+// What every page of the portal shares: the request's portal context (session, cookie value), the
+// cookie names and flags, the page renderer (the layout gets the session, the CSRF token and the
+// navigation), and the answers for "not signed in", "not found" and "forbidden".
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { PortalSession } from '../../application/web-accounts.js';
+
+/** `__Host-`: the browser keeps it only if Secure, Path=/ and without Domain (no subdomain can set it). */
+export const SESSION_COOKIE = '__Host-esav_session';
+/** Before sign-in, the sign-in form's CSRF token is bound to this cookie (double submit). */
+export const PRE_SESSION_COOKIE = '__Host-esav_csrf';
+
+export const COOKIE_FLAGS = { path: '/', secure: true, httpOnly: true, sameSite: 'strict' } as const;
+
+export interface PortalContext {
+  /** The live session of the cookie (pending second factor or signed in), if any. */
+  session: PortalSession | undefined;
+  /** The cookie's session id, when it names a live session. */
+  token: string | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    portal: PortalContext;
+  }
+}
+
+/** Entries of the main navigation; later pages (signalisations, rendez-vous, tests) add theirs. */
+export interface NavEntry {
+  href: string;
+  label: string;
+}
+
+export const NAVIGATION: readonly NavEntry[] = [
+  { href: '/accueil', label: 'Accueil' },
+  { href: '/compte', label: 'Mon compte' },
+];
+
+export interface PageOptions {
+  title: string;
+  status?: number;
+  /** The current entry of the navigation. */
+  current?: string;
+  [key: string]: unknown;
+}
+
+export function csrfTokenOf(request: FastifyRequest): string {
+  return request.portal.session?.csrfToken ?? request.cookies[PRE_SESSION_COOKIE] ?? '';
+}
+
+/** Renders `views/<template>.eta` inside the layout. */
+export async function sendPage(request: FastifyRequest, reply: FastifyReply, template: string, options: PageOptions): Promise<FastifyReply> {
+  const session = request.portal.session?.stage === 'ACTIVE' ? request.portal.session : undefined;
+  const html = await reply.viewAsync(template, {
+    ...options,
+    session,
+    csrf: csrfTokenOf(request),
+    navigation: session ? NAVIGATION : [],
+    current: options.current ?? request.url.split('?')[0],
+  });
+  return reply
+    .code(options.status ?? 200)
+    .type('text/html; charset=utf-8')
+    .send(html);
+}
+
+/** The page or, for a client that does not take HTML, plain text. */
+export async function sendMessage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  title: string,
+  message: string,
+): Promise<FastifyReply> {
+  const accepts = request.headers.accept;
+  const html = accepts === undefined || accepts.includes('text/html') || accepts.includes('*/*');
+  if (!html) return reply.code(status).type('text/plain; charset=utf-8').send(`${title}\n${message}\n`);
+  return sendPage(request, reply, 'message', { title, message, status });
+}
+
+/** preHandler of the pages reserved to signed-in users: others go to the sign-in page. */
+export async function requireSignedIn(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  if (request.portal.session?.stage === 'ACTIVE') return;
+  if (request.method === 'GET' || request.method === 'HEAD') {
+    await reply.redirect('/connexion', 303);
+    return;
+  }
+  await sendMessage(request, reply, 401, 'Session terminée', 'Votre session a pris fin : reconnectez-vous.');
+}
+
+/** The signed-in session (after requireSignedIn). */
+export function sessionOf(request: FastifyRequest): PortalSession {
+  const session = request.portal.session;
+  if (session?.stage !== 'ACTIVE') throw new Error('requireSignedIn must guard this route');
+  return session;
+}

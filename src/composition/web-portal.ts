@@ -1,0 +1,93 @@
+// The web portal's assembly (e-SAV en ligne, issue 13): its account use case over the SQL
+// repository and the adapter's secret services, the demo accounts of the embedded default, and
+// the HTTPS listener. Called by startGateway beside the operators' front and the admin API.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Clock } from '../domain/clock.js';
+import { WebAccountService } from '../application/web-accounts.js';
+import type { Database } from '../adapters/postgres/db.js';
+import { SqlWebAccountRepository } from '../adapters/postgres/web-accounts.js';
+import { Argon2idHasher, OtpAuthTotp } from '../adapters/web-portal/secrets.js';
+import { buildWebPortal, type WebPortalApp } from '../adapters/web-portal/app.js';
+import type { WebPortalConfig } from './config/web-portal.js';
+
+/** The demo accounts (embedded default with the demo data); passwords in `<dataDir>/demo-accounts`. */
+export const DEMO_WEB_ACCOUNTS = [
+  { identifier: 'opa1.agent', operatorCode: 'OPA1', profileName: 'TOUT', displayName: 'Agent OPA1 (tous droits)' },
+  { identifier: 'opa1.lecture', operatorCode: 'OPA1', profileName: 'SIGNALISATION_LECTURE', displayName: 'Lecteur OPA1 (lecture seule)' },
+  { identifier: 'opb2.agent', operatorCode: 'OPB2', profileName: 'TOUT', displayName: 'Agent OPB2 (tous droits)' },
+] as const;
+
+export const DEMO_ACCOUNTS_FILE = 'demo-accounts';
+
+export function buildWebAccounts(db: Database, clock: Clock, config: WebPortalConfig): WebAccountService {
+  return new WebAccountService(new SqlWebAccountRepository(db), new Argon2idHasher(), new OtpAuthTotp(), clock, config.policy);
+}
+
+/** `identifier password` lines of the file, if it exists. */
+function readAccountsFile(file: string): Map<string, string> {
+  const passwords = new Map<string, string>();
+  if (!fs.existsSync(file)) return passwords;
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    const [identifier, password] = line.trim().split(/\s+/);
+    if (identifier && password) passwords.set(identifier, password);
+  }
+  return passwords;
+}
+
+/**
+ * Creates the demo accounts once, with generated passwords written to `<dataDir>/demo-accounts`
+ * (mode 0600, one `identifier password` per line), and reuses them on later starts. An account
+ * whose password the file does not hold (file deleted, new account) gets a new one.
+ */
+export async function ensureDemoAccounts(accounts: WebAccountService, dataDir: string, logger: Logger): Promise<string> {
+  const file = path.join(dataDir, DEMO_ACCOUNTS_FILE);
+  const known = readAccountsFile(file);
+  const lines: string[] = [];
+  let changed = false;
+  for (const account of DEMO_WEB_ACCOUNTS) {
+    let password = known.get(account.identifier);
+    const exists = await accounts.userExists(account.identifier);
+    if (password === undefined) {
+      password = randomBytes(15).toString('base64url');
+      changed = true;
+      if (exists) await accounts.setPassword(account.identifier, password);
+    }
+    if (!exists) await accounts.createUser({ ...account, password });
+    lines.push(`${account.identifier} ${password}`);
+  }
+  if (changed || !fs.existsSync(file)) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });
+    logger.info({ file }, 'web portal demo accounts written');
+  }
+  fs.chmodSync(file, 0o600);
+  return file;
+}
+
+export interface WebPortalRuntime {
+  app: WebPortalApp;
+  accounts: WebAccountService;
+  port: number;
+}
+
+export async function startWebPortal(options: {
+  accounts: WebAccountService;
+  config: WebPortalConfig;
+  tls: { certPem: string; keyPem: string };
+  logger: Logger;
+  platform: string;
+}): Promise<WebPortalRuntime> {
+  const app = await buildWebPortal({ accounts: options.accounts, tls: options.tls, logger: options.logger, platform: options.platform });
+  try {
+    await app.listen({ host: options.config.host, port: options.config.port });
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.config.port;
+  return { app, accounts: options.accounts, port };
+}

@@ -1,0 +1,58 @@
+// A real browser for the portal's end-to-end tests: Debian's chromium (`apt-get install chromium`)
+// driven by playwright-core through executablePath — never a browser download. A fresh profile
+// each launch, no network chatter of its own. Without chromium the browser suites are skipped
+// locally but fail under CI (.ci/run installs it), like python3-zeep for the SOAP suites.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { IN_CI, describeWithPostgres } from './postgres.js';
+
+export const CHROMIUM = process.env.ESAV_CHROMIUM ?? '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface Browser {
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+/** Chromium with a fresh --user-data-dir; the portal's development certificate is accepted. */
+export async function launchChromium(): Promise<Browser> {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'esav-chromium-'));
+  // launchPersistentContext is how playwright takes a --user-data-dir of ours (a fresh one).
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    ignoreHTTPSErrors: true,
+    locale: 'fr-FR',
+    timeout: 60_000,
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** `describe` when PostgreSQL and chromium are there (always under CI), `describe.skip` otherwise. */
+export async function describeWithChromium(): Promise<jest.Describe> {
+  const describeDb = await describeWithPostgres();
+  if (fs.existsSync(CHROMIUM)) return describeDb;
+  const reason = `${CHROMIUM} not found`;
+  if (IN_CI) throw new Error(`${reason}: CI must install chromium (apt-get update && apt-get install -y chromium)`);
+  console.warn(`${reason}: browser tests skipped (apt-get install -y chromium)`);
+  return describe.skip;
+}
