@@ -204,7 +204,15 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const webAccounts = buildWebAccounts(db, clock, config.webPortal);
     const demoAccountsFile =
       config.demoData && devPki ? await ensureDemoAccounts(webAccounts, config.dataDir, logger) : undefined;
-    portal = await startWebPortal({ accounts: webAccounts, config: config.webPortal, tls, logger, platform: config.platform });
+    portal = await startWebPortal({
+      accounts: webAccounts,
+      config: config.webPortal,
+      tls,
+      logger,
+      platform: config.platform,
+      rules: { clock, maintenance: operations.maintenance, rateLimits: operations.rateLimits, volumetry: operations.volumetry },
+      pages: { useCases, catalogue },
+    });
 
     // Every periodic job of the process, in one place (decision 0014).
     scheduler = new Scheduler({

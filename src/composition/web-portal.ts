@@ -12,6 +12,10 @@ import { SqlWebAccountRepository } from '../adapters/postgres/web-accounts.js';
 import { Argon2idHasher, OtpAuthTotp } from '../adapters/web-portal/secrets.js';
 import { buildWebPortal, type WebPortalApp } from '../adapters/web-portal/app.js';
 import type { WebPortalConfig } from './config/web-portal.js';
+import type { PortalServiceRules } from '../adapters/web-portal/service-rules.js';
+import type { WebPortalOptions } from '../adapters/web-portal/app.js';
+
+type PortalPages = NonNullable<WebPortalOptions['pages']>;
 
 /** The demo accounts (embedded default with the demo data); passwords in `<dataDir>/demo-accounts`. */
 export const DEMO_WEB_ACCOUNTS = [
@@ -79,8 +83,17 @@ export async function startWebPortal(options: {
   tls: { certPem: string; keyPem: string };
   logger: Logger;
   platform: string;
+  rules: PortalServiceRules;
+  pages: PortalPages;
 }): Promise<WebPortalRuntime> {
-  const app = await buildWebPortal({ accounts: options.accounts, tls: options.tls, logger: options.logger, platform: options.platform });
+  const app = await buildWebPortal({
+    accounts: options.accounts,
+    tls: options.tls,
+    logger: options.logger,
+    platform: options.platform,
+    rules: options.rules,
+    pages: options.pages,
+  });
   try {
     await app.listen({ host: options.config.host, port: options.config.port });
   } catch (error) {

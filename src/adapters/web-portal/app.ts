@@ -14,20 +14,48 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyView from '@fastify/view';
 import { Eta } from 'eta';
 import type { Logger } from 'pino';
+import type { CatalogueService } from '../../application/catalogue.js';
+import type { LineTestService } from '../../application/line-tests.js';
+import type { RendezVousService } from '../../application/rendezvous.js';
+import type { SignalisationService } from '../../application/signalisation.js';
+import type { TravauxService } from '../../application/travaux.js';
 import type { WebAccountService } from '../../application/web-accounts.js';
+import type { Catalogue } from '../../domain/catalogue.js';
 import { WEB_PORTAL_VIEWS_DIR } from '../paths.js';
 import { assetRoutes } from './assets.js';
 import { homeRoutes } from './home-routes.js';
 import { COOKIE_FLAGS, PRE_SESSION_COOKIE, SESSION_COOKIE, sendMessage } from './render.js';
+import { serviceRefusal, type PortalServiceRules } from './service-rules.js';
 import { signInRoutes } from './sign-in-routes.js';
+
+/** The use cases the portal's pages call: the same ones the web services call. */
+export interface PortalUseCases {
+  signalisation: SignalisationService;
+  rendezVous: RendezVousService;
+  catalogue: CatalogueService;
+  lineTests: LineTestService;
+  travaux: TravauxService;
+}
+
+/** What every page family plugin receives as options. */
+export interface PortalPageDeps {
+  useCases: PortalUseCases;
+  /** The catalogue as loaded (offers, form versions and their field models, nomenclatures). */
+  catalogue: Catalogue;
+  rules: PortalServiceRules;
+}
 
 export interface WebPortalOptions {
   accounts: WebAccountService;
+  /** The use cases and catalogue of the pages (absent: the sign-in and account pages only). */
+  pages?: Omit<PortalPageDeps, 'rules'>;
   /** The server certificate and key (the operators' port's PKI). */
   tls: { certPem: string; keyPem: string };
   logger: Logger;
   /** integration or production: shown in the header. */
   platform: string;
+  /** Maintenance, rate limits and volumetry, as the web services apply them (service-rules.ts). */
+  rules: PortalServiceRules;
   /** Further route plugins (the portal's later pages), registered after the foundation's. */
   routes?: FastifyPluginAsync[];
 }
@@ -122,6 +150,9 @@ export async function buildWebPortal(options: WebPortalOptions) {
     sendMessage(request, reply, 404, 'Page introuvable', "Cette page n'existe pas ou vous n'y avez pas accès."),
   );
   app.setErrorHandler(async (error, request, reply) => {
+    // A maintenance window (402) or the operator's rate limit (401): the page says so, with the fault's text.
+    const refusal = serviceRefusal(error);
+    if (refusal) return sendMessage(request, reply, refusal.status, refusal.title, refusal.text);
     const status = typeof (error as { statusCode?: unknown }).statusCode === 'number' ? (error as { statusCode: number }).statusCode : 500;
     if (status >= 500) request.log.error({ err: error }, 'portal error');
     if (status === 415 || status === 400 || status === 413) {
@@ -133,6 +164,12 @@ export async function buildWebPortal(options: WebPortalOptions) {
   await app.register(assetRoutes);
   await app.register(signInRoutes, { accounts });
   await app.register(homeRoutes, { accounts });
+  if (options.pages) {
+    const deps: PortalPageDeps = { ...options.pages, rules: options.rules };
+    // The page families (one plugin each, registered with `deps`): signalisations, rendez-vous,
+    // tests and works, documentation space.
+    void deps;
+  }
   for (const routes of options.routes ?? []) await app.register(routes);
   return app;
 }
