@@ -68,6 +68,11 @@ export class MaintenanceService {
     return maintenanceAt(now, this.options.nightly, this.windows);
   }
 
+  /** The next announced works window that starts after `now`, from memory (the portal shows it ahead of time). */
+  upcomingWorks(now: Date = this.options.clock.now()): WorksWindow | undefined {
+    return this.windows.filter((w) => w.start.getTime() > now.getTime()).sort((a, b) => a.start.getTime() - b.start.getTime())[0];
+  }
+
   /** Fault 402 (planned end, reessayerApres) when the service is in maintenance at `now`. */
   assertOpen(now: Date): void {
     const state = this.current(now);

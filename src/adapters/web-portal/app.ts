@@ -24,6 +24,8 @@ import type { Catalogue } from '../../domain/catalogue.js';
 import { WEB_PORTAL_VIEWS_DIR } from '../paths.js';
 import { assetRoutes } from './assets.js';
 import { homeRoutes } from './home-routes.js';
+import { documentationRoutes } from './documentation-routes.js';
+import { maintenanceGuard, maintenanceNoticeHook } from './maintenance-notice.js';
 import { COOKIE_FLAGS, PRE_SESSION_COOKIE, SESSION_COOKIE, sendMessage } from './render.js';
 import { serviceRefusal, type PortalServiceRules } from './service-rules.js';
 import { signInRoutes } from './sign-in-routes.js';
@@ -120,6 +122,8 @@ export async function buildWebPortal(options: WebPortalOptions) {
       request.cookies[PRE_SESSION_COOKIE] = value;
     }
   });
+  // Every page shows a maintenance window in force and the next announced one (maintenance-notice.ts).
+  app.addHook('onRequest', maintenanceNoticeHook(options.rules));
   // Every POST carries the token of its session (or, before sign-in, of the pre-session cookie):
   // a page of another site cannot make the browser post a form here.
   app.addHook('preHandler', async (request, reply) => {
@@ -134,6 +138,8 @@ export async function buildWebPortal(options: WebPortalOptions) {
     }
     return undefined;
   });
+  // During a maintenance window an action is refused before its handler runs (nothing half done).
+  app.addHook('preHandler', maintenanceGuard(options.rules));
   // Pages hold an operator's data: never kept by a cache.
   app.addHook('onSend', async (_request, reply, payload) => {
     if (/^text\/(html|plain)/.test(String(reply.getHeader('content-type') ?? ''))) reply.header('cache-control', 'no-store');
@@ -168,6 +174,7 @@ export async function buildWebPortal(options: WebPortalOptions) {
     const deps: PortalPageDeps = { ...options.pages, rules: options.rules };
     // The page families (one plugin each, registered with `deps`): signalisations, rendez-vous,
     // tests and works, documentation space.
+    await app.register(documentationRoutes, deps);
     void deps;
   }
   for (const routes of options.routes ?? []) await app.register(routes);

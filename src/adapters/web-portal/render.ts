@@ -3,6 +3,7 @@
 // navigation), and the answers for "not signed in", "not found" and "forbidden".
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PortalSession } from '../../application/web-accounts.js';
+import type { MaintenanceNotice } from './maintenance-notice.js';
 
 /** `__Host-`: the browser keeps it only if Secure, Path=/ and without Domain (no subdomain can set it). */
 export const SESSION_COOKIE = '__Host-esav_session';
@@ -16,6 +17,8 @@ export interface PortalContext {
   session: PortalSession | undefined;
   /** The cookie's session id, when it names a live session. */
   token: string | undefined;
+  /** The maintenance banner of the request's pages (maintenance-notice.ts). */
+  maintenance?: MaintenanceNotice | undefined;
 }
 
 declare module 'fastify' {
@@ -33,6 +36,7 @@ export interface NavEntry {
 export const NAVIGATION: readonly NavEntry[] = [
   { href: '/accueil', label: 'Accueil' },
   { href: '/compte', label: 'Mon compte' },
+  { href: '/documentation', label: 'Documentation' },
 ];
 
 export interface PageOptions {
@@ -56,6 +60,7 @@ export async function sendPage(request: FastifyRequest, reply: FastifyReply, tem
     csrf: csrfTokenOf(request),
     navigation: session ? NAVIGATION : [],
     current: options.current ?? request.url.split('?')[0],
+    maintenance: request.portal?.maintenance,
   });
   return reply
     .code(options.status ?? 200)

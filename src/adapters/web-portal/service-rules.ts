@@ -5,10 +5,15 @@
 // test, …) when it is answered, like the SOAP front's observer counts its requests.
 import type { Clock } from '../../domain/clock.js';
 import { EsavFault } from '../../domain/faults.js';
+import type { MaintenanceState, WorksWindow } from '../../domain/maintenance.js';
 
 export interface PortalServiceRules {
   clock: Clock;
-  maintenance: { assertOpen(now: Date): void };
+  /**
+   * assertOpen refuses an action; current and upcomingWorks feed every page's banner
+   * (maintenance-notice.ts; absent, as in a test's stand-in: no banner).
+   */
+  maintenance: { assertOpen(now: Date): void; current?(now: Date): MaintenanceState | undefined; upcomingWorks?(now: Date): WorksWindow | undefined };
   rateLimits: { admit(operatorCode: string, now: Date): void | Promise<void> };
   volumetry: { count(request: { operation: string | undefined; operatorCode: string | undefined; outcome: string; at: Date }): void };
 }
