@@ -56,9 +56,10 @@ export function renderMarkdown(markdown: string, repoPath: string, mapLink: Link
   };
   renderer.html = ({ text }: Tokens.HTML | Tokens.Tag): string => (/^\s*<!--[\s\S]*-->\s*$/.test(text) ? '' : escapeHtml(text));
   // Bootstrap's table look; a wide table scrolls in its own box, reachable from the keyboard.
-  const table = renderer.table.bind(renderer);
-  renderer.table = (token: Tokens.Table): string =>
-    `<div class="table-responsive" tabindex="0" role="region" aria-label="Tableau">${table(token).replace('<table>', '<table class="table table-sm table-bordered">')}</div>\n`;
+  renderer.table = function (token: Tokens.Table): string {
+    const html = Renderer.prototype.table.call(this, token).replace('<table>', '<table class="table table-sm table-bordered">');
+    return `<div class="table-responsive" tabindex="0" role="region" aria-label="Tableau">${html}</div>\n`;
+  };
   const marked = new Marked({ gfm: true, async: false, renderer });
   const html = marked.parse(markdown) as string;
   return { title, html };
