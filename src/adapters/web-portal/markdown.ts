@@ -60,6 +60,10 @@ export function renderMarkdown(markdown: string, repoPath: string, mapLink: Link
     const html = Renderer.prototype.table.call(this, token).replace('<table>', '<table class="table table-sm table-bordered">');
     return `<div class="table-responsive" tabindex="0" role="region" aria-label="Tableau">${html}</div>\n`;
   };
+  // A long command line scrolls sideways: its block takes the keyboard focus to be scrolled.
+  renderer.code = function (token: Tokens.Code): string {
+    return Renderer.prototype.code.call(this, token).replace(/^<pre>/, '<pre tabindex="0">');
+  };
   const marked = new Marked({ gfm: true, async: false, renderer });
   const html = marked.parse(markdown) as string;
   return { title, html };
