@@ -20,6 +20,9 @@ COPY wsdl ./wsdl
 COPY xsd ./xsd
 COPY catalog ./catalog
 COPY config ./config
+# The portal's documentation space renders the operators' reference and the kit's guide at start.
+COPY docs/contract ./docs/contract
+COPY docs/conformance.md ./docs/conformance.md
 # The image carries the operators' conformance kit (docs/conformance.md): its runtime dependencies
 # are production ones (docs/decisions/0013). Fail the build if that ever stops being true.
 RUN npx esav-conformance --help >/dev/null
