@@ -23,6 +23,7 @@ import type { WebAccountService } from '../../application/web-accounts.js';
 import type { Catalogue } from '../../domain/catalogue.js';
 import { WEB_PORTAL_VIEWS_DIR } from '../paths.js';
 import { assetRoutes } from './assets.js';
+import { fieldServiceRoutes } from './field-service-routes.js';
 import { homeRoutes } from './home-routes.js';
 import { COOKIE_FLAGS, PRE_SESSION_COOKIE, SESSION_COOKIE, sendMessage } from './render.js';
 import { serviceRefusal, type PortalServiceRules } from './service-rules.js';
@@ -169,6 +170,7 @@ export async function buildWebPortal(options: WebPortalOptions) {
     // The page families (one plugin each, registered with `deps`): signalisations, rendez-vous,
     // tests and works, documentation space.
     void deps;
+    await app.register(fieldServiceRoutes, deps);
   }
   for (const routes of options.routes ?? []) await app.register(routes);
   return app;
