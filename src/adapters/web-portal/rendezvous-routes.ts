@@ -94,35 +94,15 @@ export const rendezVousRoutes: FastifyPluginAsync<FieldServiceDeps> = async (app
       nuit = { texte: error.libelle, retour: durationText(error.reessayerApres ?? 60) };
     }
 
+    // After a refused action, the same search again: its slots with the action's fault on them.
     let error = extra.error;
     let slots: ReturnType<typeof slotView>[] | undefined;
     const asked = query.debut !== undefined || query.fin !== undefined || query.typeRendezVous !== undefined;
-    if (asked && !nuit && error === undefined) {
-      const debut = parseParisInput(search.debut);
-      const fin = parseParisInput(search.fin);
-      if (!isTypeRendezVous(search.typeRendezVous)) {
-        error = { code: 101, texte: 'Choisissez un type de rendez-vous de la liste', champ: 'typeRendezVous' };
-      } else if (!debut) {
-        error = { code: 101, texte: 'Date et heure de début attendues (JJ/MM/AAAA HH:MM)', champ: 'periode.debut' };
-      } else if (!fin) {
-        error = { code: 101, texte: 'Date et heure de fin attendues (JJ/MM/AAAA HH:MM)', champ: 'periode.fin' };
-      } else {
-        try {
-          const found = await underServiceRules(rules, operatorCode, 'rechercherCreneaux', () =>
-            service.search({ operatorCode }, { key: { referenceSignalisation: reference }, type: search.typeRendezVous, periode: { debut, fin } }),
-          );
-          slots = found.map(slotView);
-        } catch (caught) {
-          if (caught instanceof EsavFault && caught.code === 321) {
-            nuit = { texte: caught.libelle, retour: durationText(caught.reessayerApres ?? 60) };
-          } else {
-            error = formErrorOf(caught, SEARCH_INPUTS);
-            if (!error) throw caught;
-            // The period's fault (debut after fin) is shown on its first input.
-            if (error.champ === 'periode') error = { ...error, champ: 'periode.debut' };
-          }
-        }
-      }
+    if (asked && !nuit) {
+      const found = await searchSlots(operatorCode, reference, search);
+      if ('slots' in found) slots = found.slots;
+      else if ('nuit' in found) nuit = found.nuit;
+      else error ??= found.error;
     }
 
     return sendPage(request, reply, 'rendez-vous', {
@@ -141,6 +121,30 @@ export const rendezVousRoutes: FastifyPluginAsync<FieldServiceDeps> = async (app
       notice: extra.notice,
       mayBook: moving ? false : true,
     });
+  }
+
+  type SearchOutcome = { slots: ReturnType<typeof slotView>[] } | { nuit: { texte: string; retour: string } } | { error: FormError };
+
+  /** rechercherCreneaux with the form's values (read as Paris time), or why it gave no slots. */
+  async function searchSlots(operatorCode: string, reference: string, search: { typeRendezVous: string; debut: string; fin: string }): Promise<SearchOutcome> {
+    const debut = parseParisInput(search.debut);
+    const fin = parseParisInput(search.fin);
+    if (!isTypeRendezVous(search.typeRendezVous)) return { error: { code: 101, texte: 'Choisissez un type de rendez-vous de la liste', champ: 'typeRendezVous' } };
+    if (!debut) return { error: { code: 101, texte: 'Date et heure de début attendues (JJ/MM/AAAA HH:MM)', champ: 'periode.debut' } };
+    if (!fin) return { error: { code: 101, texte: 'Date et heure de fin attendues (JJ/MM/AAAA HH:MM)', champ: 'periode.fin' } };
+    const type = search.typeRendezVous;
+    try {
+      const found = await underServiceRules(rules, operatorCode, 'rechercherCreneaux', () =>
+        service.search({ operatorCode }, { key: { referenceSignalisation: reference }, type, periode: { debut, fin } }),
+      );
+      return { slots: found.map(slotView) };
+    } catch (caught) {
+      if (caught instanceof EsavFault && caught.code === 321) return { nuit: { texte: caught.libelle, retour: durationText(caught.reessayerApres ?? 60) } };
+      const error = formErrorOf(caught, SEARCH_INPUTS);
+      if (!error) throw caught;
+      // The period's fault (debut after fin) is shown on its first input.
+      return { error: error.champ === 'periode' ? { ...error, champ: 'periode.debut' } : error };
+    }
   }
 
   app.get<{ Params: Params; Querystring: SearchQuery & { fait?: string } }>('/signalisations/:reference/rendez-vous', async (request, reply) => {
