@@ -298,6 +298,29 @@ describeDb('web portal: appointments, line tests, works and incidents', () => {
     expect((await r.post('/tests', { _csrf: csrf, identifiantPrestation: 'FI-1000-0002', typeTest: 'ETAT_SYNCHRO' })).status).toBe(403);
   });
 
+  test('during a maintenance window: the page says so (503) and nothing is done', async () => {
+    const reference = await deposit();
+    const announced = await t.admin('POST', '/admin/maintenances', { debut: '2026-11-04T10:00:00+01:00', fin: '2026-11-04T12:00:00+01:00', motif: 'Montée de version' });
+    expect(announced.status).toBe(201);
+    try {
+      clock.set('2026-11-04T10:30:00+01:00');
+      const c = await signedIn('opa1.agent');
+      const csrf = csrfOf((await c.get('/accueil')).body);
+      const count = async () => Number((await t.db.query<{ n: string }>("SELECT count(*) AS n FROM line_tests WHERE operator_code = 'OPA1'"))[0]!.n);
+      const n = await count();
+      const asked = await c.post('/tests', { _csrf: csrf, identifiantPrestation: 'FI-1000-0002', typeTest: 'ETAT_SYNCHRO' });
+      expect(asked.status).toBe(503);
+      expect(asked.body).toContain('Service en maintenance');
+      expect(await count()).toBe(n);
+      const page = await c.get(`/signalisations/${reference}/rendez-vous`);
+      expect(page.status).toBe(503);
+      expect((await c.post(`/signalisations/${reference}/rendez-vous/reserver`, { _csrf: csrf, idCreneau: 'CR-1' })).status).toBe(503);
+      expect((await c.get('/travaux')).status).toBe(503);
+    } finally {
+      await t.admin('POST', `/admin/maintenances/${announced.body.reference}/annulation`);
+    }
+  });
+
   test('signed out: the pages send to the sign-in page', async () => {
     const anonymous = new PortalClient(t.webUrl, t.webCa);
     clients.push(anonymous);

@@ -10,7 +10,7 @@ import type { LineTestService } from '../../application/line-tests.js';
 import type { RendezVousService } from '../../application/rendezvous.js';
 import type { TravauxService } from '../../application/travaux.js';
 import { sendMessage, sessionOf } from './render.js';
-import type { PortalServiceRules } from './service-rules.js';
+import { serviceRefusal, type PortalServiceRules } from './service-rules.js';
 
 /**
  * What these pages need of app.ts's PortalPageDeps (structurally the same: declared here so that
@@ -69,7 +69,10 @@ export function parseParisInput(value: string | undefined): Date | undefined {
   return parisWallTime(instant).day === day ? instant : undefined;
 }
 
-/** A fault shown on a form: on its input when it names one of the form's, above the form otherwise. */
+/**
+ * A fault shown on a form: on its input when it names one of the form's, above the form otherwise.
+ * Undefined for what is no fault of the form (other errors, maintenance, rate limit): rethrow it.
+ */
 export interface FormError {
   code: number;
   texte: string;
@@ -78,7 +81,8 @@ export interface FormError {
 }
 
 export function formErrorOf(error: unknown, inputs: readonly string[]): FormError | undefined {
-  if (!(error instanceof EsavFault)) return undefined;
+  // Maintenance (402) and rate limit (401) are not about the form: the error handler's page says so.
+  if (!(error instanceof EsavFault) || serviceRefusal(error)) return undefined;
   return { code: error.code, texte: error.libelle, champ: inputOfFault(error.champ, { inputs }) };
 }
 
