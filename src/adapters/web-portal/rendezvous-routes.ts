@@ -119,7 +119,6 @@ export const rendezVousRoutes: FastifyPluginAsync<FieldServiceDeps> = async (app
       nuit,
       error,
       notice: extra.notice,
-      mayBook: moving ? false : true,
     });
   }
 
