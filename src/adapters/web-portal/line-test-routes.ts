@@ -56,6 +56,11 @@ export const lineTestRoutes: FastifyPluginAsync<FieldServiceDeps> = async (app, 
   const { rules } = deps;
   const tests = deps.useCases.lineTests;
   app.addHook('preHandler', requireSignedIn);
+  // A graceful stop ends the open event streams (the browser's link still leads to the page).
+  let stopping = false;
+  app.addHook('preClose', async () => {
+    stopping = true;
+  });
 
   async function showChoice(
     request: FastifyRequest,
@@ -197,9 +202,9 @@ export const lineTestRoutes: FastifyPluginAsync<FieldServiceDeps> = async (app, 
           last = signature;
           await send(current);
         }
-        if (finished(current) || closed || Date.now() - started > STREAM_MAX_MS) break;
+        if (finished(current) || closed || stopping || Date.now() - started > STREAM_MAX_MS) break;
         await new Promise((resolve) => setTimeout(resolve, STREAM_POLL_MS));
-        if (closed) break;
+        if (closed || stopping) break;
         current = await tests.result({ operatorCode }, current.reference);
       }
     } catch (error) {
