@@ -55,6 +55,13 @@ export class LineTestService {
     };
   }
 
+  /** The caller's prestations on which a test can be asked (those of the activated offers). */
+  async testablePrestations(caller: Caller): Promise<Array<{ identifiantPrestation: string; offre: string }>> {
+    const offers = [...this.deps.catalogue.offers.values()].filter((o) => availableTests(o).length > 0).map((o) => o.code);
+    const found = await this.deps.prestations.listForOperator(caller.operatorCode, offers);
+    return found.map((p) => ({ identifiantPrestation: p.identifiant, offre: p.offerCode }));
+  }
+
   /**
    * Records the request and enqueues its job in one transaction, then answers at once
    * (EN_ATTENTE): never waits for the network.

@@ -25,6 +25,8 @@ export interface Prestation {
 export interface PrestationRepository {
   /** The prestation if it belongs to this operator; undefined otherwise (never another's). */
   findForOperator(operatorCode: string, identifiant: string): Promise<Prestation | undefined>;
+  /** The operator's prestations of these offers, by identifier (the portal's choice lists). */
+  listForOperator(operatorCode: string, offerCodes: readonly string[]): Promise<Prestation[]>;
 }
 
 export interface ContactSite {

@@ -24,17 +24,30 @@ export class SqlPrestationRepository implements PrestationRepository {
   async findForOperator(operatorCode: string, identifiant: string): Promise<Prestation | undefined> {
     const rows = await this.db.query<PrestationRow>(FOR_OPERATOR, [identifiant, operatorCode]);
     const r = rows[0];
-    if (!r) return undefined;
-    return {
-      identifiant: r.identifiant,
-      operatorCode: r.operator_code,
-      offerCode: r.offer_code,
-      codeInsee: r.code_insee,
-      gtrCode: r.gtr_code,
-      extremites: r.extremites,
-      informations: r.informations,
-    };
+    return r && toPrestation(r);
   }
+
+  async listForOperator(operatorCode: string, offerCodes: readonly string[]): Promise<Prestation[]> {
+    if (offerCodes.length === 0) return [];
+    const rows = await this.db.query<PrestationRow>(
+      `SELECT identifiant, operator_code, offer_code, code_insee, gtr_code, extremites, informations
+         FROM prestations WHERE operator_code = $1 AND offer_code = ANY($2::text[]) ORDER BY identifiant`,
+      [operatorCode, [...offerCodes]],
+    );
+    return rows.map(toPrestation);
+  }
+}
+
+function toPrestation(r: PrestationRow): Prestation {
+  return {
+    identifiant: r.identifiant,
+    operatorCode: r.operator_code,
+    offerCode: r.offer_code,
+    codeInsee: r.code_insee,
+    gtrCode: r.gtr_code,
+    extremites: r.extremites,
+    informations: r.informations,
+  };
 }
 
 export interface PrestationSeed extends Omit<Prestation, 'extremites' | 'informations'> {

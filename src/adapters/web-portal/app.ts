@@ -23,6 +23,7 @@ import type { WebAccountService } from '../../application/web-accounts.js';
 import type { Catalogue } from '../../domain/catalogue.js';
 import { WEB_PORTAL_VIEWS_DIR } from '../paths.js';
 import { assetRoutes } from './assets.js';
+import { fieldServiceRoutes } from './field-service-routes.js';
 import { homeRoutes } from './home-routes.js';
 import { documentationRoutes } from './documentation-routes.js';
 import { maintenanceGuard, maintenanceNoticeHook } from './maintenance-notice.js';
@@ -176,6 +177,7 @@ export async function buildWebPortal(options: WebPortalOptions) {
     // tests and works, documentation space.
     await app.register(documentationRoutes, deps);
     void deps;
+    await app.register(fieldServiceRoutes, deps);
   }
   for (const routes of options.routes ?? []) await app.register(routes);
   return app;

@@ -13,7 +13,7 @@ const packageDir = (name: string): string => path.dirname(require.resolve(`${nam
 export const ASSET_ROOTS: ReadonlyArray<{ prefix: string; root: string; files: string[] }> = [
   { prefix: '/static/bootstrap/', root: path.join(packageDir('bootstrap'), 'dist', 'css'), files: ['bootstrap.min.css', 'bootstrap.min.css.map'] },
   { prefix: '/static/htmx/', root: path.join(packageDir('htmx.org'), 'dist'), files: ['htmx.min.js'] },
-  { prefix: '/static/portail/', root: path.join(WEB_PORTAL_VIEWS_DIR, 'static'), files: ['portail.css'] },
+  { prefix: '/static/portail/', root: path.join(WEB_PORTAL_VIEWS_DIR, 'static'), files: ['portail.css', 'suivi-test.js'] },
 ];
 
 export const assetRoutes: FastifyPluginAsync = async (app) => {

@@ -35,6 +35,8 @@ export interface NavEntry {
 
 export const NAVIGATION: readonly NavEntry[] = [
   { href: '/accueil', label: 'Accueil' },
+  { href: '/tests', label: 'Tests de ligne' },
+  { href: '/travaux', label: 'Travaux et incidents' },
   { href: '/compte', label: 'Mon compte' },
   { href: '/documentation', label: 'Documentation' },
 ];

@@ -1,0 +1,333 @@
+// The portal's appointments, line tests and works pages (issue 13, points 4 and 5) over HTTPS
+// against the real listener (undici), real PostgreSQL, the gateway's own line-test workers with the
+// network simulator: the same rules and faults as the SOAP operations, the night rule of the slot
+// search, isolation between operators (same 404 as unknown), the read-only profile refused, the
+// actions counted in the volumetry.
+import type soap from 'soap';
+import { SettableClock } from '../../src/domain/clock.js';
+import { depositArgs, enteteRequete, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { FAST_TESTS_ENV, waitFor } from '../support/line-tests.js';
+import { describeWithPostgres } from '../support/postgres.js';
+import { PortalClient, csrfOf, readDemoAccounts, type PortalResponse } from '../support/web-portal.js';
+
+const describeDb = await describeWithPostgres();
+const MONDAY = '2026-11-02T10:00:00+01:00';
+
+const asList = <T>(v: T | T[] | undefined | null): T[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
+const slotIds = (html: string) => [...html.matchAll(/name="idCreneau" id="creneau-\d+" value="([^"]+)"/g)].map((m) => m[1]!);
+const title = (html: string) => /<h1[^>]*>([\s\S]*?)<\/h1>/.exec(html)?.[1]?.trim();
+
+describeDb('web portal: appointments, line tests, works and incidents', () => {
+  let t: TestGateway;
+  let demo: Map<string, string>;
+  let opa: soap.Client;
+  const clock = new SettableClock(MONDAY);
+  const clients: PortalClient[] = [];
+  const signedIn = async (identifier: string) => {
+    const c = new PortalClient(t.webUrl, t.webCa);
+    clients.push(c);
+    const answer = await c.signIn(identifier, demo.get(identifier)!);
+    expect(answer.status).toBe(303);
+    return c;
+  };
+  const volumetry = async (kind: string) => {
+    const rows = await t.db.query<{ n: string }>("SELECT coalesce(sum(requests), 0) AS n FROM volumetry WHERE operator_code = 'OPA1' AND kind = $1", [kind]);
+    return Number(rows[0]!.n);
+  };
+  // Counts are batched in memory and written every second (ESAV_VOLUMETRY_FLUSH_SECONDS below).
+  const volumetryReaches = (kind: string, n: number) =>
+    waitFor(`${kind} = ${n}`, async () => ((await volumetry(kind)) >= n ? volumetry(kind) : undefined), 10_000, 200);
+
+  beforeAll(async () => {
+    t = await startTestGateway({ clock, env: { ...FAST_TESTS_ENV, ESAV_VOLUMETRY_FLUSH_SECONDS: '1' } });
+    demo = readDemoAccounts(t.gateway.demoAccountsFile!);
+    opa = await t.soapClient('OPA1');
+    opa.addSoapHeader(enteteRequete('OPA1'));
+  });
+  afterAll(async () => {
+    for (const c of clients) await c.close();
+    await t?.close();
+  });
+  beforeEach(() => clock.set(MONDAY));
+
+  async function deposit(): Promise<string> {
+    const [ack] = await opa.deposerSignalisationAsync(depositArgs());
+    return ack.referenceSignalisation;
+  }
+
+  test('appointments: search slots, book one, see it (also through SOAP), reschedule it, cancel it', async () => {
+    const reference = await deposit();
+    const c = await signedIn('opa1.agent');
+    const base = `/signalisations/${reference}/rendez-vous`;
+
+    const empty = await c.get(base);
+    expect(empty.status).toBe(200);
+    expect(empty.body).toContain('id="aucun-rdv"');
+    expect(empty.body).toMatch(/<label class="form-label" for="typeRendezVous">/);
+    // A link back to the ticket's detail page.
+    expect(empty.body).toContain(`href="/signalisations/${reference}"`);
+
+    const search = await c.get(`${base}?typeRendezVous=SAV&debut=2026-11-03T08:00&fin=2026-11-04T20:00`);
+    expect(search.status).toBe(200);
+    const slots = slotIds(search.body);
+    expect(slots.length).toBeGreaterThan(1);
+    // The same slots as rechercherCreneaux answers.
+    const [soapSlots] = await opa.rechercherCreneauxAsync({
+      referenceSignalisation: reference,
+      typeRendezVous: 'SAV',
+      periode: { debut: '2026-11-03T08:00:00+01:00', fin: '2026-11-04T20:00:00+01:00' },
+    });
+    expect(asList(soapSlots.creneau).map((s: any) => s.idCreneau)).toEqual(slots);
+
+    const booked = await c.post(`${base}/reserver`, { _csrf: csrfOf(search.body), idCreneau: slots[0]!, typeRendezVous: 'SAV', debut: '2026-11-03T08:00', fin: '2026-11-04T20:00' });
+    expect(booked.status).toBe(303);
+    expect(booked.location).toBe(`${base}?fait=reserve`);
+    const page = await c.get(booked.location!);
+    expect(page.body).toContain('id="confirmation"');
+    const idRendezVous = /<th scope="row">(RDV-\d+)<\/th>/.exec(page.body)?.[1];
+    expect(idRendezVous).toBeDefined();
+    expect(page.body).toContain('Réservé');
+    const [consulted] = await opa.consulterRendezVousAsync({ referenceSignalisation: reference });
+    expect(asList(consulted.rendezVous)).toEqual([expect.objectContaining({ idRendezVous, statut: 'RESERVE', typeRendezVous: 'SAV' })]);
+
+    // A second booking: the same fault 311 as reserverCreneau, shown on the page.
+    const again = await c.post(`${base}/reserver`, { _csrf: csrfOf(page.body), idCreneau: slots[1]!, typeRendezVous: 'SAV', debut: '2026-11-03T08:00', fin: '2026-11-04T20:00' });
+    expect(again.status).toBe(422);
+    expect(again.body).toMatch(/Erreur 311 :<\/strong> La signalisation .* a déjà un rendez-vous SAV/);
+
+    // Reschedule: the search offers the slots for the appointment being moved.
+    const moving = await c.get(`${base}?report=${idRendezVous}&typeRendezVous=SAV&debut=2026-11-03T08:00&fin=2026-11-04T20:00`);
+    expect(moving.body).toContain(`action="${base}/${idRendezVous}/reporter"`);
+    const moved = await c.post(`${base}/${idRendezVous}/reporter`, { _csrf: csrfOf(moving.body), idCreneau: slots[1]!, report: idRendezVous! });
+    expect(moved.status).toBe(303);
+    const [afterMove] = await opa.consulterRendezVousAsync({ referenceSignalisation: reference });
+    const expectedStart = asList(soapSlots.creneau)[1].debut;
+    expect(new Date(asList(afterMove.rendezVous)[0].debut).getTime()).toBe(new Date(expectedStart).getTime());
+
+    // An unknown slot: fault 320 on the slot choice.
+    const unknownSlot = await c.post(`${base}/${idRendezVous}/reporter`, { _csrf: csrfOf(moving.body), idCreneau: 'CR-999999999', report: idRendezVous!, typeRendezVous: 'SAV', debut: '2026-11-03T08:00', fin: '2026-11-04T20:00' });
+    expect(unknownSlot.status).toBe(422);
+    expect(unknownSlot.body).toMatch(/id="erreur-idCreneau">Créneau CR-999999999 inconnu/);
+    expect(unknownSlot.body).toMatch(/<fieldset aria-describedby="erreur-idCreneau"/);
+
+    const cancelled = await c.post(`${base}/${idRendezVous}/annuler`, { _csrf: csrfOf(moving.body) });
+    expect(cancelled.status).toBe(303);
+    const final = await c.get(cancelled.location!);
+    expect(final.body).toContain('Annulé');
+    const [afterCancel] = await opa.consulterRendezVousAsync({ referenceSignalisation: reference });
+    expect(asList(afterCancel.rendezVous)[0].statut).toBe('ANNULE');
+  });
+
+  test('a bad period: field errors on the period inputs, nothing searched', async () => {
+    const reference = await deposit();
+    const c = await signedIn('opa1.agent');
+    const base = `/signalisations/${reference}/rendez-vous`;
+    const malformed = await c.get(`${base}?typeRendezVous=SAV&debut=demain&fin=2026-11-04T20:00`);
+    expect(malformed.status).toBe(422);
+    expect(malformed.body).toMatch(/id="periode-debut"[^>]*aria-describedby="erreur-periode-debut" aria-invalid="true"/);
+    const reversed = await c.get(`${base}?typeRendezVous=SAV&debut=2026-11-05T08:00&fin=2026-11-04T20:00`);
+    expect(reversed.status).toBe(422);
+    expect(reversed.body).toMatch(/id="erreur-periode-debut">Période invalide/);
+  });
+
+  test('from 01:00 to 04:00 Paris time the page shows the rule (fault 321) and when to come back, no slot', async () => {
+    const reference = await deposit();
+    clock.set('2026-11-03T02:00:00+01:00');
+    const c = await signedIn('opa1.agent');
+    const page = await c.get(`/signalisations/${reference}/rendez-vous?typeRendezVous=SAV&debut=2026-11-03T08:00&fin=2026-11-04T20:00`);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('id="regle-nuit"');
+    expect(page.body).toContain('Recherche de créneaux indisponible de 01:00 à 04:00 (heure de Paris)');
+    expect(page.body).toContain('revenez dans 2 h');
+    expect(page.body).not.toContain('id="form-recherche"');
+    expect(slotIds(page.body)).toEqual([]);
+    clock.set('2026-11-03T03:59:00+01:00');
+    // (a new session: two hours idle ended the first)
+    const c2 = await signedIn('opa1.agent');
+    expect((await c2.get(`/signalisations/${reference}/rendez-vous`)).body).toContain('revenez dans 1 min');
+    clock.set('2026-11-03T04:00:00+01:00');
+    const open = await c2.get(`/signalisations/${reference}/rendez-vous`);
+    expect(open.body).not.toContain('id="regle-nuit"');
+    expect(open.body).toContain('id="form-recherche"');
+  });
+
+  test("another operator's ticket: the same 404 as an unknown one, for reading and for every action", async () => {
+    const reference = await deposit();
+    const b = await signedIn('opb2.agent');
+    const foreign = await b.get(`/signalisations/${reference}/rendez-vous`);
+    const unknown = await b.get('/signalisations/SIG-0000000000/rendez-vous');
+    expect(foreign.status).toBe(404);
+    expect(unknown.status).toBe(404);
+    expect(title(foreign.body)).toBe(title(unknown.body));
+    const csrf = csrfOf((await b.get('/accueil')).body);
+    const booking = await b.post(`/signalisations/${reference}/rendez-vous/reserver`, { _csrf: csrf, idCreneau: 'CR-1' });
+    expect(booking.status).toBe(404);
+    expect((await b.post(`/signalisations/${reference}/rendez-vous/RDV-0000000001/annuler`, { _csrf: csrf })).status).toBe(404);
+  });
+
+  test('line tests: activated prestations of the operator only, ask a test, follow it by events to its verdict', async () => {
+    const c = await signedIn('opa1.agent');
+    const choice = await c.get('/tests');
+    expect(choice.status).toBe(200);
+    const options = [...choice.body.matchAll(/<option value="([^"]+)"/g)].map((m) => m[1]);
+    expect(options).toEqual(expect.arrayContaining(['FI-1000-0002', 'FI-1000-0003', 'DSL-1000-0001', 'CE2O-1000-0001']));
+    expect(options).not.toContain('FI-1000-0001'); // passive offer: no test
+    expect(options).not.toContain('FI-2000-0002'); // OPB2's
+
+    const open = await c.get('/tests?identifiantPrestation=FI-1000-0003');
+    expect(open.status).toBe(200);
+    expect(open.body).toContain('id="test-MESURE_OPTIQUE"');
+    expect(open.body).toMatch(/<label class="form-check-label" for="test-REINITIALISATION_PORT">.*agit sur le réseau/);
+    // Another operator's prestation: the same answer as an unknown one.
+    const foreign = await c.get('/tests?identifiantPrestation=FI-2000-0002');
+    const unknown = await c.get('/tests?identifiantPrestation=FI-9999-0001');
+    expect(foreign.status).toBe(404);
+    expect(unknown.status).toBe(404);
+    expect(foreign.body.replace(/FI-2000-0002/g, 'X')).toBe(unknown.body.replace(/FI-9999-0001/g, 'X'));
+    // A passive offer: fault 330 on the prestation.
+    const passive = await c.get('/tests?identifiantPrestation=FI-1000-0001');
+    expect(passive.status).toBe(422);
+    expect(passive.body).toMatch(/id="erreur-identifiantPrestation">Aucun test disponible pour l&#39;offre FTTH_PASSIF/);
+
+    const before = await volumetry('TEST_RESULTAT');
+    const asked = await c.post('/tests', { _csrf: csrfOf(open.body), identifiantPrestation: 'FI-1000-0003', typeTest: 'MESURE_OPTIQUE' });
+    expect(asked.status).toBe(303);
+    expect(asked.location).toMatch(/^\/tests\/TST-\d{10}$/);
+    const id = asked.location!.split('/').pop()!;
+    const page = await c.get(asked.location!);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain(`data-flux="/tests/${id}/flux"`);
+    expect(page.body).toContain('<script src="/static/portail/suivi-test.js" defer></script>');
+
+    // The event stream: states until the verdict, then "fin" and the end of the stream.
+    const stream = await c.get(`/tests/${id}/flux`, { accept: 'text/event-stream' });
+    expect(stream.status).toBe(200);
+    expect(String(stream.headers['content-type'])).toMatch(/^text\/event-stream/);
+    expect(String(stream.headers['content-security-policy'])).toContain("default-src 'self'");
+    const events = stream.body.split('\n\n').filter(Boolean).map((block) => ({
+      event: /^event: (.*)$/m.exec(block)?.[1],
+      data: JSON.parse(/^data: (.*)$/m.exec(block)![1]!) as { statut: string; fini: boolean; html: string },
+    }));
+    const last = events.at(-1)!;
+    expect(last.event).toBe('fin');
+    expect(last.data).toMatchObject({ statut: 'TERMINE', fini: true });
+    expect(last.data.html).toContain('data-verdict="KO"');
+    expect(last.data.html).toContain('Installation du client');
+    expect(last.data.html).not.toContain('Actualiser');
+    for (const e of events.slice(0, -1)) expect(e).toMatchObject({ event: 'etat', data: { fini: false } });
+
+    const done = await c.get(`/tests/${id}`);
+    expect(done.body).toContain('id="verdict" data-verdict="KO"');
+    expect(done.body).toContain('id="mesures"');
+    expect(done.body).not.toContain('id="actualiser"');
+    // A test with a result counts once in its kind, whichever channel asked it (spec §3).
+    expect(await volumetryReaches('TEST_RESULTAT', before + 1)).toBe(before + 1);
+
+    // Another operator's test: the same 404 as an unknown one, page and stream.
+    const b = await signedIn('opb2.agent');
+    const theirs = await b.get(`/tests/${id}`);
+    const none = await b.get('/tests/TST-9999999999');
+    expect(theirs.status).toBe(404);
+    expect(none.status).toBe(404);
+    expect(theirs.body.replace(id, 'X')).toBe(none.body.replace('TST-9999999999', 'X'));
+    expect((await b.get(`/tests/${id}/flux`)).status).toBe(404);
+  });
+
+  test('a test asked without JavaScript: the page offers "Actualiser" until the verdict', async () => {
+    const c = await signedIn('opa1.agent');
+    const open = await c.get('/tests?identifiantPrestation=FI-1000-0002');
+    const asked = await c.post('/tests', { _csrf: csrfOf(open.body), identifiantPrestation: 'FI-1000-0002', typeTest: 'ETAT_SYNCHRO' });
+    let page: PortalResponse = await c.get(asked.location!);
+    const deadline = Date.now() + 20_000;
+    while (page.body.includes('id="actualiser"') && Date.now() < deadline) {
+      expect(page.body).toContain(`<a href="${asked.location}">Actualiser</a>`);
+      expect(page.body).not.toMatch(/http-equiv="refresh"/i);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      page = await c.get(asked.location!);
+    }
+    expect(page.body).toContain('data-verdict="OK"');
+  });
+
+  test('a bad test request: the use-case fault on its field (330 on the test type, 310 on the linked ticket)', async () => {
+    const c = await signedIn('opa1.agent');
+    const open = await c.get('/tests?identifiantPrestation=DSL-1000-0001');
+    const csrf = csrfOf(open.body);
+    const wrongType = await c.post('/tests', { _csrf: csrf, identifiantPrestation: 'DSL-1000-0001', typeTest: 'MESURE_OPTIQUE' });
+    expect(wrongType.status).toBe(422);
+    expect(wrongType.body).toMatch(/id="erreur-typeTest">Test MESURE_OPTIQUE non disponible/);
+    const wrongTicket = await c.post('/tests', { _csrf: csrf, identifiantPrestation: 'DSL-1000-0001', typeTest: 'ETAT_PORT', referenceSignalisation: 'SIG-0000000000' });
+    expect(wrongTicket.status).toBe(422);
+    expect(wrongTicket.body).toMatch(/id="referenceSignalisation"[^>]*aria-describedby="erreur-referenceSignalisation"/);
+    // Without the form's token: refused, no test recorded.
+    const count = async () => Number((await t.db.query<{ n: string }>("SELECT count(*) AS n FROM line_tests WHERE operator_code = 'OPA1'"))[0]!.n);
+    const n = await count();
+    expect((await c.post('/tests', { identifiantPrestation: 'DSL-1000-0001', typeTest: 'ETAT_PORT' })).status).toBe(403);
+    expect(await count()).toBe(n);
+  });
+
+  test('works and incidents: those touching the operator, filters, another operator\'s prestation as unknown', async () => {
+    const c = await signedIn('opa1.agent');
+    const before = await volumetry('TRAVAUX_INCIDENTS');
+    const page = await c.get('/travaux');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('TP-75056-0042-01');
+    expect(page.body).toContain('DERCO-75056-0063-01');
+    expect(page.body).not.toContain('TP-69123-0007-01'); // OPB2's PM
+    expect(await volumetryReaches('TRAVAUX_INCIDENTS', before + 1)).toBe(before + 1);
+
+    const incidents = await c.get('/travaux?nature=INCIDENT');
+    expect(incidents.body).toContain('DERCO-75056-0063-01');
+    expect(incidents.body).not.toContain('TP-75056-0042-01');
+    const open = await c.get('/travaux?ouverts=1');
+    expect(open.body).not.toContain('TP-75056-0042-00'); // closed two days ago
+    const foreign = await c.get('/travaux?identifiantPrestation=FI-2000-0002');
+    expect(foreign.status).toBe(404);
+    expect(foreign.body).toMatch(/id="erreur-identifiantPrestation">Identifiant de prestation FI-2000-0002 inconnu/);
+  });
+
+  test('the read-only profile: every page and action of these families refused with the reason (403)', async () => {
+    const reference = await deposit();
+    const r = await signedIn('opa1.lecture');
+    const csrf = csrfOf((await r.get('/accueil')).body);
+    for (const path of [`/signalisations/${reference}/rendez-vous`, '/tests', '/tests/TST-0000000001', '/travaux']) {
+      const page = await r.get(path);
+      expect(page.status).toBe(403);
+      expect(page.body).toMatch(/Votre profil « Signalisation en lecture seule » n&#39;autorise pas l&#39;opération/);
+    }
+    expect((await r.post(`/signalisations/${reference}/rendez-vous/reserver`, { _csrf: csrf, idCreneau: 'CR-1' })).status).toBe(403);
+    expect((await r.post('/tests', { _csrf: csrf, identifiantPrestation: 'FI-1000-0002', typeTest: 'ETAT_SYNCHRO' })).status).toBe(403);
+  });
+
+  test('during a maintenance window: the page says so (503) and nothing is done', async () => {
+    const reference = await deposit();
+    const announced = await t.admin('POST', '/admin/maintenances', { debut: '2026-11-04T10:00:00+01:00', fin: '2026-11-04T12:00:00+01:00', motif: 'Montée de version' });
+    expect(announced.status).toBe(201);
+    try {
+      clock.set('2026-11-04T10:30:00+01:00');
+      const c = await signedIn('opa1.agent');
+      const csrf = csrfOf((await c.get('/accueil')).body);
+      const count = async () => Number((await t.db.query<{ n: string }>("SELECT count(*) AS n FROM line_tests WHERE operator_code = 'OPA1'"))[0]!.n);
+      const n = await count();
+      const asked = await c.post('/tests', { _csrf: csrf, identifiantPrestation: 'FI-1000-0002', typeTest: 'ETAT_SYNCHRO' });
+      expect(asked.status).toBe(503);
+      expect(asked.body).toContain('Service en maintenance');
+      expect(await count()).toBe(n);
+      const page = await c.get(`/signalisations/${reference}/rendez-vous`);
+      expect(page.status).toBe(503);
+      expect((await c.post(`/signalisations/${reference}/rendez-vous/reserver`, { _csrf: csrf, idCreneau: 'CR-1' })).status).toBe(503);
+      expect((await c.get('/travaux')).status).toBe(503);
+    } finally {
+      await t.admin('POST', `/admin/maintenances/${announced.body.reference}/annulation`);
+    }
+  });
+
+  test('signed out: the pages send to the sign-in page', async () => {
+    const anonymous = new PortalClient(t.webUrl, t.webCa);
+    clients.push(anonymous);
+    for (const path of ['/tests', '/travaux', '/signalisations/SIG-1/rendez-vous']) {
+      const answer = await anonymous.get(path);
+      expect(answer.status).toBe(303);
+      expect(answer.location).toBe('/connexion');
+    }
+  });
+});
