@@ -27,6 +27,7 @@ import { homeRoutes } from './home-routes.js';
 import { COOKIE_FLAGS, PRE_SESSION_COOKIE, SESSION_COOKIE, sendMessage } from './render.js';
 import { serviceRefusal, type PortalServiceRules } from './service-rules.js';
 import { signInRoutes } from './sign-in-routes.js';
+import { signalisationRoutes, type PortalRequestSchema } from './signalisation-routes.js';
 
 /** The use cases the portal's pages call: the same ones the web services call. */
 export interface PortalUseCases {
@@ -43,6 +44,8 @@ export interface PortalPageDeps {
   /** The catalogue as loaded (offers, form versions and their field models, nomenclatures). */
   catalogue: Catalogue;
   rules: PortalServiceRules;
+  /** The contract's schema checks of the deposit and complement forms (fault 101, as in SOAP). */
+  requestSchema: PortalRequestSchema;
 }
 
 export interface WebPortalOptions {
@@ -169,6 +172,7 @@ export async function buildWebPortal(options: WebPortalOptions) {
     // The page families (one plugin each, registered with `deps`): signalisations, rendez-vous,
     // tests and works, documentation space.
     void deps;
+    await app.register(signalisationRoutes, deps);
   }
   for (const routes of options.routes ?? []) await app.register(routes);
   return app;

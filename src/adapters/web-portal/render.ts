@@ -32,6 +32,7 @@ export interface NavEntry {
 
 export const NAVIGATION: readonly NavEntry[] = [
   { href: '/accueil', label: 'Accueil' },
+  { href: '/signalisations', label: 'Signalisations' },
   { href: '/compte', label: 'Mon compte' },
 ];
 
