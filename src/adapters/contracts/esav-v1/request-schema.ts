@@ -13,45 +13,50 @@ import type { CompiledSchema } from '../../soap/schema-registry.js';
 import { XmlWriter } from '../../soap/writer.js';
 import { SIGNALISATION_V1_NS } from './signalisation.js';
 
+// Elements carry a prefix, as in a SOAP message: libxml2 then names the invalid field in its path
+// (sig:deposerSignalisation/sig:contactSite/sig:telephone), where a default namespace gives `*`.
+const PREFIX = 'sig';
+const q = (name: string) => `${PREFIX}:${name}`;
+
 const writeChamps = (w: XmlWriter, champs: readonly CodeValeur[] | undefined) =>
-  w.element('champs', champs && champs.length > 0 ? champs : undefined, (w, list) =>
-    w.each('champ', list, (w, c) => w.leaf('code', c.code).leaf('valeur', c.valeur)),
+  w.element(q('champs'), champs && champs.length > 0 ? champs : undefined, (w, list) =>
+    w.each(q('champ'), list, (w, c) => w.leaf(q('code'), c.code).leaf(q('valeur'), c.valeur)),
   );
 const writeContactSite = (w: XmlWriter, c: ContactSite | undefined) =>
-  w.element('contactSite', c, (w, c) => w.leaf('nom', c.nom).leaf('telephone', c.telephone));
+  w.element(q('contactSite'), c, (w, c) => w.leaf(q('nom'), c.nom).leaf(q('telephone'), c.telephone));
 const writeAccesSite = (w: XmlWriter, a: AccesSite | undefined) =>
-  w.element('accesSite', a, (w, a) => w.leaf('horaires', a.horaires).leaf('informations', a.informations));
+  w.element(q('accesSite'), a, (w, a) => w.leaf(q('horaires'), a.horaires).leaf(q('informations'), a.informations));
 
 /** The deposerSignalisation payload of a deposit, in schema order. */
 export function depositPayloadXml(r: DepositRequest): string {
   const w = new XmlWriter()
-    .open('deposerSignalisation', SIGNALISATION_V1_NS)
-    .leaf('offre', r.offre)
-    .leaf('identifiantPrestation', r.identifiantPrestation)
-    .element('formulaire', r.formulaire, (w, f) => w.leaf('idFormulaire', f.idFormulaire).leaf('version', Number.isFinite(f.version) ? f.version : 'NaN'))
-    .leaf('defautDeclare', r.defautDeclare)
-    .leaf('impact', r.impact)
-    .leaf('dateDebutDefaut', r.dateDebutDefaut ? formatParisDateTime(r.dateDebutDefaut) : undefined)
-    .leaf('localisationPresumee', r.localisationPresumee)
-    .leaf('referenceInterneOC', r.referenceInterneOC);
+    .openPrefixed(PREFIX, 'deposerSignalisation', SIGNALISATION_V1_NS)
+    .leaf(q('offre'), r.offre)
+    .leaf(q('identifiantPrestation'), r.identifiantPrestation)
+    .element(q('formulaire'), r.formulaire, (w, f) => w.leaf(q('idFormulaire'), f.idFormulaire).leaf(q('version'), Number.isFinite(f.version) ? f.version : 'NaN'))
+    .leaf(q('defautDeclare'), r.defautDeclare)
+    .leaf(q('impact'), r.impact)
+    .leaf(q('dateDebutDefaut'), r.dateDebutDefaut ? formatParisDateTime(r.dateDebutDefaut) : undefined)
+    .leaf(q('localisationPresumee'), r.localisationPresumee)
+    .leaf(q('referenceInterneOC'), r.referenceInterneOC);
   writeContactSite(w, r.contactSite);
-  w.element('contactOC', r.contactOC, (w, c) => w.leaf('nom', c.nom).leaf('telephone', c.telephone).leaf('email', c.email));
+  w.element(q('contactOC'), r.contactOC, (w, c) => w.leaf(q('nom'), c.nom).leaf(q('telephone'), c.telephone).leaf(q('email'), c.email));
   writeAccesSite(w, r.accesSite);
-  w.leaf('commentaire', r.commentaire);
+  w.leaf(q('commentaire'), r.commentaire);
   writeChamps(w, r.champs);
-  return w.leaf('idDemandeTest', r.idDemandeTest).close('deposerSignalisation').toString();
+  return w.leaf(q('idDemandeTest'), r.idDemandeTest).closePrefixed(PREFIX, 'deposerSignalisation').toString();
 }
 
 /** The completerSignalisation payload of a complement, in schema order. */
 export function completionPayloadXml(r: CompletionRequest): string {
-  const w = new XmlWriter().open('completerSignalisation', SIGNALISATION_V1_NS);
-  if ('referenceSignalisation' in r.key) w.leaf('referenceSignalisation', r.key.referenceSignalisation);
-  else w.leaf('referenceInterneOC', r.key.referenceInterneOC);
-  w.leaf('commentaire', r.commentaire);
+  const w = new XmlWriter().openPrefixed(PREFIX, 'completerSignalisation', SIGNALISATION_V1_NS);
+  if ('referenceSignalisation' in r.key) w.leaf(q('referenceSignalisation'), r.key.referenceSignalisation);
+  else w.leaf(q('referenceInterneOC'), r.key.referenceInterneOC);
+  w.leaf(q('commentaire'), r.commentaire);
   writeChamps(w, r.champs);
   writeContactSite(w, r.contactSite);
   writeAccesSite(w, r.accesSite);
-  return w.close('completerSignalisation').toString();
+  return w.closePrefixed(PREFIX, 'completerSignalisation').toString();
 }
 
 /**
