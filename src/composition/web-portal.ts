@@ -1,6 +1,7 @@
 // The web portal's assembly (e-SAV en ligne, issue 13): its account use case over the SQL
-// repository and the adapter's secret services, the demo accounts of the embedded default, and
-// the HTTPS listener. Called by startGateway beside the operators' front and the admin API.
+// repository and the adapter's secret services, the demo accounts of the embedded default,
+// the HTTPS listener, and the contract schema the deposit and complement forms are checked with.
+// Called by startGateway beside the operators' front and the admin API.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';

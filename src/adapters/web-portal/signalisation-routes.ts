@@ -7,18 +7,17 @@
 // contract's schema like a SOAP payload (fault 101), then by the use case (300–305, 311…), and a
 // fault is shown on the input it names. Another operator's ticket is answered as an unknown one.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { CompletionRequest, DepositRequest, ListRequest, SignalisationDetail } from '../../application/signalisation.js';
+import type { CompletionRequest, DepositRequest, ListRequest, SignalisationDetail, SignalisationService } from '../../application/signalisation.js';
 import { channelRefused } from '../../application/signalisation.js';
 import { closedExportFileName, closedOfHistoryWindow, closedSignalisationsCsv } from '../../application/signalisation-export.js';
 import type { CodeValeur, Signalisation } from '../../application/signalisation-ports.js';
 import type { PortalSession } from '../../application/web-accounts.js';
-import type { CodeLibelle, FormVersion, Offer } from '../../domain/catalogue.js';
+import type { Catalogue, CodeLibelle, FormVersion, Offer } from '../../domain/catalogue.js';
 import { acceptsChannel, findLiveForm, isOfferSetUp, liveForms } from '../../domain/catalogue.js';
 import { EsavFault } from '../../domain/faults.js';
 import { champInputName, DEPOSIT_FORM_INPUTS, inputOfFault } from '../../domain/form-errors.js';
 import { addDays, instantFromParisWallTime, isParisDay, parisDayOf, parisDayStart } from '../../domain/paris-calendar.js';
 import { ETATS, historyWindowStart, isEtat, type Etat, type Impact } from '../../domain/signalisation.js';
-import type { PortalPageDeps } from './app.js';
 import {
   accessFields,
   champValue,
@@ -31,12 +30,20 @@ import {
   type FieldView,
 } from './form-fields.js';
 import { requireSignedIn, sendMessage, sendPage, sessionOf } from './render.js';
-import { serviceRefusal, underServiceRules } from './service-rules.js';
+import { serviceRefusal, underServiceRules, type PortalServiceRules } from './service-rules.js';
 
 /** The contract's schema checks of the requests the forms build (fault 101, like a SOAP payload). */
 export interface PortalRequestSchema {
   checkDeposit(request: DepositRequest): void;
   checkCompletion(request: CompletionRequest): void;
+}
+
+/** What the pages use of PortalPageDeps (app.ts), named here so that app.ts alone imports this file. */
+export interface SignalisationPageDeps {
+  useCases: { signalisation: SignalisationService };
+  catalogue: Catalogue;
+  rules: PortalServiceRules;
+  requestSchema: PortalRequestSchema;
 }
 
 export const ETAT_LIBELLES: Readonly<Record<Etat, string>> = {
@@ -219,7 +226,7 @@ function depositInputs(form: FormVersion): string[] {
   return [...DEPOSIT_FORM_INPUTS, ...form.champs.map((f) => champInputName(f.code))];
 }
 
-export const signalisationRoutes: FastifyPluginAsync<PortalPageDeps> = async (app, deps) => {
+export const signalisationRoutes: FastifyPluginAsync<SignalisationPageDeps> = async (app, deps) => {
   const { useCases, catalogue, rules, requestSchema } = deps;
   const signalisations = useCases.signalisation;
   const offers = () => [...catalogue.offers.values()].sort((a, b) => (a.code < b.code ? -1 : 1));
