@@ -299,6 +299,9 @@ describeDb('web portal: signalisations', () => {
     expect(list.status).toBe(200);
     expect(list.body).toContain(reference);
     expect(list.body).not.toContain('href="/signalisations/nouvelle"');
+    const closes = await reader.get('/signalisations/closes');
+    expect(closes.status).toBe(200);
+    expect(closes.body).not.toContain('href="/signalisations/nouvelle"');
     expect((await reader.get(`/signalisations/${reference}`)).status).toBe(200);
     const form = await reader.get('/signalisations/nouvelle');
     expect(form.status).toBe(403);
@@ -380,5 +383,26 @@ describeDb('web portal: signalisations', () => {
     // Another operator's export does not hold it.
     const opb = await signedIn('opb2.agent');
     expect((await opb.get('/signalisations/closes.csv')).body).not.toContain(reference);
+  });
+
+  test('during a maintenance window the deposit is not made and the page says so (the web services\' 402)', async () => {
+    const announced = await t.admin('POST', '/admin/maintenances', { debut: '2026-11-05T10:00:00+01:00', fin: '2026-11-05T12:00:00+01:00', motif: 'Montée de version' });
+    expect(announced.status).toBe(201);
+    const saved = clock.now();
+    clock.set('2026-11-05T11:00:00+01:00');
+    try {
+      const c = await signedIn('opa1.agent');
+      const accueil = await c.get('/accueil');
+      const before = await count();
+      const posted = await c.post('/signalisations/nouvelle', { _csrf: csrfOf(accueil.body), ...cuivreDeposit() });
+      expect(posted.status).toBe(503);
+      expect(posted.body).toContain('Service en maintenance');
+      expect(posted.body).toContain('2026-11-05T12:00:00+01:00');
+      expect(await count()).toBe(before);
+      expect((await c.get('/signalisations')).status).toBe(503);
+    } finally {
+      await t.admin('POST', `/admin/maintenances/${(announced.body as { reference: string }).reference}/annulation`);
+      clock.set(saved);
+    }
   });
 });

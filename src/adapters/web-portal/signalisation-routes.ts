@@ -417,6 +417,7 @@ export const signalisationRoutes: FastifyPluginAsync<SignalisationPageDeps> = as
       lignes: page.signalisations.map((s) => row(s)),
       suivante: page.curseurSuivant ? `/signalisations/closes?curseur=${encodeURIComponent(page.curseurSuivant)}` : null,
       premiere: curseur ? '/signalisations/closes' : null,
+      peutDeposer: canDeposit(request),
     });
   });
 
