@@ -1,6 +1,7 @@
 // The web portal's assembly (e-SAV en ligne, issue 13): its account use case over the SQL
-// repository and the adapter's secret services, the demo accounts of the embedded default, and
-// the HTTPS listener. Called by startGateway beside the operators' front and the admin API.
+// repository and the adapter's secret services, the demo accounts of the embedded default,
+// the HTTPS listener, and the contract schema the deposit and complement forms are checked with.
+// Called by startGateway beside the operators' front and the admin API.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,7 +16,16 @@ import type { WebPortalConfig } from './config/web-portal.js';
 import type { PortalServiceRules } from '../adapters/web-portal/service-rules.js';
 import type { WebPortalOptions } from '../adapters/web-portal/app.js';
 
+import { CompiledSchema } from '../adapters/soap/schema-registry.js';
+import { SignalisationRequestSchema } from '../adapters/contracts/esav-v1/request-schema.js';
+import { XSD_DIR } from '../adapters/paths.js';
+
 type PortalPages = NonNullable<WebPortalOptions['pages']>;
+
+/** The deposit and complement forms are checked with the schema of the SOAP endpoint (v1's). */
+function signalisationRequestSchema(): SignalisationRequestSchema {
+  return new SignalisationRequestSchema(CompiledSchema.compile(path.join(XSD_DIR, 'v1', 'signalisation-v1.xsd'), XSD_DIR));
+}
 
 /** The demo accounts (embedded default with the demo data); passwords in `<dataDir>/demo-accounts`. */
 export const DEMO_WEB_ACCOUNTS = [
@@ -84,7 +94,7 @@ export async function startWebPortal(options: {
   logger: Logger;
   platform: string;
   rules: PortalServiceRules;
-  pages: PortalPages;
+  pages: Omit<PortalPages, 'requestSchema'> & Partial<Pick<PortalPages, 'requestSchema'>>;
 }): Promise<WebPortalRuntime> {
   const app = await buildWebPortal({
     accounts: options.accounts,
@@ -92,7 +102,7 @@ export async function startWebPortal(options: {
     logger: options.logger,
     platform: options.platform,
     rules: options.rules,
-    pages: options.pages,
+    pages: { ...options.pages, requestSchema: options.pages.requestSchema ?? signalisationRequestSchema() },
   });
   try {
     await app.listen({ host: options.config.host, port: options.config.port });

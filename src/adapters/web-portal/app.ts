@@ -4,8 +4,8 @@
 // node_modules (no CDN, no build chain), every page usable without JavaScript. Decision 0015.
 // The root scope holds what every page shares: security headers with a strict CSP (helmet),
 // cookies, form bodies, the session of the request, the CSRF check of every POST, 404 and errors.
-// Route families are plugins: assets, sign-in (sign-in-routes.ts), account pages (home-routes.ts);
-// later pages (signalisations, rendez-vous, tests) register beside them.
+// Route families are plugins: assets, sign-in (sign-in-routes.ts), account pages (home-routes.ts),
+// and, given the use cases, the documentation space, signalisations, appointments, tests and works.
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import Fastify, { LogController, type FastifyPluginAsync } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
@@ -30,6 +30,7 @@ import { maintenanceGuard, maintenanceNoticeHook } from './maintenance-notice.js
 import { COOKIE_FLAGS, PRE_SESSION_COOKIE, SESSION_COOKIE, sendMessage } from './render.js';
 import { serviceRefusal, type PortalServiceRules } from './service-rules.js';
 import { signInRoutes } from './sign-in-routes.js';
+import { signalisationRoutes, type PortalRequestSchema } from './signalisation-routes.js';
 
 /** The use cases the portal's pages call: the same ones the web services call. */
 export interface PortalUseCases {
@@ -46,6 +47,8 @@ export interface PortalPageDeps {
   /** The catalogue as loaded (offers, form versions and their field models, nomenclatures). */
   catalogue: Catalogue;
   rules: PortalServiceRules;
+  /** The contract's schema checks of the deposit and complement forms (fault 101, as in SOAP). */
+  requestSchema: PortalRequestSchema;
 }
 
 export interface WebPortalOptions {
@@ -176,7 +179,7 @@ export async function buildWebPortal(options: WebPortalOptions) {
     // The page families (one plugin each, registered with `deps`): signalisations, rendez-vous,
     // tests and works, documentation space.
     await app.register(documentationRoutes, deps);
-    void deps;
+    await app.register(signalisationRoutes, deps);
     await app.register(fieldServiceRoutes, deps);
   }
   for (const routes of options.routes ?? []) await app.register(routes);

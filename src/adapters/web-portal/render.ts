@@ -35,6 +35,7 @@ export interface NavEntry {
 
 export const NAVIGATION: readonly NavEntry[] = [
   { href: '/accueil', label: 'Accueil' },
+  { href: '/signalisations', label: 'Signalisations' },
   { href: '/tests', label: 'Tests de ligne' },
   { href: '/travaux', label: 'Travaux et incidents' },
   { href: '/compte', label: 'Mon compte' },
