@@ -178,6 +178,15 @@ describeDb('portal accounts administered by support staff (admin API, admin CLI)
     expect(disabled.code).toBe(0);
     expect(disabled.stdout).toMatch(/opa1\.cli : désactivé le .* ; sessions fermées : 1/);
 
+    const reset = await cli('portail', 'reinitialiser', 'opa1.cli', '--agent', agent);
+    expect(reset.code).toBe(0);
+    const second = /affiché une seule fois[^\n]*\n\s+(\S+)/.exec(reset.stdout)![1]!;
+    expect(second).not.toBe(password);
+    expect(reset.stdout).toMatch(/sessions fermées : 0/);
+    const noChoice = await cli('portail', 'totp', 'OPA1', '--agent', agent);
+    expect(noChoice.code).toBe(2);
+    expect(noChoice.stderr).toMatch(/--obligatoire ou --facultatif/);
+
     const bad = await cli('portail', 'creer', '--operateur', 'OPA1', '--identifiant', 'opa1.cli2', '--nom', 'x', '--profil', 'INEXISTANT', '--agent', agent);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/profil : profil INEXISTANT inconnu/);
