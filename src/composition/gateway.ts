@@ -33,7 +33,7 @@ import { sqlVolumetrySink } from '../adapters/postgres/volumetry.js';
 import { buildRepositories, type Repositories } from './repositories.js';
 import { processName, Scheduler } from './scheduler.js';
 import { buildUseCases, type UseCases } from './use-cases.js';
-import { buildWebAccounts, ensureDemoAccounts, startWebPortal, type WebPortalRuntime } from './web-portal.js';
+import { buildPortalAccountAdmin, buildWebAccounts, ensureDemoAccounts, startWebPortal, type WebPortalRuntime } from './web-portal.js';
 import type { WebAccountService } from '../application/web-accounts.js';
 
 export interface RunningGateway {
@@ -192,6 +192,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       operations: operations.admin,
       conformance: conformance.service,
       operators: certificates.service,
+      portalAccounts: buildPortalAccountAdmin(db, clock, repositories.operators),
       token: adminToken,
       logger,
     });

@@ -8,6 +8,8 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.js';
 import { WebAccountService } from '../application/web-accounts.js';
+import { PortalAccountAdminService } from '../application/web-account-admin.js';
+import type { SupportAuditLog } from '../application/web-account-admin-ports.js';
 import type { Database } from '../adapters/postgres/db.js';
 import { SqlWebAccountRepository } from '../adapters/postgres/web-accounts.js';
 import { Argon2idHasher, OtpAuthTotp } from '../adapters/web-portal/secrets.js';
@@ -38,6 +40,11 @@ export const DEMO_ACCOUNTS_FILE = 'demo-accounts';
 
 export function buildWebAccounts(db: Database, clock: Clock, config: WebPortalConfig): WebAccountService {
   return new WebAccountService(new SqlWebAccountRepository(db), new Argon2idHasher(), new OtpAuthTotp(), clock, config.policy);
+}
+
+/** The support staff's administration of the portal accounts (admin API /admin/portail…). */
+export function buildPortalAccountAdmin(db: Database, clock: Clock, auditLog: SupportAuditLog): PortalAccountAdminService {
+  return new PortalAccountAdminService(new SqlWebAccountRepository(db), new Argon2idHasher(), auditLog, clock);
 }
 
 /** `identifier password` lines of the file, if it exists. */

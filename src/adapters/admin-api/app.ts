@@ -18,6 +18,8 @@ import { PUBLIC_ADMIN_PATHS, operationsRoutes, type OperationsAdmin } from './op
 import { travauxRoutes } from './travaux-routes.js';
 import { conformanceAdminRoutes } from './conformance-routes.js';
 import { operatorRoutes } from './operators-routes.js';
+import { portalAccountRoutes } from './portal-accounts-routes.js';
+import type { PortalAccountAdminService } from '../../application/web-account-admin.js';
 import type { OperatorService } from '../../application/operators.js';
 import { refuseNonXmlText } from './xml-text-guard.js';
 import type { ConformanceRunService } from '../../application/conformance-runs.js';
@@ -33,6 +35,8 @@ export interface AdminAppOptions {
   conformance?: ConformanceRunService;
   /** Operators, certificates, recognised CAs, promotions, audit (routes /admin/operateurs…, src/adapters/admin-api/operators-routes.ts); absent: no such routes. */
   operators?: OperatorService;
+  /** The web portal's accounts (routes /admin/portail…, src/adapters/admin-api/portal-accounts-routes.ts); absent: no such routes. */
+  portalAccounts?: PortalAccountAdminService;
   /** The bearer token every request (but /health/live) must carry. */
   token: string;
   logger: Logger;
@@ -248,7 +252,7 @@ const backOfficeRoutes: FastifyPluginAsync<{ backOffice: BackOfficeService }> = 
 
 // ---------------------------------------------------------------- the app
 
-export async function buildAdminApp({ backOffice, travaux, operations, conformance, operators, token, logger }: AdminAppOptions) {
+export async function buildAdminApp({ backOffice, travaux, operations, conformance, operators, portalAccounts, token, logger }: AdminAppOptions) {
   if (token.length < 16) throw new Error('admin token too short (16 characters at least)');
   const expectedDigest = createHash('sha256').update(token).digest();
 
@@ -322,6 +326,7 @@ export async function buildAdminApp({ backOffice, travaux, operations, conforman
   if (operations) await app.register(operationsRoutes, { ops: operations });
   if (conformance) await app.register(conformanceAdminRoutes, { service: conformance });
   if (operators) await app.register(operatorRoutes, { service: operators });
+  if (portalAccounts) await app.register(portalAccountRoutes, { service: portalAccounts });
 
   return app;
 }

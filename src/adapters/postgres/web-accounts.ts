@@ -10,6 +10,7 @@ import type {
   WebSessionRecord,
   WebUserRecord,
 } from '../../application/web-account-ports.js';
+import type { WebAccountAdminRepository, WebUserSummary } from '../../application/web-account-admin-ports.js';
 import type { Queryable } from './db.js';
 
 interface UserRow {
@@ -66,7 +67,7 @@ function toSession(r: SessionRow): WebSessionRecord {
   };
 }
 
-export class SqlWebAccountRepository implements WebAccountRepository {
+export class SqlWebAccountRepository implements WebAccountRepository, WebAccountAdminRepository {
   constructor(private readonly db: Queryable) {}
 
   async findUser(identifier: string): Promise<WebUserRecord | undefined> {
@@ -229,5 +230,47 @@ export class SqlWebAccountRepository implements WebAccountRepository {
       [identifier, limit],
     );
     return rows.map((r) => ({ at: r.at, identifier: r.identifier, operatorCode: r.operator_code, outcome: r.outcome, remoteAddress: r.remote_address }));
+  }
+
+  // ------------------------------------------------------------------ support administration
+
+  async operatorExists(operatorCode: string): Promise<boolean> {
+    return (await this.db.query('SELECT 1 FROM operators WHERE code = $1', [operatorCode])).length === 1;
+  }
+
+  async profileExists(profileName: string): Promise<boolean> {
+    return (await this.db.query('SELECT 1 FROM profiles WHERE name = $1', [profileName])).length === 1;
+  }
+
+  async listUsers(operatorCode: string): Promise<WebUserSummary[]> {
+    const rows = await this.db.query<{
+      identifier: string;
+      operator_code: string;
+      display_name: string;
+      profile_name: string;
+      totp_enrolled: boolean;
+      locked_until: Date | null;
+      disabled_at: Date | null;
+      created_at: Date;
+    }>(
+      `SELECT identifier, operator_code, display_name, profile_name, totp_secret IS NOT NULL AS totp_enrolled, locked_until, disabled_at, created_at
+         FROM web_users WHERE operator_code = $1 ORDER BY identifier`,
+      [operatorCode],
+    );
+    return rows.map((r) => ({
+      identifier: r.identifier,
+      operatorCode: r.operator_code,
+      displayName: r.display_name,
+      profileName: r.profile_name,
+      totpEnrolled: r.totp_enrolled,
+      lockedUntil: r.locked_until,
+      disabledAt: r.disabled_at,
+      createdAt: r.created_at,
+    }));
+  }
+
+  async setDisabled(identifier: string, at: Date | null): Promise<boolean> {
+    const rows = await this.db.query('UPDATE web_users SET disabled_at = $2 WHERE identifier = $1 RETURNING identifier', [identifier, at]);
+    return rows.length === 1;
   }
 }
