@@ -2,33 +2,14 @@
 // navigation to an offer, its form mock-up (labels tied to the disabled controls), a rendered
 // reference page and the kit's guide, a download; a maintenance banner; no CSP violation; axe-core
 // finds no serious or critical WCAG 2.1 AA violation on these pages.
-import axe from 'axe-core';
-import type { Page } from 'playwright-core';
 import { SettableClock } from '../../src/domain/clock.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { describeWithChromium, launchChromium, type Browser } from '../support/chromium.js';
+import { seriousViolations } from '../support/axe.js';
 import { readDemoAccounts } from '../support/web-portal.js';
 
 const describeBrowser = await describeWithChromium();
 
-declare const document: unknown;
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: unknown[] }[];
-}
-
-async function seriousViolations(page: Page): Promise<AxeViolation[]> {
-  await page.evaluate(axe.source);
-  const violations = await page.evaluate(async () => {
-    const runner = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
-    const result = await runner.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-}
 
 describeBrowser('documentation space in chromium', () => {
   let t: TestGateway;

@@ -3,35 +3,17 @@
 // (server-sent events, views/static/suivi-test.js, nothing inline for the CSP); book an appointment
 // on a ticket deposited through SOAP and see it; the works page; another operator's test
 // unreachable; the read-only profile refused; axe-core finds no serious or critical violation.
-import axe from 'axe-core';
 import type { Page } from 'playwright-core';
 import type soap from 'soap';
 import { SettableClock } from '../../src/domain/clock.js';
 import { depositArgs, enteteRequete, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { describeWithChromium, launchChromium, type Browser } from '../support/chromium.js';
+import { seriousViolations } from '../support/axe.js';
 import { FAST_TESTS_ENV } from '../support/line-tests.js';
 import { readDemoAccounts } from '../support/web-portal.js';
 
 const describeBrowser = await describeWithChromium();
 
-declare const document: { querySelector(selector: string): { textContent: string | null } | null };
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: unknown[] }[];
-}
-
-async function seriousViolations(page: Page): Promise<AxeViolation[]> {
-  await page.evaluate(axe.source);
-  const violations = await page.evaluate(async () => {
-    const runner = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
-    const result = await runner.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-}
 
 describeBrowser('web portal in chromium: line tests, appointments, works', () => {
   let t: TestGateway;

@@ -3,30 +3,14 @@
 // (an alert tied to the field), the right password is then refused too, until support staff unlock
 // the user through the admin API or the lockout time passes. The locked page has no serious or
 // critical axe-core violation.
-import axe from 'axe-core';
 import type { Page } from 'playwright-core';
 import { SettableClock } from '../../src/domain/clock.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { describeWithChromium, launchChromium, type Browser } from '../support/chromium.js';
+import { seriousViolations } from '../support/axe.js';
 
 const describeBrowser = await describeWithChromium();
 
-declare const document: unknown;
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-}
-
-async function seriousViolations(page: Page): Promise<AxeViolation[]> {
-  await page.evaluate(axe.source);
-  const violations = await page.evaluate(async () => {
-    const runner = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
-    const result = await runner.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact }));
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-}
 
 describeBrowser('portal lockout in chromium, lifted by support staff or by time', () => {
   let t: TestGateway;

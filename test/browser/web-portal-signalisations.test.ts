@@ -4,32 +4,14 @@
 // acknowledgement, the ticket in the list beside one deposited through SOAP, the FTTH refusal,
 // CSRF, another operator's ticket by URL; axe-core on the list, deposit and detail pages; no CSP
 // violation.
-import axe from 'axe-core';
 import type { Page } from 'playwright-core';
 import { depositArgs, enteteRequete, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { describeWithChromium, launchChromium, type Browser } from '../support/chromium.js';
+import { seriousViolations } from '../support/axe.js';
 import { readDemoAccounts } from '../support/web-portal.js';
 
 const describeBrowser = await describeWithChromium();
 
-declare const document: { querySelector(selector: string): unknown };
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: unknown[] }[];
-}
-
-async function seriousViolations(page: Page): Promise<AxeViolation[]> {
-  await page.evaluate(axe.source);
-  const violations = await page.evaluate(async () => {
-    const runner = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
-    const result = await runner.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-}
 
 describeBrowser('web portal signalisations in chromium', () => {
   let t: TestGateway;

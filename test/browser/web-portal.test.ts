@@ -2,10 +2,9 @@
 // demo OPA1 agent, see the accueil page, sign out; keyboard use (skip link); no CSP violation
 // (the pages need nothing inline); axe-core finds no serious or critical WCAG 2.1 AA violation on
 // the sign-in and accueil pages.
-import axe from 'axe-core';
-import type { Page } from 'playwright-core';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { describeWithChromium, launchChromium, type Browser } from '../support/chromium.js';
+import { seriousViolations } from '../support/axe.js';
 import { readDemoAccounts } from '../support/web-portal.js';
 
 const describeBrowser = await describeWithChromium();
@@ -13,24 +12,6 @@ const describeBrowser = await describeWithChromium();
 // The few DOM names the page functions use (they run in the browser; the project's lib has no DOM).
 declare const document: { activeElement: { textContent: string | null } | null; cookie: string; querySelector(selector: string): unknown };
 declare function getComputedStyle(element: unknown): { backgroundColor: string };
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: unknown[] }[];
-}
-
-/** axe-core run in the page (evaluated through the DevTools protocol: the page's CSP stays strict). */
-async function seriousViolations(page: Page): Promise<AxeViolation[]> {
-  await page.evaluate(axe.source);
-  const violations = await page.evaluate(async () => {
-    const runner = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
-    const result = await runner.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-}
 
 describeBrowser('web portal in chromium', () => {
   let t: TestGateway;
