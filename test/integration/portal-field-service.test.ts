@@ -7,6 +7,7 @@ import type soap from 'soap';
 import { SettableClock } from '../../src/domain/clock.js';
 import { depositArgs, enteteRequete, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { FAST_TESTS_ENV, waitFor } from '../support/line-tests.js';
+import { soapFault } from '../support/faults.js';
 import { describeWithPostgres } from '../support/postgres.js';
 import { PortalClient, csrfOf, readDemoAccounts, type PortalResponse } from '../support/web-portal.js';
 
@@ -318,6 +319,29 @@ describeDb('web portal: appointments, line tests, works and incidents', () => {
       expect((await c.get('/travaux')).status).toBe(503);
     } finally {
       await t.admin('POST', `/admin/maintenances/${announced.body.reference}/annulation`);
+    }
+  });
+
+  test("the portal counts in the operator's rate limit shared with its web services (a 429 page, then SOAP refused with 401)", async () => {
+    clock.set('2026-11-02T11:37:00+01:00'); // a minute of its own: the shared counter is per minute
+    const c = await signedIn('opa1.agent');
+    const set = await t.admin('POST', '/admin/limites', { operateur: 'OPA1', requetesParMinute: 3, motif: 'essai du portail' });
+    expect(set.status).toBe(201);
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) statuses.push((await c.get('/travaux')).status);
+      expect(statuses).toEqual([200, 200, 200]);
+      const refused = await c.get('/travaux');
+      expect(refused.status).toBe(429);
+      expect(refused.body).toContain('Trop de requêtes');
+      // The same per-minute counter: the operator's next web-service call is over the limit too.
+      const fault = await soapFault(opa.consulterCatalogueAsync({}));
+      expect(fault.code).toBe(401);
+      // Another operator is not limited.
+      expect((await (await signedIn('opb2.agent')).get('/travaux')).status).toBe(200);
+    } finally {
+      const lifted = await t.admin('POST', '/admin/limites', { operateur: 'OPA1', requetesParMinute: null, motif: 'fin de l’essai' });
+      expect(lifted.status).toBe(201);
     }
   });
 
