@@ -99,6 +99,8 @@ export interface WebAccountRepository {
   revokeSessionOf(userIdentifier: string, publicId: string, at: Date): Promise<boolean>;
   revokeAllSessions(userIdentifier: string, at: Date): Promise<number>;
   activeSessions(userIdentifier: string, since: Date): Promise<WebSessionRecord[]>;
+  /** Deletes the sessions revoked, idle since `idleBefore` or opened before `openedBefore`; returns how many. */
+  deleteEndedSessions(idleBefore: Date, openedBefore: Date): Promise<number>;
 
   recordSignIn(event: SignInEvent): Promise<void>;
   /** Failed sign-ins (ECHEC, ECHEC_TOTP) from one address since `since`, for the throttle. */

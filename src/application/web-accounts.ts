@@ -255,6 +255,15 @@ export class WebAccountService {
   }
 
   /** The user's live sessions, the current one marked. */
+  /**
+   * Deletes the sessions that can no longer be used (revoked, idle or past their absolute expiry):
+   * a periodic job, so the table holds the sessions in use only. Returns how many were deleted.
+   */
+  async purgeEndedSessions(): Promise<number> {
+    const now = this.clock.now().getTime();
+    return this.repository.deleteEndedSessions(new Date(now - this.policy.sessionIdleMs), new Date(now - this.policy.sessionMaxMs));
+  }
+
   async sessionsOf(session: PortalSession): Promise<SessionSummary[]> {
     const now = this.clock.now().getTime();
     const records = await this.repository.activeSessions(session.user.identifier, new Date(now - this.policy.sessionIdleMs));

@@ -231,6 +231,11 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     }
     // Cluster-wide: the shared per-minute counters of past minutes are deleted by one process.
     scheduler.cluster('rate-limit-counters-purge', 60_000, () => running.rateLimits.purgeCounters());
+    // Cluster-wide: the portal's sessions that can no longer be used are deleted by one process.
+    scheduler.cluster('web-sessions-purge', 3_600_000, async () => {
+      const deleted = await webAccounts.purgeEndedSessions();
+      if (deleted > 0) logger.info({ deleted }, 'web portal sessions purged');
+    });
     // Per process: what other processes changed, re-read into this process's memory.
     if (config.certificates.trustRefreshSeconds > 0) {
       scheduler.perProcess('trust-refresh', config.certificates.trustRefreshSeconds * 1000, () => certificates.service.syncTls());

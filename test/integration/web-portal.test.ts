@@ -196,6 +196,27 @@ describeDb('web portal (e-SAV en ligne): accounts and sessions', () => {
     expect((await c.get('/accueil')).location).toBe('/connexion');
   });
 
+  test('sessions that can no longer be used are purged by a cluster-wide job; sessions in use are kept', async () => {
+    expect(t.gateway.scheduler.registered).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'web-sessions-purge', scope: 'cluster' })]));
+    const sessionsOf = async (identifier: string) =>
+      Number((await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM web_sessions WHERE user_identifier = $1', [identifier]))[0]!.n);
+    const idle = client();
+    await idle.signIn('opa1.lecture', demo.get('opa1.lecture')!);
+    const signedOut = client();
+    await signedOut.signIn('opa1.lecture', demo.get('opa1.lecture')!);
+    const page = await signedOut.get('/accueil');
+    expect((await signedOut.post('/deconnexion', { _csrf: csrfOf(page.body) })).status).toBe(303);
+    clock.advance(20 * 60_000);
+    const inUse = client();
+    await inUse.signIn('opa1.lecture', demo.get('opa1.lecture')!);
+    clock.advance(15 * 60_000); // the first session is now idle for 35 minutes, the last one for 15
+    expect(await sessionsOf('opa1.lecture')).toBeGreaterThanOrEqual(3);
+    expect(await t.gateway.webAccounts.purgeEndedSessions()).toBeGreaterThanOrEqual(2);
+    expect(await sessionsOf('opa1.lecture')).toBe(1);
+    expect((await inUse.get('/accueil')).status).toBe(200);
+    expect((await idle.get('/accueil')).location).toBe('/connexion');
+  });
+
   test("another user's, or another operator's, session cannot be revoked: answered as unknown, nothing changed", async () => {
     const opa = client();
     const opb = client();

@@ -208,6 +208,16 @@ export class SqlWebAccountRepository implements WebAccountRepository, WebAccount
     return rows.map(toSession);
   }
 
+  async deleteEndedSessions(idleBefore: Date, openedBefore: Date): Promise<number> {
+    const rows = await this.db.query<{ n: number }>(
+      `WITH ended AS (
+         DELETE FROM web_sessions WHERE revoked_at IS NOT NULL OR last_seen_at < $1 OR created_at < $2 RETURNING 1
+       ) SELECT count(*)::int AS n FROM ended`,
+      [idleBefore, openedBefore],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
   async recordSignIn(e: SignInEvent): Promise<void> {
     await this.db.query(
       'INSERT INTO web_sign_ins (at, identifier, operator_code, outcome, remote_address) VALUES ($1, $2, $3, $4, $5)',
