@@ -340,12 +340,24 @@ describeDb('web portal: signalisations', () => {
     expect(badField.status).toBe(422);
     expect(badField.body).toMatch(/id="f-champ-NUMERO_DESIGNATION-erreur">[^<]*\(code 303\)/);
     expect(badField.body).toContain('Accès possible');
+    // A new site contact with a telephone the contract refuses: fault 101 on that field, nothing changed.
+    const badPhone = await c.post(`/signalisations/${reference}/completer`, {
+      _csrf: csrf,
+      commentaire: 'Nouveau contact',
+      'contactSite.nom': 'M. Gardien',
+      'contactSite.telephone': 'pas un numéro',
+    });
+    expect(badPhone.status).toBe(422);
+    expect(badPhone.body).toMatch(/id="f-contactSite-telephone-erreur">[^<]*\(code 101\)/);
+    expect((await c.get(`/signalisations/${reference}`)).body).toMatch(/id="etat">Gelée|id="etat">Gel/);
 
     const done = await c.post(`/signalisations/${reference}/completer`, {
       _csrf: csrf,
       commentaire: 'Gardien prévenu, accès de 9h à 17h',
       'accesSite.horaires': '9h-17h',
       'accesSite.informations': 'Gardien au 01 23 45 67 89',
+      'contactSite.nom': 'M. Gardien',
+      'contactSite.telephone': '0123456789',
     });
     expect(done.status).toBe(303);
     expect(done.location).toBe(`/signalisations/${reference}?complement=1`);
@@ -354,6 +366,7 @@ describeDb('web portal: signalisations', () => {
     expect(after.body).toMatch(/id="etat">En cours/);
     expect(after.body).toContain('Gardien prévenu, accès de 9h à 17h');
     expect(after.body).toContain('9h-17h — Gardien au 01 23 45 67 89');
+    expect(after.body).toContain('M. Gardien');
   });
 
   test('closed tickets of the last 90 days and their CSV export', async () => {

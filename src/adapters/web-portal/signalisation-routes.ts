@@ -167,6 +167,13 @@ function accesSiteOf(body: unknown): { accesSite?: { horaires: string; informati
   return horaires === '' && informations === '' ? {} : { accesSite: { horaires, informations } };
 }
 
+/** A new site contact of a complement: both parts, or none (then the stored one stays). */
+function contactSiteOf(body: unknown): { contactSite?: { nom: string; telephone: string } } {
+  const nom = valueOf(body, 'contactSite.nom');
+  const telephone = valueOf(body, 'contactSite.telephone').trim();
+  return nom === '' && telephone === '' ? {} : { contactSite: { nom, telephone } };
+}
+
 function depositRequestOf(body: unknown, form: FormVersion | undefined): DepositRequest {
   const optional = (name: string) => {
     const v = valueOf(body, name);
@@ -511,7 +518,15 @@ export const signalisationRoutes: FastifyPluginAsync<SignalisationPageDeps> = as
       accuse: depot === 'nouveau' || depot === 'deja' ? depot : valueOf(q, 'complement') === '1' ? 'complement' : null,
       complement: canComplete
         ? {
-            champs: [commentField(true), ...(form?.champs.map((f) => formFieldView(f, { required: false })) ?? []), ...accessFields()] as FieldView[],
+            champs: [
+              commentField(true),
+              ...(form?.champs.map((f) => formFieldView(f, { required: false })) ?? []),
+              // A new site contact replaces the stored one (both parts, or neither), as in SOAP.
+              ...contactFields()
+                .filter((f) => f.name.startsWith('contactSite.'))
+                .map((f) => ({ ...f, required: false, help: 'Nouveau contact sur site : remplissez le nom et le téléphone, ou aucun des deux.' })),
+              ...accessFields(),
+            ] as FieldView[],
             valeurs: options.valeurs ?? current,
             erreurs: options.erreurs ?? {},
             erreurGenerale: options.erreurGenerale ?? null,
@@ -545,6 +560,7 @@ export const signalisationRoutes: FastifyPluginAsync<SignalisationPageDeps> = as
       key: { referenceSignalisation: reference },
       commentaire: valueOf(body, 'commentaire'),
       ...(champs.length > 0 ? { champs } : {}),
+      ...contactSiteOf(body),
       ...accesSiteOf(body),
     };
     try {
@@ -555,7 +571,7 @@ export const signalisationRoutes: FastifyPluginAsync<SignalisationPageDeps> = as
     } catch (error) {
       const fault = asFault(error);
       if (fault.code === 310) return unknown(request, reply);
-      const inputs = ['commentaire', 'accesSite.horaires', 'accesSite.informations', ...(form?.champs.map((f) => champInputName(f.code)) ?? [])];
+      const inputs = ['commentaire', 'contactSite.nom', 'contactSite.telephone', 'accesSite.horaires', 'accesSite.informations', ...(form?.champs.map((f) => champInputName(f.code)) ?? [])];
       return detailPage(request, reply, detail, { status: 422, valeurs: submitted(body), ...faultMessages(fault, inputs, champs) });
     }
     return reply.redirect(`/signalisations/${encodeURIComponent(reference)}?complement=1`, 303);
