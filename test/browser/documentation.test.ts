@@ -4,7 +4,7 @@
 // finds no serious or critical WCAG 2.1 AA violation on these pages.
 import { SettableClock } from '../../src/domain/clock.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
-import { describeWithChromium, launchChromium, type Browser } from '../support/chromium.js';
+import { describeWithChromium, launchChromium, signInInBrowser, type Browser } from '../support/chromium.js';
 import { seriousViolations } from '../support/axe.js';
 import { readDemoAccounts } from '../support/web-portal.js';
 
@@ -36,11 +36,7 @@ describeBrowser('documentation space in chromium', () => {
     });
     page.on('pageerror', (error) => consoleErrors.push(String(error)));
 
-    await page.goto(`${t.webUrl}/connexion`);
-    await page.getByLabel('Identifiant').fill('opa1.lecture');
-    await page.getByLabel('Mot de passe').fill(password);
-    await page.getByRole('button', { name: 'Se connecter' }).click();
-    await page.waitForURL('**/accueil');
+    await signInInBrowser(page, t.webUrl, 'opa1.lecture', password);
 
     await page.getByRole('link', { name: 'Documentation' }).click();
     await page.waitForURL('**/documentation');

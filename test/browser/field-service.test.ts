@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import type soap from 'soap';
 import { SettableClock } from '../../src/domain/clock.js';
 import { depositArgs, enteteRequete, startTestGateway, type TestGateway } from '../support/gateway.js';
-import { describeWithChromium, launchChromium, type Browser } from '../support/chromium.js';
+import { describeWithChromium, launchChromium, signInInBrowser, type Browser } from '../support/chromium.js';
 import { seriousViolations } from '../support/axe.js';
 import { FAST_TESTS_ENV } from '../support/line-tests.js';
 import { readDemoAccounts } from '../support/web-portal.js';
@@ -35,13 +35,7 @@ describeBrowser('web portal in chromium: line tests, appointments, works', () =>
     await t?.close();
   });
 
-  async function signIn(page: Page, identifier: string): Promise<void> {
-    await page.goto(`${t.webUrl}/connexion`);
-    await page.getByLabel('Identifiant').fill(identifier);
-    await page.getByLabel('Mot de passe').fill(demo.get(identifier)!);
-    await page.getByRole('button', { name: 'Se connecter' }).click();
-    await page.waitForURL('**/accueil');
-  }
+  const signIn = (page: Page, identifier: string) => signInInBrowser(page, t.webUrl, identifier, demo.get(identifier)!);
 
   async function signOut(page: Page): Promise<void> {
     await page.getByRole('button', { name: 'Se déconnecter' }).click();

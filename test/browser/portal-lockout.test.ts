@@ -6,7 +6,7 @@
 import type { Page } from 'playwright-core';
 import { SettableClock } from '../../src/domain/clock.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
-import { describeWithChromium, launchChromium, type Browser } from '../support/chromium.js';
+import { describeWithChromium, launchChromium, submitSignIn, type Browser } from '../support/chromium.js';
 import { seriousViolations } from '../support/axe.js';
 
 const describeBrowser = await describeWithChromium();
@@ -33,10 +33,7 @@ describeBrowser('portal lockout in chromium, lifted by support staff or by time'
   }
 
   async function signIn(page: Page, identifier: string, password: string): Promise<void> {
-    await page.goto(`${t.webUrl}/connexion`);
-    await page.getByLabel('Identifiant').fill(identifier);
-    await page.getByLabel('Mot de passe').fill(password);
-    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await submitSignIn(page, t.webUrl, identifier, password);
     await page.waitForLoadState('domcontentloaded');
   }
 

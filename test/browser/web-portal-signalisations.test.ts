@@ -6,7 +6,7 @@
 // violation.
 import type { Page } from 'playwright-core';
 import { depositArgs, enteteRequete, startTestGateway, type TestGateway } from '../support/gateway.js';
-import { describeWithChromium, launchChromium, type Browser } from '../support/chromium.js';
+import { describeWithChromium, launchChromium, signInInBrowser, type Browser } from '../support/chromium.js';
 import { seriousViolations } from '../support/axe.js';
 import { readDemoAccounts } from '../support/web-portal.js';
 
@@ -30,13 +30,7 @@ describeBrowser('web portal signalisations in chromium', () => {
     await t?.close();
   });
 
-  async function signIn(page: Page, identifier: string): Promise<void> {
-    await page.goto(`${t.webUrl}/connexion`);
-    await page.getByLabel('Identifiant').fill(identifier);
-    await page.getByLabel('Mot de passe').fill(demo.get(identifier)!);
-    await page.getByRole('button', { name: 'Se connecter' }).click();
-    await page.waitForURL('**/accueil');
-  }
+  const signIn = (page: Page, identifier: string) => signInInBrowser(page, t.webUrl, identifier, demo.get(identifier)!);
 
   test('deposit from the generated form, field error, acknowledgement, list with a SOAP ticket, FTTH refusal, CSRF, isolation; accessible', async () => {
     const soapOpa = await t.soapClient('OPA1');

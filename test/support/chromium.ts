@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { IN_CI, describeWithPostgres } from './postgres.js';
 
 export const CHROMIUM = process.env.ESAV_CHROMIUM ?? '/usr/bin/chromium';
@@ -55,4 +55,18 @@ export async function describeWithChromium(): Promise<jest.Describe> {
   if (IN_CI) throw new Error(`${reason}: CI must install chromium (apt-get update && apt-get install -y chromium)`);
   console.warn(`${reason}: browser tests skipped (apt-get install -y chromium)`);
   return describe.skip;
+}
+
+/** Fills and sends the portal's sign-in form; the page is then wherever the portal answered. */
+export async function submitSignIn(page: Page, webUrl: string, identifier: string, password: string): Promise<void> {
+  await page.goto(`${webUrl}/connexion`);
+  await page.getByLabel('Identifiant').fill(identifier);
+  await page.getByLabel('Mot de passe').fill(password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+}
+
+/** Signs in and waits for the accueil page. */
+export async function signInInBrowser(page: Page, webUrl: string, identifier: string, password: string): Promise<void> {
+  await submitSignIn(page, webUrl, identifier, password);
+  await page.waitForURL('**/accueil');
 }
