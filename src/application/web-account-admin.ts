@@ -17,15 +17,8 @@ export interface NewPortalAccount {
   profileName: string;
 }
 
-export interface PortalAccountState {
-  identifier: string;
-  operatorCode: string;
-  displayName: string;
-  profileName: string;
-  totpEnrolled: boolean;
-  lockedUntil: Date | null;
-  disabledAt: Date | null;
-}
+/** A portal account as support staff see it: the list's summary without its creation date. */
+export type PortalAccountState = Omit<WebUserSummary, 'createdAt'>;
 
 /** A password given once to support staff: 24 base64url characters (144 random bits). */
 export const generatePassword = (): string => randomBytes(18).toString('base64url');

@@ -33,7 +33,7 @@ import { sqlVolumetrySink } from '../adapters/postgres/volumetry.js';
 import { buildRepositories, type Repositories } from './repositories.js';
 import { processName, Scheduler } from './scheduler.js';
 import { buildUseCases, type UseCases } from './use-cases.js';
-import { buildPortalAccountAdmin, buildWebAccounts, ensureDemoAccounts, startWebPortal, type WebPortalRuntime } from './web-portal.js';
+import { buildPortalAccountAdmin, buildWebAccounts, ensureDemoAccounts, signalisationRequestSchema, startWebPortal, type WebPortalRuntime } from './web-portal.js';
 import type { WebAccountService } from '../application/web-accounts.js';
 
 export interface RunningGateway {
@@ -165,12 +165,13 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const useCases = buildUseCases({ repositories, catalogue, clock, calendar, lineTestJobs: queue, dashboardDelayMs: config.dashboardDelayMs });
     // Conformance runs: log of served calls (integration), campaign API, admin reads (docs/conformance.md).
     conformance = startConformance({ db, logger, platform: config.platform });
+    const endpoints = buildEndpoints({ useCases, providerSiren: config.providerSiren });
     app = await buildGateway({
       findIdentity: (fingerprint) => repositories.operators.findIdentity(fingerprint),
       clock,
       logger,
       tls,
-      endpoints: versions.decorate(versions.checkPublished(buildEndpoints({ useCases, providerSiren: config.providerSiren })), clock),
+      endpoints: versions.decorate(versions.checkPublished(endpoints), clock),
       platform: config.platform,
       publicUrl: config.publicUrl,
       maxBodyBytes: config.maxBodyBytes,
@@ -212,7 +213,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       logger,
       platform: config.platform,
       rules: { clock, maintenance: operations.maintenance, rateLimits: operations.rateLimits, volumetry: operations.volumetry },
-      pages: { useCases, catalogue },
+      // The portal's deposit and complement forms are checked with the schema the SOAP endpoint
+      // SignalisationService v1 compiled (one compilation per process).
+      pages: { useCases, catalogue, requestSchema: signalisationRequestSchema(endpoints) },
     });
 
     // Every periodic job of the process, in one place (decision 0014).

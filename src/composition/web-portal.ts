@@ -18,15 +18,16 @@ import type { WebPortalConfig } from './config/web-portal.js';
 import type { PortalServiceRules } from '../adapters/web-portal/service-rules.js';
 import type { WebPortalOptions } from '../adapters/web-portal/app.js';
 
-import { CompiledSchema } from '../adapters/soap/schema-registry.js';
+import type { SoapEndpoint } from '../adapters/soap/endpoint.js';
 import { SignalisationRequestSchema } from '../adapters/contracts/esav-v1/request-schema.js';
-import { XSD_DIR } from '../adapters/paths.js';
 
 type PortalPages = NonNullable<WebPortalOptions['pages']>;
 
-/** The deposit and complement forms are checked with the schema of the SOAP endpoint (v1's). */
-function signalisationRequestSchema(): SignalisationRequestSchema {
-  return new SignalisationRequestSchema(CompiledSchema.compile(path.join(XSD_DIR, 'v1', 'signalisation-v1.xsd'), XSD_DIR));
+/** The deposit and complement forms are checked with the compiled schema of the SOAP endpoint SignalisationService v1. */
+export function signalisationRequestSchema(endpoints: readonly SoapEndpoint[]): SignalisationRequestSchema {
+  const v1 = endpoints.find((e) => e.path === '/ws/v1/signalisation');
+  if (!v1) throw new Error('web portal: SignalisationService v1 is not among the endpoints (its schema checks the forms)');
+  return new SignalisationRequestSchema(v1.schema);
 }
 
 /** The demo accounts (embedded default with the demo data); passwords in `<dataDir>/demo-accounts`. */
@@ -101,7 +102,7 @@ export async function startWebPortal(options: {
   logger: Logger;
   platform: string;
   rules: PortalServiceRules;
-  pages: Omit<PortalPages, 'requestSchema'> & Partial<Pick<PortalPages, 'requestSchema'>>;
+  pages: PortalPages;
 }): Promise<WebPortalRuntime> {
   const app = await buildWebPortal({
     accounts: options.accounts,
@@ -109,7 +110,7 @@ export async function startWebPortal(options: {
     logger: options.logger,
     platform: options.platform,
     rules: options.rules,
-    pages: { ...options.pages, requestSchema: options.pages.requestSchema ?? signalisationRequestSchema() },
+    pages: options.pages,
   });
   try {
     await app.listen({ host: options.config.host, port: options.config.port });
