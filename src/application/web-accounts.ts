@@ -254,7 +254,6 @@ export class WebAccountService {
     await this.audit(found.user.identifier, found.user.operatorCode, 'DECONNEXION', client);
   }
 
-  /** The user's live sessions, the current one marked. */
   /**
    * Deletes the sessions that can no longer be used (revoked, idle or past their absolute expiry):
    * a periodic job, so the table holds the sessions in use only. Returns how many were deleted.
@@ -264,6 +263,7 @@ export class WebAccountService {
     return this.repository.deleteEndedSessions(new Date(now - this.policy.sessionIdleMs), new Date(now - this.policy.sessionMaxMs));
   }
 
+  /** The user's live sessions, the current one marked. */
   async sessionsOf(session: PortalSession): Promise<SessionSummary[]> {
     const now = this.clock.now().getTime();
     const records = await this.repository.activeSessions(session.user.identifier, new Date(now - this.policy.sessionIdleMs));
