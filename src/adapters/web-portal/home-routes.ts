@@ -4,9 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { isUseCaseError } from '../../application/errors.js';
 import type { WebAccountService } from '../../application/web-accounts.js';
 import { COOKIE_FLAGS, SESSION_COOKIE, requireSignedIn, sendMessage, sendPage, sessionOf } from './render.js';
-
-const parisDateTime = (date: Date): string =>
-  new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' }).format(date);
+import { parisDateTime } from './paris-time.js';
 
 export const homeRoutes: FastifyPluginAsync<{ accounts: WebAccountService }> = async (app, { accounts }) => {
   app.addHook('preHandler', requireSignedIn);

@@ -9,8 +9,9 @@ import type { LineTest } from '../../application/line-test-ports.js';
 import type { AvailableTests } from '../../application/line-tests.js';
 import { EsavFault } from '../../domain/faults.js';
 import { isTypeTest, TEST_DESCRIPTIONS } from '../../domain/line-tests.js';
-import { formErrorOf, grants, parisShort, refusedUnlessGranted, type FormError, type FieldServiceDeps } from './field-service-common.js';
-import { requireSignedIn, sendMessage, sendPage, sessionOf } from './render.js';
+import { formErrorOf, refusedUnlessGranted, type FormError, type FieldServiceDeps } from './field-service-common.js';
+import { parisShort } from './paris-time.js';
+import { grants, requireSignedIn, sendMessage, sendPage, sessionOf } from './render.js';
 import { underServiceRules } from './service-rules.js';
 
 const TEST_INPUTS = ['identifiantPrestation', 'typeTest', 'referenceSignalisation'] as const;
@@ -95,7 +96,7 @@ export const lineTestRoutes: FastifyPluginAsync<FieldServiceDeps> = async (app, 
       error,
       typeTest: extra.typeTest,
       referenceSignalisation: extra.referenceSignalisation ?? '',
-      mayAsk: grants(request, 'demanderTest'),
+      mayAsk: grants(sessionOf(request), 'demanderTest'),
     });
   }
 

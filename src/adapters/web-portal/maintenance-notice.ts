@@ -8,6 +8,7 @@
 // through underServiceRules (service-rules.ts), which refuses them the same way; this guard makes
 // the refusal hold for every action, whoever wrote its route.
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { parisLong } from './paris-time.js';
 import type { PortalServiceRules } from './service-rules.js';
 
 export interface MaintenanceNotice {
@@ -24,9 +25,6 @@ export const OPEN_DURING_MAINTENANCE: ReadonlySet<string> = new Set([
   '/deconnexion',
   '/compte/sessions/:id/revoquer',
 ]);
-
-const parisLong = (date: Date): string =>
-  new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'full', timeStyle: 'short' }).format(date);
 
 /** What the banner says at `now` (undefined: nothing to show). */
 export function maintenanceNotice(rules: PortalServiceRules, now: Date): MaintenanceNotice | undefined {

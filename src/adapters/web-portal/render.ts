@@ -3,6 +3,7 @@
 // navigation), and the answers for "not signed in", "not found" and "forbidden".
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PortalSession } from '../../application/web-accounts.js';
+import { ALL_OPERATIONS } from '../../domain/identity.js';
 import type { MaintenanceNotice } from './maintenance-notice.js';
 
 /** `__Host-`: the browser keeps it only if Secure, Path=/ and without Domain (no subdomain can set it). */
@@ -96,6 +97,11 @@ export async function requireSignedIn(request: FastifyRequest, reply: FastifyRep
 }
 
 /** The signed-in session (after requireSignedIn). */
+/** Whether the session's profile grants the SOAP operation (the same names as the SOAP profiles). */
+export function grants(session: PortalSession, operation: string): boolean {
+  return session.user.operations.includes(ALL_OPERATIONS) || session.user.operations.includes(operation);
+}
+
 export function sessionOf(request: FastifyRequest): PortalSession {
   const session = request.portal.session;
   if (session?.stage !== 'ACTIVE') throw new Error('requireSignedIn must guard this route');

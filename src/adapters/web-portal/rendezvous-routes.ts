@@ -8,7 +8,8 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Creneau, RendezVous } from '../../application/rendezvous-ports.js';
 import { EsavFault } from '../../domain/faults.js';
 import { assertSlotSearchOpen, isTypeRendezVous, slotIdentifier, TYPES_RENDEZ_VOUS, type TypeRendezVous } from '../../domain/rendezvous.js';
-import { durationText, formErrorOf, parisInputValue, parisLong, parseParisInput, refusedUnlessGranted, type FormError, type FieldServiceDeps } from './field-service-common.js';
+import { durationText, formErrorOf, refusedUnlessGranted, type FormError, type FieldServiceDeps } from './field-service-common.js';
+import { parisInputValue, parisLong, parseParisInput } from './paris-time.js';
 import { requireSignedIn, sendMessage, sendPage, sessionOf } from './render.js';
 import { underServiceRules } from './service-rules.js';
 

@@ -4,9 +4,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ClientInfo, WebAccountService } from '../../application/web-accounts.js';
 import { COOKIE_FLAGS, SESSION_COOKIE, sendPage } from './render.js';
-
-const parisTime = (date: Date): string =>
-  new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' }).format(date);
+import { parisTime } from './paris-time.js';
 
 function clientOf(request: FastifyRequest): ClientInfo {
   return { remoteAddress: request.ip, userAgent: request.headers['user-agent'] ?? null };

@@ -11,12 +11,11 @@ import type { CompletionRequest, DepositRequest, ListRequest, SignalisationDetai
 import { channelRefused } from '../../application/signalisation.js';
 import { closedExportFileName, closedOfHistoryWindow, closedSignalisationsCsv } from '../../application/signalisation-export.js';
 import type { CodeValeur, Signalisation } from '../../application/signalisation-ports.js';
-import type { PortalSession } from '../../application/web-accounts.js';
 import type { Catalogue, CodeLibelle, FormVersion, Offer } from '../../domain/catalogue.js';
 import { acceptsChannel, findLiveForm, isOfferSetUp, liveForms } from '../../domain/catalogue.js';
 import { EsavFault } from '../../domain/faults.js';
 import { champInputName, DEPOSIT_FORM_INPUTS, inputOfFault } from '../../domain/form-errors.js';
-import { addDays, instantFromParisWallTime, isParisDay, parisDayOf, parisDayStart } from '../../domain/paris-calendar.js';
+import { addDays, isParisDay, parisDayOf, parisDayStart } from '../../domain/paris-calendar.js';
 import { ETATS, historyWindowStart, isEtat, type Etat, type Impact } from '../../domain/signalisation.js';
 import {
   accessFields,
@@ -29,7 +28,8 @@ import {
   priorTestField,
   type FieldView,
 } from './form-fields.js';
-import { requireSignedIn, sendMessage, sendPage, sessionOf } from './render.js';
+import { grants, requireSignedIn, sendMessage, sendPage, sessionOf } from './render.js';
+import { parisDateTime, parseParisInput } from './paris-time.js';
 import { serviceRefusal, underServiceRules, type PortalServiceRules } from './service-rules.js';
 
 /** The contract's schema checks of the requests the forms build (fault 101, like a SOAP payload). */
@@ -67,9 +67,6 @@ const ATTENTE_LIBELLES: Readonly<Record<string, string>> = {
 /** The provider's references (ReferenceSignalisation of the contract): anything else is unknown. */
 const REFERENCE = /^[A-Z0-9][A-Z0-9-]{0,31}$/;
 
-const parisDateTime = (date: Date | null | undefined): string =>
-  date ? new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' }).format(date) : '';
-
 type Body = Record<string, unknown>;
 
 /** A form or query value: the first one when repeated, '' when absent. */
@@ -82,10 +79,6 @@ function valueOf(source: unknown, name: string): string {
 function valuesOf(source: unknown, name: string): string[] {
   const value = (source as Body | undefined)?.[name];
   return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string' && v !== '');
-}
-
-function grants(session: PortalSession, operation: string): boolean {
-  return session.user.operations.includes('*') || session.user.operations.includes(operation);
 }
 
 const WHAT: Readonly<Record<string, string>> = {
@@ -141,13 +134,6 @@ function submitted(body: unknown): Record<string, string> {
 }
 
 /** `2026-11-02T10:15` (or with seconds) typed in a datetime-local input: Paris wall time. */
-function parisInputInstant(value: string): Date | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);
-  if (!m) return undefined;
-  const [y, mo, d, h, mi, s] = m.slice(1).map((x) => Number(x ?? 0)) as [number, number, number, number, number, number];
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return undefined;
-  return instantFromParisWallTime(y, mo, d, h, mi, s);
-}
 
 /** The form version's fields as sent: non-empty ones only, in the version's order. */
 function champsOf(form: FormVersion | undefined, body: unknown): CodeValeur[] {
@@ -183,7 +169,7 @@ function depositRequestOf(body: unknown, form: FormVersion | undefined): Deposit
   const dateDebut = optional('dateDebutDefaut');
   let dateDebutDefaut: Date | undefined;
   if (dateDebut !== undefined) {
-    dateDebutDefaut = parisInputInstant(dateDebut);
+    dateDebutDefaut = parseParisInput(dateDebut, { requireTime: true });
     if (!dateDebutDefaut) {
       throw new EsavFault(101, 'Message non conforme au schéma : date et heure du début du défaut invalides (attendu AAAA-MM-JJ HH:MM)', { champ: 'dateDebutDefaut' });
     }

@@ -6,7 +6,8 @@ import type { TravauxImpact } from '../../application/line-test-ports.js';
 import type { TravauxIncidents, TravauxQuery } from '../../application/travaux.js';
 import { EsavFault } from '../../domain/faults.js';
 import { isClosedTravaux } from '../../domain/travaux.js';
-import { formErrorOf, parisInputValue, parisShort, parseParisInput, refusedUnlessGranted, type FormError, type FieldServiceDeps } from './field-service-common.js';
+import { formErrorOf, refusedUnlessGranted, type FormError, type FieldServiceDeps } from './field-service-common.js';
+import { parisInputValue, parisShort, parseParisInput } from './paris-time.js';
 import { requireSignedIn, sendPage, sessionOf } from './render.js';
 import { underServiceRules } from './service-rules.js';
 
