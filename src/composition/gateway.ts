@@ -194,6 +194,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       conformance: conformance.service,
       operators: certificates.service,
       portalAccounts: buildPortalAccountAdmin(db, clock, repositories.operators),
+      capacity: useCases.capacity,
       token: adminToken,
       logger,
     });

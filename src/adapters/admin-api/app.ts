@@ -24,6 +24,8 @@ import type { OperatorService } from '../../application/operators.js';
 import { refuseNonXmlText } from './xml-text-guard.js';
 import type { ConformanceRunService } from '../../application/conformance-runs.js';
 import { referenceParams } from './schemas.js';
+import { capacityRoutes } from './capacity-routes.js';
+import type { CapacityAdminService } from '../../application/capacity.js';
 
 export interface AdminAppOptions {
   backOffice: BackOfficeService;
@@ -37,6 +39,8 @@ export interface AdminAppOptions {
   operators?: OperatorService;
   /** The web portal's accounts (routes /admin/portail…, src/adapters/admin-api/portal-accounts-routes.ts); absent: no such routes. */
   portalAccounts?: PortalAccountAdminService;
+  /** Technicians' capacity: patterns, exceptions, non-working days, booked versus free (routes /admin/capacite…, src/adapters/admin-api/capacity-routes.ts); absent: no such routes. */
+  capacity?: CapacityAdminService;
   /** The bearer token every request (but /health/live) must carry. */
   token: string;
   logger: Logger;
@@ -252,7 +256,7 @@ const backOfficeRoutes: FastifyPluginAsync<{ backOffice: BackOfficeService }> = 
 
 // ---------------------------------------------------------------- the app
 
-export async function buildAdminApp({ backOffice, travaux, operations, conformance, operators, portalAccounts, token, logger }: AdminAppOptions) {
+export async function buildAdminApp({ backOffice, travaux, operations, conformance, operators, portalAccounts, capacity, token, logger }: AdminAppOptions) {
   if (token.length < 16) throw new Error('admin token too short (16 characters at least)');
   const expectedDigest = createHash('sha256').update(token).digest();
 
@@ -327,6 +331,7 @@ export async function buildAdminApp({ backOffice, travaux, operations, conforman
   if (conformance) await app.register(conformanceAdminRoutes, { service: conformance });
   if (operators) await app.register(operatorRoutes, { service: operators });
   if (portalAccounts) await app.register(portalAccountRoutes, { service: portalAccounts });
+  if (capacity) await app.register(capacityRoutes, { service: capacity });
 
   return app;
 }
