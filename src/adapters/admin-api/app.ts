@@ -20,6 +20,8 @@ import { conformanceAdminRoutes } from './conformance-routes.js';
 import { operatorRoutes } from './operators-routes.js';
 import { portalAccountRoutes } from './portal-accounts-routes.js';
 import type { PortalAccountAdminService } from '../../application/web-account-admin.js';
+import { supportAccountRoutes } from './support-accounts-routes.js';
+import type { SupportAccountService } from '../../application/support-accounts.js';
 import type { OperatorService } from '../../application/operators.js';
 import { refuseNonXmlText } from './xml-text-guard.js';
 import type { ConformanceRunService } from '../../application/conformance-runs.js';
@@ -41,6 +43,8 @@ export interface AdminAppOptions {
   portalAccounts?: PortalAccountAdminService;
   /** Technicians' capacity: patterns, exceptions, non-working days, booked versus free (routes /admin/capacite…, src/adapters/admin-api/capacity-routes.ts); absent: no such routes. */
   capacity?: CapacityAdminService;
+  /** The support staff's accounts of the console (routes /admin/support/comptes…, src/adapters/admin-api/support-accounts-routes.ts); absent: no such routes. */
+  supportAccounts?: SupportAccountService;
   /** The bearer token every request (but /health/live) must carry. */
   token: string;
   logger: Logger;
@@ -256,7 +260,7 @@ const backOfficeRoutes: FastifyPluginAsync<{ backOffice: BackOfficeService }> = 
 
 // ---------------------------------------------------------------- the app
 
-export async function buildAdminApp({ backOffice, travaux, operations, conformance, operators, portalAccounts, capacity, token, logger }: AdminAppOptions) {
+export async function buildAdminApp({ backOffice, travaux, operations, conformance, operators, portalAccounts, capacity, supportAccounts, token, logger }: AdminAppOptions) {
   if (token.length < 16) throw new Error('admin token too short (16 characters at least)');
   const expectedDigest = createHash('sha256').update(token).digest();
 
@@ -332,6 +336,7 @@ export async function buildAdminApp({ backOffice, travaux, operations, conforman
   if (operators) await app.register(operatorRoutes, { service: operators });
   if (portalAccounts) await app.register(portalAccountRoutes, { service: portalAccounts });
   if (capacity) await app.register(capacityRoutes, { service: capacity });
+  if (supportAccounts) await app.register(supportAccountRoutes, { service: supportAccounts });
 
   return app;
 }
