@@ -18,6 +18,7 @@ import {
   type PromotionDomain,
 } from '../domain/operators.js';
 import { addDays, parisDayOf } from '../domain/paris-calendar.js';
+import { operatorState, type OperatorState } from '../domain/operator-lifecycle.js';
 import { UseCaseError } from './errors.js';
 import { OperatorConflict } from './operator-ports.js';
 import type {
@@ -143,6 +144,11 @@ export class OperatorService {
 
   operators(): Promise<OperatorRecord[]> {
     return this.deps.repository.operators();
+  }
+
+  /** The operator's life cycle state now (issue 14): ACTIF, SUSPENDU or RESILIE. */
+  stateOf(operator: OperatorRecord): OperatorState {
+    return operatorState(operator.lifecycle, this.deps.clock.now());
   }
 
   async operator(code: string): Promise<OperatorView> {
@@ -429,10 +435,28 @@ export class OperatorService {
     this.deps.tls?.setAuthorities(await this.trustedAuthorityPems());
   }
 
+  /** Identities cached per connection are looked up again (a profile's operations changed, issue 14). */
+  identitiesChanged(): void {
+    this.deps.tls?.identitiesChanged();
+  }
+
+  /**
+   * Applies at once what changed who may connect (a revocation, an operator suspended, reactivated
+   * or terminated): handshakes refused, open connections closed, cached identities looked up
+   * again. Returns how many connections were closed.
+   */
+  applyAccessChanges(): Promise<number> {
+    return this.syncRevocations();
+  }
+
   private async syncRevocations(): Promise<number> {
     if (!this.deps.tls) return 0;
-    const revoked = await this.deps.repository.revokedFingerprints(this.deps.pkiClock.now());
-    const closed = this.deps.tls.setRevoked(revoked);
+    // Revoked certificates, and those of operators suspended or terminated (business clock, issue 14).
+    const [revoked, blocked] = await Promise.all([
+      this.deps.repository.revokedFingerprints(this.deps.pkiClock.now()),
+      this.deps.repository.blockedFingerprints(this.deps.clock.now()),
+    ]);
+    const closed = this.deps.tls.setRevoked(new Set([...revoked, ...blocked]));
     this.deps.tls.identitiesChanged();
     return closed;
   }
@@ -520,8 +544,11 @@ export class OperatorService {
   }
 
   private async requireProfile(name: string): Promise<void> {
-    const profiles = await this.deps.repository.profiles();
-    if (!profiles.some((p) => p.name === name)) {
+    const all = await this.deps.repository.profiles();
+    const found = all.find((p) => p.name === name);
+    if (found?.retiredAt) throw new UseCaseError('refused', `refusé : le profil ${name} est retiré depuis le ${found.retiredAt.toISOString()} : il ne peut plus être attribué`);
+    const profiles = all.filter((p) => !p.retiredAt);
+    if (!found) {
       throw new UseCaseError('invalid', `requête invalide : profil ${name} inconnu (parmi : ${profiles.map((p) => p.name).join(', ')})`);
     }
   }

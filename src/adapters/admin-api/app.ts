@@ -19,6 +19,10 @@ import { travauxRoutes } from './travaux-routes.js';
 import { conformanceAdminRoutes } from './conformance-routes.js';
 import { operatorRoutes } from './operators-routes.js';
 import { portalAccountRoutes } from './portal-accounts-routes.js';
+import { profileRoutes } from './profiles-routes.js';
+import { operatorLifecycleRoutes } from './operator-lifecycle-routes.js';
+import type { ProfileService } from '../../application/profiles.js';
+import type { OperatorLifecycleService } from '../../application/operator-lifecycle.js';
 import type { PortalAccountAdminService } from '../../application/web-account-admin.js';
 import type { OperatorService } from '../../application/operators.js';
 import { refuseNonXmlText } from './xml-text-guard.js';
@@ -37,6 +41,10 @@ export interface AdminAppOptions {
   operators?: OperatorService;
   /** The web portal's accounts (routes /admin/portail…, src/adapters/admin-api/portal-accounts-routes.ts); absent: no such routes. */
   portalAccounts?: PortalAccountAdminService;
+  /** Profiles (routes /admin/profils…, src/adapters/admin-api/profiles-routes.ts); absent: no such routes. */
+  profiles?: ProfileService;
+  /** Operators' suspension, reactivation, termination (src/adapters/admin-api/operator-lifecycle-routes.ts); absent: no such routes. */
+  operatorLifecycle?: OperatorLifecycleService;
   /** The bearer token every request (but /health/live) must carry. */
   token: string;
   logger: Logger;
@@ -252,7 +260,7 @@ const backOfficeRoutes: FastifyPluginAsync<{ backOffice: BackOfficeService }> = 
 
 // ---------------------------------------------------------------- the app
 
-export async function buildAdminApp({ backOffice, travaux, operations, conformance, operators, portalAccounts, token, logger }: AdminAppOptions) {
+export async function buildAdminApp({ backOffice, travaux, operations, conformance, operators, portalAccounts, profiles, operatorLifecycle, token, logger }: AdminAppOptions) {
   if (token.length < 16) throw new Error('admin token too short (16 characters at least)');
   const expectedDigest = createHash('sha256').update(token).digest();
 
@@ -327,6 +335,8 @@ export async function buildAdminApp({ backOffice, travaux, operations, conforman
   if (conformance) await app.register(conformanceAdminRoutes, { service: conformance });
   if (operators) await app.register(operatorRoutes, { service: operators });
   if (portalAccounts) await app.register(portalAccountRoutes, { service: portalAccounts });
+  if (profiles) await app.register(profileRoutes, { service: profiles });
+  if (operatorLifecycle) await app.register(operatorLifecycleRoutes, { service: operatorLifecycle });
 
   return app;
 }

@@ -20,6 +20,8 @@ interface UserRow {
   siret: string;
   platform: string;
   web_totp_required: boolean;
+  suspended_at: Date | null;
+  termination_at: Date | null;
   profile_name: string;
   libelle: string;
   operations: string[];
@@ -72,7 +74,7 @@ export class SqlWebAccountRepository implements WebAccountRepository, WebAccount
 
   async findUser(identifier: string): Promise<WebUserRecord | undefined> {
     const [r] = await this.db.query<UserRow>(
-      `SELECT u.identifier, u.operator_code, o.raison_sociale, o.siret, o.platform, o.web_totp_required,
+      `SELECT u.identifier, u.operator_code, o.raison_sociale, o.siret, o.platform, o.web_totp_required, o.suspended_at, o.termination_at,
               u.profile_name, p.libelle, p.operations, u.display_name, u.password_hash, u.totp_secret,
               u.totp_last_step, u.failed_attempts, u.locked_until, u.disabled_at
          FROM web_users u
@@ -89,6 +91,8 @@ export class SqlWebAccountRepository implements WebAccountRepository, WebAccount
       operatorSiret: r.siret,
       operatorPlatform: r.platform,
       operatorRequiresTotp: r.web_totp_required,
+      operatorSuspendedAt: r.suspended_at,
+      operatorTerminationAt: r.termination_at,
       profileName: r.profile_name,
       profileLibelle: r.libelle,
       operations: r.operations,
@@ -249,7 +253,8 @@ export class SqlWebAccountRepository implements WebAccountRepository, WebAccount
   }
 
   async profileExists(profileName: string): Promise<boolean> {
-    return (await this.db.query('SELECT 1 FROM profiles WHERE name = $1', [profileName])).length === 1;
+    // A retired profile can no longer be bound (issue 14).
+    return (await this.db.query('SELECT 1 FROM profiles WHERE name = $1 AND retired_at IS NULL', [profileName])).length === 1;
   }
 
   async listUsers(operatorCode: string): Promise<WebUserSummary[]> {
