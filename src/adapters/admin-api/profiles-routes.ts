@@ -30,7 +30,7 @@ export type ProfileJson = ReturnType<typeof profileView>;
 const agent = { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S' } as const;
 const profileName = { type: 'string', pattern: '^[A-Z0-9_]{1,64}$' } as const;
 const libelle = { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' } as const;
-const operations = { type: 'array', minItems: 1, maxItems: 200, items: { type: 'string', pattern: '^(\\*|[A-Za-z][A-Za-z0-9_]{0,99})$' } } as const;
+const operations = { type: 'array', maxItems: 200, items: { type: 'string', pattern: '^(\\*|[A-Za-z][A-Za-z0-9_]{0,99})$' } } as const;
 const nullableString = { type: ['string', 'null'] } as const;
 
 export const profileJsonSchema = {
