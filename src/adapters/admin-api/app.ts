@@ -24,6 +24,8 @@ import { operatorLifecycleRoutes } from './operator-lifecycle-routes.js';
 import type { ProfileService } from '../../application/profiles.js';
 import type { OperatorLifecycleService } from '../../application/operator-lifecycle.js';
 import type { PortalAccountAdminService } from '../../application/web-account-admin.js';
+import { supportAccountRoutes } from './support-accounts-routes.js';
+import type { SupportAccountService } from '../../application/support-accounts.js';
 import type { OperatorService } from '../../application/operators.js';
 import { refuseNonXmlText } from './xml-text-guard.js';
 import type { ConformanceRunService } from '../../application/conformance-runs.js';
@@ -45,6 +47,8 @@ export interface AdminAppOptions {
   profiles?: ProfileService;
   /** Operators' suspension, reactivation, termination (src/adapters/admin-api/operator-lifecycle-routes.ts); absent: no such routes. */
   operatorLifecycle?: OperatorLifecycleService;
+  /** The support staff's accounts of the console (routes /admin/support/comptes…, src/adapters/admin-api/support-accounts-routes.ts); absent: no such routes. */
+  supportAccounts?: SupportAccountService;
   /** The bearer token every request (but /health/live) must carry. */
   token: string;
   logger: Logger;
@@ -260,7 +264,7 @@ const backOfficeRoutes: FastifyPluginAsync<{ backOffice: BackOfficeService }> = 
 
 // ---------------------------------------------------------------- the app
 
-export async function buildAdminApp({ backOffice, travaux, operations, conformance, operators, portalAccounts, profiles, operatorLifecycle, token, logger }: AdminAppOptions) {
+export async function buildAdminApp({ backOffice, travaux, operations, conformance, operators, portalAccounts, supportAccounts, profiles, operatorLifecycle, token, logger }: AdminAppOptions) {
   if (token.length < 16) throw new Error('admin token too short (16 characters at least)');
   const expectedDigest = createHash('sha256').update(token).digest();
 
@@ -337,6 +341,7 @@ export async function buildAdminApp({ backOffice, travaux, operations, conforman
   if (portalAccounts) await app.register(portalAccountRoutes, { service: portalAccounts });
   if (profiles) await app.register(profileRoutes, { service: profiles });
   if (operatorLifecycle) await app.register(operatorLifecycleRoutes, { service: operatorLifecycle });
+  if (supportAccounts) await app.register(supportAccountRoutes, { service: supportAccounts });
 
   return app;
 }
