@@ -193,7 +193,7 @@ export class OperatorService {
   /** Issues a certificate from the provider's CA, from the operator's CSR or as a PKCS#12. */
   async issue(request: CertificateRequestBase & { issuance: Issuance; predecessor?: string }): Promise<CertificateOutcome | Pkcs12Outcome> {
     const { issuance } = request;
-    const operator = await this.requireOperator(request.operatorCode);
+    const operator = await this.requireOperatorNotTerminated(request.operatorCode);
     await this.requireProfile(request.profileName);
     if (!this.deps.pki.canIssue) {
       throw new UseCaseError('refused', 'refusé : aucune AC du fournisseur n’est configurée (ESAV_PROVIDER_CA_CERT et ESAV_PROVIDER_CA_KEY) : enregistrez un certificat d’une AC reconnue');
@@ -234,7 +234,7 @@ export class OperatorService {
 
   /** Registers a certificate from a recognised CA (PEM, optionally with its intermediates), after every check. */
   async register(request: CertificateRequestBase & { pem: string }): Promise<CertificateOutcome> {
-    const operator = await this.requireOperator(request.operatorCode);
+    const operator = await this.requireOperatorNotTerminated(request.operatorCode);
     await this.requireProfile(request.profileName);
     let inspected;
     try {
@@ -540,6 +540,15 @@ export class OperatorService {
   private async requireOperator(code: string): Promise<OperatorRecord> {
     const operator = await this.deps.repository.operator(code);
     if (!operator) throw new UseCaseError('not-found', `opérateur ${code} inconnu`);
+    return operator;
+  }
+
+  /** The operator, refused when terminated (issue 14): no new certificate for it. */
+  private async requireOperatorNotTerminated(code: string): Promise<OperatorRecord> {
+    const operator = await this.requireOperator(code);
+    if (this.stateOf(operator) === 'RESILIE') {
+      throw new UseCaseError('refused', `refusé : l’opérateur ${code} est résilié depuis le ${operator.lifecycle.terminationDate} : aucun nouveau certificat`);
+    }
     return operator;
   }
 

@@ -225,6 +225,9 @@ describeDb('operator life cycle without demo data (real PostgreSQL, real mTLS, r
     expect((await t.admin('POST', `/admin/operateurs/${CODE}/reactivation`, { agent: AGENT })).status).toBe(409);
     expect((await t.admin('POST', `/admin/operateurs/${CODE}/suspension`, { agent: AGENT, motif: 'x' })).status).toBe(409);
     expect((await t.admin('POST', `/admin/operateurs/${CODE}/resiliation`, { agent: AGENT, date: '2027-06-01' })).status).toBe(409);
+    const noMore = await t.admin('POST', '/admin/certificats/emission', { agent: AGENT, operateur: CODE, profil: 'CATALOGUE', csr: makeCsr(`${CODE} poste 2`).csrPem });
+    expect(noMore.status).toBe(409);
+    expect(noMore.body.erreur).toContain('résilié');
     const detail = await operator();
     expect(detail).toMatchObject({ etat: 'RESILIE', certificats: [expect.objectContaining({ operateur: CODE })] });
     const actions = (await t.admin('GET', `/admin/audit?operateur=${CODE}`)).body.evenements.map((e: { action: string }) => e.action);
