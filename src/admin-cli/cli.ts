@@ -18,6 +18,7 @@ import { addTravauxCommands } from './travaux-commands.js';
 import { addConformanceCommands } from './conformance-commands.js';
 import { addPortalCommands } from './portal-commands.js';
 import { addCapacityCommands } from './capacity-commands.js';
+import { addLifecycleCommands } from './lifecycle-commands.js';
 import { addSupportCommands } from './support-commands.js';
 
 export const DEFAULT_ADMIN_URL = 'http://127.0.0.1:8444';
@@ -143,6 +144,9 @@ Exemples :
   npm run admin -- limite definir --operateur OPA1 --rpm 600 --a-partir 2026-12-01T08:00 --motif "surcharge"
   npm run admin -- volumetrie --debut 2026-11-01T00:00 --fin 2026-12-01T00:00 --csv
   npm run admin -- portail creer --operateur OPA1 --identifiant opa1.dupont --nom "Jeanne Dupont" --profil TOUT --agent "M. Martin"
+  npm run admin -- profil creer SIGNALISATION_DEPOT --libelle "Dépôt et suivi" --operation deposerSignalisation,consulterEtatSignalisation --agent "M. Martin"
+  npm run admin -- operateur suspendre OPA1 --motif "Impayés" --agent "M. Martin"
+  npm run admin -- operateur resilier OPA1 --date 2027-03-01 --agent "M. Martin"
 
 Codes de sortie : 0 fait · 1 refusé par l’API · 2 erreur d’utilisation · 3 erreur technique`,
     );
@@ -232,6 +236,8 @@ Codes de sortie : 0 fait · 1 refusé par l’API · 2 erreur d’utilisation ·
   addOperationsCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print);
   addPortalCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print, env);
   addCapacityCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print, env);
+  // After addOperatorCommands: adds `operateur suspendre|reactiver|resilier` and the `profil` commands.
+  addLifecycleCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print, env);
   addSupportCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print, env);
 
   return program;

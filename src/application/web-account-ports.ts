@@ -21,6 +21,9 @@ export interface WebUserRecord {
   operatorPlatform: string;
   /** The operator requires a second factor of its portal users. */
   operatorRequiresTotp: boolean;
+  /** The operator's suspension and termination instant (issue 14): its users stop working while suspended or from then on. */
+  operatorSuspendedAt: Date | null;
+  operatorTerminationAt: Date | null;
   profileName: string;
   profileLibelle: string;
   /** Operation names the profile grants; '*' grants every operation. */
@@ -72,7 +75,9 @@ export type SignInOutcome =
   | 'REFUS_LIMITE'
   | 'TOTP_ATTENDU'
   | 'ECHEC_TOTP'
-  | 'DECONNEXION';
+  | 'DECONNEXION'
+  /** Right password, but the user's operator is suspended or terminated. */
+  | 'REFUS_OPERATEUR';
 
 export interface SignInEvent {
   at: Date;

@@ -84,7 +84,7 @@ export interface ClientInfo {
 export type SignInResult =
   | { kind: 'signed-in'; token: string; session: PortalSession }
   | { kind: 'totp'; token: string; session: PortalSession }
-  | { kind: 'refused'; reason: 'credentials' | 'locked' | 'throttled'; lockedUntil?: Date };
+  | { kind: 'refused'; reason: 'credentials' | 'locked' | 'throttled' | 'operator'; lockedUntil?: Date };
 
 export type TotpResult =
   | { kind: 'signed-in'; token: string; session: PortalSession }
@@ -204,6 +204,11 @@ export class WebAccountService {
       return this.failure(user, client, 'ECHEC');
     }
     await this.repository.resetFailures(user.identifier);
+    // Its operator suspended or terminated (issue 14): said only to who knows the password.
+    if (operatorBlocked(user, now)) {
+      await this.audit(typed, operatorOf(user), 'REFUS_OPERATEUR', client);
+      return { kind: 'refused', reason: 'operator' };
+    }
     // Support staff always sign in with a second factor (decision 0021).
     if (user.totpSecret !== null || user.operatorRequiresTotp || user.kind === 'SUPPORT') {
       const pending = user.totpSecret === null ? this.totp.newSecret() : null;
@@ -321,6 +326,8 @@ export class WebAccountService {
     if (now - record.createdAt.getTime() > this.policy.sessionMaxMs) return undefined;
     const user = await this.repository.findUser(record.userIdentifier);
     if (!user || user.disabledAt !== null) return undefined;
+    // Checked on every request: a suspension or a termination ends the session at once.
+    if (operatorBlocked(user, this.clock.now())) return undefined;
     return { record, user };
   }
 
@@ -386,4 +393,9 @@ export class WebAccountService {
   private audit(identifier: string, operatorCode: string | null, outcome: SignInOutcome, client: ClientInfo): Promise<void> {
     return this.repository.recordSignIn({ at: this.clock.now(), identifier, operatorCode, outcome, remoteAddress: client.remoteAddress });
   }
+}
+
+/** Whether the user's operator is suspended, or terminated at `now` (issue 14): its users stop working. */
+function operatorBlocked(user: WebUserRecord, now: Date): boolean {
+  return user.operatorSuspendedAt !== null || (user.operatorTerminationAt !== null && user.operatorTerminationAt.getTime() <= now.getTime());
 }

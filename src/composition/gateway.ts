@@ -24,6 +24,7 @@ import { migrate } from '../adapters/postgres/migrate.js';
 import { buildAdminApp, type AdminApp } from '../adapters/admin-api/app.js';
 import { buildGateway, type GatewayApp, type TlsMaterial } from '../adapters/operators-front/app.js';
 import { buildEndpoints } from '../adapters/operators-front/endpoints.js';
+import { buildLifecycleAdmin, operationNamesOf } from './lifecycle-admin.js';
 import { createLogger } from '../adapters/logging/logger.js';
 import { buildOperatorAdministration, type OperatorAdministration } from './operators.js';
 import { startConformance, type ConformanceRuntime } from './conformance.js';
@@ -207,6 +208,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       operators: certificates.service,
       portalAccounts: buildPortalAccountAdmin(db, clock, repositories.operators),
       capacity: useCases.capacity,
+      // Profiles and the operators' life cycle (issue 14, src/composition/lifecycle-admin.ts).
+      ...buildLifecycleAdmin({ db, clock, operators: certificates.service, knownOperations: operationNamesOf(endpoints) }),
       supportAccounts,
       token: adminToken,
       logger,

@@ -19,6 +19,10 @@ import { travauxRoutes } from './travaux-routes.js';
 import { conformanceAdminRoutes } from './conformance-routes.js';
 import { operatorRoutes } from './operators-routes.js';
 import { portalAccountRoutes } from './portal-accounts-routes.js';
+import { profileRoutes } from './profiles-routes.js';
+import { operatorLifecycleRoutes } from './operator-lifecycle-routes.js';
+import type { ProfileService } from '../../application/profiles.js';
+import type { OperatorLifecycleService } from '../../application/operator-lifecycle.js';
 import type { PortalAccountAdminService } from '../../application/web-account-admin.js';
 import { supportAccountRoutes } from './support-accounts-routes.js';
 import type { SupportAccountService } from '../../application/support-accounts.js';
@@ -43,6 +47,10 @@ export interface AdminAppOptions {
   portalAccounts?: PortalAccountAdminService;
   /** Technicians' capacity: patterns, exceptions, non-working days, booked versus free (routes /admin/capacite…, src/adapters/admin-api/capacity-routes.ts); absent: no such routes. */
   capacity?: CapacityAdminService;
+  /** Profiles (routes /admin/profils…, src/adapters/admin-api/profiles-routes.ts); absent: no such routes. */
+  profiles?: ProfileService;
+  /** Operators' suspension, reactivation, termination (src/adapters/admin-api/operator-lifecycle-routes.ts); absent: no such routes. */
+  operatorLifecycle?: OperatorLifecycleService;
   /** The support staff's accounts of the console (routes /admin/support/comptes…, src/adapters/admin-api/support-accounts-routes.ts); absent: no such routes. */
   supportAccounts?: SupportAccountService;
   /** The bearer token every request (but /health/live) must carry. */
@@ -260,7 +268,7 @@ const backOfficeRoutes: FastifyPluginAsync<{ backOffice: BackOfficeService }> = 
 
 // ---------------------------------------------------------------- the app
 
-export async function buildAdminApp({ backOffice, travaux, operations, conformance, operators, portalAccounts, capacity, supportAccounts, token, logger }: AdminAppOptions) {
+export async function buildAdminApp({ backOffice, travaux, operations, conformance, operators, portalAccounts, capacity, supportAccounts, profiles, operatorLifecycle, token, logger }: AdminAppOptions) {
   if (token.length < 16) throw new Error('admin token too short (16 characters at least)');
   const expectedDigest = createHash('sha256').update(token).digest();
 
@@ -336,6 +344,8 @@ export async function buildAdminApp({ backOffice, travaux, operations, conforman
   if (operators) await app.register(operatorRoutes, { service: operators });
   if (portalAccounts) await app.register(portalAccountRoutes, { service: portalAccounts });
   if (capacity) await app.register(capacityRoutes, { service: capacity });
+  if (profiles) await app.register(profileRoutes, { service: profiles });
+  if (operatorLifecycle) await app.register(operatorLifecycleRoutes, { service: operatorLifecycle });
   if (supportAccounts) await app.register(supportAccountRoutes, { service: supportAccounts });
 
   return app;

@@ -21,6 +21,8 @@ interface UserRow {
   siret: string;
   platform: string;
   web_totp_required: boolean;
+  suspended_at: Date | null;
+  termination_at: Date | null;
   profile_name: string;
   libelle: string;
   operations: string[];
@@ -75,6 +77,7 @@ export class SqlWebAccountRepository implements WebAccountRepository, WebAccount
     const [r] = await this.db.query<UserRow>(
       `SELECT u.identifier, u.kind, coalesce(u.operator_code, '') AS operator_code, coalesce(o.raison_sociale, '') AS raison_sociale,
               coalesce(o.siret, '') AS siret, coalesce(o.platform, '') AS platform, coalesce(o.web_totp_required, false) AS web_totp_required,
+              o.suspended_at, o.termination_at,
               coalesce(u.profile_name, '') AS profile_name, coalesce(p.libelle, '') AS libelle, coalesce(p.operations, '{}') AS operations,
               u.display_name, u.password_hash, u.totp_secret, u.totp_last_step, u.failed_attempts, u.locked_until, u.disabled_at
          FROM web_users u
@@ -92,6 +95,8 @@ export class SqlWebAccountRepository implements WebAccountRepository, WebAccount
       operatorSiret: r.siret,
       operatorPlatform: r.platform,
       operatorRequiresTotp: r.web_totp_required,
+      operatorSuspendedAt: r.suspended_at,
+      operatorTerminationAt: r.termination_at,
       profileName: r.profile_name,
       profileLibelle: r.libelle,
       operations: r.operations,
@@ -252,7 +257,8 @@ export class SqlWebAccountRepository implements WebAccountRepository, WebAccount
   }
 
   async profileExists(profileName: string): Promise<boolean> {
-    return (await this.db.query('SELECT 1 FROM profiles WHERE name = $1', [profileName])).length === 1;
+    // A retired profile can no longer be bound (issue 14).
+    return (await this.db.query('SELECT 1 FROM profiles WHERE name = $1 AND retired_at IS NULL', [profileName])).length === 1;
   }
 
   async listUsers(operatorCode: string): Promise<WebUserSummary[]> {

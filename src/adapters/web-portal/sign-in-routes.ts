@@ -47,6 +47,9 @@ export const signInRoutes: FastifyPluginAsync<{ accounts: WebAccountService }> =
         const until = result.lockedUntil ? ` jusqu'à ${parisTime(result.lockedUntil)}` : '';
         return signInPage(request, reply, 423, `Trop d'échecs de connexion : ce compte est verrouillé${until}.`, identifier);
       }
+      if (result.reason === 'operator') {
+        return signInPage(request, reply, 403, "L'accès de votre opérateur au service e-SAV est suspendu ou résilié : contactez le support du fournisseur.", identifier);
+      }
       return signInPage(request, reply, 401, 'Identifiant ou mot de passe incorrect.', identifier);
     }
     reply.setCookie(SESSION_COOKIE, result.token, COOKIE_FLAGS);

@@ -7,6 +7,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { requireSupport, type ConsolePageDeps } from './common.js';
 import * as home from './home-routes.js';
 import * as capacity from './capacity-routes.js';
+import * as profiles from './profiles-routes.js';
+import * as lifecycle from './lifecycle-routes.js';
 
 export interface ConsolePage {
   /** The family's name (for messages and the parity check). */
@@ -19,6 +21,8 @@ export interface ConsolePage {
 export const CONSOLE_PAGES: readonly ConsolePage[] = [
   { name: 'tableau de bord', routes: home.homeConsoleRoutes, adminRoutes: home.adminRoutes },
   { name: 'capacité', routes: capacity.capacityConsoleRoutes, adminRoutes: capacity.adminRoutes },
+  { name: 'profils', routes: profiles.profilesConsoleRoutes, adminRoutes: profiles.adminRoutes },
+  { name: 'cycle de vie des opérateurs', routes: lifecycle.lifecycleConsoleRoutes, adminRoutes: lifecycle.adminRoutes },
 ];
 
 /** Every admin API route the console calls (the CLI ↔ console parity check reads it). */

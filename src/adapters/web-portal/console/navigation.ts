@@ -12,6 +12,7 @@ export const CONSOLE_NAVIGATION: readonly NavEntry[] = [
   { href: '/console/operateurs', label: 'Opérateurs' },
   { href: '/console/certificats', label: 'Certificats' },
   { href: '/console/autorites', label: 'Autorités' },
+  { href: '/console/profils', label: 'Profils' },
   { href: '/console/travaux', label: 'Travaux' },
   { href: '/console/capacite', label: 'Capacité' },
   { href: '/console/exploitation', label: 'Maintenance et limites' },
