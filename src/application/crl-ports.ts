@@ -13,6 +13,8 @@ export interface CrlSourceRecord {
   crlNumber: string | null;
   revokedSerials: string[];
   lastFetchAt: Date | null;
+  /** Whether the last attempt gave a verified CRL (null: never tried). */
+  lastFetchOk: boolean | null;
   lastSuccessAt: Date | null;
   lastError: string | null;
   lastErrorAt: Date | null;

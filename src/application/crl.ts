@@ -195,7 +195,7 @@ export class CrlService {
   private stateOf(record: CrlSourceRecord, now: Date): CrlSourceState {
     if (record.thisUpdate === null) return 'INDISPONIBLE';
     if (this.isStale(record, now)) return 'PERIMEE';
-    if (record.lastErrorAt && (!record.lastSuccessAt || record.lastErrorAt.getTime() >= record.lastSuccessAt.getTime())) return 'ECHEC';
+    if (record.lastFetchOk === false) return 'ECHEC';
     return 'A_JOUR';
   }
 

@@ -140,7 +140,9 @@ export async function fetchCrl(url: string, limits: CrlFetchLimits): Promise<Buf
   try {
     response = await fetch(url, { signal, headers: { accept: 'application/pkix-crl, application/x-pkcs7-crl, */*' } });
   } catch (error) {
-    const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+    // Duck-typed: fetch's TypeError may come from another realm (its `cause` says why: ECONNREFUSED…).
+    const failure = error as { message?: unknown; cause?: { message?: unknown } } | undefined;
+    const cause = String(failure?.cause?.message ?? failure?.message ?? error);
     throw new CrlError(signal.aborted ? `source injoignable : pas de réponse en ${limits.timeoutMs} ms` : `source injoignable : ${cause}`);
   }
   if (!response.ok) {
@@ -168,7 +170,7 @@ export async function fetchCrl(url: string, limits: CrlFetchLimits): Promise<Buf
     }
   } catch (error) {
     if (error instanceof CrlError) throw error;
-    throw new CrlError(signal.aborted ? `source injoignable : LCR non reçue en ${limits.timeoutMs} ms` : `lecture interrompue : ${error instanceof Error ? error.message : String(error)}`);
+    throw new CrlError(signal.aborted ? `source injoignable : LCR non reçue en ${limits.timeoutMs} ms` : `lecture interrompue : ${String((error as { message?: unknown } | undefined)?.message ?? error)}`);
   }
   return Buffer.concat(chunks);
 }

@@ -13,6 +13,7 @@ interface SourceRow {
   crl_number: string | null;
   revoked_serials: string[];
   last_fetch_at: Date | null;
+  last_fetch_ok: boolean | null;
   last_success_at: Date | null;
   last_error: string | null;
   last_error_at: Date | null;
@@ -33,6 +34,7 @@ export class SqlCrlRepository implements CrlRepository {
       crlNumber: r.crl_number,
       revokedSerials: r.revoked_serials,
       lastFetchAt: r.last_fetch_at,
+      lastFetchOk: r.last_fetch_ok,
       lastSuccessAt: r.last_success_at,
       lastError: r.last_error,
       lastErrorAt: r.last_error_at,
@@ -52,13 +54,13 @@ export class SqlCrlRepository implements CrlRepository {
   async recordSuccess(url: string, crl: VerifiedCrl, at: Date): Promise<void> {
     await this.db.query(
       `UPDATE crl_sources SET issuer = $2, issuer_key = $3, signer_fingerprint = $4, this_update = $5, next_update = $6, crl_number = $7,
-         revoked_serials = $8, last_fetch_at = $9, last_success_at = $9 WHERE url = $1`,
+         revoked_serials = $8, last_fetch_at = $9, last_fetch_ok = true, last_success_at = $9 WHERE url = $1`,
       [url, crl.issuer, crl.issuerKey, crl.signerFingerprint, crl.thisUpdate, crl.nextUpdate, crl.crlNumber, crl.revokedSerials, at],
     );
   }
 
   async recordFailure(url: string, error: string, at: Date): Promise<void> {
-    await this.db.query('UPDATE crl_sources SET last_fetch_at = $2, last_error = $3, last_error_at = $2 WHERE url = $1', [url, at, error.slice(0, 1000)]);
+    await this.db.query('UPDATE crl_sources SET last_fetch_at = $2, last_fetch_ok = false, last_error = $3, last_error_at = $2 WHERE url = $1', [url, at, error.slice(0, 1000)]);
   }
 
   async externalCertificates(at: Date): Promise<ExternalCertificate[]> {

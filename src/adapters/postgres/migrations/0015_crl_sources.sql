@@ -16,6 +16,8 @@ CREATE TABLE crl_sources (
   revoked_serials   text[] NOT NULL DEFAULT '{}',
   -- the fetches: the last attempt, the last one that gave a verified CRL, the last failure
   last_fetch_at     timestamptz,
+  -- whether that last attempt gave a verified CRL
+  last_fetch_ok     boolean,
   last_success_at   timestamptz,
   last_error        text,
   last_error_at     timestamptz,
