@@ -24,10 +24,13 @@ import { waitFor } from '../support/line-tests.js';
 import { makeCertificate, makeRoot, type TestCertificate } from '../support/operator-pki.js';
 import { CrlServer, makeCrl } from '../support/crl.js';
 import { describeWithPostgres } from '../support/postgres.js';
+import { runProcess, shellEnv } from '../support/spawn.js';
+import { PROJECT_ROOT } from '../../src/adapters/paths.js';
 
 const describeDb = await describeWithPostgres();
 const AGENT = 'Claire Dubois (support N2)';
 const HOUR = 3600_000;
+const CLI = path.join(PROJECT_ROOT, 'dist', 'src', 'admin-cli', 'cli.js');
 
 const catalogueRequest = (code: string) =>
   `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Header>${enteteRequete(code)}</soapenv:Header>` +
@@ -242,5 +245,30 @@ describeDb('CRLs of recognised CAs: revocation by the CA, unreachable sources, p
     expect(await fresh(strict.url, valid)).toBe(200);
     expect(await fresh(strict.url, orphan)).toBe('refused');
     expect(await fresh(strict.url, certificate)).toBe('refused');
+  });
+
+  test('the command line: crl lister, crl rafraichir (audited with --agent or ESAV_AGENT)', async () => {
+    const env = shellEnv(['ESAV_ADMIN_URL', 'ESAV_ADMIN_TOKEN', 'ESAV_DATA_DIR', 'ESAV_AGENT']);
+    const cli = (args: string[], extra: Record<string, string> = {}) =>
+      runProcess(process.execPath, [CLI, '--url', t.adminUrl, '--token', t.adminToken, ...args], { ...env, ...extra });
+    const list = await cli(['crl', 'lister']);
+    expect(list).toMatchObject({ code: 0, stderr: '' });
+    expect(list.stdout).toMatch(/^politique si LCR indisponible : accept · rafraîchissement toutes les 3600 s\n/);
+    expect(list.stdout).toMatch(/ÉTAT\s+DERNIER SUCCÈS\s+PROCHAINE MAJ\s+PROCHAINE TENTATIVE\s+RÉVOQUÉS\s+CERTIFICATS\/REFUSÉS\s+URL/);
+    expect(list.stdout).toMatch(new RegExp(`A_JOUR .*\\s1\\s+2/1\\s+${crlServer.url.replace(/[.]/g, '\\.')}`));
+    expect(list.stdout).toMatch(/\nINDISPONIBLE .*\s0\s+1\/0\s+http:\/\/127\.0\.0\.1:\d+\/absente\.crl\n/);
+    expect(list.stdout).toMatch(/\nerreurs :\n  http:\/\/127\.0\.0\.1:\d+\/absente\.crl : source en erreur : HTTP 404 \(/);
+    const json = JSON.parse((await cli(['--json', 'crl', 'lister'])).stdout);
+    expect(json.sources).toHaveLength(2);
+
+    const noAgent = await cli(['crl', 'rafraichir']);
+    expect(noAgent.code).toBe(2);
+    expect(noAgent.stderr).toMatch(/nom de l’agent du support requis/);
+    const refreshed = await cli(['crl', 'rafraichir'], { ESAV_AGENT: 'Agent CLI' });
+    expect(refreshed).toMatchObject({ code: 0, stderr: '' });
+    expect(refreshed.stdout).toMatch(/^LCR rafraîchies : 1\/2 obtenue\(s\), connexions fermées : 0\n/);
+    expect(refreshed.stdout).toMatch(/  ÉCHEC   http:\/\/127\.0\.0\.1:\d+\/absente\.crl : source en erreur : HTTP 404/);
+    const audit = (await t.admin('GET', '/admin/audit?limite=5')).body.evenements;
+    expect(audit[0]).toMatchObject({ agent: 'Agent CLI', action: 'LCR_RAFRAICHIES' });
   });
 });
