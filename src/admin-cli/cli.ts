@@ -18,6 +18,7 @@ import { addTravauxCommands } from './travaux-commands.js';
 import { addConformanceCommands } from './conformance-commands.js';
 import { addPortalCommands } from './portal-commands.js';
 import { addCrlCommands } from './crl-commands.js';
+import { addSupportCommands } from './support-commands.js';
 
 export const DEFAULT_ADMIN_URL = 'http://127.0.0.1:8444';
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -233,6 +234,7 @@ Codes de sortie : 0 fait · 1 refusé par l’API · 2 erreur d’utilisation ·
   addOperationsCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print);
   addPortalCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print, env);
   addCrlCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print, env);
+  addSupportCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print, env);
 
   return program;
 }

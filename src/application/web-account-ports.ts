@@ -2,9 +2,19 @@
 // and sign-in audit (SQL in src/adapters/postgres/web-accounts.ts), and the two secrets services
 // (argon2id hashing, TOTP) implemented in src/adapters/web-portal/.
 
-/** A portal user, with what its operator and profile say about it. */
+/**
+ * OPERATEUR: a user of an operator's staff (its operator and profile); SUPPORT: the provider's
+ * support staff, signed in to the console (/console), no operator nor profile (decision 0021).
+ */
+export type WebAccountKind = 'OPERATEUR' | 'SUPPORT';
+
+/**
+ * A portal user, with what its operator and profile say about it. For support staff (kind
+ * SUPPORT) the operator and profile fields are empty strings and `operations` is empty.
+ */
 export interface WebUserRecord {
   identifier: string;
+  kind: WebAccountKind;
   operatorCode: string;
   operatorName: string;
   operatorSiret: string;

@@ -34,7 +34,9 @@ import { registerCrlGauges } from '../adapters/observability/crl-metrics.js';
 import { buildRepositories, type Repositories } from './repositories.js';
 import { processName, Scheduler } from './scheduler.js';
 import { buildUseCases, type UseCases } from './use-cases.js';
-import { buildPortalAccountAdmin, buildWebAccounts, ensureDemoAccounts, signalisationRequestSchema, startWebPortal, type WebPortalRuntime } from './web-portal.js';
+import { httpAdminClient } from './console-admin-client.js';
+import type { SupportAccountService } from '../application/support-accounts.js';
+import { buildPortalAccountAdmin, buildSupportAccounts, buildWebAccounts, ensureDemoAccounts, signalisationRequestSchema, startWebPortal, type WebPortalRuntime } from './web-portal.js';
 import type { WebAccountService } from '../application/web-accounts.js';
 
 export interface RunningGateway {
@@ -61,6 +63,8 @@ export interface RunningGateway {
   webPort: number;
   /** The portal's accounts (sign-in, sessions, TOTP). */
   webAccounts: WebAccountService;
+  /** The support staff's accounts of the console (decision 0021). */
+  supportAccounts: SupportAccountService;
   /** `<dataDir>/demo-accounts` when the demo accounts were created (embedded default with demo data). */
   demoAccountsFile: string | undefined;
   /** The line-test queue and this process's workers (ESAV_TEST_WORKERS). */
@@ -99,6 +103,13 @@ function adminTokenOf(config: GatewayConfig, logger: Logger): string {
   if (stored.created) logger.info({ file: stored.file }, 'admin token generated');
   if (stored.permissionsFixed) logger.warn({ file: stored.file }, 'admin token file was readable by others: mode reset to 0600');
   return stored.token;
+}
+
+/** The address this process reaches its own listener at (a wildcard listens on loopback too). */
+function loopbackHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 function urlHost(host: string): string {
@@ -191,6 +202,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
 
     // The back office: admin API on its own port (never the operators' mTLS one).
+    const supportAccounts = buildSupportAccounts(db, clock, repositories.operators);
     adminApp = await buildAdminApp({
       backOffice: useCases.backOffice,
       travaux: useCases.travaux,
@@ -199,6 +211,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       operators: certificates.service,
       crl: certificates.crl,
       portalAccounts: buildPortalAccountAdmin(db, clock, repositories.operators),
+      supportAccounts,
       token: adminToken,
       logger,
     });
@@ -210,7 +223,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     // same PKI as the operators' port, no client certificate; demo accounts with the demo data.
     const webAccounts = buildWebAccounts(db, clock, config.webPortal);
     const demoAccountsFile =
-      config.demoData && devPki ? await ensureDemoAccounts(webAccounts, config.dataDir, logger) : undefined;
+      config.demoData && devPki ? await ensureDemoAccounts(webAccounts, config.dataDir, logger, supportAccounts) : undefined;
     portal = await startWebPortal({
       accounts: webAccounts,
       config: config.webPortal,
@@ -221,6 +234,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       // The portal's deposit and complement forms are checked with the schema the SOAP endpoint
       // SignalisationService v1 compiled (one compilation per process).
       pages: { useCases, catalogue, requestSchema: signalisationRequestSchema(endpoints) },
+      // The support console calls the admin API (its listener of this process, loopback): the
+      // same routes, schemas and audit as the CLI (decision 0021).
+      consoleApi: httpAdminClient(`http://${loopbackHost(config.adminHost)}:${adminPort}`, adminToken),
     });
 
     // Every periodic job of the process, in one place (decision 0014).
@@ -289,6 +305,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       webUrl: `https://${urlHost(config.webPortal.host)}:${web.port}`,
       webPort: web.port,
       webAccounts,
+      supportAccounts,
       demoAccountsFile,
       lineTests: runtime,
       close() {

@@ -22,6 +22,8 @@ import { portalAccountRoutes } from './portal-accounts-routes.js';
 import { crlRoutes } from './crl-routes.js';
 import type { CrlService } from '../../application/crl.js';
 import type { PortalAccountAdminService } from '../../application/web-account-admin.js';
+import { supportAccountRoutes } from './support-accounts-routes.js';
+import type { SupportAccountService } from '../../application/support-accounts.js';
 import type { OperatorService } from '../../application/operators.js';
 import { refuseNonXmlText } from './xml-text-guard.js';
 import type { ConformanceRunService } from '../../application/conformance-runs.js';
@@ -41,6 +43,8 @@ export interface AdminAppOptions {
   portalAccounts?: PortalAccountAdminService;
   /** The CRLs of recognised CAs (routes /admin/crl…, src/adapters/admin-api/crl-routes.ts); absent: no such routes. */
   crl?: CrlService;
+  /** The support staff's accounts of the console (routes /admin/support/comptes…, src/adapters/admin-api/support-accounts-routes.ts); absent: no such routes. */
+  supportAccounts?: SupportAccountService;
   /** The bearer token every request (but /health/live) must carry. */
   token: string;
   logger: Logger;
@@ -256,7 +260,7 @@ const backOfficeRoutes: FastifyPluginAsync<{ backOffice: BackOfficeService }> = 
 
 // ---------------------------------------------------------------- the app
 
-export async function buildAdminApp({ backOffice, travaux, operations, conformance, operators, portalAccounts, crl, token, logger }: AdminAppOptions) {
+export async function buildAdminApp({ backOffice, travaux, operations, conformance, operators, portalAccounts, supportAccounts, crl, token, logger }: AdminAppOptions) {
   if (token.length < 16) throw new Error('admin token too short (16 characters at least)');
   const expectedDigest = createHash('sha256').update(token).digest();
 
@@ -332,6 +336,7 @@ export async function buildAdminApp({ backOffice, travaux, operations, conforman
   if (operators) await app.register(operatorRoutes, { service: operators });
   if (portalAccounts) await app.register(portalAccountRoutes, { service: portalAccounts });
   if (crl) await app.register(crlRoutes, { service: crl });
+  if (supportAccounts) await app.register(supportAccountRoutes, { service: supportAccounts });
 
   return app;
 }
