@@ -6,6 +6,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { requireSupport, type ConsolePageDeps } from './common.js';
 import * as home from './home-routes.js';
+import * as crl from './crl-routes.js';
 
 export interface ConsolePage {
   /** The family's name (for messages and the parity check). */
@@ -17,6 +18,7 @@ export interface ConsolePage {
 
 export const CONSOLE_PAGES: readonly ConsolePage[] = [
   { name: 'tableau de bord', routes: home.homeConsoleRoutes, adminRoutes: home.adminRoutes },
+  { name: 'listes de révocation', routes: crl.crlConsoleRoutes, adminRoutes: crl.adminRoutes },
 ];
 
 /** Every admin API route the console calls (the CLI ↔ console parity check reads it). */

@@ -12,6 +12,7 @@ export const CONSOLE_NAVIGATION: readonly NavEntry[] = [
   { href: '/console/operateurs', label: 'Opérateurs' },
   { href: '/console/certificats', label: 'Certificats' },
   { href: '/console/autorites', label: 'Autorités' },
+  { href: '/console/lcr', label: 'Listes de révocation' },
   { href: '/console/travaux', label: 'Travaux' },
   { href: '/console/exploitation', label: 'Maintenance et limites' },
   { href: '/console/volumetrie', label: 'Volumétrie' },
