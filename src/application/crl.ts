@@ -113,9 +113,16 @@ export class CrlService {
       return [];
     }
     if (described.urls.length === 0) return [];
-    await this.deps.repository.ensureSources(described.urls);
-    const results = await this.fetchAll(described.urls);
-    await this.apply();
+    let results: CrlFetchResult[];
+    try {
+      await this.deps.repository.ensureSources(described.urls);
+      results = await this.fetchAll(described.urls);
+      await this.apply();
+    } catch (error) {
+      // The certificate is registered: its CRLs will be fetched by the periodic job.
+      this.deps.logger.error({ err: error, urls: described.urls }, 'CRLs of a registered certificate not fetched');
+      return [`LCR non téléchargées à l’enregistrement (${described.urls.join(', ')}) : elles le seront au prochain rafraîchissement`];
+    }
     return results
       .filter((r) => !r.ok)
       .map((r) => `LCR ${r.url} non obtenue : ${r.error ?? '?'} (politique ${this.deps.policy === 'refuse' ? 'refuse : certificat refusé tant qu’aucune LCR valide n’est obtenue' : 'accept : certificat accepté'})`);
