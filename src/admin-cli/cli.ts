@@ -19,6 +19,7 @@ import { addConformanceCommands } from './conformance-commands.js';
 import { addPortalCommands } from './portal-commands.js';
 import { addCapacityCommands } from './capacity-commands.js';
 import { addLifecycleCommands } from './lifecycle-commands.js';
+import { addCrlCommands } from './crl-commands.js';
 import { addSupportCommands } from './support-commands.js';
 
 export const DEFAULT_ADMIN_URL = 'http://127.0.0.1:8444';
@@ -143,6 +144,8 @@ Exemples :
   npm run admin -- maintenance annoncer --debut 2026-12-01T22:00 --fin 2026-12-02T01:00 --motif "Montée de version"
   npm run admin -- limite definir --operateur OPA1 --rpm 600 --a-partir 2026-12-01T08:00 --motif "surcharge"
   npm run admin -- volumetrie --debut 2026-11-01T00:00 --fin 2026-12-01T00:00 --csv
+  npm run admin -- crl lister
+  npm run admin -- crl rafraichir --agent "M. Martin"
   npm run admin -- portail creer --operateur OPA1 --identifiant opa1.dupont --nom "Jeanne Dupont" --profil TOUT --agent "M. Martin"
   npm run admin -- profil creer SIGNALISATION_DEPOT --libelle "Dépôt et suivi" --operation deposerSignalisation,consulterEtatSignalisation --agent "M. Martin"
   npm run admin -- operateur suspendre OPA1 --motif "Impayés" --agent "M. Martin"
@@ -238,6 +241,7 @@ Codes de sortie : 0 fait · 1 refusé par l’API · 2 erreur d’utilisation ·
   addCapacityCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print, env);
   // After addOperatorCommands: adds `operateur suspendre|reactiver|resilier` and the `profil` commands.
   addLifecycleCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print, env);
+  addCrlCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print, env);
   addSupportCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print, env);
 
   return program;

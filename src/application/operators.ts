@@ -60,6 +60,8 @@ export interface OperatorServiceDeps {
   calendar: HolidayCalendar;
   /** Validity of issued certificates when support staff do not give one. */
   defaultValidityDays: number;
+  /** After a certificate of a recognised CA is registered (its CRLs fetched: decision 0019); returns warnings. */
+  afterRegister?: (certPem: string) => Promise<string[]>;
 }
 
 export interface CertificateRequestBase {
@@ -257,7 +259,9 @@ export class OperatorService {
         `refusé : certificat ${inspected.subject} non enregistrable :\n${inspected.problems.map((p) => `  - ${p}`).join('\n')}`,
       );
     }
-    return this.store(request, inspected, inspected.origin, 'PEM', inspected.warnings);
+    const outcome = await this.store(request, inspected, inspected.origin, 'PEM', inspected.warnings);
+    const more = (await this.deps.afterRegister?.(inspected.certPem)) ?? [];
+    return more.length > 0 ? { ...outcome, warnings: [...outcome.warnings, ...more] } : outcome;
   }
 
   /** A successor for `fingerprint` (same operator and profile), valid alongside it until it expires. */

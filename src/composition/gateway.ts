@@ -31,6 +31,7 @@ import { startConformance, type ConformanceRuntime } from './conformance.js';
 import { buildOperations, type Operations } from './operations.js';
 import { VersionRegistry } from './config/versions.js';
 import { sqlVolumetrySink } from '../adapters/postgres/volumetry.js';
+import { registerCrlGauges } from '../adapters/observability/crl-metrics.js';
 import { buildRepositories, type Repositories } from './repositories.js';
 import { processName, Scheduler } from './scheduler.js';
 import { buildUseCases, type UseCases } from './use-cases.js';
@@ -151,6 +152,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     // Operators and certificates (decision 0009): provider PKI, trust store, revocation at once.
     const certificates: OperatorAdministration = await buildOperatorAdministration({
       config: config.certificates,
+      crl: config.crl,
+      crlClock: options.schedulerClock ?? systemClock,
       repositories,
       tls,
       developmentCa: devPki?.ca,
@@ -174,6 +177,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     });
     const { queue } = lineTests;
     operations.metrics.watchQueue(() => queue.depth());
+    registerCrlGauges(operations.metrics.registry, () => certificates.crl.countByState(), logger);
     const useCases = buildUseCases({ repositories, catalogue, clock, calendar, lineTestJobs: queue, dashboardDelayMs: config.dashboardDelayMs });
     // Conformance runs: log of served calls (integration), campaign API, admin reads (docs/conformance.md).
     conformance = startConformance({ db, logger, platform: config.platform });
@@ -206,6 +210,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       operations: operations.admin,
       conformance: conformance.service,
       operators: certificates.service,
+      crl: certificates.crl,
       portalAccounts: buildPortalAccountAdmin(db, clock, repositories.operators),
       capacity: useCases.capacity,
       // Profiles and the operators' life cycle (issue 14, src/composition/lifecycle-admin.ts).
@@ -261,7 +266,18 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     });
     // Per process: what other processes changed, re-read into this process's memory.
     if (config.certificates.trustRefreshSeconds > 0) {
-      scheduler.perProcess('trust-refresh', config.certificates.trustRefreshSeconds * 1000, () => certificates.service.syncTls());
+      // The CRLs' verdicts (decision 0019) are applied with the rest of the trust.
+      scheduler.perProcess('trust-refresh', config.certificates.trustRefreshSeconds * 1000, async () => {
+        await certificates.service.syncTls();
+        await certificates.crl.apply();
+      });
+    }
+    if (config.crl.refreshSeconds > 0) {
+      // Cluster-wide: one process fetches the CRLs of recognised CAs per period (then applies them at once).
+      scheduler.cluster('crl-refresh', config.crl.refreshSeconds * 1000, async () => {
+        await certificates.crl.refresh();
+        await certificates.crl.apply();
+      });
     }
     if (config.operations.refreshSeconds > 0) {
       scheduler.perProcess('maintenance-refresh', config.operations.refreshSeconds * 1000, () => running.maintenance.refresh());

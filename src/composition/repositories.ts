@@ -3,6 +3,7 @@
 // worker: src/composition/worker.ts).
 import type { HolidayCalendar } from '../domain/holidays.js';
 import type { Database } from '../adapters/postgres/db.js';
+import { SqlCrlRepository } from '../adapters/postgres/crl-sources.js';
 import { SqlConformanceRunRepository } from '../adapters/postgres/conformance-runs.js';
 import { SqlLineTestRepository } from '../adapters/postgres/line-tests.js';
 import { SqlMaintenanceRepository } from '../adapters/postgres/maintenance.js';
@@ -32,6 +33,8 @@ export interface Repositories {
   conformanceRuns: SqlConformanceRunRepository;
   /** The ledger of the cluster-wide scheduled jobs (src/composition/scheduler.ts). */
   scheduledRuns: SqlScheduledRuns;
+  /** The CRL sources of recognised CAs (decision 0019). */
+  crl: SqlCrlRepository;
 }
 
 /** `processName` (host/pid) is recorded with the scheduled runs this process makes. */
@@ -50,5 +53,6 @@ export function buildRepositories(db: Database, calendar: HolidayCalendar, proce
     operators: new SqlOperatorRepository(db),
     conformanceRuns: new SqlConformanceRunRepository(db),
     scheduledRuns: new SqlScheduledRuns(db, processName),
+    crl: new SqlCrlRepository(db),
   };
 }

@@ -23,6 +23,8 @@ import { profileRoutes } from './profiles-routes.js';
 import { operatorLifecycleRoutes } from './operator-lifecycle-routes.js';
 import type { ProfileService } from '../../application/profiles.js';
 import type { OperatorLifecycleService } from '../../application/operator-lifecycle.js';
+import { crlRoutes } from './crl-routes.js';
+import type { CrlService } from '../../application/crl.js';
 import type { PortalAccountAdminService } from '../../application/web-account-admin.js';
 import { supportAccountRoutes } from './support-accounts-routes.js';
 import type { SupportAccountService } from '../../application/support-accounts.js';
@@ -51,6 +53,8 @@ export interface AdminAppOptions {
   profiles?: ProfileService;
   /** Operators' suspension, reactivation, termination (src/adapters/admin-api/operator-lifecycle-routes.ts); absent: no such routes. */
   operatorLifecycle?: OperatorLifecycleService;
+  /** The CRLs of recognised CAs (routes /admin/crl…, src/adapters/admin-api/crl-routes.ts); absent: no such routes. */
+  crl?: CrlService;
   /** The support staff's accounts of the console (routes /admin/support/comptes…, src/adapters/admin-api/support-accounts-routes.ts); absent: no such routes. */
   supportAccounts?: SupportAccountService;
   /** The bearer token every request (but /health/live) must carry. */
@@ -268,7 +272,7 @@ const backOfficeRoutes: FastifyPluginAsync<{ backOffice: BackOfficeService }> = 
 
 // ---------------------------------------------------------------- the app
 
-export async function buildAdminApp({ backOffice, travaux, operations, conformance, operators, portalAccounts, capacity, supportAccounts, profiles, operatorLifecycle, token, logger }: AdminAppOptions) {
+export async function buildAdminApp({ backOffice, travaux, operations, conformance, operators, portalAccounts, capacity, supportAccounts, profiles, operatorLifecycle, crl, token, logger }: AdminAppOptions) {
   if (token.length < 16) throw new Error('admin token too short (16 characters at least)');
   const expectedDigest = createHash('sha256').update(token).digest();
 
@@ -346,6 +350,7 @@ export async function buildAdminApp({ backOffice, travaux, operations, conforman
   if (capacity) await app.register(capacityRoutes, { service: capacity });
   if (profiles) await app.register(profileRoutes, { service: profiles });
   if (operatorLifecycle) await app.register(operatorLifecycleRoutes, { service: operatorLifecycle });
+  if (crl) await app.register(crlRoutes, { service: crl });
   if (supportAccounts) await app.register(supportAccountRoutes, { service: supportAccounts });
 
   return app;

@@ -13,6 +13,7 @@ export const CONSOLE_NAVIGATION: readonly NavEntry[] = [
   { href: '/console/certificats', label: 'Certificats' },
   { href: '/console/autorites', label: 'Autorités' },
   { href: '/console/profils', label: 'Profils' },
+  { href: '/console/lcr', label: 'Listes de révocation' },
   { href: '/console/travaux', label: 'Travaux' },
   { href: '/console/capacite', label: 'Capacité' },
   { href: '/console/exploitation', label: 'Maintenance et limites' },
