@@ -91,6 +91,7 @@ describe('the admin app', () => {
     try {
       const failed = await failing.inject({ method: 'POST', url: '/admin/balayages', headers: auth });
       expect(failed.statusCode).toBe(500);
+      expect(failed.json<{ erreur: string }>().erreur).toMatch(/^erreur technique : admin response does not match its schema: POST \/admin\/balayages 200: .*deplacees\/1 must be string/);
       const logged = await logging.inject({ method: 'POST', url: '/admin/balayages', headers: auth });
       expect(logged.statusCode).toBe(200);
       expect(logged.json()).toEqual({ deplacees: ['SIG-1', 2] });

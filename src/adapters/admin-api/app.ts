@@ -367,6 +367,9 @@ const backOfficeRoutes: FastifyPluginAsync<{ backOffice: BackOfficeService }> = 
 
 // ---------------------------------------------------------------- the app
 
+/** An answer that does not match its route's response schema (responseCheck 'fail'): a 500 that says why. */
+class ResponseSchemaMismatch extends Error {}
+
 /** Where the OpenAPI description of the admin API is served (with the token, like every /admin route). */
 export const OPENAPI_PATH = '/admin/openapi.json';
 
@@ -410,7 +413,7 @@ export async function buildAdminApp({ backOffice, travaux, operations, conforman
     return (data: unknown) => {
       if (!validate(data)) {
         const mismatch = `${method} ${url} ${httpStatus}: ${responseAjv.errorsText(validate.errors)}`;
-        if (check === 'fail') throw new Error(`admin response does not match its schema: ${mismatch}`);
+        if (check === 'fail') throw new ResponseSchemaMismatch(`admin response does not match its schema: ${mismatch}`);
         app.log.error({ mismatch }, 'admin response does not match its schema');
       }
       return JSON.stringify(data);
@@ -455,6 +458,10 @@ export async function buildAdminApp({ backOffice, travaux, operations, conforman
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof UseCaseError) return reply.code(httpStatusOf(error.kind)).send({ erreur: error.message });
+    if (error instanceof ResponseSchemaMismatch) {
+      request.log.error({ err: error }, 'admin request failed');
+      return reply.code(500).send({ erreur: `erreur technique : ${error.message}` });
+    }
     if (error.validation) {
       return reply
         .code(400)
