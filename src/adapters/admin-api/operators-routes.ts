@@ -278,43 +278,141 @@ export type IssuedJson = ReturnType<typeof issuedView>;
 
 /** The operators, certificates, CAs, promotions and audit routes, a plugin of the admin app (buildAdminApp). */
 export const operatorRoutes: FastifyPluginAsync<{ service: OperatorService }> = async (app, { service }) => {
-  app.get('/admin/profils', { schema: operation({ operationId: 'listProfiles', summary: 'Les profils (droits par opération) assignables aux certificats', tags: ['profils'], response: { 200: object({ profils: arrayOf(profileSchema) }) } }) }, async () => ({ profils: await service.profiles() }));
+  app.get(
+    '/admin/profils',
+    {
+      schema: operation({
+        operationId: 'listProfiles',
+        summary: 'Les profils (droits par opération) assignables aux certificats',
+        tags: ['profils'],
+        response: { 200: object({ profils: arrayOf(profileSchema) }) },
+      }),
+    },
+    async () => ({ profils: await service.profiles() }),
+  );
 
-  app.get('/admin/operateurs', { schema: operation({ operationId: 'listOperators', summary: 'Les opérateurs inscrits', tags: ['opérateurs'], response: { 200: object({ operateurs: arrayOf(operatorSchema) }) } }) }, async () => ({ operateurs: (await service.operators()).map(operatorView) }));
+  app.get(
+    '/admin/operateurs',
+    {
+      schema: operation({
+        operationId: 'listOperators',
+        summary: 'Les opérateurs inscrits',
+        tags: ['opérateurs'],
+        response: { 200: object({ operateurs: arrayOf(operatorSchema) }) },
+      }),
+    },
+    async () => ({ operateurs: (await service.operators()).map(operatorView) }),
+  );
 
-  app.post<{ Body: Record<string, unknown> & { agent: string } }>('/admin/operateurs', { schema: operation({ operationId: 'onboardOperator', summary: 'Inscrit un opérateur à partir de son bon de commande (plateforme d’intégration)', tags: ['opérateurs'], body: onboardBody, response: { 201: operatorSchema } }) }, async (request, reply) => {
-    const { agent: who, ...form } = request.body;
-    return reply.code(201).send(operatorView(await service.onboard(form, who)));
-  });
+  app.post<{ Body: Record<string, unknown> & { agent: string } }>(
+    '/admin/operateurs',
+    {
+      schema: operation({
+        operationId: 'onboardOperator',
+        summary: 'Inscrit un opérateur à partir de son bon de commande (plateforme d’intégration)',
+        tags: ['opérateurs'],
+        body: onboardBody,
+        response: { 201: operatorSchema },
+      }),
+    },
+    async (request, reply) => {
+      const { agent: who, ...form } = request.body;
+      return reply.code(201).send(operatorView(await service.onboard(form, who)));
+    },
+  );
 
-  app.get<{ Params: { code: string } }>('/admin/operateurs/:code', { schema: operation({ operationId: 'getOperator', summary: 'Un opérateur, ses certificats et les domaines validés par la conformité', tags: ['opérateurs'], params: codeParams, response: { 200: { ...operatorSchema, properties: { ...operatorSchema.properties, certificats: arrayOf(certificateSchema), domainesValides: stringList } } } }) }, async (request) => {
-    const view = await service.operator(request.params.code);
-    return { ...operatorView(view.operator), certificats: view.certificates.map((c) => certificateView(c)), domainesValides: view.passedDomains };
-  });
+  app.get<{ Params: { code: string } }>(
+    '/admin/operateurs/:code',
+    {
+      schema: operation({
+        operationId: 'getOperator',
+        summary: 'Un opérateur, ses certificats et les domaines validés par la conformité',
+        tags: ['opérateurs'],
+        params: codeParams,
+        response: { 200: { ...operatorSchema, properties: { ...operatorSchema.properties, certificats: arrayOf(certificateSchema), domainesValides: stringList } } },
+      }),
+    },
+    async (request) => {
+      const view = await service.operator(request.params.code);
+      return { ...operatorView(view.operator), certificats: view.certificates.map((c) => certificateView(c)), domainesValides: view.passedDomains };
+    },
+  );
 
   app.post<{ Params: { code: string }; Body: { agent: string; domaines: PromotionDomain[] } }>(
     '/admin/operateurs/:code/promotion',
-    { schema: operation({ operationId: 'promoteOperator', summary: 'Promeut un opérateur en production pour des domaines validés par la conformité', tags: ['opérateurs'], params: codeParams, body: promotionBody, response: { 200: operatorSchema } }) },
+    {
+      schema: operation({
+        operationId: 'promoteOperator',
+        summary: 'Promeut un opérateur en production pour des domaines validés par la conformité',
+        tags: ['opérateurs'],
+        params: codeParams,
+        body: promotionBody,
+        response: { 200: operatorSchema },
+      }),
+    },
     async (request) => operatorView(await service.promote(request.params.code, request.body.domaines, request.body.agent)),
   );
 
-  app.get<{ Querystring: { operateur?: string; actifs: boolean } }>('/admin/certificats', { schema: operation({ operationId: 'listCertificates', summary: 'Les certificats (d’un opérateur, actifs seulement sur demande)', tags: ['certificats'], querystring: certificatesQuery, response: { 200: object({ certificats: arrayOf(certificateSchema) }) } }) }, async (request) => ({
-    certificats: (await service.certificates({ ...(request.query.operateur ? { operatorCode: request.query.operateur } : {}), activeOnly: request.query.actifs })).map((c) =>
-      certificateView(c),
-    ),
-  }));
+  app.get<{ Querystring: { operateur?: string; actifs: boolean } }>(
+    '/admin/certificats',
+    {
+      schema: operation({
+        operationId: 'listCertificates',
+        summary: 'Les certificats (d’un opérateur, actifs seulement sur demande)',
+        tags: ['certificats'],
+        querystring: certificatesQuery,
+        response: { 200: object({ certificats: arrayOf(certificateSchema) }) },
+      }),
+    },
+    async (request) => ({
+      certificats: (await service.certificates({ ...(request.query.operateur ? { operatorCode: request.query.operateur } : {}), activeOnly: request.query.actifs })).map((c) =>
+        certificateView(c),
+      ),
+    }),
+  );
 
-  app.get<{ Querystring: { dans: number } }>('/admin/certificats/renouvellements', { schema: operation({ operationId: 'listCertificateRenewals', summary: 'Les certificats à renouveler (échéance dans N jours)', tags: ['certificats'], querystring: renewalsQuery, response: { 200: object({ renouvellements: arrayOf(object({ certificat: certificateSchema, dateEcheance: str, dateExpiration: str, echu: bool })) }) } }) }, async (request) => ({
-    renouvellements: (await service.renewals(request.query.dans)).map(renewalView),
-  }));
+  app.get<{ Querystring: { dans: number } }>(
+    '/admin/certificats/renouvellements',
+    {
+      schema: operation({
+        operationId: 'listCertificateRenewals',
+        summary: 'Les certificats à renouveler (échéance dans N jours)',
+        tags: ['certificats'],
+        querystring: renewalsQuery,
+        response: { 200: object({ renouvellements: arrayOf(object({ certificat: certificateSchema, dateEcheance: str, dateExpiration: str, echu: bool })) }) },
+      }),
+    },
+    async (request) => ({
+      renouvellements: (await service.renewals(request.query.dans)).map(renewalView),
+    }),
+  );
 
-  app.get<{ Params: { empreinte: string } }>('/admin/certificats/:empreinte', { schema: operation({ operationId: 'getCertificate', summary: 'Un certificat (avec son PEM)', tags: ['certificats'], params: fingerprintParams, response: { 200: certificateSchema } }) }, async (request) =>
-    certificateView(await service.certificate(request.params.empreinte), { pem: true }),
+  app.get<{ Params: { empreinte: string } }>(
+    '/admin/certificats/:empreinte',
+    {
+      schema: operation({
+        operationId: 'getCertificate',
+        summary: 'Un certificat (avec son PEM)',
+        tags: ['certificats'],
+        params: fingerprintParams,
+        response: { 200: certificateSchema },
+      }),
+    },
+    async (request) =>
+      certificateView(await service.certificate(request.params.empreinte), { pem: true }),
   );
 
   app.post<{ Body: IssuanceFields & { agent: string; operateur: string; profil: string } }>(
     '/admin/certificats/emission',
-    { schema: operation({ operationId: 'issueCertificate', summary: 'Émet un certificat (CSR de l’opérateur ou bi-clé générée en PKCS#12)', tags: ['certificats'], body: issueBody, response: { 201: issuedSchema } }) },
+    {
+      schema: operation({
+        operationId: 'issueCertificate',
+        summary: 'Émet un certificat (CSR de l’opérateur ou bi-clé générée en PKCS#12)',
+        tags: ['certificats'],
+        body: issueBody,
+        response: { 201: issuedSchema },
+      }),
+    },
     async (request, reply) => {
       const b = request.body;
       const outcome = await service.issue({
@@ -330,7 +428,15 @@ export const operatorRoutes: FastifyPluginAsync<{ service: OperatorService }> = 
 
   app.post<{ Body: { agent: string; operateur: string; profil: string; pem: string; demandeLe?: string } }>(
     '/admin/certificats/enregistrement',
-    { schema: operation({ operationId: 'registerCertificate', summary: 'Enregistre un certificat émis par une AC reconnue', tags: ['certificats'], body: registerBody, response: { 201: object({ certificat: certificateSchema, avertissements: stringList }) } }) },
+    {
+      schema: operation({
+        operationId: 'registerCertificate',
+        summary: 'Enregistre un certificat émis par une AC reconnue',
+        tags: ['certificats'],
+        body: registerBody,
+        response: { 201: object({ certificat: certificateSchema, avertissements: stringList }) },
+      }),
+    },
     async (request, reply) => {
       const b = request.body;
       const outcome = await service.register({
@@ -346,7 +452,16 @@ export const operatorRoutes: FastifyPluginAsync<{ service: OperatorService }> = 
 
   app.post<{ Params: { empreinte: string }; Body: IssuanceFields & { agent: string } }>(
     '/admin/certificats/:empreinte/renouvellement',
-    { schema: operation({ operationId: 'renewCertificate', summary: 'Renouvelle un certificat (le successeur est émis, l’ancien reste actif jusqu’à son expiration)', tags: ['certificats'], params: fingerprintParams, body: renewBody, response: { 201: issuedSchema } }) },
+    {
+      schema: operation({
+        operationId: 'renewCertificate',
+        summary: 'Renouvelle un certificat (le successeur est émis, l’ancien reste actif jusqu’à son expiration)',
+        tags: ['certificats'],
+        params: fingerprintParams,
+        body: renewBody,
+        response: { 201: issuedSchema },
+      }),
+    },
     async (request, reply) => {
       const b = request.body;
       const outcome = await service.renew(request.params.empreinte, {
@@ -360,7 +475,16 @@ export const operatorRoutes: FastifyPluginAsync<{ service: OperatorService }> = 
 
   app.post<{ Params: { empreinte: string }; Body: { agent: string; motif: string } }>(
     '/admin/certificats/:empreinte/revocation',
-    { schema: operation({ operationId: 'revokeCertificate', summary: 'Révoque un certificat ; ses connexions ouvertes sont fermées', tags: ['certificats'], params: fingerprintParams, body: revokeBody, response: { 200: object({ certificat: certificateSchema, connexionsFermees: int }) } }) },
+    {
+      schema: operation({
+        operationId: 'revokeCertificate',
+        summary: 'Révoque un certificat ; ses connexions ouvertes sont fermées',
+        tags: ['certificats'],
+        params: fingerprintParams,
+        body: revokeBody,
+        response: { 200: object({ certificat: certificateSchema, connexionsFermees: int }) },
+      }),
+    },
     async (request) => {
       const { certificate, connectionsClosed } = await service.revoke(request.params.empreinte, request.body.motif, request.body.agent);
       return { certificat: certificateView(certificate), connexionsFermees: connectionsClosed };
@@ -369,29 +493,81 @@ export const operatorRoutes: FastifyPluginAsync<{ service: OperatorService }> = 
 
   app.post<{ Params: { empreinte: string }; Body: { agent: string; profil: string } }>(
     '/admin/certificats/:empreinte/profil',
-    { schema: operation({ operationId: 'bindCertificateProfile', summary: 'Change le profil (droits) d’un certificat', tags: ['certificats'], params: fingerprintParams, body: profileBody, response: { 200: certificateSchema } }) },
+    {
+      schema: operation({
+        operationId: 'bindCertificateProfile',
+        summary: 'Change le profil (droits) d’un certificat',
+        tags: ['certificats'],
+        params: fingerprintParams,
+        body: profileBody,
+        response: { 200: certificateSchema },
+      }),
+    },
     async (request) => certificateView(await service.bindProfile(request.params.empreinte, request.body.profil, request.body.agent)),
   );
 
-  app.get('/admin/autorites', { schema: operation({ operationId: 'listAuthorities', summary: 'Les autorités de certification reconnues', tags: ['autorités'], response: { 200: object({ autorites: arrayOf(authoritySchema) }) } }) }, async () => ({ autorites: (await service.authorities()).map(authorityView) }));
+  app.get(
+    '/admin/autorites',
+    {
+      schema: operation({
+        operationId: 'listAuthorities',
+        summary: 'Les autorités de certification reconnues',
+        tags: ['autorités'],
+        response: { 200: object({ autorites: arrayOf(authoritySchema) }) },
+      }),
+    },
+    async () => ({ autorites: (await service.authorities()).map(authorityView) }),
+  );
 
-  app.post<{ Body: { agent: string; pem: string } }>('/admin/autorites', { schema: operation({ operationId: 'addAuthority', summary: 'Ajoute une autorité de certification reconnue', tags: ['autorités'], body: authorityBody, response: { 201: authoritySchema } }) }, async (request, reply) =>
-    reply.code(201).send(authorityView(await service.addAuthority(request.body.pem, request.body.agent))),
+  app.post<{ Body: { agent: string; pem: string } }>(
+    '/admin/autorites',
+    {
+      schema: operation({
+        operationId: 'addAuthority',
+        summary: 'Ajoute une autorité de certification reconnue',
+        tags: ['autorités'],
+        body: authorityBody,
+        response: { 201: authoritySchema },
+      }),
+    },
+    async (request, reply) =>
+      reply.code(201).send(authorityView(await service.addAuthority(request.body.pem, request.body.agent))),
   );
 
   app.post<{ Params: { empreinte: string }; Body: { agent: string } }>(
     '/admin/autorites/:empreinte/retrait',
-    { schema: operation({ operationId: 'withdrawAuthority', summary: 'Retire une autorité de certification ajoutée', tags: ['autorités'], params: fingerprintParams, body: agentBody, response: { 200: authoritySchema } }) },
+    {
+      schema: operation({
+        operationId: 'withdrawAuthority',
+        summary: 'Retire une autorité de certification ajoutée',
+        tags: ['autorités'],
+        params: fingerprintParams,
+        body: agentBody,
+        response: { 200: authoritySchema },
+      }),
+    },
     async (request) => authorityView(await service.withdrawAuthority(request.params.empreinte, request.body.agent)),
   );
 
-  app.get<{ Querystring: { operateur?: string; certificat?: string; limite: number } }>('/admin/audit', { schema: operation({ operationId: 'listAuditEvents', summary: 'Le journal d’audit des actions du support (par opérateur, par certificat)', tags: ['audit'], querystring: auditQuery, response: { 200: object({ evenements: arrayOf(auditSchema) }) } }) }, async (request) => ({
-    evenements: (
-      await service.auditLog({
-        ...(request.query.operateur ? { operatorCode: request.query.operateur } : {}),
-        ...(request.query.certificat ? { certificateFingerprint: request.query.certificat } : {}),
-        limit: request.query.limite,
-      })
-    ).map(auditView),
-  }));
+  app.get<{ Querystring: { operateur?: string; certificat?: string; limite: number } }>(
+    '/admin/audit',
+    {
+      schema: operation({
+        operationId: 'listAuditEvents',
+        summary: 'Le journal d’audit des actions du support (par opérateur, par certificat)',
+        tags: ['audit'],
+        querystring: auditQuery,
+        response: { 200: object({ evenements: arrayOf(auditSchema) }) },
+      }),
+    },
+    async (request) => ({
+      evenements: (
+        await service.auditLog({
+          ...(request.query.operateur ? { operatorCode: request.query.operateur } : {}),
+          ...(request.query.certificat ? { certificateFingerprint: request.query.certificat } : {}),
+          limit: request.query.limite,
+        })
+      ).map(auditView),
+    }),
+  );
 };
