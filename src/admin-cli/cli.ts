@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The back-office (SAV) command line: `npm run admin -- <command>`. A client of the admin API
-// (src/adapters/admin-api/app.ts) over HTTP; it never touches the database itself.
+// (src/adapters/admin-api/app.ts) over HTTP through the shared admin client (src/admin-client),
+// calling its operations by operationId (decision 0020); it never touches the database itself.
 //
 // Exit codes: 0 done · 1 refused by the API (invalid transition, unknown reference, bad token…)
 // · 2 usage error (unknown command or option, missing argument, no token found)
@@ -21,6 +22,8 @@ import { addCapacityCommands } from './capacity-commands.js';
 import { addLifecycleCommands } from './lifecycle-commands.js';
 import { addCrlCommands } from './crl-commands.js';
 import { addSupportCommands } from './support-commands.js';
+import { AdminApiError, AdminClient, AdminTransportError, httpTransport, type AdminOperationId, type CallArgs } from '../admin-client/index.js';
+import type { Op } from './operation.js';
 
 export const DEFAULT_ADMIN_URL = 'http://127.0.0.1:8444';
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -68,36 +71,34 @@ function baseUrl(raw: string): string {
   return url.toString().replace(/\/+$/, '');
 }
 
-/** One call of the admin API; a refusal becomes a CliFailure carrying the API's message. */
-async function call<T>(options: GlobalOptions, env: NodeJS.ProcessEnv, method: string, urlPath: string, body?: unknown): Promise<T> {
-  const url = `${baseUrl(options.url)}${urlPath}`;
-  const token = resolveToken(options, env);
-  let response: Response;
+/** The admin client of these global options (URL checked first, then the token found). */
+function clientOf(options: GlobalOptions, env: NodeJS.ProcessEnv): AdminClient {
+  const url = baseUrl(options.url);
+  return new AdminClient(httpTransport(url, resolveToken(options, env), { timeoutMs: REQUEST_TIMEOUT_MS }));
+}
+
+/** An answer of the admin API, a refusal becoming a CliFailure carrying the API's message. */
+async function answer<T>(call: () => Promise<T>): Promise<T> {
   try {
-    response = await fetch(url, {
-      method,
-      headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
+    return await call();
   } catch (error) {
-    const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
-    throw new CliFailure(EXIT.TECHNICAL, `API d’administration injoignable (${baseUrl(options.url)}) : ${cause}`);
+    if (error instanceof AdminApiError) {
+      if (error.status === 401) throw new CliFailure(EXIT.REFUSED, `refusé : jeton d’administration invalide (${error.message})`);
+      throw new CliFailure(error.status >= 500 ? EXIT.TECHNICAL : EXIT.REFUSED, error.message);
+    }
+    if (error instanceof AdminTransportError) throw new CliFailure(EXIT.TECHNICAL, error.message);
+    throw error;
   }
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  if (!response.ok) {
-    const message = (json as { erreur?: unknown } | undefined)?.erreur;
-    const reason = typeof message === 'string' ? message : `HTTP ${response.status}`;
-    if (response.status === 401) throw new CliFailure(EXIT.REFUSED, `refusé : jeton d’administration invalide (${reason})`);
-    throw new CliFailure(response.status >= 500 ? EXIT.TECHNICAL : EXIT.REFUSED, reason);
-  }
-  return json as T;
+}
+
+/** One operation of the admin API by its operationId (method and path from the generated table). */
+function callOperation<T>(options: GlobalOptions, env: NodeJS.ProcessEnv, operationId: AdminOperationId, args?: CallArgs): Promise<T> {
+  return answer(() => clientOf(options, env).call<T>(operationId, args));
+}
+
+/** One call of the admin API by method and path (command files written before operationIds; prefer callOperation). */
+export function call<T>(options: GlobalOptions, env: NodeJS.ProcessEnv, method: string, urlPath: string, body?: unknown): Promise<T> {
+  return answer(() => clientOf(options, env).request<T>(method, urlPath, body !== undefined ? { body } : {}));
 }
 
 function parseLimit(value: string): number {
@@ -155,6 +156,7 @@ Codes de sortie : 0 fait · 1 refusé par l’API · 2 erreur d’utilisation ·
     );
 
   const globals = (command: Command): GlobalOptions => command.optsWithGlobals<GlobalOptions>();
+  const op: Op = (command, operationId, args) => callOperation(globals(command), env, operationId, args);
   const print = (command: Command, json: unknown, human: () => string) => {
     out(globals(command).json ? JSON.stringify(json, null, 2) : human());
   };
@@ -166,7 +168,7 @@ Codes de sortie : 0 fait · 1 refusé par l’API · 2 erreur d’utilisation ·
     .description('détail : état, prestation, historique des états, commentaires')
     .argument('<reference>', 'référence de la signalisation (SIG-…)')
     .action(async (reference: string, _options: unknown, command: Command) => {
-      const detail = await call<DetailJson>(globals(command), env, 'GET', `/admin/signalisations/${encodeURIComponent(reference)}`);
+      const detail = await op<DetailJson>(command, 'getSignalisation', { params: { reference } });
       print(command, detail, () => formatDetail(detail));
     });
 
@@ -177,9 +179,8 @@ Codes de sortie : 0 fait · 1 refusé par l’API · 2 erreur d’utilisation ·
     .addOption(new Option('--etat <etat>', `filtre sur l’état, répétable (${ETATS.join(', ')})`).argParser(collectEtats))
     .addOption(new Option('--limite <n>', 'nombre maximum de lignes (1 à 500)').argParser(parseLimit).default(50))
     .action(async (options: { operateur: string; etat?: Etat[]; limite: number }, command: Command) => {
-      const query = new URLSearchParams({ operateur: options.operateur, limite: String(options.limite) });
-      for (const etat of options.etat ?? []) query.append('etat', etat);
-      const result = await call<{ signalisations: SignalisationJson[] }>(globals(command), env, 'GET', `/admin/signalisations?${query}`);
+      const query = { operateur: options.operateur, limite: options.limite, etat: options.etat ?? [] };
+      const result = await op<{ signalisations: SignalisationJson[] }>(command, 'listSignalisations', { query });
       print(command, result, () => formatList(result.signalisations));
     });
 
@@ -198,13 +199,7 @@ Codes de sortie : 0 fait · 1 refusé par l’API · 2 erreur d’utilisation ·
         ...(options.cause !== undefined ? { causeCloture: options.cause } : {}),
         ...(options.attente !== undefined ? { attente: options.attente } : {}),
       };
-      const updated = await call<SignalisationJson>(
-        globals(command),
-        env,
-        'POST',
-        `/admin/signalisations/${encodeURIComponent(reference)}/transitions`,
-        body,
-      );
+      const updated = await op<SignalisationJson>(command, 'transitionSignalisation', { params: { reference }, body });
       print(command, updated, () => formatTransition(updated));
     });
 
@@ -215,13 +210,7 @@ Codes de sortie : 0 fait · 1 refusé par l’API · 2 erreur d’utilisation ·
     .argument('<texte...>', 'texte du commentaire (1 à 2000 caractères)')
     .action(async (reference: string, words: string[], _options: unknown, command: Command) => {
       const texte = words.join(' ');
-      const updated = await call<SignalisationJson>(
-        globals(command),
-        env,
-        'POST',
-        `/admin/signalisations/${encodeURIComponent(reference)}/commentaires`,
-        { texte },
-      );
+      const updated = await op<SignalisationJson>(command, 'commentSignalisation', { params: { reference }, body: { texte } });
       print(command, updated, () => `commentaire ajouté à ${updated.reference} (${updated.etat})`);
     });
 
@@ -229,15 +218,17 @@ Codes de sortie : 0 fait · 1 refusé par l’API · 2 erreur d’utilisation ·
     .command('balayage')
     .description('classe maintenant en CLOS_TABLEAU_DE_BORD les signalisations CLOS/VALIDE dont le délai est écoulé')
     .action(async (_options: unknown, command: Command) => {
-      const result = await call<{ deplacees: string[] }>(globals(command), env, 'POST', '/admin/balayages');
+      const result = await op<{ deplacees: string[] }>(command, 'sweepDashboard');
       print(command, result, () => formatSweep(result.deplacees));
     });
 
-  addTravauxCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print);
-  addConformanceCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print);
-  addOperatorCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print, env);
-  addOperationsCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print);
-  addPortalCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print, env);
+  // Commands call the admin API by operationId (op); `call` (method and path) remains for command
+  // files written before: addXCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print).
+  addTravauxCommands(program, op, print);
+  addConformanceCommands(program, op, print);
+  addOperatorCommands(program, op, print, env);
+  addOperationsCommands(program, op, print);
+  addPortalCommands(program, op, print, env);
   addCapacityCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print, env);
   // After addOperatorCommands: adds `operateur suspendre|reactiver|resilier` and the `profil` commands.
   addLifecycleCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print, env);

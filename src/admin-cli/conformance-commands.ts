@@ -3,12 +3,11 @@
 // evidence, and its kept report written to a file. Clients of /admin/conformite
 // (src/adapters/admin-api/conformance-routes.ts). The runs are recorded by the conformance kit.
 import fs from 'node:fs';
+import type { Op, Print } from './operation.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ConformanceRunDetailJson, ConformanceRunJson, OperatorConformanceJson } from '../adapters/admin-api/conformance-routes.js';
 import { date, table } from './format.js';
 
-type Call = <T>(command: Command, method: string, urlPath: string, body?: unknown) => Promise<T>;
-type Print = (command: Command, json: unknown, human: () => string) => void;
 
 function parseLimit(value: string): number {
   const n = Number(value);
@@ -62,7 +61,7 @@ export function formatConformanceRun(run: ConformanceRunDetailJson): string {
   return lines.join('\n');
 }
 
-export function addConformanceCommands(program: Command, call: Call, print: Print): void {
+export function addConformanceCommands(program: Command, op: Op, print: Print): void {
   const conformite = program.command('conformite').description('exécutions du jeu de test e-SAV (recette) : ce que la promotion en production vérifie');
 
   conformite
@@ -71,7 +70,7 @@ export function addConformanceCommands(program: Command, call: Call, print: Prin
     .argument('<operateur>', 'code opérateur (4 caractères)')
     .addOption(new Option('--limite <n>', 'nombre maximum d’exécutions (1 à 500)').argParser(parseLimit).default(20))
     .action(async (operateur: string, o: { limite: number }, command: Command) => {
-      const view = await call<OperatorConformanceJson>(command, 'GET', `/admin/conformite/operateurs/${encodeURIComponent(operateur)}?limite=${o.limite}`);
+      const view = await op<OperatorConformanceJson>(command, 'getOperatorConformance', { params: { operateur }, query: { limite: o.limite } });
       print(command, view, () => formatConformanceRuns(view));
     });
 
@@ -80,7 +79,7 @@ export function addConformanceCommands(program: Command, call: Call, print: Prin
     .description('une exécution : domaines validés ou non (avec la raison) et appels servis constatés par la passerelle')
     .argument('<execution>', 'numéro de l’exécution', parseId)
     .action(async (id: string, _o: unknown, command: Command) => {
-      const run = await call<ConformanceRunDetailJson>(command, 'GET', `/admin/conformite/executions/${id}`);
+      const run = await op<ConformanceRunDetailJson>(command, 'getConformanceRun', { params: { id } });
       print(command, run, () => formatConformanceRun(run));
     });
 
@@ -91,7 +90,7 @@ export function addConformanceCommands(program: Command, call: Call, print: Prin
     .addOption(new Option('--format <format>', 'format du rapport').choices(['html', 'junit']).default('html'))
     .option('--sortie <fichier>', 'fichier où l’écrire (défaut : la sortie standard)')
     .action(async (id: string, o: { format: string; sortie?: string }, command: Command) => {
-      const report = await call<{ idExecution: number; format: string; contenu: string }>(command, 'GET', `/admin/conformite/executions/${id}/rapport?format=${o.format}`);
+      const report = await op<{ idExecution: number; format: string; contenu: string }>(command, 'getConformanceReport', { params: { id }, query: { format: o.format } });
       if (o.sortie) {
         fs.writeFileSync(o.sortie, report.contenu);
         print(command, { idExecution: report.idExecution, format: report.format, fichier: o.sortie }, () => `rapport ${report.format} de l’exécution ${report.idExecution} écrit dans ${o.sortie}`);

@@ -1,5 +1,6 @@
 // The back-office commands of the running rules (`npm run admin -- …`): maintenance windows,
 // rate limits and volumetry. Clients of the admin API routes of src/adapters/admin-api/operations-routes.ts.
+import type { Op, Print } from './operation.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { VOLUMETRY_KINDS } from '../domain/volumetry.js';
 import type { MaintenanceWindowJson, RateLimitJson, VolumetryReportJson } from '../adapters/admin-api/operations-routes.js';
@@ -7,8 +8,6 @@ import type { MaintenanceStatus } from '../adapters/admin-api/operations-routes.
 import { date, table } from './format.js';
 import { parseDate } from './travaux-commands.js';
 
-type Call = <T>(command: Command, method: string, urlPath: string, body?: unknown) => Promise<T>;
-type Print = (command: Command, json: unknown, human: () => string) => void;
 
 function parseLimit(value: string): number {
   const n = Number(value);
@@ -35,7 +34,7 @@ export function formatMaintenanceWindows(list: MaintenanceWindowJson[]): string 
   );
 }
 
-function addMaintenanceCommands(program: Command, call: Call, print: Print): void {
+function addMaintenanceCommands(program: Command, op: Op, print: Print): void {
   const maintenance = program
     .command('maintenance')
     .description('maintenance : état, fenêtres de travaux annoncées (faute 402 pendant la fenêtre, préavis de deux jours ouvrés)');
@@ -44,7 +43,7 @@ function addMaintenanceCommands(program: Command, call: Call, print: Print): voi
     .command('etat')
     .description('le service est-il en maintenance ? fenêtre nocturne configurée, prochaine fenêtre')
     .action(async (_o: unknown, command: Command) => {
-      const result = await call<{ etat: MaintenanceStatus; nocturne: { heure: string; dureeMinutes: number } | null }>(command, 'GET', '/admin/maintenance');
+      const result = await op<{ etat: MaintenanceStatus; nocturne: { heure: string; dureeMinutes: number } | null }>(command, 'getMaintenanceStatus');
       print(command, result, () => formatMaintenanceStatus(result.etat, result.nocturne));
     });
 
@@ -55,7 +54,7 @@ function addMaintenanceCommands(program: Command, call: Call, print: Print): voi
     .requiredOption('--fin <date>', 'fin prévue (donnée aux opérateurs dans la faute 402)', parseDate)
     .requiredOption('--motif <texte>', 'motif (1 à 255 caractères)')
     .action(async (o: { debut: string; fin: string; motif: string }, command: Command) => {
-      const created = await call<MaintenanceWindowJson>(command, 'POST', '/admin/maintenances', { debut: o.debut, fin: o.fin, motif: o.motif });
+      const created = await op<MaintenanceWindowJson>(command, 'announceMaintenanceWindow', { body: { debut: o.debut, fin: o.fin, motif: o.motif } });
       print(command, created, () => `annoncée : ${created.reference} du ${date(created.debut)} au ${date(created.fin)} (${created.motif})`);
     });
 
@@ -64,7 +63,7 @@ function addMaintenanceCommands(program: Command, call: Call, print: Print): voi
     .description('les fenêtres de travaux à venir ou en cours (annulées comprises)')
     .addOption(new Option('--limite <n>', 'nombre maximum de lignes (1 à 500)').argParser(parseLimit).default(50))
     .action(async (o: { limite: number }, command: Command) => {
-      const result = await call<{ fenetres: MaintenanceWindowJson[] }>(command, 'GET', `/admin/maintenances?limite=${o.limite}`);
+      const result = await op<{ fenetres: MaintenanceWindowJson[] }>(command, 'listMaintenanceWindows', { query: { limite: o.limite } });
       print(command, result, () => formatMaintenanceWindows(result.fenetres));
     });
 
@@ -73,7 +72,7 @@ function addMaintenanceCommands(program: Command, call: Call, print: Print): voi
     .description('annule une fenêtre de travaux annoncée')
     .argument('<reference>', 'référence de la fenêtre (MNT-…)')
     .action(async (reference: string, _o: unknown, command: Command) => {
-      const cancelled = await call<MaintenanceWindowJson>(command, 'POST', `/admin/maintenances/${encodeURIComponent(reference)}/annulation`);
+      const cancelled = await op<MaintenanceWindowJson>(command, 'cancelMaintenanceWindow', { params: { reference } });
       print(command, cancelled, () => `${cancelled.reference} annulée le ${date(cancelled.dateAnnulation)}`);
     });
 }
@@ -97,11 +96,11 @@ export function formatRateLimits(list: RateLimitJson[]): string {
   );
 }
 
-function addRateLimitCommands(program: Command, call: Call, print: Print): void {
+function addRateLimitCommands(program: Command, op: Op, print: Print): void {
   const limite = program.command('limite').description('limites de débit par opérateur (requêtes par minute ; au-delà, faute 401)');
 
   const define = async (command: Command, body: Record<string, unknown>) => {
-    const result = await call<{ limite: RateLimitJson; avertissement?: string }>(command, 'POST', '/admin/limites', body);
+    const result = await op<{ limite: RateLimitJson; avertissement?: string }>(command, 'setRateLimit', { body });
     print(command, result, () => {
       const l = result.limite;
       const what = l.requetesParMinute === null ? 'limite levée' : `limite de ${l.requetesParMinute} requêtes par minute`;
@@ -144,7 +143,7 @@ function addRateLimitCommands(program: Command, call: Call, print: Print): void 
     .command('lister')
     .description('les limites en vigueur et à venir')
     .action(async (_o: unknown, command: Command) => {
-      const result = await call<{ limites: RateLimitJson[] }>(command, 'GET', '/admin/limites');
+      const result = await op<{ limites: RateLimitJson[] }>(command, 'listRateLimits');
       print(command, result, () => formatRateLimits(result.limites));
     });
 }
@@ -168,7 +167,7 @@ export function formatVolumetry(report: VolumetryReportJson): string {
   return `${title}\n${table(['OPÉRATEUR', ...(perMinute ? ['MINUTE'] : []), ...VOLUMETRY_KINDS, 'TOTAL'], rows)}`;
 }
 
-function addVolumetryCommand(program: Command, call: Call, print: Print): void {
+function addVolumetryCommand(program: Command, op: Op, print: Print): void {
   program
     .command('volumetrie')
     .description('requêtes comptées par opérateur (et par minute) dans les cinq catégories, sur une période [début, fin)')
@@ -178,15 +177,14 @@ function addVolumetryCommand(program: Command, call: Call, print: Print): void {
     .option('--par-minute', 'une ligne par opérateur et par minute')
     .option('--csv', 'sortie CSV (séparateur virgule) au lieu du tableau')
     .action(async (o: { debut: string; fin: string; operateur?: string; parMinute?: boolean; csv?: boolean }, command: Command) => {
-      const query = new URLSearchParams({ debut: o.debut, fin: o.fin, detail: o.parMinute ? 'minute' : 'total' });
-      if (o.operateur) query.set('operateur', o.operateur);
-      const report = await call<VolumetryReportJson>(command, 'GET', `/admin/volumetrie?${query}`);
+      const query = { debut: o.debut, fin: o.fin, detail: o.parMinute ? 'minute' : 'total', operateur: o.operateur };
+      const report = await op<VolumetryReportJson>(command, 'getVolumetry', { query });
       print(command, report, () => (o.csv ? volumetryCsv(report) : formatVolumetry(report)));
     });
 }
 
-export function addOperationsCommands(program: Command, call: Call, print: Print): void {
-  addMaintenanceCommands(program, call, print);
-  addRateLimitCommands(program, call, print);
-  addVolumetryCommand(program, call, print);
+export function addOperationsCommands(program: Command, op: Op, print: Print): void {
+  addMaintenanceCommands(program, op, print);
+  addRateLimitCommands(program, op, print);
+  addVolumetryCommand(program, op, print);
 }

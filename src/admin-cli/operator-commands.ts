@@ -5,14 +5,13 @@
 // 0600, never over an existing file). Every change names the support staff member: --agent, or
 // ESAV_AGENT.
 import fs from 'node:fs';
+import type { Op, Print } from './operation.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import YAML from 'yaml';
 import { ACCES_DEMANDES, PROMOTION_DOMAINS } from '../domain/operators.js';
 import type { AuditJson, AuthorityJson, CertificateJson, IssuedJson, OperatorJson, RenewalJson } from '../adapters/admin-api/operators-routes.js';
 import { date, table } from './format.js';
 
-type Call = <T>(command: Command, method: string, urlPath: string, body?: unknown) => Promise<T>;
-type Print = (command: Command, json: unknown, human: () => string) => void;
 
 const text = (v: string | null | undefined) => (v === null || v === undefined || v === '' ? '—' : v);
 const day = (v: string | null | undefined) => (v ? date(v).slice(0, 10) : '—');
@@ -210,7 +209,7 @@ const ORDER_FORM_OPTIONS: Array<[flag: string, field: string, description: strin
   ['--commentaires <texte>', 'commentaires', 'commentaires'],
 ];
 
-export function addOperatorCommands(program: Command, call: Call, print: Print, env: NodeJS.ProcessEnv = process.env): void {
+export function addOperatorCommands(program: Command, op: Op, print: Print, env: NodeJS.ProcessEnv = process.env): void {
   const agentOption = () => new Option('--agent <nom>', 'nom de l’agent du support, écrit au journal d’audit (défaut : ESAV_AGENT)');
 
   // ------------------------------------------------------------ operateur
@@ -252,7 +251,7 @@ export function addOperatorCommands(program: Command, call: Call, print: Print, 
       if (Object.values(contact).some((v) => v !== undefined)) {
         form.contactEsav = { ...((form.contactEsav as object | undefined) ?? {}), ...Object.fromEntries(Object.entries(contact).filter(([, v]) => v !== undefined)) };
       }
-      const created = await call<OperatorJson>(command, 'POST', '/admin/operateurs', { ...form, agent });
+      const created = await op<OperatorJson>(command, 'onboardOperator', { body: { ...form, agent } });
       print(command, created, () => `opérateur ${created.code} créé (plateforme ${created.plateforme})\n${formatOperator(created)}`);
     });
 
@@ -260,7 +259,7 @@ export function addOperatorCommands(program: Command, call: Call, print: Print, 
     .command('lister')
     .description('les opérateurs, leur plateforme et leurs certificats actifs')
     .action(async (_o: unknown, command: Command) => {
-      const result = await call<{ operateurs: OperatorJson[] }>(command, 'GET', '/admin/operateurs');
+      const result = await op<{ operateurs: OperatorJson[] }>(command, 'listOperators');
       print(command, result, () => formatOperators(result.operateurs));
     });
 
@@ -269,7 +268,7 @@ export function addOperatorCommands(program: Command, call: Call, print: Print, 
     .description('le bon de commande, la plateforme, les certificats et les domaines de recette réussis')
     .argument('<code>', 'code opérateur')
     .action(async (code: string, _o: unknown, command: Command) => {
-      const found = await call<OperatorJson & { certificats: CertificateJson[]; domainesValides: string[] }>(command, 'GET', `/admin/operateurs/${encodeURIComponent(code)}`);
+      const found = await op<OperatorJson & { certificats: CertificateJson[]; domainesValides: string[] }>(command, 'getOperator', { params: { code } });
       print(command, found, () => formatOperator(found));
     });
 
@@ -281,7 +280,7 @@ export function addOperatorCommands(program: Command, call: Call, print: Print, 
     .addOption(agentOption())
     .action(async (code: string, o: { domaine: string[]; agent?: string }, command: Command) => {
       const agent = agentOf(o, env);
-      const promoted = await call<OperatorJson>(command, 'POST', `/admin/operateurs/${encodeURIComponent(code)}/promotion`, { agent, domaines: o.domaine });
+      const promoted = await op<OperatorJson>(command, 'promoteOperator', { params: { code }, body: { agent, domaines: o.domaine } });
       print(command, promoted, () => `${promoted.code} promu en production (${promoted.domainesProduction.join(', ')})`);
     });
 
@@ -340,7 +339,7 @@ export function addOperatorCommands(program: Command, call: Call, print: Print, 
   ).action(async (o: Record<string, any>, command: Command) => {
     const agent = agentOf(o, env);
     const body = { agent, operateur: o.operateur as string, profil: o.profil as string, ...issuance(o) };
-    const result = await call<IssuedJson>(command, 'POST', '/admin/certificats/emission', body);
+    const result = await op<IssuedJson>(command, 'issueCertificate', { body });
     const written = writeIssued(o, result);
     print(command, result, () => formatIssued(result, written));
   });
@@ -352,7 +351,7 @@ export function addOperatorCommands(program: Command, call: Call, print: Print, 
       .argument('<empreinte>', 'empreinte SHA-256 du certificat à renouveler (ou ses 8 premiers caractères au moins)'),
   ).action(async (fingerprint: string, o: Record<string, any>, command: Command) => {
     const agent = agentOf(o, env);
-    const result = await call<IssuedJson>(command, 'POST', `/admin/certificats/${encodeURIComponent(fingerprint)}/renouvellement`, { agent, ...issuance(o) });
+    const result = await op<IssuedJson>(command, 'renewCertificate', { params: { empreinte: fingerprint }, body: { agent, ...issuance(o) } });
     const written = writeIssued(o, result);
     print(command, result, () => formatIssued(result, written));
   });
@@ -374,7 +373,7 @@ export function addOperatorCommands(program: Command, call: Call, print: Print, 
         pem: readFile('--fichier', o.fichier as string),
         ...(o.demandeLe !== undefined ? { demandeLe: o.demandeLe as string } : {}),
       };
-      const result = await call<{ certificat: CertificateJson; avertissements: string[] }>(command, 'POST', '/admin/certificats/enregistrement', body);
+      const result = await op<{ certificat: CertificateJson; avertissements: string[] }>(command, 'registerCertificate', { body });
       print(command, result, () =>
         [`certificat enregistré pour ${result.certificat.operateur} (profil ${result.certificat.profil}, ${result.certificat.origine})`, formatCertificate(result.certificat), ...warningLines(result.avertissements)].join('\n'),
       );
@@ -386,8 +385,8 @@ export function addOperatorCommands(program: Command, call: Call, print: Print, 
     .option('--operateur <code>', 'code opérateur')
     .option('--actifs', 'seulement les certificats ni révoqués ni expirés')
     .action(async (o: { operateur?: string; actifs?: boolean }, command: Command) => {
-      const query = new URLSearchParams({ actifs: String(Boolean(o.actifs)), ...(o.operateur ? { operateur: o.operateur } : {}) });
-      const result = await call<{ certificats: CertificateJson[] }>(command, 'GET', `/admin/certificats?${query}`);
+      const query = { actifs: Boolean(o.actifs), operateur: o.operateur };
+      const result = await op<{ certificats: CertificateJson[] }>(command, 'listCertificates', { query });
       print(command, result, () => formatCertificates(result.certificats));
     });
 
@@ -397,7 +396,7 @@ export function addOperatorCommands(program: Command, call: Call, print: Print, 
     .argument('<empreinte>', 'empreinte SHA-256 (ou ses 8 premiers caractères au moins)')
     .option('--pem', 'affiche le certificat en PEM')
     .action(async (fingerprint: string, o: { pem?: boolean }, command: Command) => {
-      const found = await call<CertificateJson>(command, 'GET', `/admin/certificats/${encodeURIComponent(fingerprint)}`);
+      const found = await op<CertificateJson>(command, 'getCertificate', { params: { empreinte: fingerprint } });
       print(command, found, () => (o.pem ? (found.pem ?? 'PEM non conservé').trimEnd() : formatCertificate(found)));
     });
 
@@ -409,9 +408,9 @@ export function addOperatorCommands(program: Command, call: Call, print: Print, 
     .addOption(agentOption())
     .action(async (fingerprint: string, o: { motif: string; agent?: string }, command: Command) => {
       const agent = agentOf(o, env);
-      const result = await call<{ certificat: CertificateJson; connexionsFermees: number }>(command, 'POST', `/admin/certificats/${encodeURIComponent(fingerprint)}/revocation`, {
-        agent,
-        motif: o.motif,
+      const result = await op<{ certificat: CertificateJson; connexionsFermees: number }>(command, 'revokeCertificate', {
+        params: { empreinte: fingerprint },
+        body: { agent, motif: o.motif },
       });
       print(command, result, () => `certificat ${result.certificat.empreinte} de ${result.certificat.operateur} révoqué (${result.connexionsFermees} connexion(s) ouverte(s) fermée(s))`);
     });
@@ -424,7 +423,7 @@ export function addOperatorCommands(program: Command, call: Call, print: Print, 
     .addOption(agentOption())
     .action(async (fingerprint: string, profile: string, o: { agent?: string }, command: Command) => {
       const agent = agentOf(o, env);
-      const updated = await call<CertificateJson>(command, 'POST', `/admin/certificats/${encodeURIComponent(fingerprint)}/profil`, { agent, profil: profile });
+      const updated = await op<CertificateJson>(command, 'bindCertificateProfile', { params: { empreinte: fingerprint }, body: { agent, profil: profile } });
       print(command, updated, () => `certificat ${updated.empreinte} de ${updated.operateur} : profil ${updated.profil}`);
     });
 
@@ -433,7 +432,7 @@ export function addOperatorCommands(program: Command, call: Call, print: Print, 
     .description('les certificats à renouveler : AC du fournisseur 15 jours ouvrés avant l’expiration, AC reconnue 30 jours calendaires avant')
     .addOption(new Option('--dans <jours>', 'inclut ceux qui arrivent à échéance dans ce nombre de jours').argParser(parseInteger(0, 365)).default(0))
     .action(async (o: { dans: number }, command: Command) => {
-      const result = await call<{ renouvellements: RenewalJson[] }>(command, 'GET', `/admin/certificats/renouvellements?dans=${o.dans}`);
+      const result = await op<{ renouvellements: RenewalJson[] }>(command, 'listCertificateRenewals', { query: { dans: o.dans } });
       print(command, result, () => formatRenewals(result.renouvellements));
     });
 
@@ -443,7 +442,7 @@ export function addOperatorCommands(program: Command, call: Call, print: Print, 
   ac.command('lister')
     .description('les AC reconnues : de la configuration et ajoutées')
     .action(async (_o: unknown, command: Command) => {
-      const result = await call<{ autorites: AuthorityJson[] }>(command, 'GET', '/admin/autorites');
+      const result = await op<{ autorites: AuthorityJson[] }>(command, 'listAuthorities');
       print(command, result, () => formatAuthorities(result.autorites));
     });
 
@@ -453,7 +452,7 @@ export function addOperatorCommands(program: Command, call: Call, print: Print, 
     .addOption(agentOption())
     .action(async (o: { fichier: string; agent?: string }, command: Command) => {
       const agent = agentOf(o, env);
-      const added = await call<AuthorityJson>(command, 'POST', '/admin/autorites', { agent, pem: readFile('--fichier', o.fichier) });
+      const added = await op<AuthorityJson>(command, 'addAuthority', { body: { agent, pem: readFile('--fichier', o.fichier) } });
       print(command, added, () => `AC reconnue : ${added.sujet} (${added.empreinte})`);
     });
 
@@ -463,7 +462,7 @@ export function addOperatorCommands(program: Command, call: Call, print: Print, 
     .addOption(agentOption())
     .action(async (fingerprint: string, o: { agent?: string }, command: Command) => {
       const agent = agentOf(o, env);
-      const removed = await call<AuthorityJson>(command, 'POST', `/admin/autorites/${encodeURIComponent(fingerprint)}/retrait`, { agent });
+      const removed = await op<AuthorityJson>(command, 'withdrawAuthority', { params: { empreinte: fingerprint }, body: { agent } });
       print(command, removed, () => `AC retirée : ${removed.sujet}`);
     });
 
@@ -475,8 +474,8 @@ export function addOperatorCommands(program: Command, call: Call, print: Print, 
     .option('--certificat <empreinte>', 'empreinte SHA-256 complète')
     .addOption(new Option('--limite <n>', 'nombre maximum de lignes (1 à 1000)').argParser(parseInteger(1, 1000)).default(100))
     .action(async (o: { operateur?: string; certificat?: string; limite: number }, command: Command) => {
-      const query = new URLSearchParams({ limite: String(o.limite), ...(o.operateur ? { operateur: o.operateur } : {}), ...(o.certificat ? { certificat: o.certificat } : {}) });
-      const result = await call<{ evenements: AuditJson[] }>(command, 'GET', `/admin/audit?${query}`);
+      const query = { limite: o.limite, operateur: o.operateur, certificat: o.certificat };
+      const result = await op<{ evenements: AuditJson[] }>(command, 'listAuditEvents', { query });
       print(command, result, () => formatAudit(result.evenements));
     });
 }

@@ -3,12 +3,11 @@
 // disable/enable, unlock, and an operator's "second factor required". Clients of the admin API
 // routes of src/adapters/admin-api/portal-accounts-routes.ts. Every change names the support staff
 // member: --agent, or ESAV_AGENT.
+import type { Op, Print } from './operation.js';
 import { Command, CommanderError, Option } from 'commander';
 import type { PortalUserJson } from '../adapters/admin-api/portal-accounts-routes.js';
 import { date, printable, table } from './format.js';
 
-type Call = <T>(command: Command, method: string, urlPath: string, body?: unknown) => Promise<T>;
-type Print = (command: Command, json: unknown, human: () => string) => void;
 
 function agentOf(options: { agent?: string }, env: NodeJS.ProcessEnv): string {
   const agent = (options.agent ?? env.ESAV_AGENT ?? '').trim();
@@ -38,10 +37,9 @@ export function formatPortalUsers(list: PortalUserJson[]): string {
 const passwordBlock = (identifier: string, password: string) =>
   `mot de passe de ${identifier} (affiché une seule fois, à transmettre par un canal sûr) :\n  ${password}`;
 
-export function addPortalCommands(program: Command, call: Call, print: Print, env: NodeJS.ProcessEnv): void {
+export function addPortalCommands(program: Command, op: Op, print: Print, env: NodeJS.ProcessEnv): void {
   const portail = program.command('portail').description('comptes du portail web e-SAV en ligne : créer, lister, réinitialiser, désactiver, déverrouiller');
   const agentOption = () => new Option('--agent <nom>', 'nom de l’agent du support, écrit au journal d’audit (défaut : ESAV_AGENT)');
-  const path = (identifier: string, action = '') => `/admin/portail/utilisateurs/${encodeURIComponent(identifier)}${action}`;
 
   portail
     .command('creer')
@@ -53,7 +51,7 @@ export function addPortalCommands(program: Command, call: Call, print: Print, en
     .addOption(agentOption())
     .action(async (o: { operateur: string; identifiant: string; nom: string; profil: string; agent?: string }, command: Command) => {
       const body = { agent: agentOf(o, env), operateur: o.operateur, identifiant: o.identifiant, nom: o.nom, profil: o.profil };
-      const created = await call<{ utilisateur: PortalUserJson; motDePasse: string }>(command, 'POST', '/admin/portail/utilisateurs', body);
+      const created = await op<{ utilisateur: PortalUserJson; motDePasse: string }>(command, 'createPortalUser', { body });
       print(command, created, () => `créé : ${created.utilisateur.identifiant} (${created.utilisateur.operateur}, profil ${created.utilisateur.profil})\n${passwordBlock(created.utilisateur.identifiant, created.motDePasse)}`);
     });
 
@@ -62,8 +60,17 @@ export function addPortalCommands(program: Command, call: Call, print: Print, en
     .description('les utilisateurs du portail d’un opérateur et leur état')
     .requiredOption('--operateur <code>', 'code opérateur')
     .action(async (o: { operateur: string }, command: Command) => {
-      const list = await call<{ utilisateurs: PortalUserJson[] }>(command, 'GET', `/admin/portail/utilisateurs?${new URLSearchParams({ operateur: o.operateur })}`);
+      const list = await op<{ utilisateurs: PortalUserJson[] }>(command, 'listPortalUsers', { query: { operateur: o.operateur } });
       print(command, list, () => formatPortalUsers(list.utilisateurs));
+    });
+
+  portail
+    .command('voir')
+    .description('un utilisateur du portail et son état (profil, second facteur, verrouillage, désactivation)')
+    .argument('<identifiant>', 'identifiant de l’utilisateur')
+    .action(async (identifier: string, _o: unknown, command: Command) => {
+      const user = await op<PortalUserJson>(command, 'getPortalUser', { params: { identifiant: identifier } });
+      print(command, user, () => formatPortalUsers([user]));
     });
 
   portail
@@ -72,7 +79,7 @@ export function addPortalCommands(program: Command, call: Call, print: Print, en
     .argument('<identifiant>', 'identifiant de l’utilisateur')
     .addOption(agentOption())
     .action(async (identifier: string, o: { agent?: string }, command: Command) => {
-      const result = await call<{ utilisateur: PortalUserJson; motDePasse: string; sessionsFermees: number }>(command, 'POST', path(identifier, '/mot-de-passe'), { agent: agentOf(o, env) });
+      const result = await op<{ utilisateur: PortalUserJson; motDePasse: string; sessionsFermees: number }>(command, 'resetPortalUserPassword', { params: { identifiant: identifier }, body: { agent: agentOf(o, env) } });
       print(command, result, () => `${passwordBlock(result.utilisateur.identifiant, result.motDePasse)}\nsessions fermées : ${result.sessionsFermees}`);
     });
 
@@ -82,7 +89,7 @@ export function addPortalCommands(program: Command, call: Call, print: Print, en
     .argument('<identifiant>', 'identifiant de l’utilisateur')
     .addOption(agentOption())
     .action(async (identifier: string, o: { agent?: string }, command: Command) => {
-      const result = await call<{ utilisateur: PortalUserJson; sessionsFermees: number }>(command, 'POST', path(identifier, '/desactivation'), { agent: agentOf(o, env) });
+      const result = await op<{ utilisateur: PortalUserJson; sessionsFermees: number }>(command, 'disablePortalUser', { params: { identifiant: identifier }, body: { agent: agentOf(o, env) } });
       print(command, result, () => `${printable(result.utilisateur.identifiant)} : ${portalUserState(result.utilisateur)} ; sessions fermées : ${result.sessionsFermees}`);
     });
 
@@ -92,7 +99,7 @@ export function addPortalCommands(program: Command, call: Call, print: Print, en
     .argument('<identifiant>', 'identifiant de l’utilisateur')
     .addOption(agentOption())
     .action(async (identifier: string, o: { agent?: string }, command: Command) => {
-      const result = await call<{ utilisateur: PortalUserJson }>(command, 'POST', path(identifier, '/activation'), { agent: agentOf(o, env) });
+      const result = await op<{ utilisateur: PortalUserJson }>(command, 'enablePortalUser', { params: { identifiant: identifier }, body: { agent: agentOf(o, env) } });
       print(command, result, () => `${printable(result.utilisateur.identifiant)} : ${portalUserState(result.utilisateur)}`);
     });
 
@@ -102,7 +109,7 @@ export function addPortalCommands(program: Command, call: Call, print: Print, en
     .argument('<identifiant>', 'identifiant de l’utilisateur')
     .addOption(agentOption())
     .action(async (identifier: string, o: { agent?: string }, command: Command) => {
-      const result = await call<{ utilisateur: PortalUserJson }>(command, 'POST', path(identifier, '/deverrouillage'), { agent: agentOf(o, env) });
+      const result = await op<{ utilisateur: PortalUserJson }>(command, 'unlockPortalUser', { params: { identifiant: identifier }, body: { agent: agentOf(o, env) } });
       print(command, result, () => `${printable(result.utilisateur.identifiant)} : ${portalUserState(result.utilisateur)}`);
     });
 
@@ -119,9 +126,9 @@ export function addPortalCommands(program: Command, call: Call, print: Print, en
         process.stderr.write(`${message}\n`);
         throw new CommanderError(2, 'esav.usage', message);
       }
-      const result = await call<{ operateur: string; totpObligatoire: boolean }>(command, 'PUT', `/admin/portail/operateurs/${encodeURIComponent(code)}/totp`, {
-        agent: agentOf(o, env),
-        obligatoire: Boolean(o.obligatoire),
+      const result = await op<{ operateur: string; totpObligatoire: boolean }>(command, 'setPortalTotpRequirement', {
+        params: { code },
+        body: { agent: agentOf(o, env), obligatoire: Boolean(o.obligatoire) },
       });
       print(command, result, () => `${result.operateur} : second facteur ${result.totpObligatoire ? 'obligatoire' : 'facultatif'} pour le portail`);
     });

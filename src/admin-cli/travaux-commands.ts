@@ -1,14 +1,13 @@
 // The back-office commands of planned works and network incidents (`npm run admin -- travaux …`):
 // publish, update (new dates: REPLANIFICATION, anything else: MAJ), close, cancel, list, show.
 // Clients of the admin API routes /admin/travaux (src/adapters/admin-api/travaux-routes.ts).
+import type { Op, Print } from './operation.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseXsDateTime } from '../domain/paris-calendar.js';
 import { NATURES_INTERVENTION, NATURES_TRAVAUX } from '../domain/travaux.js';
 import type { TravauxJson } from '../adapters/admin-api/travaux-routes.js';
 import { date, table } from './format.js';
 
-type Call = <T>(command: Command, method: string, urlPath: string, body?: unknown) => Promise<T>;
-type Print = (command: Command, json: unknown, human: () => string) => void;
 
 const DATE = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)?$/;
 
@@ -64,7 +63,7 @@ export function formatTravauxList(list: TravauxJson[]): string {
   );
 }
 
-export function addTravauxCommands(program: Command, call: Call, print: Print): void {
+export function addTravauxCommands(program: Command, op: Op, print: Print): void {
   const travaux = program.command('travaux').description('travaux programmés et incidents réseau : publier, mettre à jour, clôturer, annuler');
 
   travaux
@@ -103,7 +102,7 @@ export function addTravauxCommands(program: Command, call: Call, print: Print): 
         ...(o.contactOi !== undefined ? { contactOI: o.contactOi } : {}),
         ...(o.incident !== undefined ? { referenceIncident: o.incident } : {}),
       };
-      const created = await call<TravauxJson>(command, 'POST', '/admin/travaux', body);
+      const created = await op<TravauxJson>(command, 'publishTravaux', { body });
       print(command, created, () => `publié : ${formatTravaux(created)}`);
     });
 
@@ -128,7 +127,7 @@ export function addTravauxCommands(program: Command, call: Call, print: Print): 
         ...(o.interventionOc ? { interventionRequiseOC: true } : o.sansInterventionOc ? { interventionRequiseOC: false } : {}),
         ...(o.commentaire !== undefined ? { commentaire: o.commentaire } : {}),
       };
-      const updated = await call<TravauxJson>(command, 'PATCH', `/admin/travaux/${encodeURIComponent(reference)}`, body);
+      const updated = await op<TravauxJson>(command, 'updateTravaux', { params: { reference }, body });
       print(command, updated, () => `${updated.reference} : ${updated.etat}`);
     });
 
@@ -143,7 +142,7 @@ export function addTravauxCommands(program: Command, call: Call, print: Print): 
       .option('--commentaire <texte>', 'commentaire')
       .action(async (reference: string, o: { commentaire?: string }, command: Command) => {
         const body = { etat, ...(o.commentaire !== undefined ? { commentaire: o.commentaire } : {}) };
-        const updated = await call<TravauxJson>(command, 'POST', `/admin/travaux/${encodeURIComponent(reference)}/cloture`, body);
+        const updated = await op<TravauxJson>(command, 'closeTravaux', { params: { reference }, body });
         print(command, updated, () => `${updated.reference} : ${updated.etat} le ${date(updated.dateCloture)}`);
       });
   }
@@ -154,8 +153,8 @@ export function addTravauxCommands(program: Command, call: Call, print: Print): 
     .option('--ouverts', 'seulement ceux qui ne sont ni clôturés ni annulés')
     .addOption(new Option('--limite <n>', 'nombre maximum de lignes (1 à 500)').argParser(parseLimit).default(50))
     .action(async (o: { ouverts?: boolean; limite: number }, command: Command) => {
-      const query = new URLSearchParams({ ouverts: String(Boolean(o.ouverts)), limite: String(o.limite) });
-      const result = await call<{ travaux: TravauxJson[] }>(command, 'GET', `/admin/travaux?${query}`);
+      const query = { ouverts: Boolean(o.ouverts), limite: o.limite };
+      const result = await op<{ travaux: TravauxJson[] }>(command, 'listTravaux', { query });
       print(command, result, () => formatTravauxList(result.travaux));
     });
 
@@ -164,7 +163,7 @@ export function addTravauxCommands(program: Command, call: Call, print: Print): 
     .description('détail de travaux ou d’un incident')
     .argument('<reference>', 'référence des travaux')
     .action(async (reference: string, _o: unknown, command: Command) => {
-      const found = await call<TravauxJson>(command, 'GET', `/admin/travaux/${encodeURIComponent(reference)}`);
+      const found = await op<TravauxJson>(command, 'getTravaux', { params: { reference } });
       print(command, found, () => formatTravaux(found));
     });
 }

@@ -3,6 +3,7 @@
 // Fastify's inject() (injectTransport), so both go through the very same routes, schemas, bearer
 // check, hooks and audit. Dependency-free: node built-ins and its own files only (decision 0020).
 import type { Readable } from 'node:stream';
+import { ADMIN_OPERATIONS, type AdminOperationId } from './operations.js';
 
 /** A non-2xx answer of the admin API: its HTTP status and its `erreur` text. */
 export class AdminApiError extends Error {
@@ -61,6 +62,22 @@ export interface RequestOptions {
   stream?: boolean;
 }
 
+/** The parts of a call by operationId: path parameters by name, query, JSON body. */
+export interface CallArgs extends RequestOptions {
+  params?: Record<string, string | number>;
+}
+
+/** The path of an operation with its `{name}` parameters filled in (URL-encoded). */
+export function operationPath(operationId: AdminOperationId, params: Record<string, string | number> = {}): string {
+  const operation = ADMIN_OPERATIONS[operationId];
+  if (!operation) throw new Error(`opération ${String(operationId)} inconnue de l’API d’administration`);
+  return operation.path.replace(/\{([^}]+)\}/g, (_whole, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`${operationId} : paramètre de chemin ${name} manquant`);
+    return encodeURIComponent(String(value));
+  });
+}
+
 /** A 2xx answer handed back unparsed (`stream: true`). */
 export interface AdminStream {
   status: number;
@@ -92,6 +109,13 @@ function parseJson(text: string): unknown {
 
 export class AdminClient {
   constructor(readonly transport: AdminTransport) {}
+
+  /** Calls an operation by its operationId (method and path from src/admin-client/operations.ts, generated from the OpenAPI description). */
+  call(operationId: AdminOperationId, args: CallArgs & { stream: true }): Promise<AdminStream>;
+  call<T>(operationId: AdminOperationId, args?: CallArgs): Promise<T>;
+  call<T>(operationId: AdminOperationId, { params, ...options }: CallArgs = {}): Promise<T | AdminStream> {
+    return this.request<T>(ADMIN_OPERATIONS[operationId].method, operationPath(operationId, params), options);
+  }
 
   /** Calls `method path`; resolves to the parsed JSON of a 2xx answer, throws AdminApiError otherwise. */
   request(method: string, path: string, options: RequestOptions & { stream: true }): Promise<AdminStream>;

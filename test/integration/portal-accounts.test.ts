@@ -170,6 +170,10 @@ describeDb('portal accounts administered by support staff (admin API, admin CLI)
     const listed = await cli('portail', 'lister', '--operateur', 'OPA1');
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(/opa1\.cli\s+SIGNALISATION_LECTURE\s+non\s+actif\s+Agent CLI/);
+    const shown = await cli('portail', 'voir', 'opa1.cli');
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/opa1\.cli\s+SIGNALISATION_LECTURE\s+non\s+actif\s+Agent CLI/);
+    expect((await cli('portail', 'voir', 'opa1.inconnu')).code).toBe(1);
 
     const noAgent = await cli('portail', 'desactiver', 'opa1.cli');
     expect(noAgent.code).toBe(2);

@@ -3,7 +3,10 @@
 import type { AddressInfo } from 'node:net';
 import { text } from 'node:stream/consumers';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { AdminApiError, AdminClient, AdminTransportError, httpTransport, injectTransport, queryString } from '../../src/admin-client/index.js';
+import { pino } from 'pino';
+import { AdminApiError, AdminClient, AdminTransportError, httpTransport, injectTransport, operationPath, queryString } from '../../src/admin-client/index.js';
+import { buildAdminApp, type AdminAppOptions } from '../../src/adapters/admin-api/app.js';
+import { UseCaseError } from '../../src/application/errors.js';
 
 const TOKEN = 'a-test-token-of-32-characters-xx';
 
@@ -72,4 +75,45 @@ test('an unreachable API is an AdminTransportError naming where it was looked fo
   const failure = new AdminClient(httpTransport(url, TOKEN)).request('GET', '/admin/echo');
   await expect(failure).rejects.toBeInstanceOf(AdminTransportError);
   await expect(failure).rejects.toThrow(`API d’administration injoignable (${url})`);
+});
+
+describe('AdminClient#call by operationId, in-process through the admin app (buildAdminApp)', () => {
+  const seen: string[] = [];
+  const backOffice = {
+    sweep: async () => ['SIG-0000000001'],
+    detail: async (reference: string) => {
+      seen.push(reference);
+      throw new UseCaseError('not-found', `signalisation ${reference} inconnue`);
+    },
+    list: async (operateur: string, etats: string[], limite: number) => {
+      seen.push(`${operateur} ${etats.join('+')} ${limite}`);
+      return [];
+    },
+  } as unknown as AdminAppOptions['backOffice'];
+  let admin: Awaited<ReturnType<typeof buildAdminApp>>;
+  let client: AdminClient;
+  beforeAll(async () => {
+    admin = await buildAdminApp({ backOffice, token: TOKEN, logger: pino({ level: 'silent' }) });
+    client = new AdminClient(injectTransport(admin, TOKEN));
+  });
+  afterAll(async () => {
+    await admin.close();
+  });
+
+  test('method and path from the operation table, parameters encoded, query repeated', async () => {
+    expect(operationPath('getSignalisation', { reference: 'SIG 1/2' })).toBe('/admin/signalisations/SIG%201%2F2');
+    expect(() => operationPath('getSignalisation')).toThrow('paramètre de chemin reference manquant');
+    await expect(client.call('sweepDashboard')).resolves.toEqual({ deplacees: ['SIG-0000000001'] });
+    await expect(client.call('listSignalisations', { query: { operateur: 'OPA1', etat: ['EN_COURS', 'GELE'], limite: 5 } })).resolves.toEqual({ signalisations: [] });
+    expect(seen).toContain('OPA1 EN_COURS+GELE 5');
+  });
+
+  test('the API’s refusals and its schema checks come back as AdminApiError', async () => {
+    await expect(client.call('getSignalisation', { params: { reference: 'SIG-0000000404' } })).rejects.toMatchObject({
+      status: 404,
+      message: 'signalisation SIG-0000000404 inconnue',
+    });
+    await expect(client.call('listSignalisations', { query: { operateur: 'opa1' } })).rejects.toMatchObject({ status: 400, message: expect.stringContaining('operateur') });
+    await expect(new AdminClient(injectTransport(admin, 'not-the-token')).call('sweepDashboard')).rejects.toMatchObject({ status: 401 });
+  });
 });

@@ -6,6 +6,9 @@
 // travauxRoutes, operationsRoutes (+ healthRoutes), conformanceAdminRoutes, operatorRoutes.
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import Fastify, { LogController, type FastifyError, type FastifyPluginAsync } from 'fastify';
+import fastifySwagger, { type FastifyDynamicSwaggerOptions } from '@fastify/swagger';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import type { Logger } from 'pino';
 import { ATTENTES, ETATS, type Attente, type Etat } from '../../domain/signalisation.js';
 import type { BackOfficeService } from '../../application/back-office.js';
@@ -31,7 +34,7 @@ import type { SupportAccountService } from '../../application/support-accounts.j
 import type { OperatorService } from '../../application/operators.js';
 import { refuseNonXmlText } from './xml-text-guard.js';
 import type { ConformanceRunService } from '../../application/conformance-runs.js';
-import { referenceParams } from './schemas.js';
+import { anyJson, arrayOf, instantOut, int, nullableEnum, nullableInstantOut, nullableStr, num, object, operation, referenceParams, str } from './schemas.js';
 import { capacityRoutes } from './capacity-routes.js';
 import type { CapacityAdminService } from '../../application/capacity.js';
 
@@ -59,6 +62,12 @@ export interface AdminAppOptions {
   supportAccounts?: SupportAccountService;
   /** The bearer token every request (but /health/live) must carry. */
   token: string;
+  /**
+   * An answer that does not match its route's response schema (decision 0020): 'log' it (an
+   * error line; the answer is sent as it is) or make it 'fail' (500). Default: 'fail' under the
+   * tests (NODE_ENV=test, set by jest), 'log' otherwise.
+   */
+  responseCheck?: 'log' | 'fail';
   logger: Logger;
 }
 
@@ -127,6 +136,60 @@ export function detailView(d: SignalisationDetail) {
     commentaires: d.comments.map(commentView),
   };
 }
+
+// ---------------------------------------------------------------- response schemas
+
+const codeValeur = object({ code: str, valeur: str });
+const etat = { type: 'string', enum: [...ETATS] } as const;
+
+export const signalisationSchema = object(
+  {
+    reference: str,
+    operateur: str,
+    referenceInterneOC: str,
+    identifiantPrestation: str,
+    offre: str,
+    formulaire: object({ idFormulaire: str, version: int }),
+    defautDeclare: str,
+    impact: str,
+    dateDebutDefaut: nullableInstantOut,
+    localisationPresumee: nullableStr,
+    contactSite: object({ nom: str, telephone: str }),
+    contactOC: object({ nom: str, telephone: str, email: str }),
+    accesSite: { type: ['object', 'null'], properties: { horaires: str, informations: str } },
+    commentaire: nullableStr,
+    champs: arrayOf(codeValeur),
+    idDemandeTest: nullableStr,
+    etat,
+    dateEtat: instantOut,
+    motif: nullableStr,
+    attente: nullableEnum(ATTENTES),
+    garantie: object({ code: str, echeanceRetablissement: nullableInstantOut, consommeeMs: num, enCoursDepuis: nullableInstantOut }),
+    causeCloture: nullableStr,
+    dateCloture: nullableInstantOut,
+    dateDepot: instantOut,
+  },
+  'Une signalisation (dates ISO-8601 UTC)',
+);
+
+const detailSchema = {
+  ...signalisationSchema,
+  description: 'Une signalisation, sa prestation, l’historique de ses états et ses commentaires',
+  properties: {
+    ...signalisationSchema.properties,
+    prestation: object({
+      identifiant: str,
+      operateur: str,
+      offre: str,
+      codeInsee: nullableStr,
+      gtr: str,
+      extremites: arrayOf(object({ type: str, reference: str, adresse: anyJson })),
+      informations: arrayOf(codeValeur),
+    }),
+    historique: arrayOf(object({ date: instantOut, de: nullableEnum(ETATS), vers: etat, acteur: str, motif: nullableStr })),
+    commentaires: arrayOf(object({ date: instantOut, auteur: str, texte: str })),
+  },
+} as const;
 
 // ---------------------------------------------------------------- request schemas
 
@@ -231,19 +294,51 @@ function bearerMatches(header: string | undefined, expectedDigest: Buffer): bool
 
 /** The signalisations as the after-sales back office moves them, and the dashboard sweep. */
 const backOfficeRoutes: FastifyPluginAsync<{ backOffice: BackOfficeService }> = async (app, { backOffice }) => {
-  app.get<{ Params: ReferenceParams }>('/admin/signalisations/:reference', { schema: { params: referenceParams } }, async (request) =>
-    detailView(await backOffice.detail(request.params.reference)),
+  const tags = ['signalisations'];
+  app.get<{ Params: ReferenceParams }>(
+    '/admin/signalisations/:reference',
+    {
+      schema: operation({
+        operationId: 'getSignalisation',
+        summary: 'Détail d’une signalisation : état, prestation, historique des états, commentaires',
+        tags,
+        params: referenceParams,
+        response: { 200: detailSchema },
+      }),
+    },
+    async (request) => detailView(await backOffice.detail(request.params.reference)),
   );
 
-  app.get<{ Querystring: ListQuery }>('/admin/signalisations', { schema: { querystring: listQuery } }, async (request) => {
-    const { operateur, etat, limite } = request.query;
-    const list = await backOffice.list(operateur, etat ?? [], limite);
-    return { signalisations: list.map(signalisationView) };
-  });
+  app.get<{ Querystring: ListQuery }>(
+    '/admin/signalisations',
+    {
+      schema: operation({
+        operationId: 'listSignalisations',
+        summary: 'Les signalisations d’un opérateur, les plus récentes d’abord',
+        tags,
+        querystring: listQuery,
+        response: { 200: object({ signalisations: arrayOf(signalisationSchema) }) },
+      }),
+    },
+    async (request) => {
+      const { operateur, etat, limite } = request.query;
+      const list = await backOffice.list(operateur, etat ?? [], limite);
+      return { signalisations: list.map(signalisationView) };
+    },
+  );
 
   app.post<{ Params: ReferenceParams; Body: TransitionBody }>(
     '/admin/signalisations/:reference/transitions',
-    { schema: { params: referenceParams, body: transitionBody } },
+    {
+      schema: operation({
+        operationId: 'transitionSignalisation',
+        summary: 'Change l’état d’une signalisation (acteur SAV) ; une transition non autorisée est refusée (409)',
+        tags,
+        params: referenceParams,
+        body: transitionBody,
+        response: { 200: signalisationSchema },
+      }),
+    },
     async (request) => {
       const { etat, motif, causeCloture, attente } = request.body;
       if (attente && etat !== 'GELE') throw new UseCaseError('invalid', 'requête invalide : attente ne s’applique qu’à une transition vers GELE');
@@ -262,17 +357,58 @@ const backOfficeRoutes: FastifyPluginAsync<{ backOffice: BackOfficeService }> = 
 
   app.post<{ Params: ReferenceParams; Body: { texte: string } }>(
     '/admin/signalisations/:reference/commentaires',
-    { schema: { params: referenceParams, body: commentBody } },
+    {
+      schema: operation({
+        operationId: 'commentSignalisation',
+        summary: 'Ajoute un commentaire du SAV, restitué à l’opérateur dans le détail',
+        tags,
+        params: referenceParams,
+        body: commentBody,
+        response: { 200: signalisationSchema },
+      }),
+    },
     async (request) => signalisationView(await backOffice.comment(request.params.reference, request.body.texte)),
   );
 
   // No body expected (one sent is ignored): runs the dashboard sweep now.
-  app.post('/admin/balayages', async () => ({ deplacees: await backOffice.sweep() }));
+  app.post(
+    '/admin/balayages',
+    {
+      schema: operation({
+        operationId: 'sweepDashboard',
+        summary: 'Classe maintenant en CLOS_TABLEAU_DE_BORD les signalisations CLOS/VALIDE dont le délai est écoulé',
+        tags,
+        response: { 200: object({ deplacees: arrayOf(str) }) },
+      }),
+    },
+    async () => ({ deplacees: await backOffice.sweep() }),
+  );
 };
 
 // ---------------------------------------------------------------- the app
 
-export async function buildAdminApp({ backOffice, travaux, operations, conformance, operators, portalAccounts, capacity, supportAccounts, profiles, operatorLifecycle, crl, token, logger }: AdminAppOptions) {
+/** An answer that does not match its route's response schema (responseCheck 'fail'): a 500 that says why. */
+class ResponseSchemaMismatch extends Error {}
+
+/** Where the OpenAPI description of the admin API is served (with the token, like every /admin route). */
+export const OPENAPI_PATH = '/admin/openapi.json';
+
+/** What the OpenAPI description says of the API as a whole (the routes say the rest). */
+const OPENAPI_DOCUMENT: NonNullable<FastifyDynamicSwaggerOptions['openapi']> = {
+  openapi: '3.1.0',
+  info: {
+    title: 'e-SAV gateway — admin API',
+    version: '1.0.0',
+    description:
+      'The back-office API of the gateway (support staff, SAV): JSON over HTTP on the admin port, never on the operators’ mTLS port. ' +
+      'Every /admin route needs `Authorization: Bearer <admin token>`; refusals are `{ "erreur": "…" }`. ' +
+      'Its clients: the support CLI (`npm run admin`) and the web support console. Generated from the routes’ schemas (decision 0020).',
+  },
+  components: { securitySchemes: { jetonAdmin: { type: 'http', scheme: 'bearer', description: 'Le jeton d’administration (fichier admin-token du dossier de données, ou ESAV_ADMIN_TOKEN)' } } },
+  security: [{ jetonAdmin: [] }],
+};
+
+export async function buildAdminApp({ backOffice, travaux, operations, conformance, operators, portalAccounts, capacity, supportAccounts, profiles, operatorLifecycle, crl, token, logger, responseCheck }: AdminAppOptions) {
   if (token.length < 16) throw new Error('admin token too short (16 characters at least)');
   const expectedDigest = createHash('sha256').update(token).digest();
 
@@ -286,6 +422,26 @@ export async function buildAdminApp({ backOffice, travaux, operations, conforman
     // Unknown fields are refused (not silently dropped); `etat=A&etat=B` and `etat=A` both give an array.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
+
+  // Answers are written with JSON.stringify, never filtered by their schema (fast-json-stringify
+  // would silently drop a field the schema forgot); the schema is checked against the answer instead.
+  const check = responseCheck ?? (process.env.NODE_ENV === 'test' ? 'fail' : 'log');
+  const responseAjv = new Ajv({ strict: false, allErrors: false });
+  addFormats.default(responseAjv);
+  app.setSerializerCompiler(({ schema, method, url, httpStatus }) => {
+    const validate = responseAjv.compile(schema);
+    return (data: unknown) => {
+      if (!validate(data)) {
+        const mismatch = `${method} ${url} ${httpStatus}: ${responseAjv.errorsText(validate.errors)}`;
+        if (check === 'fail') throw new ResponseSchemaMismatch(`admin response does not match its schema: ${mismatch}`);
+        app.log.error({ mismatch }, 'admin response does not match its schema');
+      }
+      return JSON.stringify(data);
+    };
+  });
+
+  // The OpenAPI description, generated from the route schemas registered after this line.
+  await app.register(fastifySwagger, { openapi: OPENAPI_DOCUMENT });
 
   // JSON bodies with Fastify's own (prototype-poisoning safe) parser; an empty one is no body
   // (e.g. `curl -X POST -H 'content-type: application/json' …/admin/balayages`).
@@ -322,6 +478,10 @@ export async function buildAdminApp({ backOffice, travaux, operations, conforman
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof UseCaseError) return reply.code(httpStatusOf(error.kind)).send({ erreur: error.message });
+    if (error instanceof ResponseSchemaMismatch) {
+      request.log.error({ err: error }, 'admin request failed');
+      return reply.code(500).send({ erreur: `erreur technique : ${error.message}` });
+    }
     if (error.validation) {
       return reply
         .code(400)
@@ -338,7 +498,23 @@ export async function buildAdminApp({ backOffice, travaux, operations, conforman
 
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ erreur: `aucune route ${request.method} ${request.url.split('?')[0]}` }));
 
-  if (!operations) app.get('/health/live', async () => ({ status: 'ok' }));
+  if (!operations) {
+    const live = operation({ operationId: 'getLiveness', summary: 'Le processus répond (sans jeton)', tags: ['exploitation'], secured: false, response: { 200: object({ status: str }) } });
+    app.get('/health/live', { schema: live }, async () => ({ status: 'ok' }));
+  }
+
+  app.get(
+    OPENAPI_PATH,
+    {
+      schema: operation({
+        operationId: 'getOpenApiDescription',
+        summary: 'Cette description OpenAPI 3.1 de l’API d’administration',
+        tags: ['exploitation'],
+        response: { 200: { type: 'object', description: 'Le document OpenAPI' } },
+      }),
+    },
+    async () => app.swagger(),
+  );
 
   // One plugin per route family, its dependencies as options (routes of absent services are not served).
   await app.register(backOfficeRoutes, { backOffice });

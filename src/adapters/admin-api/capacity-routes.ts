@@ -3,12 +3,13 @@
 // the view of booked versus free slots. Registered by buildAdminApp (src/adapters/admin-api/app.ts).
 // Every change names the support staff member (`agent`), written to the audit log; it takes
 // effect at once in every process (the slots live in PostgreSQL).
-import type { FastifyPluginAsync, FastifySchema } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { parseParisInstant, type Perimetre } from '../../domain/capacity.js';
 import { TYPES_RENDEZ_VOUS, type TypeRendezVous, type WorkingPattern } from '../../domain/rendezvous.js';
 import { UseCaseError } from '../../application/errors.js';
 import type { BookedAppointment, CapacityExtraRecord, ClosureRecord, Regeneration } from '../../application/capacity-ports.js';
 import type { CapacityAdminService, CapacityView, NonWorkingDayView, PatternLine } from '../../application/capacity.js';
+import { operation } from './schemas.js';
 
 // ---------------------------------------------------------------- JSON views
 
@@ -263,8 +264,6 @@ const viewJson = {
   },
 } as const;
 
-/** A route schema with its OpenAPI description (operationId, summary, tags). */
-const documented = (schema: FastifySchema & { operationId: string; summary: string; tags: string[] }): FastifySchema => schema;
 
 // ---------------------------------------------------------------- request types
 
@@ -301,7 +300,7 @@ export const capacityRoutes: FastifyPluginAsync<{ service: CapacityAdminService 
   app.get<{ Querystring: { commune?: string; type?: TypeRendezVous } }>(
     '/admin/capacite/plannings',
     {
-      schema: documented({
+      schema: operation({
         operationId: 'listCapacityPatterns',
         summary: 'Plannings hebdomadaires des techniciens (par commune et type de rendez-vous)',
         tags: TAGS,
@@ -318,7 +317,7 @@ export const capacityRoutes: FastifyPluginAsync<{ service: CapacityAdminService 
   app.put<{ Params: ZoneTypeParams; Body: { agent: string; plages: PatternLine[] } }>(
     '/admin/capacite/plannings/:commune/:type',
     {
-      schema: documented({
+      schema: operation({
         operationId: 'replaceCapacityPatterns',
         summary: 'Remplace le planning hebdomadaire d’une commune et d’un type ; régénère les créneaux libres à venir',
         tags: TAGS,
@@ -337,7 +336,7 @@ export const capacityRoutes: FastifyPluginAsync<{ service: CapacityAdminService 
   app.post<{ Params: ZoneTypeParams; Body: PatternLine & { agent: string } }>(
     '/admin/capacite/plannings/:commune/:type/plages',
     {
-      schema: documented({
+      schema: operation({
         operationId: 'upsertCapacityPattern',
         summary: 'Ajoute une plage au planning (ou remplace celle du même jour et de la même heure de début)',
         tags: TAGS,
@@ -356,7 +355,7 @@ export const capacityRoutes: FastifyPluginAsync<{ service: CapacityAdminService 
   app.delete<{ Params: ZoneTypeParams; Body: { agent: string; jour?: number; debut?: string } }>(
     '/admin/capacite/plannings/:commune/:type',
     {
-      schema: documented({
+      schema: operation({
         operationId: 'deleteCapacityPatterns',
         summary: 'Supprime le planning d’une commune et d’un type (ou la seule plage jour + début) ; les rendez-vous réservés restent',
         tags: TAGS,
@@ -379,7 +378,7 @@ export const capacityRoutes: FastifyPluginAsync<{ service: CapacityAdminService 
   app.get<{ Querystring: { commune?: string; type?: TypeRendezVous; du?: string; au?: string } }>(
     '/admin/capacite/supplements',
     {
-      schema: documented({
+      schema: operation({
         operationId: 'listCapacityExtras',
         summary: 'Capacités supplémentaires (par commune, type, jours)',
         tags: TAGS,
@@ -397,7 +396,7 @@ export const capacityRoutes: FastifyPluginAsync<{ service: CapacityAdminService 
   app.post<{ Body: { agent: string; commune: string; type: TypeRendezVous; jour: string; debut: string; fin: string; dureeMinutes: number; techniciens: number; motif?: string } }>(
     '/admin/capacite/supplements',
     {
-      schema: documented({
+      schema: operation({
         operationId: 'createCapacityExtra',
         summary: 'Ajoute une capacité supplémentaire (commune, type, jour, plage, techniciens, durée) : des créneaux en plus',
         tags: TAGS,
@@ -423,7 +422,7 @@ export const capacityRoutes: FastifyPluginAsync<{ service: CapacityAdminService 
   app.delete<{ Params: IdParams; Body: { agent: string } }>(
     '/admin/capacite/supplements/:id',
     {
-      schema: documented({
+      schema: operation({
         operationId: 'deleteCapacityExtra',
         summary: 'Supprime une capacité supplémentaire ; ses créneaux libres à venir sont retirés, les réservés restent',
         tags: TAGS,
@@ -442,7 +441,7 @@ export const capacityRoutes: FastifyPluginAsync<{ service: CapacityAdminService 
   app.get<{ Querystring: { commune?: string; type?: TypeRendezVous; du?: string; au?: string } }>(
     '/admin/capacite/fermetures',
     {
-      schema: documented({
+      schema: operation({
         operationId: 'listCapacityClosures',
         summary: 'Fermetures (qui couvrent la commune, dans la période), avec leurs rendez-vous réservés à traiter',
         tags: TAGS,
@@ -465,7 +464,7 @@ export const capacityRoutes: FastifyPluginAsync<{ service: CapacityAdminService 
   app.post<{ Body: { agent: string; perimetre?: string; type?: TypeRendezVous; debut: string; fin: string; motif: string } }>(
     '/admin/capacite/fermetures',
     {
-      schema: documented({
+      schema: operation({
         operationId: 'createCapacityClosure',
         summary: 'Ferme une période (zone ou toutes, type ou tous) : plus aucun créneau libre proposé ; les réservés restent et sont listés',
         tags: TAGS,
@@ -491,7 +490,7 @@ export const capacityRoutes: FastifyPluginAsync<{ service: CapacityAdminService 
   app.delete<{ Params: IdParams; Body: { agent: string } }>(
     '/admin/capacite/fermetures/:id',
     {
-      schema: documented({
+      schema: operation({
         operationId: 'deleteCapacityClosure',
         summary: 'Lève une fermeture : ses créneaux libres sont de nouveau proposés',
         tags: TAGS,
@@ -507,7 +506,7 @@ export const capacityRoutes: FastifyPluginAsync<{ service: CapacityAdminService 
   app.get<{ Querystring: { annee: number; commune?: string } }>(
     '/admin/capacite/jours-non-travailles',
     {
-      schema: documented({
+      schema: operation({
         operationId: 'listNonWorkingDays',
         summary: 'Jours fériés nationaux (date-holidays) et jours non travaillés du fournisseur d’une année',
         tags: TAGS,
@@ -526,7 +525,7 @@ export const capacityRoutes: FastifyPluginAsync<{ service: CapacityAdminService 
   app.post<{ Body: { agent: string; jour: string; perimetre?: string; libelle: string } }>(
     '/admin/capacite/jours-non-travailles',
     {
-      schema: documented({
+      schema: operation({
         operationId: 'createNonWorkingDay',
         summary: 'Ajoute un jour non travaillé du fournisseur (férié local, Alsace-Moselle, fermeture) : créneaux libres retirés ce jour-là',
         tags: TAGS,
@@ -545,7 +544,7 @@ export const capacityRoutes: FastifyPluginAsync<{ service: CapacityAdminService 
   app.delete<{ Params: IdParams; Body: { agent: string } }>(
     '/admin/capacite/jours-non-travailles/:id',
     {
-      schema: documented({
+      schema: operation({
         operationId: 'deleteNonWorkingDay',
         summary: 'Retire un jour non travaillé du fournisseur : les créneaux de ce jour sont régénérés',
         tags: TAGS,
@@ -565,7 +564,7 @@ export const capacityRoutes: FastifyPluginAsync<{ service: CapacityAdminService 
   app.get<{ Querystring: { commune: string; type?: TypeRendezVous; du: string; au: string } }>(
     '/admin/capacite/vue',
     {
-      schema: documented({
+      schema: operation({
         operationId: 'capacityView',
         summary: 'Créneaux réservés et libres d’une commune : par jour et par créneau, capacité, réservés, libres, fermés, hors capacité ; synthèse',
         tags: TAGS,

@@ -6,6 +6,29 @@ import type { FastifyPluginAsync } from 'fastify';
 import { UseCaseError } from '../../application/errors.js';
 import type { CampaignEvidence, ConformanceRunService } from '../../application/conformance-runs.js';
 import type { RecordedRun } from '../../application/conformance-ports.js';
+import { anyJson, arrayOf, bool, instantOut, int, object, operation, str, stringList } from './schemas.js';
+
+const runSchema = object(
+  {
+    idExecution: int,
+    operateur: str,
+    plateforme: str,
+    debut: instantOut,
+    fin: instantOut,
+    enregistreeLe: instantOut,
+    domaines: stringList,
+    domainesValides: stringList,
+    reussie: bool,
+    empreinteCertificat: str,
+    rapports: object({ junit: bool, html: bool }),
+  },
+  'Une exécution du kit de conformité enregistrée',
+);
+const runDetailSchema = {
+  ...runSchema,
+  properties: { ...runSchema.properties, idCampagne: { type: ['integer', 'null'] }, preuves: { ...anyJson, description: 'Ce que la passerelle a servi pendant la campagne (null : aucune campagne)' } },
+} as const;
+const tags = ['conformité'];
 
 const iso = (date: Date): string => date.toISOString();
 
@@ -66,7 +89,16 @@ const reportQuery = {
 export const conformanceAdminRoutes: FastifyPluginAsync<{ service: ConformanceRunService }> = async (app, { service }) => {
   app.get<{ Params: { operateur: string }; Querystring: { limite: number } }>(
     '/admin/conformite/operateurs/:operateur',
-    { schema: { params: operatorParams, querystring: limitQuery } },
+    {
+      schema: operation({
+        operationId: 'getOperatorConformance',
+        summary: 'Les exécutions de conformité d’un opérateur et les domaines qu’elles valident (ce que la promotion vérifie)',
+        tags,
+        params: operatorParams,
+        querystring: limitQuery,
+        response: { 200: object({ operateur: str, domainesValides: stringList, executions: arrayOf(runSchema) }) },
+      }),
+    },
     async (request): Promise<OperatorConformanceJson> => {
       const { operateur } = request.params;
       const [runs, passed] = await Promise.all([service.list(operateur, request.query.limite), service.passedDomains(operateur)]);
@@ -80,14 +112,35 @@ export const conformanceAdminRoutes: FastifyPluginAsync<{ service: ConformanceRu
     return found;
   };
 
-  app.get<{ Params: { id: number } }>('/admin/conformite/executions/:id', { schema: { params: runParams } }, async (request): Promise<ConformanceRunDetailJson> => {
-    const { run, evidence, idCampagne } = await runOr404(request.params.id);
-    return { ...conformanceRunView(run), idCampagne, preuves: evidence };
-  });
+  app.get<{ Params: { id: number } }>(
+    '/admin/conformite/executions/:id',
+    {
+      schema: operation({
+        operationId: 'getConformanceRun',
+        summary: 'Une exécution de conformité et les preuves de la passerelle',
+        tags,
+        params: runParams,
+        response: { 200: runDetailSchema },
+      }),
+    },
+    async (request): Promise<ConformanceRunDetailJson> => {
+      const { run, evidence, idCampagne } = await runOr404(request.params.id);
+      return { ...conformanceRunView(run), idCampagne, preuves: evidence };
+    },
+  );
 
   app.get<{ Params: { id: number }; Querystring: { format: 'html' | 'junit' } }>(
     '/admin/conformite/executions/:id/rapport',
-    { schema: { params: runParams, querystring: reportQuery } },
+    {
+      schema: operation({
+        operationId: 'getConformanceReport',
+        summary: 'Le rapport conservé d’une exécution (HTML ou JUnit)',
+        tags,
+        params: runParams,
+        querystring: reportQuery,
+        response: { 200: object({ idExecution: int, format: { type: 'string', enum: ['html', 'junit'] }, contenu: str }) },
+      }),
+    },
     async (request) => {
       const { run } = await runOr404(request.params.id);
       const contenu = request.query.format === 'junit' ? run.reportJunit : run.reportHtml;

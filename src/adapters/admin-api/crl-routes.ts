@@ -2,6 +2,7 @@
 // sources with their state, and "fetch them now" (audited with the support staff name). Registered
 // by buildAdminApp (src/adapters/admin-api/app.ts).
 import type { FastifyPluginAsync } from 'fastify';
+import { operation } from './schemas.js';
 import { CRL_SOURCE_STATES, CRL_UNAVAILABLE_POLICIES, type CrlFetchResult, type CrlOverview, type CrlService, type CrlSourceView } from '../../application/crl.js';
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
@@ -107,19 +108,19 @@ const agentBody = {
 } as const;
 
 // The route schemas, with what the OpenAPI description is generated from (summary, tags, operationId).
-const listSchema = {
+const listSchema = operation({
   summary: 'Sources de LCR des AC reconnues : état, dernier succès, dernière erreur, prochaine tentative, certificats concernés',
   tags: ['lcr'],
   operationId: 'listCrlSources',
   response: { 200: overviewSchema },
-};
-const refreshRouteSchema = {
+});
+const refreshRouteSchema = operation({
   summary: 'Télécharge et vérifie maintenant chaque LCR, les applique dans ce processus (les autres à leur prochain rafraîchissement de confiance) ; audité',
   tags: ['lcr'],
   operationId: 'refreshCrlSources',
   body: agentBody,
   response: { 200: refreshSchema },
-};
+});
 
 /** GET /admin/crl, POST /admin/crl/rafraichissement: a plugin of the admin app (buildAdminApp). */
 export const crlRoutes: FastifyPluginAsync<{ service: CrlService }> = async (app, { service }) => {

@@ -5,6 +5,9 @@
 //                      fault 402 with the planned end) and says so: status "maintenance".
 import type { FastifyPluginAsync } from 'fastify';
 import type { MaintenanceStatus } from '../../application/maintenance.js';
+import { anyJson, object, operation, str } from './schemas.js';
+
+const healthSchema = object({ status: str, database: { type: 'string', enum: ['up', 'down'] }, maintenance: anyJson });
 
 /** What readiness needs of the database: one round trip (the Database of the postgres adapter fits). */
 export interface Pingable {
@@ -39,12 +42,26 @@ async function databaseReachable(db: Pingable, timeoutMs: number): Promise<boole
 /** GET /health/live and /health/ready, a plugin (registered by operationsRoutes). */
 export const healthRoutes: FastifyPluginAsync<HealthDeps> = async (app, deps) => {
   // Outside maintenance the answer stays the bare {"status":"ok"} liveness probes expect.
-  app.get('/health/live', async () => {
+  const live = operation({
+    operationId: 'getLiveness',
+    summary: 'Le processus répond (sans jeton) : status ok, ou maintenance',
+    tags: ['exploitation'],
+    secured: false,
+    response: { 200: healthSchema },
+  });
+  app.get('/health/live', { schema: live }, async () => {
     const maintenance = deps.maintenance?.status();
     return maintenance?.enMaintenance ? { status: 'maintenance', maintenance } : { status: 'ok' };
   });
 
-  app.get('/health/ready', async (_request, reply) => {
+  const ready = operation({
+    operationId: 'getReadiness',
+    summary: 'Prêt à servir (sans jeton) : base joignable et pas en arrêt ; 503 sinon',
+    tags: ['exploitation'],
+    secured: false,
+    response: { 200: healthSchema, 503: healthSchema },
+  });
+  app.get('/health/ready', { schema: ready }, async (_request, reply) => {
     const maintenance = deps.maintenance?.status();
     if (deps.stopping()) return reply.code(503).send({ status: 'stopping', ...(maintenance ? { maintenance } : {}) });
     const database = await databaseReachable(deps.db, deps.databaseTimeoutMs ?? 2000);

@@ -10,7 +10,7 @@ import { VOLUMETRY_KINDS, type VolumetryKind } from '../../domain/volumetry.js';
 import type { VolumetryRow } from '../../application/volumetry.js';
 import type { AnnouncedWindow } from '../../application/operations-ports.js';
 import { healthRoutes, type HealthDeps } from './health.js';
-import { referenceParams } from './schemas.js';
+import { arrayOf, bool, instantOut, int, nullableInstantOut, nullableStr, object, operation, referenceParams, str } from './schemas.js';
 
 export interface OperationsAdmin {
   health: HealthDeps;
@@ -140,47 +140,148 @@ const limitQuery = {
   properties: { limite: { type: 'integer', minimum: 1, maximum: 500, default: 50 } },
 } as const;
 
+// ---------------------------------------------------------------- response schemas
+
+/** The maintenance status (also in the health answers). */
+export const maintenanceStatusSchema = object(
+  { enMaintenance: bool, nature: str, reference: str, motif: str, debut: instantOut, fin: instantOut, prochaine: object({ nature: str, debut: instantOut, fin: instantOut }) },
+  'Le service est-il en maintenance (fenêtre nocturne ou travaux annoncés) ; la prochaine fenêtre',
+);
+const maintenanceWindowSchema = object(
+  { reference: str, debut: instantOut, fin: instantOut, motif: str, dateAnnonce: instantOut, dateAnnulation: nullableInstantOut },
+  'Une fenêtre de travaux annoncée',
+);
+const rateLimitSchema = object(
+  { operateur: str, requetesParMinute: { type: ['integer', 'null'] }, aPartirDe: instantOut, motif: nullableStr, dateDefinition: instantOut, enVigueur: bool },
+  'Une limite de débit d’un opérateur (null : pas de limite)',
+);
+const counts = object(Object.fromEntries(VOLUMETRY_KINDS.map((k) => [k, int])));
+const volumetrySchema = object({
+  debut: instantOut,
+  fin: instantOut,
+  detail: { type: 'string', enum: ['total', 'minute'] },
+  lignes: arrayOf(object({ operateur: str, minute: instantOut, compteurs: counts, total: int })),
+  totaux: counts,
+  total: int,
+});
+
 /** Health, metrics, maintenance, rate limits and volumetry routes, a plugin of the admin app (buildAdminApp). */
 export const operationsRoutes: FastifyPluginAsync<{ ops: OperationsAdmin }> = async (app, { ops }) => {
   await app.register(healthRoutes, { ...ops.health, maintenance: ops.maintenance });
 
   // Prometheus text format (no token, like the health routes: the admin port is internal).
-  app.get('/metrics', async (_request, reply) => {
-    const { contentType, body } = await ops.metrics.text();
-    return reply.type(contentType).send(body);
-  });
+  app.get(
+    '/metrics',
+    {
+      schema: operation({
+        operationId: 'getMetrics',
+        summary: 'Métriques Prometheus du processus (format texte ; sans jeton)',
+        tags: ['exploitation'],
+        secured: false,
+        response: { 200: { description: 'Exposition Prometheus (text/plain)', type: 'string' } },
+      }),
+    },
+    async (_request, reply) => {
+      const { contentType, body } = await ops.metrics.text();
+      return reply.type(contentType).send(body);
+    },
+  );
 
   // ------------------------------------------------------------ maintenance
-  app.get('/admin/maintenance', async () => ({
-    etat: ops.maintenance.status(),
-    nocturne: ops.maintenance.nightly
-      ? {
-          heure: `${String(ops.maintenance.nightly.hour).padStart(2, '0')}:${String(ops.maintenance.nightly.minute).padStart(2, '0')}`,
-          dureeMinutes: ops.maintenance.nightly.durationMinutes,
-        }
-      : null,
-  }));
+  app.get(
+    '/admin/maintenance',
+    {
+      schema: operation({
+        operationId: 'getMaintenanceStatus',
+        summary: 'Le service est-il en maintenance ? fenêtre nocturne configurée, prochaine fenêtre',
+        tags: ['maintenance'],
+        response: { 200: object({ etat: maintenanceStatusSchema, nocturne: { type: ['object', 'null'], properties: { heure: str, dureeMinutes: int } } }) },
+      }),
+    },
+    async () => ({
+      etat: ops.maintenance.status(),
+      nocturne: ops.maintenance.nightly
+        ? {
+            heure: `${String(ops.maintenance.nightly.hour).padStart(2, '0')}:${String(ops.maintenance.nightly.minute).padStart(2, '0')}`,
+            dureeMinutes: ops.maintenance.nightly.durationMinutes,
+          }
+        : null,
+    }),
+  );
 
-  app.get<{ Querystring: { limite: number } }>('/admin/maintenances', { schema: { querystring: limitQuery } }, async (request) => ({
-    fenetres: (await ops.maintenance.list(request.query.limite)).map(maintenanceWindowView),
-  }));
+  app.get<{ Querystring: { limite: number } }>(
+    '/admin/maintenances',
+    {
+      schema: operation({
+        operationId: 'listMaintenanceWindows',
+        summary: 'Les fenêtres de travaux à venir ou en cours (annulées comprises)',
+        tags: ['maintenance'],
+        querystring: limitQuery,
+        response: { 200: object({ fenetres: arrayOf(maintenanceWindowSchema) }) },
+      }),
+    },
+    async (request) => ({
+      fenetres: (await ops.maintenance.list(request.query.limite)).map(maintenanceWindowView),
+    }),
+  );
 
-  app.post<{ Body: { debut: string; fin: string; motif: string } }>('/admin/maintenances', { schema: { body: announceBody } }, async (request, reply) => {
-    const { debut, fin, motif } = request.body;
-    const created = await ops.maintenance.announce(parseInstant(debut, 'debut'), parseInstant(fin, 'fin'), motif);
-    return reply.code(201).send(maintenanceWindowView(created));
-  });
+  app.post<{ Body: { debut: string; fin: string; motif: string } }>(
+    '/admin/maintenances',
+    {
+      schema: operation({
+        operationId: 'announceMaintenanceWindow',
+        summary: 'Annonce une fenêtre de travaux (refusée à moins de deux jours ouvrés) ; faute 402 aux opérateurs pendant la fenêtre',
+        tags: ['maintenance'],
+        body: announceBody,
+        response: { 201: maintenanceWindowSchema },
+      }),
+    },
+    async (request, reply) => {
+      const { debut, fin, motif } = request.body;
+      const created = await ops.maintenance.announce(parseInstant(debut, 'debut'), parseInstant(fin, 'fin'), motif);
+      return reply.code(201).send(maintenanceWindowView(created));
+    },
+  );
 
-  app.post<{ Params: { reference: string } }>('/admin/maintenances/:reference/annulation', { schema: { params: referenceParams } }, async (request) =>
-    maintenanceWindowView(await ops.maintenance.cancel(request.params.reference)),
+  app.post<{ Params: { reference: string } }>(
+    '/admin/maintenances/:reference/annulation',
+    {
+      schema: operation({
+        operationId: 'cancelMaintenanceWindow',
+        summary: 'Annule une fenêtre de travaux annoncée',
+        tags: ['maintenance'],
+        params: referenceParams,
+        response: { 200: maintenanceWindowSchema },
+      }),
+    },
+    async (request) => maintenanceWindowView(await ops.maintenance.cancel(request.params.reference)),
   );
 
   // ------------------------------------------------------------ rate limits
-  app.get('/admin/limites', async () => ({ limites: (await ops.rateLimits.list()).map(rateLimitView) }));
+  app.get(
+    '/admin/limites',
+    {
+      schema: operation({
+        operationId: 'listRateLimits',
+        summary: 'Les limites de débit par opérateur (en vigueur et à venir)',
+        tags: ['limites'],
+        response: { 200: object({ limites: arrayOf(rateLimitSchema) }) },
+      }),
+    },
+    async () => ({ limites: (await ops.rateLimits.list()).map(rateLimitView) }),
+  );
 
   app.post<{ Body: { operateur: string; requetesParMinute: number | null; aPartirDe?: string; motif?: string } }>(
     '/admin/limites',
-    { schema: { body: rateLimitBody } },
+    {
+      schema: operation({
+        operationId: 'setRateLimit',
+        summary: 'Définit (ou lève, null) la limite de débit d’un opérateur à partir d’un instant',
+        tags: ['limites'],
+        body: rateLimitBody,
+        response: { 201: object({ limite: rateLimitSchema, avertissement: str }) },
+      }),
+    },
     async (request, reply) => {
       const b = request.body;
       const result = await ops.rateLimits.set(
@@ -196,7 +297,15 @@ export const operationsRoutes: FastifyPluginAsync<{ ops: OperationsAdmin }> = as
   // ------------------------------------------------------------ volumetry
   app.get<{ Querystring: { debut: string; fin: string; operateur?: string; detail: 'total' | 'minute' } }>(
     '/admin/volumetrie',
-    { schema: { querystring: volumetryQuery } },
+    {
+      schema: operation({
+        operationId: 'getVolumetry',
+        summary: 'Volumétrie des requêtes des opérateurs sur une période, par type (au total ou minute par minute)',
+        tags: ['volumétrie'],
+        querystring: volumetryQuery,
+        response: { 200: volumetrySchema },
+      }),
+    },
     async (request) => {
       const q = request.query;
       const from = parseInstant(q.debut, 'debut');

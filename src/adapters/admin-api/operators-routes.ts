@@ -4,10 +4,11 @@
 // staff member (`agent`), written to the audit log.
 import type { FastifyPluginAsync } from 'fastify';
 import { PROMOTION_DOMAINS, type PromotionDomain } from '../../domain/operators.js';
-import type { OperatorState } from '../../domain/operator-lifecycle.js';
+import { OPERATOR_STATES, type OperatorState } from '../../domain/operator-lifecycle.js';
 import { UseCaseError } from '../../application/errors.js';
 import type { CertificateRecord, OperatorRecord, RecordedAuditEntry } from '../../application/operator-ports.js';
 import type { AuthorityView, Issuance, OperatorService, RenewalDue } from '../../application/operators.js';
+import { anyJson, arrayOf, bool, instantOut, int, nullableEnum, nullableInstantOut, nullableStr, object, operation, str, stringList } from './schemas.js';
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 
@@ -96,7 +97,81 @@ export type RenewalJson = ReturnType<typeof renewalView>;
 export type AuthorityJson = ReturnType<typeof authorityView>;
 export type AuditJson = ReturnType<typeof auditView>;
 
-// ---------------------------------------------------------------- schemas
+// ---------------------------------------------------------------- response schemas
+
+/** The operator view's JSON schema (operatorView). */
+export const operatorSchema = object(
+  {
+    code: str,
+    siret: str,
+    raisonSociale: str,
+    plateforme: { type: 'string', enum: ['integration', 'production'] },
+    creeLe: instantOut,
+    creePar: nullableStr,
+    bonDeCommande: { ...anyJson, description: 'Le bon de commande saisi à l’inscription (null : opérateur de configuration)' },
+    promuLe: nullableInstantOut,
+    promuPar: nullableStr,
+    domainesProduction: stringList,
+    certificatsActifs: int,
+    etat: { type: 'string', enum: [...OPERATOR_STATES], description: 'ACTIF, SUSPENDU (jusqu’à réactivation) ou RESILIE (à partir du jour de résiliation, définitif)' },
+    suspension: {
+      type: ['object', 'null'],
+      required: ['le', 'par', 'motif'],
+      properties: { le: nullableStr, par: nullableStr, motif: nullableStr },
+    },
+    resiliation: {
+      type: ['object', 'null'],
+      required: ['date', 'effectiveLe', 'notifieeLe', 'enregistreePar', 'motif'],
+      properties: { date: str, effectiveLe: nullableStr, notifieeLe: nullableStr, enregistreePar: nullableStr, motif: nullableStr },
+    },
+  },
+  'Un opérateur',
+);
+const certificateSchema = object(
+  {
+    empreinte: str,
+    operateur: str,
+    profil: str,
+    etat: { type: 'string', enum: ['ACTIF', 'REVOQUE', 'EXPIRE', 'PAS_ENCORE_VALIDE'] },
+    sujet: str,
+    emetteur: str,
+    numeroSerie: str,
+    debutValidite: instantOut,
+    finValidite: instantOut,
+    origine: str,
+    livraison: nullableEnum(['CSR', 'PKCS12', 'PEM', 'DEMO']),
+    cle: nullableStr,
+    enregistreLe: instantOut,
+    enregistrePar: nullableStr,
+    revoqueLe: nullableInstantOut,
+    revoquePar: nullableStr,
+    motifRevocation: nullableStr,
+    predecesseur: nullableStr,
+    successeur: nullableStr,
+    pem: { type: ['string', 'null'], description: 'PEM du certificat (dans les vues d’un seul certificat ; null dans les listes)' },
+  },
+  'Un certificat d’opérateur',
+);
+const issuedSchema = object({
+  certificat: certificateSchema,
+  avertissements: stringList,
+  pkcs12: { type: 'string', description: 'PKCS#12 en base64 (bi-clé générée)' },
+  motDePasseGenere: { type: 'string', description: 'Mot de passe du PKCS#12 quand il a été généré' },
+});
+const authoritySchema = object(
+  {
+    empreinte: str,
+    sujet: str,
+    finValidite: instantOut,
+    source: { type: 'string', enum: ['CONFIGURATION', 'AJOUTEE'] },
+    fournisseur: bool,
+    ajouteeLe: nullableInstantOut,
+    ajouteePar: nullableStr,
+  },
+  'Une autorité de certification reconnue',
+);
+const auditSchema = object({ id: int, date: instantOut, agent: str, action: str, operateur: nullableStr, certificat: nullableStr, details: anyJson }, 'Un événement du journal d’audit');
+// ---------------------------------------------------------------- request schemas
 
 const agent = { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S' } as const;
 const operatorCode = { type: 'string', pattern: '^[A-Z0-9]{4}$' } as const;
@@ -221,45 +296,132 @@ export type IssuedJson = ReturnType<typeof issuedView>;
 
 /** The operators, certificates, CAs, promotions and audit routes, a plugin of the admin app (buildAdminApp). */
 export const operatorRoutes: FastifyPluginAsync<{ service: OperatorService }> = async (app, { service }) => {
-  app.get('/admin/operateurs', async () => ({ operateurs: (await service.operators()).map((o) => operatorView(o, service.stateOf(o))) }));
+  app.get(
+    '/admin/operateurs',
+    {
+      schema: operation({
+        operationId: 'listOperators',
+        summary: 'Les opérateurs inscrits',
+        tags: ['opérateurs'],
+        response: { 200: object({ operateurs: arrayOf(operatorSchema) }) },
+      }),
+    },
+    async () => ({ operateurs: (await service.operators()).map((o) => operatorView(o, service.stateOf(o))) }),
+  );
 
-  app.post<{ Body: Record<string, unknown> & { agent: string } }>('/admin/operateurs', { schema: { body: onboardBody } }, async (request, reply) => {
-    const { agent: who, ...form } = request.body;
-    const created = await service.onboard(form, who);
-    return reply.code(201).send(operatorView(created, service.stateOf(created)));
-  });
+  app.post<{ Body: Record<string, unknown> & { agent: string } }>(
+    '/admin/operateurs',
+    {
+      schema: operation({
+        operationId: 'onboardOperator',
+        summary: 'Inscrit un opérateur à partir de son bon de commande (plateforme d’intégration)',
+        tags: ['opérateurs'],
+        body: onboardBody,
+        response: { 201: operatorSchema },
+      }),
+    },
+    async (request, reply) => {
+      const { agent: who, ...form } = request.body;
+      const created = await service.onboard(form, who);
+      return reply.code(201).send(operatorView(created, service.stateOf(created)));
+    },
+  );
 
-  app.get<{ Params: { code: string } }>('/admin/operateurs/:code', { schema: { params: codeParams } }, async (request) => {
-    const view = await service.operator(request.params.code);
-    return { ...operatorView(view.operator, service.stateOf(view.operator)), certificats: view.certificates.map((c) => certificateView(c)), domainesValides: view.passedDomains };
-  });
+  app.get<{ Params: { code: string } }>(
+    '/admin/operateurs/:code',
+    {
+      schema: operation({
+        operationId: 'getOperator',
+        summary: 'Un opérateur, ses certificats et les domaines validés par la conformité',
+        tags: ['opérateurs'],
+        params: codeParams,
+        response: { 200: { ...operatorSchema, properties: { ...operatorSchema.properties, certificats: arrayOf(certificateSchema), domainesValides: stringList } } },
+      }),
+    },
+    async (request) => {
+      const view = await service.operator(request.params.code);
+      return { ...operatorView(view.operator, service.stateOf(view.operator)), certificats: view.certificates.map((c) => certificateView(c)), domainesValides: view.passedDomains };
+    },
+  );
 
   app.post<{ Params: { code: string }; Body: { agent: string; domaines: PromotionDomain[] } }>(
     '/admin/operateurs/:code/promotion',
-    { schema: { params: codeParams, body: promotionBody } },
+    {
+      schema: operation({
+        operationId: 'promoteOperator',
+        summary: 'Promeut un opérateur en production pour des domaines validés par la conformité',
+        tags: ['opérateurs'],
+        params: codeParams,
+        body: promotionBody,
+        response: { 200: operatorSchema },
+      }),
+    },
     async (request) => {
       const promoted = await service.promote(request.params.code, request.body.domaines, request.body.agent);
       return operatorView(promoted, service.stateOf(promoted));
     },
   );
 
-  app.get<{ Querystring: { operateur?: string; actifs: boolean } }>('/admin/certificats', { schema: { querystring: certificatesQuery } }, async (request) => ({
-    certificats: (await service.certificates({ ...(request.query.operateur ? { operatorCode: request.query.operateur } : {}), activeOnly: request.query.actifs })).map((c) =>
-      certificateView(c),
-    ),
-  }));
+  app.get<{ Querystring: { operateur?: string; actifs: boolean } }>(
+    '/admin/certificats',
+    {
+      schema: operation({
+        operationId: 'listCertificates',
+        summary: 'Les certificats (d’un opérateur, actifs seulement sur demande)',
+        tags: ['certificats'],
+        querystring: certificatesQuery,
+        response: { 200: object({ certificats: arrayOf(certificateSchema) }) },
+      }),
+    },
+    async (request) => ({
+      certificats: (await service.certificates({ ...(request.query.operateur ? { operatorCode: request.query.operateur } : {}), activeOnly: request.query.actifs })).map((c) =>
+        certificateView(c),
+      ),
+    }),
+  );
 
-  app.get<{ Querystring: { dans: number } }>('/admin/certificats/renouvellements', { schema: { querystring: renewalsQuery } }, async (request) => ({
-    renouvellements: (await service.renewals(request.query.dans)).map(renewalView),
-  }));
+  app.get<{ Querystring: { dans: number } }>(
+    '/admin/certificats/renouvellements',
+    {
+      schema: operation({
+        operationId: 'listCertificateRenewals',
+        summary: 'Les certificats à renouveler (échéance dans N jours)',
+        tags: ['certificats'],
+        querystring: renewalsQuery,
+        response: { 200: object({ renouvellements: arrayOf(object({ certificat: certificateSchema, dateEcheance: str, dateExpiration: str, echu: bool })) }) },
+      }),
+    },
+    async (request) => ({
+      renouvellements: (await service.renewals(request.query.dans)).map(renewalView),
+    }),
+  );
 
-  app.get<{ Params: { empreinte: string } }>('/admin/certificats/:empreinte', { schema: { params: fingerprintParams } }, async (request) =>
-    certificateView(await service.certificate(request.params.empreinte), { pem: true }),
+  app.get<{ Params: { empreinte: string } }>(
+    '/admin/certificats/:empreinte',
+    {
+      schema: operation({
+        operationId: 'getCertificate',
+        summary: 'Un certificat (avec son PEM)',
+        tags: ['certificats'],
+        params: fingerprintParams,
+        response: { 200: certificateSchema },
+      }),
+    },
+    async (request) =>
+      certificateView(await service.certificate(request.params.empreinte), { pem: true }),
   );
 
   app.post<{ Body: IssuanceFields & { agent: string; operateur: string; profil: string } }>(
     '/admin/certificats/emission',
-    { schema: { body: issueBody } },
+    {
+      schema: operation({
+        operationId: 'issueCertificate',
+        summary: 'Émet un certificat (CSR de l’opérateur ou bi-clé générée en PKCS#12)',
+        tags: ['certificats'],
+        body: issueBody,
+        response: { 201: issuedSchema },
+      }),
+    },
     async (request, reply) => {
       const b = request.body;
       const outcome = await service.issue({
@@ -275,7 +437,15 @@ export const operatorRoutes: FastifyPluginAsync<{ service: OperatorService }> = 
 
   app.post<{ Body: { agent: string; operateur: string; profil: string; pem: string; demandeLe?: string } }>(
     '/admin/certificats/enregistrement',
-    { schema: { body: registerBody } },
+    {
+      schema: operation({
+        operationId: 'registerCertificate',
+        summary: 'Enregistre un certificat émis par une AC reconnue',
+        tags: ['certificats'],
+        body: registerBody,
+        response: { 201: object({ certificat: certificateSchema, avertissements: stringList }) },
+      }),
+    },
     async (request, reply) => {
       const b = request.body;
       const outcome = await service.register({
@@ -291,7 +461,16 @@ export const operatorRoutes: FastifyPluginAsync<{ service: OperatorService }> = 
 
   app.post<{ Params: { empreinte: string }; Body: IssuanceFields & { agent: string } }>(
     '/admin/certificats/:empreinte/renouvellement',
-    { schema: { params: fingerprintParams, body: renewBody } },
+    {
+      schema: operation({
+        operationId: 'renewCertificate',
+        summary: 'Renouvelle un certificat (le successeur est émis, l’ancien reste actif jusqu’à son expiration)',
+        tags: ['certificats'],
+        params: fingerprintParams,
+        body: renewBody,
+        response: { 201: issuedSchema },
+      }),
+    },
     async (request, reply) => {
       const b = request.body;
       const outcome = await service.renew(request.params.empreinte, {
@@ -305,7 +484,16 @@ export const operatorRoutes: FastifyPluginAsync<{ service: OperatorService }> = 
 
   app.post<{ Params: { empreinte: string }; Body: { agent: string; motif: string } }>(
     '/admin/certificats/:empreinte/revocation',
-    { schema: { params: fingerprintParams, body: revokeBody } },
+    {
+      schema: operation({
+        operationId: 'revokeCertificate',
+        summary: 'Révoque un certificat ; ses connexions ouvertes sont fermées',
+        tags: ['certificats'],
+        params: fingerprintParams,
+        body: revokeBody,
+        response: { 200: object({ certificat: certificateSchema, connexionsFermees: int }) },
+      }),
+    },
     async (request) => {
       const { certificate, connectionsClosed } = await service.revoke(request.params.empreinte, request.body.motif, request.body.agent);
       return { certificat: certificateView(certificate), connexionsFermees: connectionsClosed };
@@ -314,29 +502,81 @@ export const operatorRoutes: FastifyPluginAsync<{ service: OperatorService }> = 
 
   app.post<{ Params: { empreinte: string }; Body: { agent: string; profil: string } }>(
     '/admin/certificats/:empreinte/profil',
-    { schema: { params: fingerprintParams, body: profileBody } },
+    {
+      schema: operation({
+        operationId: 'bindCertificateProfile',
+        summary: 'Change le profil (droits) d’un certificat',
+        tags: ['certificats'],
+        params: fingerprintParams,
+        body: profileBody,
+        response: { 200: certificateSchema },
+      }),
+    },
     async (request) => certificateView(await service.bindProfile(request.params.empreinte, request.body.profil, request.body.agent)),
   );
 
-  app.get('/admin/autorites', async () => ({ autorites: (await service.authorities()).map(authorityView) }));
+  app.get(
+    '/admin/autorites',
+    {
+      schema: operation({
+        operationId: 'listAuthorities',
+        summary: 'Les autorités de certification reconnues',
+        tags: ['autorités'],
+        response: { 200: object({ autorites: arrayOf(authoritySchema) }) },
+      }),
+    },
+    async () => ({ autorites: (await service.authorities()).map(authorityView) }),
+  );
 
-  app.post<{ Body: { agent: string; pem: string } }>('/admin/autorites', { schema: { body: authorityBody } }, async (request, reply) =>
-    reply.code(201).send(authorityView(await service.addAuthority(request.body.pem, request.body.agent))),
+  app.post<{ Body: { agent: string; pem: string } }>(
+    '/admin/autorites',
+    {
+      schema: operation({
+        operationId: 'addAuthority',
+        summary: 'Ajoute une autorité de certification reconnue',
+        tags: ['autorités'],
+        body: authorityBody,
+        response: { 201: authoritySchema },
+      }),
+    },
+    async (request, reply) =>
+      reply.code(201).send(authorityView(await service.addAuthority(request.body.pem, request.body.agent))),
   );
 
   app.post<{ Params: { empreinte: string }; Body: { agent: string } }>(
     '/admin/autorites/:empreinte/retrait',
-    { schema: { params: fingerprintParams, body: agentBody } },
+    {
+      schema: operation({
+        operationId: 'withdrawAuthority',
+        summary: 'Retire une autorité de certification ajoutée',
+        tags: ['autorités'],
+        params: fingerprintParams,
+        body: agentBody,
+        response: { 200: authoritySchema },
+      }),
+    },
     async (request) => authorityView(await service.withdrawAuthority(request.params.empreinte, request.body.agent)),
   );
 
-  app.get<{ Querystring: { operateur?: string; certificat?: string; limite: number } }>('/admin/audit', { schema: { querystring: auditQuery } }, async (request) => ({
-    evenements: (
-      await service.auditLog({
-        ...(request.query.operateur ? { operatorCode: request.query.operateur } : {}),
-        ...(request.query.certificat ? { certificateFingerprint: request.query.certificat } : {}),
-        limit: request.query.limite,
-      })
-    ).map(auditView),
-  }));
+  app.get<{ Querystring: { operateur?: string; certificat?: string; limite: number } }>(
+    '/admin/audit',
+    {
+      schema: operation({
+        operationId: 'listAuditEvents',
+        summary: 'Le journal d’audit des actions du support (par opérateur, par certificat)',
+        tags: ['audit'],
+        querystring: auditQuery,
+        response: { 200: object({ evenements: arrayOf(auditSchema) }) },
+      }),
+    },
+    async (request) => ({
+      evenements: (
+        await service.auditLog({
+          ...(request.query.operateur ? { operatorCode: request.query.operateur } : {}),
+          ...(request.query.certificat ? { certificateFingerprint: request.query.certificat } : {}),
+          limit: request.query.limite,
+        })
+      ).map(auditView),
+    }),
+  );
 };

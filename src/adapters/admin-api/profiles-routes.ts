@@ -3,9 +3,10 @@
 // (src/adapters/admin-api/app.ts); refusals are UseCaseError (invalid 400 naming the field,
 // not-found 404, refused 409). Every change names the support staff member (`agent`), written to
 // the audit log.
-import type { FastifyPluginAsync, FastifySchema } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { ProfileAdminRecord } from '../../application/profile-ports.js';
 import type { ProfileService } from '../../application/profiles.js';
+import { operation } from './schemas.js';
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 
@@ -64,8 +65,6 @@ const changeBody = {
   properties: { agent, libelle, operations },
 } as const;
 const agentBody = { type: 'object', additionalProperties: false, required: ['agent'], properties: { agent } } as const;
-/** A route schema with its OpenAPI description fields (an OpenAPI document is generated from them). */
-const documented = <S extends FastifySchema>(schema: S & { operationId: string; summary: string; tags: readonly string[] }): FastifySchema => schema;
 
 const TAGS = ['profils'];
 
@@ -73,7 +72,7 @@ export const profileRoutes: FastifyPluginAsync<{ service: ProfileService }> = as
   app.get(
     '/admin/profils',
     {
-      schema: documented({
+      schema: operation({
         operationId: 'listProfiles',
         summary: 'Les profils, les opérations que chacun accorde et ce qui les utilise',
         tags: TAGS,
@@ -86,7 +85,7 @@ export const profileRoutes: FastifyPluginAsync<{ service: ProfileService }> = as
   app.get(
     '/admin/profils/operations',
     {
-      schema: documented({
+      schema: operation({
         operationId: 'listGrantableOperations',
         summary: 'Les noms d’opérations SOAP de la passerelle qu’un profil peut accorder (* : toutes)',
         tags: TAGS,
@@ -98,14 +97,14 @@ export const profileRoutes: FastifyPluginAsync<{ service: ProfileService }> = as
 
   app.get<{ Params: { nom: string } }>(
     '/admin/profils/:nom',
-    { schema: documented({ operationId: 'getProfile', summary: 'Un profil', tags: TAGS, params: nameParams, response: { 200: profileJsonSchema } }) },
+    { schema: operation({ operationId: 'getProfile', summary: 'Un profil', tags: TAGS, params: nameParams, response: { 200: profileJsonSchema } }) },
     async (request) => profileView(await service.show(request.params.nom)),
   );
 
   app.post<{ Body: { agent: string; nom: string; libelle: string; operations: string[] } }>(
     '/admin/profils',
     {
-      schema: documented({
+      schema: operation({
         operationId: 'createProfile',
         summary: 'Crée un profil ; chaque opération doit être connue de la passerelle (ou * pour toutes)',
         tags: TAGS,
@@ -122,7 +121,7 @@ export const profileRoutes: FastifyPluginAsync<{ service: ProfileService }> = as
   app.patch<{ Params: { nom: string }; Body: { agent: string; libelle?: string; operations?: string[] } }>(
     '/admin/profils/:nom',
     {
-      schema: documented({
+      schema: operation({
         operationId: 'updateProfile',
         summary: 'Change les opérations accordées (et/ou le libellé) : effectif pour les connexions et sessions ouvertes',
         tags: TAGS,
@@ -140,7 +139,7 @@ export const profileRoutes: FastifyPluginAsync<{ service: ProfileService }> = as
   app.post<{ Params: { nom: string }; Body: { agent: string } }>(
     '/admin/profils/:nom/retrait',
     {
-      schema: documented({
+      schema: operation({
         operationId: 'retireProfile',
         summary: 'Retire un profil : refusé tant qu’un certificat non révoqué ou un utilisateur du portail actif l’utilise',
         tags: TAGS,

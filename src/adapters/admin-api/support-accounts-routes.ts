@@ -5,6 +5,7 @@
 // agent, written to the audit log. Refusals: invalid 400 naming the field, not-found 404, refused 409.
 import type { FastifyPluginAsync } from 'fastify';
 import type { SupportAccountService, SupportAccountState } from '../../application/support-accounts.js';
+import { operation } from './schemas.js';
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 
@@ -54,11 +55,6 @@ const userAndSessions = {
 } as const;
 const TAGS = ['Comptes du support'];
 
-/**
- * A route schema with its OpenAPI words (operationId, summary, tags), passed as a value so that it
- * compiles whether or not the OpenAPI plugin's types declare those keys yet.
- */
-const described = <T extends { operationId: string; summary: string; tags: string[] }>(schema: T): T => schema;
 
 interface IdentifierParams {
   identifiant: string;
@@ -71,7 +67,7 @@ export const supportAccountRoutes: FastifyPluginAsync<{ service: SupportAccountS
   app.post<{ Body: { agent: string; identifiant: string; nom: string } }>(
     '/admin/support/comptes',
     {
-      schema: described({
+      schema: operation({
         operationId: 'createSupportAccount',
         summary: 'Crée un compte du support (console) ; son mot de passe, généré, est dans la réponse une seule fois',
         tags: TAGS,
@@ -96,7 +92,7 @@ export const supportAccountRoutes: FastifyPluginAsync<{ service: SupportAccountS
   app.get(
     '/admin/support/comptes',
     {
-      schema: described({
+      schema: operation({
         operationId: 'listSupportAccounts',
         summary: 'Les comptes du support et leur état',
         tags: TAGS,
@@ -108,14 +104,14 @@ export const supportAccountRoutes: FastifyPluginAsync<{ service: SupportAccountS
 
   app.get<{ Params: IdentifierParams }>(
     '/admin/support/comptes/:identifiant',
-    { schema: described({ operationId: 'getSupportAccount', summary: 'Un compte du support', tags: TAGS, params: identifierParams, response: { 200: supportUserSchema } }) },
+    { schema: operation({ operationId: 'getSupportAccount', summary: 'Un compte du support', tags: TAGS, params: identifierParams, response: { 200: supportUserSchema } }) },
     async (request) => supportUserView(await service.show(request.params.identifiant)),
   );
 
   app.post<{ Params: IdentifierParams; Body: AgentBody }>(
     '/admin/support/comptes/:identifiant/desactivation',
     {
-      schema: described({
+      schema: operation({
         operationId: 'disableSupportAccount',
         summary: 'Désactive un compte du support : plus de connexion, ses sessions fermées aussitôt',
         tags: TAGS,
@@ -132,20 +128,20 @@ export const supportAccountRoutes: FastifyPluginAsync<{ service: SupportAccountS
 
   app.post<{ Params: IdentifierParams; Body: AgentBody }>(
     '/admin/support/comptes/:identifiant/activation',
-    { schema: described({ operationId: 'enableSupportAccount', summary: 'Réactive un compte du support', tags: TAGS, params: identifierParams, body: agentBody, response: { 200: userAnswer } }) },
+    { schema: operation({ operationId: 'enableSupportAccount', summary: 'Réactive un compte du support', tags: TAGS, params: identifierParams, body: agentBody, response: { 200: userAnswer } }) },
     async (request) => ({ utilisateur: supportUserView(await service.enable(request.body.agent, request.params.identifiant)) }),
   );
 
   app.post<{ Params: IdentifierParams; Body: AgentBody }>(
     '/admin/support/comptes/:identifiant/deverrouillage',
-    { schema: described({ operationId: 'unlockSupportAccount', summary: 'Lève le verrouillage d’un compte du support', tags: TAGS, params: identifierParams, body: agentBody, response: { 200: userAnswer } }) },
+    { schema: operation({ operationId: 'unlockSupportAccount', summary: 'Lève le verrouillage d’un compte du support', tags: TAGS, params: identifierParams, body: agentBody, response: { 200: userAnswer } }) },
     async (request) => ({ utilisateur: supportUserView(await service.unlock(request.body.agent, request.params.identifiant)) }),
   );
 
   app.post<{ Params: IdentifierParams; Body: AgentBody }>(
     '/admin/support/comptes/:identifiant/mot-de-passe',
     {
-      schema: described({
+      schema: operation({
         operationId: 'resetSupportAccountPassword',
         summary: 'Nouveau mot de passe généré (dans la réponse une seule fois) ; verrouillage levé, sessions fermées',
         tags: TAGS,
@@ -171,7 +167,7 @@ export const supportAccountRoutes: FastifyPluginAsync<{ service: SupportAccountS
   app.post<{ Params: IdentifierParams; Body: AgentBody }>(
     '/admin/support/comptes/:identifiant/totp',
     {
-      schema: described({
+      schema: operation({
         operationId: 'resetSupportAccountTotp',
         summary: 'Oublie le second facteur (téléphone perdu) : nouvel enrôlement à la prochaine connexion ; sessions fermées',
         tags: TAGS,

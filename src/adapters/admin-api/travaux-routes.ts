@@ -6,6 +6,7 @@ import { NATURES_INTERVENTION, NATURES_TRAVAUX, type NatureIntervention, type Na
 import { UseCaseError } from '../../application/errors.js';
 import type { Travaux, TravauxChanges } from '../../application/line-test-ports.js';
 import type { TravauxService } from '../../application/travaux.js';
+import { arrayOf, bool, instantOut, nullableEnum, nullableInstantOut, nullableStr, object, operation, str } from './schemas.js';
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 
@@ -34,6 +35,32 @@ export function travauxView(t: Travaux) {
 }
 
 export type TravauxJson = ReturnType<typeof travauxView>;
+
+const travauxSchema = object(
+  {
+    reference: str,
+    nature: { type: 'string', enum: [...NATURES_TRAVAUX] },
+    etat: str,
+    libelle: str,
+    equipement: str,
+    referencePm: nullableStr,
+    referencePmTechnique: nullableStr,
+    dateDebut: instantOut,
+    dateFin: nullableInstantOut,
+    interventionRequiseOC: bool,
+    travauxCuratifs: { type: ['boolean', 'null'] },
+    natureIntervention: nullableEnum(NATURES_INTERVENTION),
+    commentaire: nullableStr,
+    contactOI: nullableStr,
+    referenceIncident: nullableStr,
+    perimetre: arrayOf(object({ type: str, reference: str })),
+    dateCreation: instantOut,
+    dateModification: instantOut,
+    dateCloture: nullableInstantOut,
+  },
+  'Des travaux programmés ou un incident réseau',
+);
+const tags = ['travaux'];
 
 const REFERENCE = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$';
 const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max }) as const;
@@ -147,39 +174,74 @@ function parseInstant(value: string, field: string): Date {
 
 /** The planned works and incidents routes, a plugin of the admin app (buildAdminApp). */
 export const travauxRoutes: FastifyPluginAsync<{ travaux: TravauxService }> = async (app, { travaux }) => {
-  app.get<{ Querystring: { ouverts: boolean; limite: number } }>('/admin/travaux', { schema: { querystring: listQuery } }, async (request) => ({
-    travaux: (await travaux.list(request.query.ouverts, request.query.limite)).map(travauxView),
-  }));
-
-  app.get<{ Params: { reference: string } }>('/admin/travaux/:reference', { schema: { params: referenceParams } }, async (request) =>
-    travauxView(await travaux.get(request.params.reference)),
+  app.get<{ Querystring: { ouverts: boolean; limite: number } }>(
+    '/admin/travaux',
+    {
+      schema: operation({
+        operationId: 'listTravaux',
+        summary: 'Les travaux et incidents, les plus récents d’abord (ouverts seulement sur demande)',
+        tags,
+        querystring: listQuery,
+        response: { 200: object({ travaux: arrayOf(travauxSchema) }) },
+      }),
+    },
+    async (request) => ({
+      travaux: (await travaux.list(request.query.ouverts, request.query.limite)).map(travauxView),
+    }),
   );
 
-  app.post<{ Body: PublishBody }>('/admin/travaux', { schema: { body: publishBody } }, async (request, reply) => {
-    const b = request.body;
-    const created = await travaux.publish({
-      ...(b.reference !== undefined ? { reference: b.reference } : {}),
-      nature: b.nature,
-      libelle: b.libelle,
-      equipement: b.equipement,
-      ...(b.referencePm !== undefined ? { referencePm: b.referencePm } : {}),
-      ...(b.referencePmTechnique !== undefined ? { referencePmTechnique: b.referencePmTechnique } : {}),
-      dateDebut: parseInstant(b.dateDebut, 'dateDebut'),
-      ...(b.dateFin !== undefined ? { dateFin: parseInstant(b.dateFin, 'dateFin') } : {}),
-      interventionRequiseOC: b.interventionRequiseOC,
-      ...(b.travauxCuratifs !== undefined ? { travauxCuratifs: b.travauxCuratifs } : {}),
-      ...(b.natureIntervention !== undefined ? { natureIntervention: b.natureIntervention } : {}),
-      ...(b.commentaire !== undefined ? { commentaire: b.commentaire } : {}),
-      ...(b.contactOI !== undefined ? { contactOI: b.contactOI } : {}),
-      ...(b.referenceIncident !== undefined ? { referenceIncident: b.referenceIncident } : {}),
-      perimetre: b.perimetre,
-    });
-    return reply.code(201).send(travauxView(created));
-  });
+  app.get<{ Params: { reference: string } }>(
+    '/admin/travaux/:reference',
+    { schema: operation({ operationId: 'getTravaux', summary: 'Des travaux ou un incident', tags, params: referenceParams, response: { 200: travauxSchema } }) },
+    async (request) => travauxView(await travaux.get(request.params.reference)),
+  );
+
+  app.post<{ Body: PublishBody }>(
+    '/admin/travaux',
+    {
+      schema: operation({
+        operationId: 'publishTravaux',
+        summary: 'Publie des travaux programmés ou un incident (lus par les opérateurs : TestService, infoTravauxFTTH)',
+        tags,
+        body: publishBody,
+        response: { 201: travauxSchema },
+      }),
+    },
+    async (request, reply) => {
+      const b = request.body;
+      const created = await travaux.publish({
+        ...(b.reference !== undefined ? { reference: b.reference } : {}),
+        nature: b.nature,
+        libelle: b.libelle,
+        equipement: b.equipement,
+        ...(b.referencePm !== undefined ? { referencePm: b.referencePm } : {}),
+        ...(b.referencePmTechnique !== undefined ? { referencePmTechnique: b.referencePmTechnique } : {}),
+        dateDebut: parseInstant(b.dateDebut, 'dateDebut'),
+        ...(b.dateFin !== undefined ? { dateFin: parseInstant(b.dateFin, 'dateFin') } : {}),
+        interventionRequiseOC: b.interventionRequiseOC,
+        ...(b.travauxCuratifs !== undefined ? { travauxCuratifs: b.travauxCuratifs } : {}),
+        ...(b.natureIntervention !== undefined ? { natureIntervention: b.natureIntervention } : {}),
+        ...(b.commentaire !== undefined ? { commentaire: b.commentaire } : {}),
+        ...(b.contactOI !== undefined ? { contactOI: b.contactOI } : {}),
+        ...(b.referenceIncident !== undefined ? { referenceIncident: b.referenceIncident } : {}),
+        perimetre: b.perimetre,
+      });
+      return reply.code(201).send(travauxView(created));
+    },
+  );
 
   app.patch<{ Params: { reference: string }; Body: UpdateBody }>(
     '/admin/travaux/:reference',
-    { schema: { params: referenceParams, body: updateBody } },
+    {
+      schema: operation({
+        operationId: 'updateTravaux',
+        summary: 'Modifie des travaux (nouvelles dates : REPLANIFICATION, autre chose : MAJ)',
+        tags,
+        params: referenceParams,
+        body: updateBody,
+        response: { 200: travauxSchema },
+      }),
+    },
     async (request) => {
       const { dateDebut, dateFin, ...rest } = request.body;
       const changes: TravauxChanges = {
@@ -193,7 +255,16 @@ export const travauxRoutes: FastifyPluginAsync<{ travaux: TravauxService }> = as
 
   app.post<{ Params: { reference: string }; Body: { etat: 'CLOTURE' | 'ANNULE'; commentaire?: string } }>(
     '/admin/travaux/:reference/cloture',
-    { schema: { params: referenceParams, body: closeBody } },
+    {
+      schema: operation({
+        operationId: 'closeTravaux',
+        summary: 'Clôture (CLOTURE) ou annule (ANNULE) des travaux',
+        tags,
+        params: referenceParams,
+        body: closeBody,
+        response: { 200: travauxSchema },
+      }),
+    },
     async (request) => travauxView(await travaux.close(request.params.reference, request.body.etat, request.body.commentaire)),
   );
 };
