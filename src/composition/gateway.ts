@@ -207,6 +207,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       operators: certificates.service,
       portalAccounts: buildPortalAccountAdmin(db, clock, repositories.operators),
       supportAccounts,
+      exploitation: { queueDepth: () => queue.depth(), metrics: operations.admin.metrics },
       token: adminToken,
       logger,
     });

@@ -131,3 +131,59 @@ describeDb('support console: accounts, second factor, role separation', () => {
     for (const route of CONSOLE_ADMIN_ROUTES) expect(route).toMatch(/^(GET|POST|PUT|DELETE|PATCH) \/admin\//);
   });
 });
+
+describeDb('support console: pages over the admin API', () => {
+  let t: TestGateway;
+  let c: PortalClient;
+  const clock = new SettableClock('2026-03-10T09:00:00Z');
+
+  beforeAll(async () => {
+    t = await startTestGateway({ clock });
+    const demo = readDemoAccounts(t.gateway.demoAccountsFile!);
+    c = new PortalClient(t.webUrl, t.webCa);
+    await c.signIn('support.demo', demo.get('support.demo')!);
+    const step = await c.get('/connexion/totp');
+    const secret = /<code id="cle-totp" class="fs-5">([A-Z2-7]+)<\/code>/.exec(step.body)![1]!;
+    await c.post('/connexion/totp', { _csrf: csrfOf(step.body), code: OtpAuthTotp.codeAt(secret, clock.now()) });
+  });
+  afterAll(async () => {
+    await c?.close();
+    await t?.close();
+  });
+
+  test('each page answers, a POST without its CSRF token is refused and changes nothing', async () => {
+    for (const page of ['/console', '/console/signalisations', '/console/certificats', '/console/autorites', '/console/volumetrie', '/console/exploitation']) {
+      const answer = await c.get(page);
+      expect([page, answer.status]).toEqual([page, 200]);
+    }
+    const volumetry = await c.get('/console/volumetrie');
+    expect(volumetry.body).toMatch(/<svg id="graphique-jours" class="graphique" role="img" aria-labelledby="graphique-jours-titre graphique-jours-desc"/);
+    expect(volumetry.body).toContain('<table class="table table-sm" id="tableau-pics">');
+    const before = await t.db.query<{ n: string }>('SELECT count(*) AS n FROM maintenance_windows').catch(() => [{ n: '?' }]);
+    const refused = await c.post('/console/exploitation/maintenances', { debut: '2026-03-11T22:00', fin: '2026-03-11T23:00', motif: 'test' });
+    expect(refused.status).toBe(403);
+    const after = await t.db.query<{ n: string }>('SELECT count(*) AS n FROM maintenance_windows').catch(() => [{ n: '?' }]);
+    expect(after).toEqual(before);
+  });
+
+  test('field messages: server-side validation and the admin API’s refusal land on the field', async () => {
+    const page = await c.get('/console/exploitation');
+    const bad = await c.post('/console/exploitation/limites', { _csrf: csrfOf(page.body), operateur: 'x', requetesParMinute: '-3' });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatch(/id="limite-operateur-erreur">Code opérateur/);
+    expect(bad.body).toMatch(/id="limite-rpm-erreur">Nombre entier/);
+    const certs = await c.get('/console/certificats');
+    const noCsr = await c.post('/console/certificats/emission', { _csrf: csrfOf(certs.body), operateur: 'OPA1', profil: 'TOUT', mode: 'csr' });
+    expect(noCsr.status).toBe(400);
+    expect(noCsr.body).toMatch(/id="emission-csr-fichier-erreur">Déposez la demande/);
+  });
+
+  test('running state route: queue depth and error rates, and the console shows them', async () => {
+    const state = await t.admin('GET', '/admin/exploitation');
+    expect(state.status).toBe(200);
+    expect(state.body.file).toEqual({ enAttente: expect.any(Number), enReprise: expect.any(Number), enCours: expect.any(Number) });
+    expect(state.body.requetes).toMatchObject({ depuis: 'démarrage du processus', total: expect.any(Number), tauxErreur: expect.any(Number) });
+    const page = await c.get('/console/exploitation');
+    expect(page.body).toContain('id="taux-erreur"');
+  });
+});

@@ -21,6 +21,7 @@ import { operatorRoutes } from './operators-routes.js';
 import { portalAccountRoutes } from './portal-accounts-routes.js';
 import type { PortalAccountAdminService } from '../../application/web-account-admin.js';
 import { supportAccountRoutes } from './support-accounts-routes.js';
+import { exploitationRoutes, type ExploitationDeps } from './exploitation-routes.js';
 import type { SupportAccountService } from '../../application/support-accounts.js';
 import type { OperatorService } from '../../application/operators.js';
 import { refuseNonXmlText } from './xml-text-guard.js';
@@ -41,6 +42,8 @@ export interface AdminAppOptions {
   portalAccounts?: PortalAccountAdminService;
   /** The support staff's accounts of the console (routes /admin/support/comptes…, src/adapters/admin-api/support-accounts-routes.ts); absent: no such routes. */
   supportAccounts?: SupportAccountService;
+  /** The running state: queue depth and error rates (route /admin/exploitation, src/adapters/admin-api/exploitation-routes.ts); absent: no such route. */
+  exploitation?: ExploitationDeps;
   /** The bearer token every request (but /health/live) must carry. */
   token: string;
   logger: Logger;
@@ -256,7 +259,7 @@ const backOfficeRoutes: FastifyPluginAsync<{ backOffice: BackOfficeService }> = 
 
 // ---------------------------------------------------------------- the app
 
-export async function buildAdminApp({ backOffice, travaux, operations, conformance, operators, portalAccounts, supportAccounts, token, logger }: AdminAppOptions) {
+export async function buildAdminApp({ backOffice, travaux, operations, conformance, operators, portalAccounts, supportAccounts, exploitation, token, logger }: AdminAppOptions) {
   if (token.length < 16) throw new Error('admin token too short (16 characters at least)');
   const expectedDigest = createHash('sha256').update(token).digest();
 
@@ -332,6 +335,7 @@ export async function buildAdminApp({ backOffice, travaux, operations, conforman
   if (operators) await app.register(operatorRoutes, { service: operators });
   if (portalAccounts) await app.register(portalAccountRoutes, { service: portalAccounts });
   if (supportAccounts) await app.register(supportAccountRoutes, { service: supportAccounts });
+  if (exploitation) await app.register(exploitationRoutes, { deps: exploitation });
 
   return app;
 }

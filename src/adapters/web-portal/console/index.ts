@@ -6,6 +6,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { requireSupport, type ConsolePageDeps } from './common.js';
 import * as home from './home-routes.js';
+import * as tickets from './tickets-routes.js';
+import * as certificates from './certificates-routes.js';
+import * as volumetry from './volumetry-routes.js';
 
 export interface ConsolePage {
   /** The family's name (for messages and the parity check). */
@@ -17,6 +20,9 @@ export interface ConsolePage {
 
 export const CONSOLE_PAGES: readonly ConsolePage[] = [
   { name: 'tableau de bord', routes: home.homeConsoleRoutes, adminRoutes: home.adminRoutes },
+  { name: 'signalisations', routes: tickets.ticketsConsoleRoutes, adminRoutes: tickets.adminRoutes },
+  { name: 'certificats et autorités', routes: certificates.certificatesConsoleRoutes, adminRoutes: certificates.adminRoutes },
+  { name: 'volumétrie et exploitation', routes: volumetry.volumetryConsoleRoutes, adminRoutes: volumetry.adminRoutes },
 ];
 
 /** Every admin API route the console calls (the CLI ↔ console parity check reads it). */
