@@ -152,7 +152,18 @@ describeDb('support console: pages over the admin API', () => {
   });
 
   test('each page answers, a POST without its CSRF token is refused and changes nothing', async () => {
-    for (const page of ['/console', '/console/signalisations', '/console/certificats', '/console/autorites', '/console/volumetrie', '/console/exploitation']) {
+    for (const page of [
+      '/console',
+      '/console/signalisations',
+      '/console/operateurs',
+      '/console/operateurs/OPA1',
+      '/console/certificats',
+      '/console/autorites',
+      '/console/travaux',
+      '/console/volumetrie',
+      '/console/exploitation',
+      '/console/audit',
+    ]) {
       const answer = await c.get(page);
       expect([page, answer.status]).toEqual([page, 200]);
     }
@@ -185,5 +196,55 @@ describeDb('support console: pages over the admin API', () => {
     expect(state.body.requetes).toMatchObject({ depuis: 'démarrage du processus', total: expect.any(Number), tauxErreur: expect.any(Number) });
     const page = await c.get('/console/exploitation');
     expect(page.body).toContain('id="taux-erreur"');
+  });
+
+  test('operators: the order form’s mistakes on their fields, onboarding, a portal account created with its password shown once, audited as the staff member', async () => {
+    const list = await c.get('/console/operateurs');
+    const refused = await c.post('/console/operateurs', { _csrf: csrfOf(list.body), codeOperateur: 'OPZ9', raisonSociale: 'Zeta', siret: '123' });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatch(/id="bdc-siret-erreur">[^<]*SIRET/);
+    expect(refused.body).toMatch(/id="bdc-email-erreur">/);
+    const created = await c.post('/console/operateurs', {
+      _csrf: csrfOf(list.body),
+      codeOperateur: 'OPZ9',
+      referenceContrat: 'CG2026-0099-ESAV',
+      numeroAffaire: 'AFF-2026-999',
+      raisonSociale: 'Zeta Fibre',
+      siret: '73282932000074',
+      representant: 'Jeanne Dupont',
+      telephone: '01 23 45 67 89',
+      email: 'direction@zeta.example',
+      adresse: '1 rue des Fibres\n69002 Lyon',
+      acces: 'LES_DEUX',
+    });
+    expect(created.status).toBe(303);
+    expect(created.location).toBe('/console/operateurs/OPZ9');
+    const detail = await c.get('/console/operateurs/OPZ9');
+    expect(detail.body).toContain('Zeta Fibre');
+    const user = await c.post('/console/operateurs/OPZ9/portail/utilisateurs', { _csrf: csrfOf(detail.body), identifiant: 'opz9.agent', nom: 'Agent Z', profil: 'TOUT' });
+    expect(user.status).toBe(200);
+    expect(user.body).toMatch(/<code id="mot-de-passe">[A-Za-z0-9_-]{24}<\/code>/);
+    expect((await c.get('/console/operateurs/OPZ9')).body).not.toContain('id="mot-de-passe"');
+    const audit = await c.get('/console/audit?operateur=OPZ9');
+    expect(audit.status).toBe(200);
+    expect(audit.body).toMatch(/<td>support\.demo<\/td><td>PORTAIL_UTILISATEUR_CREE<\/td>/);
+    expect(audit.body).toMatch(/<td>support\.demo<\/td><td>OPERATEUR_CREE<\/td>/);
+    const badFilter = await c.get('/console/audit?operateur=zz');
+    expect(badFilter.status).toBe(400);
+    expect(badFilter.body).toContain('id="audit-operateur-erreur"');
+  });
+
+  test('works: publish with field checks, then close', async () => {
+    const page = await c.get('/console/travaux');
+    const bad = await c.post('/console/travaux', { _csrf: csrfOf(page.body), nature: 'INCIDENT', libelle: '', equipement: 'PM', dateDebut: '2026-03-10T10:00', perimetre: 'commune' });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toContain('id="travaux-libelle-erreur"');
+    expect(bad.body).toContain('id="travaux-perimetre-erreur"');
+    const ok = await c.post('/console/travaux', { _csrf: csrfOf(page.body), nature: 'INCIDENT', libelle: 'Coupure de câble', equipement: 'PM', referencePm: 'PM-69123-001', dateDebut: '2026-03-10T10:00', perimetre: 'COMMUNE 69123' });
+    expect([ok.status, /id="[^"]*-erreur">[^<]*|id="erreur-generale">[^<]*/.exec(ok.body)?.[0]]).toEqual([200, undefined]);
+    expect(ok.body).toContain('Coupure de câble');
+    const reference = /action="\/console\/travaux\/([^/]+)\/cloture"/.exec(ok.body)![1]!;
+    const closed = await c.post(`/console/travaux/${reference}/cloture`, { _csrf: csrfOf(ok.body), etat: 'CLOTURE' });
+    expect(closed.body).toContain('clôturé');
   });
 });

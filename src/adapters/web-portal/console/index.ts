@@ -9,6 +9,8 @@ import * as home from './home-routes.js';
 import * as tickets from './tickets-routes.js';
 import * as certificates from './certificates-routes.js';
 import * as volumetry from './volumetry-routes.js';
+import * as operators from './operators-routes.js';
+import * as travauxAudit from './travaux-audit-routes.js';
 
 export interface ConsolePage {
   /** The family's name (for messages and the parity check). */
@@ -23,6 +25,8 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
   { name: 'signalisations', routes: tickets.ticketsConsoleRoutes, adminRoutes: tickets.adminRoutes },
   { name: 'certificats et autorités', routes: certificates.certificatesConsoleRoutes, adminRoutes: certificates.adminRoutes },
   { name: 'volumétrie et exploitation', routes: volumetry.volumetryConsoleRoutes, adminRoutes: volumetry.adminRoutes },
+  { name: 'opérateurs, conformité et comptes du portail', routes: operators.operatorsConsoleRoutes, adminRoutes: operators.adminRoutes },
+  { name: 'travaux et journal d’audit', routes: travauxAudit.travauxAuditConsoleRoutes, adminRoutes: travauxAudit.adminRoutes },
 ];
 
 /** Every admin API route the console calls (the CLI ↔ console parity check reads it). */

@@ -9,8 +9,11 @@ interface NavEntry {
 export const CONSOLE_NAVIGATION: readonly NavEntry[] = [
   { href: '/console', label: 'Tableau de bord' },
   { href: '/console/signalisations', label: 'Signalisations' },
+  { href: '/console/operateurs', label: 'Opérateurs' },
   { href: '/console/certificats', label: 'Certificats' },
   { href: '/console/autorites', label: 'Autorités' },
+  { href: '/console/travaux', label: 'Travaux' },
   { href: '/console/exploitation', label: 'Exploitation' },
   { href: '/console/volumetrie', label: 'Volumétrie' },
+  { href: '/console/audit', label: 'Journal d’audit' },
 ];
