@@ -153,8 +153,17 @@ describeBrowser('support console in chromium', () => {
     await page.waitForURL('**/console/exploitation');
     expect(await page.locator('#taux-erreur').textContent()).toMatch(/requête\(s\)/);
     await accessible(page);
-    await page.getByRole('link', { name: 'Autorités' }).click();
-    await page.waitForURL('**/console/autorites');
+    for (const [link, url] of [
+      ['Autorités', '**/console/autorites'],
+      ['Opérateurs', '**/console/operateurs'],
+      ['Travaux', '**/console/travaux'],
+      ['Journal d’audit', '**/console/audit'],
+    ] as const) {
+      await page.getByRole('navigation', { name: 'Navigation de la console' }).getByRole('link', { name: link, exact: true }).click();
+      await page.waitForURL(url);
+      await accessible(page);
+    }
+    await page.goto(`${t.webUrl}/console/operateurs/OPA1`);
     await accessible(page);
 
     expect(problems).toEqual([]);
