@@ -17,6 +17,7 @@ import { addOperatorCommands } from './operator-commands.js';
 import { addTravauxCommands } from './travaux-commands.js';
 import { addConformanceCommands } from './conformance-commands.js';
 import { addPortalCommands } from './portal-commands.js';
+import { addCapacityCommands } from './capacity-commands.js';
 import { addSupportCommands } from './support-commands.js';
 
 export const DEFAULT_ADMIN_URL = 'http://127.0.0.1:8444';
@@ -230,6 +231,7 @@ Codes de sortie : 0 fait · 1 refusé par l’API · 2 erreur d’utilisation ·
   addOperatorCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print, env);
   addOperationsCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print);
   addPortalCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print, env);
+  addCapacityCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print, env);
   addSupportCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print, env);
 
   return program;

@@ -33,7 +33,7 @@ import { sqlVolumetrySink } from '../adapters/postgres/volumetry.js';
 import { buildRepositories, type Repositories } from './repositories.js';
 import { processName, Scheduler } from './scheduler.js';
 import { buildUseCases, type UseCases } from './use-cases.js';
-import { httpAdminClient } from './console-admin-client.js';
+import { AdminClient, injectTransport } from '../admin-client/index.js';
 import type { SupportAccountService } from '../application/support-accounts.js';
 import { buildPortalAccountAdmin, buildSupportAccounts, buildWebAccounts, ensureDemoAccounts, signalisationRequestSchema, startWebPortal, type WebPortalRuntime } from './web-portal.js';
 import type { WebAccountService } from '../application/web-accounts.js';
@@ -102,13 +102,6 @@ function adminTokenOf(config: GatewayConfig, logger: Logger): string {
   if (stored.created) logger.info({ file: stored.file }, 'admin token generated');
   if (stored.permissionsFixed) logger.warn({ file: stored.file }, 'admin token file was readable by others: mode reset to 0600');
   return stored.token;
-}
-
-/** The address this process reaches its own listener at (a wildcard listens on loopback too). */
-function loopbackHost(host: string): string {
-  if (host === '0.0.0.0') return '127.0.0.1';
-  if (host === '::') return '[::1]';
-  return host.includes(':') ? `[${host}]` : host;
 }
 
 function urlHost(host: string): string {
@@ -206,6 +199,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       conformance: conformance.service,
       operators: certificates.service,
       portalAccounts: buildPortalAccountAdmin(db, clock, repositories.operators),
+      capacity: useCases.capacity,
       supportAccounts,
       exploitation: { queueDepth: () => queue.depth(), metrics: operations.admin.metrics },
       token: adminToken,
@@ -230,9 +224,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       // The portal's deposit and complement forms are checked with the schema the SOAP endpoint
       // SignalisationService v1 compiled (one compilation per process).
       pages: { useCases, catalogue, requestSchema: signalisationRequestSchema(endpoints) },
-      // The support console calls the admin API (its listener of this process, loopback): the
-      // same routes, schemas and audit as the CLI (decision 0021).
-      consoleApi: httpAdminClient(`http://${loopbackHost(config.adminHost)}:${adminPort}`, adminToken),
+      // The support console calls the admin API in process (inject): the same routes, schemas,
+      // bearer check and audit as the CLI (decision 0021).
+      consoleApi: new AdminClient(injectTransport(adminApp, adminToken)),
     });
 
     // Every periodic job of the process, in one place (decision 0014).

@@ -10,6 +10,7 @@ import { SqlOperatorRepository } from '../adapters/postgres/operators.js';
 import { SqlPrestationRepository } from '../adapters/postgres/prestations.js';
 import { SqlRateLimitRepository } from '../adapters/postgres/rate-limits.js';
 import { SqlCapacityRepository, SqlRendezVousRepository } from '../adapters/postgres/rendezvous.js';
+import { SlotGenerator, SqlCapacityAdminRepository } from '../adapters/postgres/capacity.js';
 import { SqlScheduledRuns } from '../adapters/postgres/scheduled-runs.js';
 import { SqlSignalisationRepository } from '../adapters/postgres/signalisations.js';
 import { SqlTravauxRepository } from '../adapters/postgres/travaux.js';
@@ -20,6 +21,8 @@ export interface Repositories {
   signalisations: SqlSignalisationRepository;
   rendezVous: SqlRendezVousRepository;
   capacity: SqlCapacityRepository;
+  /** Patterns, exceptions, non-working days and their regeneration (decision 0018). */
+  capacityAdmin: SqlCapacityAdminRepository;
   travaux: SqlTravauxRepository;
   lineTests: SqlLineTestRepository;
   maintenance: SqlMaintenanceRepository;
@@ -38,6 +41,7 @@ export function buildRepositories(db: Database, calendar: HolidayCalendar, proce
     signalisations: new SqlSignalisationRepository(db),
     rendezVous: new SqlRendezVousRepository(db),
     capacity: new SqlCapacityRepository(db, calendar),
+    capacityAdmin: new SqlCapacityAdminRepository(db, new SlotGenerator(calendar)),
     travaux: new SqlTravauxRepository(db),
     lineTests: new SqlLineTestRepository(db),
     maintenance: new SqlMaintenanceRepository(db),

@@ -27,6 +27,8 @@ import type { OperatorService } from '../../application/operators.js';
 import { refuseNonXmlText } from './xml-text-guard.js';
 import type { ConformanceRunService } from '../../application/conformance-runs.js';
 import { referenceParams } from './schemas.js';
+import { capacityRoutes } from './capacity-routes.js';
+import type { CapacityAdminService } from '../../application/capacity.js';
 
 export interface AdminAppOptions {
   backOffice: BackOfficeService;
@@ -40,6 +42,8 @@ export interface AdminAppOptions {
   operators?: OperatorService;
   /** The web portal's accounts (routes /admin/portail…, src/adapters/admin-api/portal-accounts-routes.ts); absent: no such routes. */
   portalAccounts?: PortalAccountAdminService;
+  /** Technicians' capacity: patterns, exceptions, non-working days, booked versus free (routes /admin/capacite…, src/adapters/admin-api/capacity-routes.ts); absent: no such routes. */
+  capacity?: CapacityAdminService;
   /** The support staff's accounts of the console (routes /admin/support/comptes…, src/adapters/admin-api/support-accounts-routes.ts); absent: no such routes. */
   supportAccounts?: SupportAccountService;
   /** The running state: queue depth and error rates (route /admin/exploitation, src/adapters/admin-api/exploitation-routes.ts); absent: no such route. */
@@ -259,7 +263,7 @@ const backOfficeRoutes: FastifyPluginAsync<{ backOffice: BackOfficeService }> = 
 
 // ---------------------------------------------------------------- the app
 
-export async function buildAdminApp({ backOffice, travaux, operations, conformance, operators, portalAccounts, supportAccounts, exploitation, token, logger }: AdminAppOptions) {
+export async function buildAdminApp({ backOffice, travaux, operations, conformance, operators, portalAccounts, capacity, supportAccounts, exploitation, token, logger }: AdminAppOptions) {
   if (token.length < 16) throw new Error('admin token too short (16 characters at least)');
   const expectedDigest = createHash('sha256').update(token).digest();
 
@@ -334,6 +338,7 @@ export async function buildAdminApp({ backOffice, travaux, operations, conforman
   if (conformance) await app.register(conformanceAdminRoutes, { service: conformance });
   if (operators) await app.register(operatorRoutes, { service: operators });
   if (portalAccounts) await app.register(portalAccountRoutes, { service: portalAccounts });
+  if (capacity) await app.register(capacityRoutes, { service: capacity });
   if (supportAccounts) await app.register(supportAccountRoutes, { service: supportAccounts });
   if (exploitation) await app.register(exploitationRoutes, { deps: exploitation });
 

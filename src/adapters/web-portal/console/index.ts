@@ -11,6 +11,7 @@ import * as certificates from './certificates-routes.js';
 import * as volumetry from './volumetry-routes.js';
 import * as operators from './operators-routes.js';
 import * as travauxAudit from './travaux-audit-routes.js';
+import * as capacity from './capacity-routes.js';
 
 export interface ConsolePage {
   /** The family's name (for messages and the parity check). */
@@ -27,6 +28,7 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
   { name: 'volumétrie et exploitation', routes: volumetry.volumetryConsoleRoutes, adminRoutes: volumetry.adminRoutes },
   { name: 'opérateurs, conformité et comptes du portail', routes: operators.operatorsConsoleRoutes, adminRoutes: operators.adminRoutes },
   { name: 'travaux et journal d’audit', routes: travauxAudit.travauxAuditConsoleRoutes, adminRoutes: travauxAudit.adminRoutes },
+  { name: 'capacité', routes: capacity.capacityConsoleRoutes, adminRoutes: capacity.adminRoutes },
 ];
 
 /** Every admin API route the console calls (the CLI ↔ console parity check reads it). */

@@ -13,6 +13,7 @@ export const CONSOLE_NAVIGATION: readonly NavEntry[] = [
   { href: '/console/certificats', label: 'Certificats' },
   { href: '/console/autorites', label: 'Autorités' },
   { href: '/console/travaux', label: 'Travaux' },
+  { href: '/console/capacite', label: 'Capacité' },
   { href: '/console/exploitation', label: 'Exploitation' },
   { href: '/console/volumetrie', label: 'Volumétrie' },
   { href: '/console/audit', label: 'Journal d’audit' },
