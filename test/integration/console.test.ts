@@ -163,6 +163,7 @@ describeDb('support console: pages over the admin API', () => {
       '/console/volumetrie',
       '/console/exploitation',
       '/console/audit',
+      '/console/support',
     ]) {
       const answer = await c.get(page);
       expect([page, answer.status]).toEqual([page, 200]);
@@ -246,5 +247,35 @@ describeDb('support console: pages over the admin API', () => {
     const reference = /action="\/console\/travaux\/([^/]+)\/cloture"/.exec(ok.body)![1]!;
     const closed = await c.post(`/console/travaux/${reference}/cloture`, { _csrf: csrfOf(ok.body), etat: 'CLOTURE' });
     expect(closed.body).toContain('clôturé');
+  });
+
+  test('a generated PKCS#12 is downloaded once, never twice; the certificate’s profile changes', async () => {
+    const page = await c.get('/console/certificats');
+    const issued = await c.post('/console/certificats/emission', { _csrf: csrfOf(page.body), operateur: 'OPB2', profil: 'TOUT', mode: 'pkcs12' });
+    expect(issued.status).toBe(201);
+    expect(issued.body).toMatch(/<code id="mot-de-passe-pkcs12">[^<]+<\/code>/);
+    const link = /href="(\/console\/telechargements\/[A-Za-z0-9_-]+)"/.exec(issued.body)![1]!;
+    const first = await c.get(link);
+    expect(first.status).toBe(200);
+    expect(first.headers['content-type']).toBe('application/x-pkcs12');
+    expect(first.headers['content-disposition']).toMatch(/^attachment; filename="OPB2-[0-9A-F]{16}\.p12"$/i);
+    expect((await c.get(link)).status).toBe(410);
+    const fingerprint = /href="\/console\/certificats\/([0-9A-Fa-f:]+)\/certificat\.pem"/.exec(issued.body)![1]!;
+    const detail = await c.get(`/console/certificats/${fingerprint}`);
+    const changed = await c.post(`/console/certificats/${fingerprint}/profil`, { _csrf: csrfOf(detail.body), profil: 'SIGNALISATION_LECTURE' });
+    expect(changed.body).toContain('id="confirmation"');
+    expect((await t.admin('GET', `/admin/certificats/${fingerprint}`)).body.profil).toBe('SIGNALISATION_LECTURE');
+  });
+
+  test('support accounts page: create with the password shown once; one’s own account is not disabled here', async () => {
+    const page = await c.get('/console/support');
+    const created = await c.post('/console/support', { _csrf: csrfOf(page.body), identifiant: 'nina.support', nom: 'Nina' });
+    expect(created.body).toMatch(/<code id="mot-de-passe">[A-Za-z0-9_-]{24}<\/code>/);
+    const self = await c.post('/console/support/support.demo/desactivation', { _csrf: csrfOf(page.body) });
+    expect(self.status).toBe(409);
+    const other = await c.post('/console/support/nina.support/desactivation', { _csrf: csrfOf(page.body) });
+    expect(other.body).toContain('nina.support : compte désactivé');
+    const audit = await t.db.query<{ actor: string }>("SELECT actor FROM audit_log WHERE action = 'SUPPORT_COMPTE_DESACTIVE'");
+    expect(audit.map((a) => a.actor)).toEqual(['support.demo']);
   });
 });

@@ -17,6 +17,8 @@ export const adminRoutes = [
   'POST /admin/certificats/emission',
   'POST /admin/certificats/enregistrement',
   'POST /admin/certificats/:empreinte/revocation',
+  'POST /admin/certificats/:empreinte/renouvellement',
+  'POST /admin/certificats/:empreinte/profil',
   'GET /admin/autorites',
   'POST /admin/autorites',
   'POST /admin/autorites/:empreinte/retrait',
@@ -75,8 +77,18 @@ export const certificatesConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = as
 
   async function certificatePage(request: FastifyRequest, reply: FastifyReply, fingerprint: string, extra: { errors?: FieldErrors; values?: Record<string, string>; status?: number; notice?: string | null } = {}) {
     try {
-      const certificate = await api.request<CertificateJson>('GET', `/admin/certificats/${segment(fingerprint)}`);
-      return sendConsolePage(request, reply, 'certificat', { title: `Certificat ${certificate.sujet}`, current: '/console/certificats', certificate, when, ...extra });
+      const [certificate, profiles] = await Promise.all([
+        api.request<CertificateJson>('GET', `/admin/certificats/${segment(fingerprint)}`),
+        api.request<{ profils: { name: string; libelle: string }[] }>('GET', '/admin/profils'),
+      ]);
+      return sendConsolePage(request, reply, 'certificat', {
+        title: `Certificat ${certificate.sujet}`,
+        current: '/console/certificats',
+        certificate,
+        profiles: profiles.profils.map((p) => ({ value: p.name, label: `${p.name} – ${p.libelle}` })),
+        when,
+        ...extra,
+      });
     } catch (error) {
       const refusal = apiRefusal(error);
       if (refusal) return sendConsolePage(request, reply, 'message', { title: 'Certificat introuvable', status: 404, message: refusal.message });
@@ -175,6 +187,53 @@ export const certificatesConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = as
       const refusal = apiRefusal(error);
       if (!refusal) throw error;
       return certificatePage(request, reply, fingerprint, { errors: refusalErrors(refusal.message, { motif: 'motif' }), values: { motif }, status: 409 });
+    }
+  });
+
+  app.post<{ Params: { fingerprint: string } }>('/console/certificats/:fingerprint/renouvellement', async (request, reply) => {
+    const fingerprint = request.params.fingerprint;
+    if (!FINGERPRINT.test(fingerprint)) return sendConsolePage(request, reply, 'message', { title: 'Certificat introuvable', status: 404, message: 'Empreinte invalide.' });
+    const mode = formText(request, 'mode', 10) === 'pkcs12' ? 'pkcs12' : 'csr';
+    const csr = pemOf(request, 'csrFichier', 'csr');
+    if (mode === 'csr' && !csr.includes('-----BEGIN CERTIFICATE REQUEST-----')) {
+      return certificatePage(request, reply, fingerprint, { errors: { renouvellementCsr: 'Déposez la nouvelle demande (CSR PKCS#10, PEM) de l’opérateur.' }, values: { mode }, status: 400 });
+    }
+    try {
+      const issued = await api.request<{ certificat: CertificateJson; avertissements: string[]; pkcs12?: string; motDePasseGenere?: string }>('POST', `/admin/certificats/${segment(fingerprint)}/renouvellement`, {
+        body: { agent: agentOf(request), ...(mode === 'pkcs12' ? { pkcs12: true } : { csr }) },
+      });
+      const download = issued.pkcs12
+        ? downloads.put(supportSessionOf(request).publicId, `${issued.certificat.operateur}-${issued.certificat.empreinte.slice(0, 16)}.p12`, Buffer.from(issued.pkcs12, 'base64'))
+        : null;
+      return sendConsolePage(request, reply, 'certificat-emis', {
+        title: 'Certificat renouvelé',
+        current: '/console/certificats',
+        status: 201,
+        certificate: issued.certificat,
+        warnings: issued.avertissements,
+        download,
+        password: issued.motDePasseGenere ?? null,
+        when,
+      });
+    } catch (error) {
+      const refusal = apiRefusal(error);
+      if (!refusal) throw error;
+      return certificatePage(request, reply, fingerprint, { errors: { renouvellementCsr: refusal.message }, values: { mode }, status: 409 });
+    }
+  });
+
+  app.post<{ Params: { fingerprint: string } }>('/console/certificats/:fingerprint/profil', async (request, reply) => {
+    const fingerprint = request.params.fingerprint;
+    if (!FINGERPRINT.test(fingerprint)) return sendConsolePage(request, reply, 'message', { title: 'Certificat introuvable', status: 404, message: 'Empreinte invalide.' });
+    const profil = formText(request, 'profil', 64);
+    if (!/^[A-Z0-9_]{1,64}$/.test(profil)) return certificatePage(request, reply, fingerprint, { errors: { profil: 'Choisissez le profil.' }, status: 400 });
+    try {
+      await api.request('POST', `/admin/certificats/${segment(fingerprint)}/profil`, { body: { agent: agentOf(request), profil } });
+      return certificatePage(request, reply, fingerprint, { notice: `Profil ${profil} attaché au certificat.` });
+    } catch (error) {
+      const refusal = apiRefusal(error);
+      if (!refusal) throw error;
+      return certificatePage(request, reply, fingerprint, { errors: refusalErrors(refusal.message, { profil: 'profil' }), status: 409 });
     }
   });
 

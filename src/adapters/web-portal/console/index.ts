@@ -11,6 +11,7 @@ import * as certificates from './certificates-routes.js';
 import * as volumetry from './volumetry-routes.js';
 import * as operators from './operators-routes.js';
 import * as travauxAudit from './travaux-audit-routes.js';
+import * as supportAccounts from './support-accounts-routes.js';
 import * as capacity from './capacity-routes.js';
 
 export interface ConsolePage {
@@ -28,6 +29,7 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
   { name: 'volumétrie et exploitation', routes: volumetry.volumetryConsoleRoutes, adminRoutes: volumetry.adminRoutes },
   { name: 'opérateurs, conformité et comptes du portail', routes: operators.operatorsConsoleRoutes, adminRoutes: operators.adminRoutes },
   { name: 'travaux et journal d’audit', routes: travauxAudit.travauxAuditConsoleRoutes, adminRoutes: travauxAudit.adminRoutes },
+  { name: 'comptes du support', routes: supportAccounts.supportAccountsConsoleRoutes, adminRoutes: supportAccounts.adminRoutes },
   { name: 'capacité', routes: capacity.capacityConsoleRoutes, adminRoutes: capacity.adminRoutes },
 ];
 

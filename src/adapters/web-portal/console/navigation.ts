@@ -17,4 +17,5 @@ export const CONSOLE_NAVIGATION: readonly NavEntry[] = [
   { href: '/console/exploitation', label: 'Exploitation' },
   { href: '/console/volumetrie', label: 'Volumétrie' },
   { href: '/console/audit', label: 'Journal d’audit' },
+  { href: '/console/support', label: 'Comptes du support' },
 ];

@@ -14,6 +14,7 @@ export const adminRoutes = [
   'GET /admin/operateurs/:code',
   'POST /admin/operateurs/:code/promotion',
   'GET /admin/conformite/operateurs/:operateur',
+  'GET /admin/conformite/executions/:id/rapport',
   'GET /admin/profils',
   'GET /admin/portail/utilisateurs',
   'POST /admin/portail/utilisateurs',
@@ -82,7 +83,7 @@ export const operatorsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async
           'GET',
           `/admin/operateurs/${segment(code)}`,
         ),
-        api.request<{ domainesValides: string[]; executions: { idExecution: number; plateforme: string; debut: string; domaines: string[]; domainesValides: string[]; reussie: boolean }[] }>('GET', `/admin/conformite/operateurs/${segment(code)}`, { query: { limite: 20 } }),
+        api.request<{ domainesValides: string[]; executions: { idExecution: number; plateforme: string; debut: string; domaines: string[]; domainesValides: string[]; reussie: boolean; rapports: { html: boolean; junit: boolean } }[] }>('GET', `/admin/conformite/operateurs/${segment(code)}`, { query: { limite: 20 } }),
         api.request<{ utilisateurs: { identifiant: string; nom: string; profil: string; totpEnrole: boolean; verrouilleJusqua: string | null; desactiveLe: string | null }[] }>('GET', '/admin/portail/utilisateurs', { query: { operateur: code } }),
         api.request<{ profils: { name: string; libelle: string }[] }>('GET', '/admin/profils'),
       ]);
@@ -177,6 +178,24 @@ export const operatorsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async
       const refusal = apiRefusal(error);
       if (!refusal) throw error;
       return detailPage(request, reply, code, { errors: { _general: refusal.message }, status: refusal.status === 404 ? 404 : 409 });
+    }
+  });
+
+  // A kept conformance report, downloaded as a file (its HTML is not shown inside the console's CSP).
+  app.get<{ Params: { id: string } }>('/console/conformite/executions/:id/rapport', async (request, reply) => {
+    const id = Number(request.params.id);
+    const format = (request.query as Record<string, unknown>).format === 'junit' ? 'junit' : 'html';
+    if (!Number.isInteger(id) || id < 1) return sendConsolePage(request, reply, 'message', { title: 'Rapport introuvable', status: 404, message: 'Numéro d’exécution invalide.' });
+    try {
+      const report = await api.request('GET', `/admin/conformite/executions/${id}/rapport`, { query: { format }, stream: true });
+      return reply
+        .header('content-disposition', `attachment; filename="conformite-${id}.${format === 'junit' ? 'xml' : 'html'}"`)
+        .type(report.contentType)
+        .send(report.body);
+    } catch (error) {
+      const refusal = apiRefusal(error);
+      if (!refusal) throw error;
+      return sendConsolePage(request, reply, 'message', { title: 'Rapport introuvable', status: 404, message: refusal.message });
     }
   });
 

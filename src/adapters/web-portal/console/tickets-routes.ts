@@ -13,6 +13,7 @@ export const adminRoutes = [
   'GET /admin/signalisations/:reference',
   'POST /admin/signalisations/:reference/transitions',
   'POST /admin/signalisations/:reference/commentaires',
+  'POST /admin/balayages',
 ] as const;
 
 interface TicketJson {
@@ -86,6 +87,15 @@ export const ticketsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async (
       operators: [{ value: '', label: 'Tous les opérateurs' }, ...operators.map((o) => ({ value: o.code, label: `${o.code} – ${o.raisonSociale}` }))],
       etats: ETATS.map((e) => ({ value: e, label: e })),
       when,
+    });
+  });
+
+  // The dashboard sweep now (CLOS/VALIDE past their delay → CLOS_TABLEAU_DE_BORD), as `balayage`.
+  app.post('/console/signalisations/balayage', async (request, reply) => {
+    const result = await api.request<{ deplacees: string[] }>('POST', '/admin/balayages');
+    return sendConsolePage(request, reply, 'message', {
+      title: 'Balayage du tableau de bord',
+      message: result.deplacees.length === 0 ? 'Aucune signalisation à classer.' : `Classées en CLOS_TABLEAU_DE_BORD : ${result.deplacees.join(', ')}.`,
     });
   });
 
