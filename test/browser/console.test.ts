@@ -125,6 +125,8 @@ describeBrowser('support console in chromium', () => {
 
     // Revoke it in the console: the SOAP call is refused from then on.
     await page.getByRole('link', { name: 'Fiche du certificat' }).click();
+    await page.locator('#etat-certificat').waitFor();
+    await accessible(page);
     await page.getByLabel('Motif de la révocation').fill('Clé compromise (test)');
     await page.getByRole('button', { name: 'Révoquer le certificat' }).click();
     await page.locator('#confirmation').waitFor();
@@ -158,6 +160,7 @@ describeBrowser('support console in chromium', () => {
       ['Opérateurs', '**/console/operateurs'],
       ['Travaux', '**/console/travaux'],
       ['Journal d’audit', '**/console/audit'],
+      ['Comptes du support', '**/console/support'],
     ] as const) {
       await page.getByRole('navigation', { name: 'Navigation de la console' }).getByRole('link', { name: link, exact: true }).click();
       await page.waitForURL(url);
