@@ -33,13 +33,15 @@ export function groupedBarChart(options: { id: string; title: string; descriptio
   const top = 16;
   const plotH = height - bottom - top;
   const plotW = width - left - 8;
-  const max = Math.max(1, ...values.flat());
+  // Four whole-number steps on the axis (no repeated tick values for small counts).
+  const step = Math.max(1, Math.ceil(Math.max(0, ...values.flat()) / 4));
+  const max = step * 4;
   const groupW = plotW / Math.max(1, categories.length);
   const barW = Math.max(2, (groupW * 0.8) / Math.max(1, series.length));
   const parts: string[] = [];
   // Axis and four gridlines with their values.
   for (let i = 0; i <= 4; i++) {
-    const v = Math.round((max * i) / 4);
+    const v = step * i;
     const y = top + plotH - (plotH * i) / 4;
     parts.push(`<line x1="${left}" x2="${width - 8}" y1="${y}" y2="${y}" stroke="#adb5bd" stroke-width="1"/>`);
     parts.push(`<text x="${left - 6}" y="${y + 4}" text-anchor="end" font-size="11" fill="#212529">${format(v)}</text>`);
