@@ -126,9 +126,15 @@ describeDb('support console: accounts, second factor, role separation', () => {
     expect((await client().get('/console')).location).toBe('/connexion');
   });
 
-  test('every console page module names the admin API routes it calls', () => {
-    expect(CONSOLE_ADMIN_ROUTES.length).toBeGreaterThan(0);
-    for (const route of CONSOLE_ADMIN_ROUTES) expect(route).toMatch(/^(GET|POST|PUT|DELETE|PATCH) \/admin\//);
+  test('every console page module names the admin API routes it calls, and each exists in the admin API', async () => {
+    expect(CONSOLE_ADMIN_ROUTES.length).toBeGreaterThan(20);
+    for (const route of CONSOLE_ADMIN_ROUTES) {
+      expect(route).toMatch(/^(GET|POST|PUT|DELETE|PATCH) \/admin\//);
+      const [method, path] = route.split(' ') as [string, string];
+      // Parameters filled with a placeholder; POST/PUT/PATCH without a body are refused by their schema (nothing done).
+      const answer = await t.admin(method, path.replace(/:[a-zA-Z]+/g, 'OPA1'));
+      expect([route, String(answer.body?.erreur ?? '')]).not.toEqual([route, expect.stringMatching(/^aucune route/)]);
+    }
   });
 });
 
@@ -244,7 +250,13 @@ describeDb('support console: pages over the admin API', () => {
     const ok = await c.post('/console/travaux', { _csrf: csrfOf(page.body), nature: 'INCIDENT', libelle: 'Coupure de câble', equipement: 'PM', referencePm: 'PM-69123-001', dateDebut: '2026-03-10T10:00', perimetre: 'COMMUNE 69123' });
     expect([ok.status, /id="[^"]*-erreur">[^<]*|id="erreur-generale">[^<]*/.exec(ok.body)?.[0]]).toEqual([200, undefined]);
     expect(ok.body).toContain('Coupure de câble');
-    const reference = /action="\/console\/travaux\/([^/]+)\/cloture"/.exec(ok.body)![1]!;
+    const listed = await t.admin('GET', '/admin/travaux?ouverts=true&limite=500');
+    const reference = (listed.body.travaux as { reference: string; libelle: string }[]).find((w) => w.libelle === 'Coupure de câble')!.reference;
+    const detail = await c.get(`/console/travaux/${reference}`);
+    expect(/<main[\s\S]*<\/main>/.exec(detail.body)?.[0]).toContain('value="2026-03-10T10:00"');
+    const updated = await c.post(`/console/travaux/${reference}`, { _csrf: csrfOf(detail.body), libelle: 'Coupure de câble (réparée)', dateDebut: '2026-03-10T10:00', dateFin: '2026-03-10T18:00', commentaire: '' });
+    expect(updated.body).toContain('id="confirmation"');
+    expect((await t.admin('GET', `/admin/travaux/${reference}`)).body.libelle).toBe('Coupure de câble (réparée)');
     const closed = await c.post(`/console/travaux/${reference}/cloture`, { _csrf: csrfOf(ok.body), etat: 'CLOTURE' });
     expect(closed.body).toContain('clôturé');
   });

@@ -7,7 +7,31 @@ import { parisDateTime, parseParisInput } from '../paris-time.js';
 import { apiRefusal, segment } from './api.js';
 import { formText, queryText, refusalErrors, sendConsolePage, type ConsolePageDeps, type FieldErrors } from './common.js';
 
-export const adminRoutes = ['GET /admin/travaux', 'POST /admin/travaux', 'POST /admin/travaux/:reference/cloture', 'GET /admin/audit'] as const;
+export const adminRoutes = [
+  'GET /admin/travaux',
+  'GET /admin/travaux/:reference',
+  'POST /admin/travaux',
+  'PATCH /admin/travaux/:reference',
+  'POST /admin/travaux/:reference/cloture',
+  'GET /admin/audit',
+] as const;
+
+interface TravauxJson {
+  reference: string;
+  nature: string;
+  etat: string;
+  libelle: string;
+  equipement: string;
+  referencePm: string | null;
+  dateDebut: string;
+  dateFin: string | null;
+  commentaire: string | null;
+  perimetre: { type: string; reference: string }[];
+  dateModification: string | null;
+}
+
+/** An ISO instant as the value of a datetime-local field, Paris time. */
+const localInput = (iso: string | null): string => (iso ? new Date(iso).toLocaleString('sv-SE', { timeZone: 'Europe/Paris' }).slice(0, 16).replace(' ', 'T') : '');
 
 const when = (iso: string | null | undefined) => (iso ? parisDateTime(new Date(iso)) : '');
 const AUDIT_PAGE = 100;
@@ -73,6 +97,42 @@ export const travauxAuditConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = as
       const refusal = apiRefusal(error);
       if (!refusal) throw error;
       return travauxPage(request, reply, { errors: refusalErrors(refusal.message, { nature: 'nature', libelle: 'libelle', equipement: 'equipement', referencePm: 'referencePm', dateDebut: 'dateDebut', dateFin: 'dateFin', perimetre: 'perimetre' }), values, status: 400 });
+    }
+  });
+
+  async function detailPage(request: FastifyRequest, reply: FastifyReply, reference: string, extra: { errors?: FieldErrors; values?: Record<string, string>; status?: number; notice?: string | null } = {}) {
+    try {
+      const travaux = await api.request<TravauxJson>('GET', `/admin/travaux/${segment(reference)}`);
+      const values = { libelle: travaux.libelle, dateDebut: localInput(travaux.dateDebut), dateFin: localInput(travaux.dateFin), commentaire: travaux.commentaire ?? '', ...(extra.values ?? {}) };
+      return sendConsolePage(request, reply, 'travaux-detail', { title: `Travaux ${reference}`, current: '/console/travaux', travaux, when, ...extra, values });
+    } catch (error) {
+      const refusal = apiRefusal(error);
+      if (refusal) return sendConsolePage(request, reply, 'message', { title: 'Travaux introuvables', status: 404, message: refusal.message });
+      throw error;
+    }
+  }
+
+  app.get<{ Params: { reference: string } }>('/console/travaux/:reference', async (request, reply) => detailPage(request, reply, request.params.reference));
+
+  app.post<{ Params: { reference: string } }>('/console/travaux/:reference', async (request, reply) => {
+    const reference = request.params.reference;
+    const values = { libelle: formText(request, 'libelle', 255), dateDebut: formText(request, 'dateDebut', 30), dateFin: formText(request, 'dateFin', 30), commentaire: formText(request, 'commentaire', 512) };
+    const errors: FieldErrors = {};
+    const start = parseParisInput(values.dateDebut, { requireTime: true });
+    const end = values.dateFin === '' ? null : parseParisInput(values.dateFin, { requireTime: true });
+    if (values.libelle === '') errors.libelle = 'Saisissez le libellé.';
+    if (!start) errors.dateDebut = 'Date et heure de début attendues.';
+    if (values.dateFin !== '' && !end) errors.dateFin = 'Date et heure de fin attendues (ou vide).';
+    if (Object.keys(errors).length > 0) return detailPage(request, reply, reference, { errors, values, status: 400 });
+    try {
+      await api.request('PATCH', `/admin/travaux/${segment(reference)}`, {
+        body: { libelle: values.libelle, dateDebut: start!.toISOString(), dateFin: end ? end.toISOString() : null, commentaire: values.commentaire === '' ? null : values.commentaire },
+      });
+      return detailPage(request, reply, reference, { notice: 'Modifié : les opérateurs voient la mise à jour.' });
+    } catch (error) {
+      const refusal = apiRefusal(error);
+      if (!refusal) throw error;
+      return detailPage(request, reply, reference, { errors: refusalErrors(refusal.message, { libelle: 'libelle', dateDebut: 'dateDebut', dateFin: 'dateFin', commentaire: 'commentaire' }), values, status: refusal.status === 404 ? 404 : 409 });
     }
   });
 
