@@ -42,6 +42,7 @@ export const ADMIN_OPERATIONS = {
   getPortalUser: { method: 'GET', path: '/admin/portail/utilisateurs/{identifiant}' },
   getProfile: { method: 'GET', path: '/admin/profils/{nom}' },
   getReadiness: { method: 'GET', path: '/health/ready' },
+  getRunningState: { method: 'GET', path: '/admin/exploitation' },
   getSignalisation: { method: 'GET', path: '/admin/signalisations/{reference}' },
   getSupportAccount: { method: 'GET', path: '/admin/support/comptes/{identifiant}' },
   getTravaux: { method: 'GET', path: '/admin/travaux/{reference}' },

@@ -15,6 +15,7 @@ export function startBanner(config: GatewayConfig, gateway: RunningGateway): str
     `  admin API (support staff): ${gateway.adminUrl}  token: ${config.adminToken ? 'ESAV_ADMIN_TOKEN' : rel(path.join(config.dataDir, 'admin-token'))}`,
     `  back office: npm run admin -- --help`,
     `  web portal (e-SAV en ligne): ${gateway.webUrl}/${gateway.demoAccountsFile ? `  demo accounts: ${rel(gateway.demoAccountsFile)}` : ''}`,
+    `  support console: ${gateway.webUrl}/console (staff accounts: npm run admin -- support --help; second factor at first sign-in)`,
   ];
   if (gateway.devPki) {
     const demo = gateway.devPki.operators.OPA1;

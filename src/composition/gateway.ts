@@ -35,7 +35,7 @@ import { registerCrlGauges } from '../adapters/observability/crl-metrics.js';
 import { buildRepositories, type Repositories } from './repositories.js';
 import { processName, Scheduler } from './scheduler.js';
 import { buildUseCases, type UseCases } from './use-cases.js';
-import { httpAdminClient } from './console-admin-client.js';
+import { AdminClient, injectTransport } from '../admin-client/index.js';
 import type { SupportAccountService } from '../application/support-accounts.js';
 import { buildPortalAccountAdmin, buildSupportAccounts, buildWebAccounts, ensureDemoAccounts, signalisationRequestSchema, startWebPortal, type WebPortalRuntime } from './web-portal.js';
 import type { WebAccountService } from '../application/web-accounts.js';
@@ -104,13 +104,6 @@ function adminTokenOf(config: GatewayConfig, logger: Logger): string {
   if (stored.created) logger.info({ file: stored.file }, 'admin token generated');
   if (stored.permissionsFixed) logger.warn({ file: stored.file }, 'admin token file was readable by others: mode reset to 0600');
   return stored.token;
-}
-
-/** The address this process reaches its own listener at (a wildcard listens on loopback too). */
-function loopbackHost(host: string): string {
-  if (host === '0.0.0.0') return '127.0.0.1';
-  if (host === '::') return '[::1]';
-  return host.includes(':') ? `[${host}]` : host;
 }
 
 function urlHost(host: string): string {
@@ -216,6 +209,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       // Profiles and the operators' life cycle (issue 14, src/composition/lifecycle-admin.ts).
       ...buildLifecycleAdmin({ db, clock, operators: certificates.service, knownOperations: operationNamesOf(endpoints) }),
       supportAccounts,
+      exploitation: { queueDepth: () => queue.depth(), metrics: operations.admin.metrics },
       token: adminToken,
       logger,
     });
@@ -238,9 +232,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       // The portal's deposit and complement forms are checked with the schema the SOAP endpoint
       // SignalisationService v1 compiled (one compilation per process).
       pages: { useCases, catalogue, requestSchema: signalisationRequestSchema(endpoints) },
-      // The support console calls the admin API (its listener of this process, loopback): the
-      // same routes, schemas and audit as the CLI (decision 0021).
-      consoleApi: httpAdminClient(`http://${loopbackHost(config.adminHost)}:${adminPort}`, adminToken),
+      // The support console calls the admin API in process (inject): the same routes, schemas,
+      // bearer check and audit as the CLI (decision 0021).
+      consoleApi: new AdminClient(injectTransport(adminApp, adminToken)),
     });
 
     // Every periodic job of the process, in one place (decision 0014).

@@ -12,6 +12,7 @@ import { PROJECT_ROOT } from '../../src/adapters/paths.js';
 import { createLogger } from '../../src/adapters/logging/logger.js';
 import { loadConfig } from '../../src/composition/config/config.js';
 import { startGateway } from '../../src/composition/gateway.js';
+import { OtpAuthTotp } from '../../src/adapters/web-portal/secrets.js';
 
 const OUT_DIR = path.join(PROJECT_ROOT, 'docs', 'screenshots');
 const MAX_BYTES = 200 * 1024;
@@ -30,6 +31,15 @@ const PAGES: ReadonlyArray<{ file: string; url: string; signedOut?: boolean }> =
   { file: 'documentation-maquette', url: '/documentation/offres/FTTH_PASSIF/formulaires/FTTH_PASSIF/2' },
   { file: 'documentation-reference', url: '/documentation/reference' },
   { file: 'compte', url: '/compte' },
+];
+
+/** The support console's pages, shot signed in as the demo support account (second factor enrolled on the way). */
+const CONSOLE_PAGES: ReadonlyArray<{ file: string; url: string }> = [
+  { file: 'console-tableau-de-bord', url: '/console' },
+  { file: 'console-signalisations', url: '/console/signalisations' },
+  { file: 'console-certificats', url: '/console/certificats' },
+  { file: 'console-volumetrie', url: '/console/volumetrie' },
+  { file: 'console-exploitation', url: '/console/exploitation' },
 ];
 
 async function main(): Promise<void> {
@@ -87,6 +97,27 @@ async function main(): Promise<void> {
     await page.getByRole('button', { name: 'Se connecter' }).click();
     await page.waitForURL('**/accueil');
     for (const { file, url } of PAGES.filter((p) => !p.signedOut)) await shoot(file, url);
+    // The support console: sign out, sign in as the demo support account with its second factor.
+    const demoPassword = (identifier: string) =>
+      fs
+        .readFileSync(gateway.demoAccountsFile!, 'utf8')
+        .split('\n')
+        .find((line) => line.startsWith(`${identifier} `))
+        ?.split(' ')[1];
+    const supportPassword = demoPassword('support.demo');
+    if (supportPassword) {
+      await page.getByRole('button', { name: 'Se déconnecter' }).click();
+      await page.waitForURL('**/connexion**');
+      await page.getByLabel('Identifiant').fill('support.demo');
+      await page.getByLabel('Mot de passe').fill(supportPassword);
+      await page.getByRole('button', { name: 'Se connecter' }).click();
+      await page.waitForURL('**/connexion/totp');
+      const secret = (await page.locator('#cle-totp').textContent())!.trim();
+      await page.getByLabel('Code à 6 chiffres').fill(OtpAuthTotp.codeAt(secret, new Date()));
+      await page.getByRole('button', { name: 'Valider' }).click();
+      await page.waitForURL('**/console');
+      for (const { file, url } of CONSOLE_PAGES) await shoot(file, url);
+    }
   } finally {
     await context.close();
     await gateway.close();

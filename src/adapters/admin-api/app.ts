@@ -30,6 +30,7 @@ import { crlRoutes } from './crl-routes.js';
 import type { CrlService } from '../../application/crl.js';
 import type { PortalAccountAdminService } from '../../application/web-account-admin.js';
 import { supportAccountRoutes } from './support-accounts-routes.js';
+import { exploitationRoutes, type ExploitationDeps } from './exploitation-routes.js';
 import type { SupportAccountService } from '../../application/support-accounts.js';
 import type { OperatorService } from '../../application/operators.js';
 import { refuseNonXmlText } from './xml-text-guard.js';
@@ -60,6 +61,8 @@ export interface AdminAppOptions {
   crl?: CrlService;
   /** The support staff's accounts of the console (routes /admin/support/comptes…, src/adapters/admin-api/support-accounts-routes.ts); absent: no such routes. */
   supportAccounts?: SupportAccountService;
+  /** The running state: queue depth and error rates (route /admin/exploitation, src/adapters/admin-api/exploitation-routes.ts); absent: no such route. */
+  exploitation?: ExploitationDeps;
   /** The bearer token every request (but /health/live) must carry. */
   token: string;
   /**
@@ -408,7 +411,7 @@ const OPENAPI_DOCUMENT: NonNullable<FastifyDynamicSwaggerOptions['openapi']> = {
   security: [{ jetonAdmin: [] }],
 };
 
-export async function buildAdminApp({ backOffice, travaux, operations, conformance, operators, portalAccounts, capacity, supportAccounts, profiles, operatorLifecycle, crl, token, logger, responseCheck }: AdminAppOptions) {
+export async function buildAdminApp({ backOffice, travaux, operations, conformance, operators, portalAccounts, capacity, supportAccounts, profiles, operatorLifecycle, crl, exploitation, token, logger, responseCheck }: AdminAppOptions) {
   if (token.length < 16) throw new Error('admin token too short (16 characters at least)');
   const expectedDigest = createHash('sha256').update(token).digest();
 
@@ -528,6 +531,7 @@ export async function buildAdminApp({ backOffice, travaux, operations, conforman
   if (operatorLifecycle) await app.register(operatorLifecycleRoutes, { service: operatorLifecycle });
   if (crl) await app.register(crlRoutes, { service: crl });
   if (supportAccounts) await app.register(supportAccountRoutes, { service: supportAccounts });
+  if (exploitation) await app.register(exploitationRoutes, { deps: exploitation });
 
   return app;
 }

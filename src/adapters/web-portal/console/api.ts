@@ -4,12 +4,12 @@
 // client `AdminClient` (src/admin-client/, decision 0020): `request(method, path, {query, body})`,
 // a refusal thrown as an error carrying the HTTP `status` and the API's `erreur` text.
 
-export type QueryValue = string | number | boolean | readonly (string | number | boolean)[] | undefined;
-export type Query = Record<string, QueryValue>;
+import type { AdminClient } from '../../../admin-client/index.js';
 
-export interface ConsoleApi {
-  request<T>(method: string, path: string, options?: { query?: Query; body?: unknown }): Promise<T>;
-}
+export type { Query, QueryValue } from '../../../admin-client/index.js';
+
+/** What the pages use of the shared AdminClient (in the gateway: an inject transport onto the admin app). */
+export type ConsoleApi = Pick<AdminClient, 'request'>;
 
 /** A refusal of the admin API (AdminApiError of src/admin-client, read structurally). */
 export interface ApiRefusal {

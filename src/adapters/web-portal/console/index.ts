@@ -6,6 +6,12 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { requireSupport, type ConsolePageDeps } from './common.js';
 import * as home from './home-routes.js';
+import * as tickets from './tickets-routes.js';
+import * as certificates from './certificates-routes.js';
+import * as volumetry from './volumetry-routes.js';
+import * as operators from './operators-routes.js';
+import * as travauxAudit from './travaux-audit-routes.js';
+import * as supportAccounts from './support-accounts-routes.js';
 import * as capacity from './capacity-routes.js';
 import * as profiles from './profiles-routes.js';
 import * as lifecycle from './lifecycle-routes.js';
@@ -21,6 +27,12 @@ export interface ConsolePage {
 
 export const CONSOLE_PAGES: readonly ConsolePage[] = [
   { name: 'tableau de bord', routes: home.homeConsoleRoutes, adminRoutes: home.adminRoutes },
+  { name: 'signalisations', routes: tickets.ticketsConsoleRoutes, adminRoutes: tickets.adminRoutes },
+  { name: 'certificats et autorités', routes: certificates.certificatesConsoleRoutes, adminRoutes: certificates.adminRoutes },
+  { name: 'volumétrie et exploitation', routes: volumetry.volumetryConsoleRoutes, adminRoutes: volumetry.adminRoutes },
+  { name: 'opérateurs, conformité et comptes du portail', routes: operators.operatorsConsoleRoutes, adminRoutes: operators.adminRoutes },
+  { name: 'travaux et journal d’audit', routes: travauxAudit.travauxAuditConsoleRoutes, adminRoutes: travauxAudit.adminRoutes },
+  { name: 'comptes du support', routes: supportAccounts.supportAccountsConsoleRoutes, adminRoutes: supportAccounts.adminRoutes },
   { name: 'capacité', routes: capacity.capacityConsoleRoutes, adminRoutes: capacity.adminRoutes },
   { name: 'profils', routes: profiles.profilesConsoleRoutes, adminRoutes: profiles.adminRoutes },
   { name: 'cycle de vie des opérateurs', routes: lifecycle.lifecycleConsoleRoutes, adminRoutes: lifecycle.adminRoutes },

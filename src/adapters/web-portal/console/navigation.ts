@@ -16,9 +16,8 @@ export const CONSOLE_NAVIGATION: readonly NavEntry[] = [
   { href: '/console/lcr', label: 'Listes de révocation' },
   { href: '/console/travaux', label: 'Travaux' },
   { href: '/console/capacite', label: 'Capacité' },
-  { href: '/console/exploitation', label: 'Maintenance et limites' },
+  { href: '/console/exploitation', label: 'Exploitation' },
   { href: '/console/volumetrie', label: 'Volumétrie' },
-  { href: '/console/conformite', label: 'Conformité' },
-  { href: '/console/portail', label: 'Comptes du portail' },
   { href: '/console/audit', label: 'Journal d’audit' },
+  { href: '/console/support', label: 'Comptes du support' },
 ];
