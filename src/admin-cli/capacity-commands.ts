@@ -14,9 +14,7 @@ import type {
 } from '../adapters/admin-api/capacity-routes.js';
 import { formatParisDateTime } from '../domain/paris-calendar.js';
 import { date, table } from './format.js';
-
-type Call = <T>(command: Command, method: string, urlPath: string, body?: unknown) => Promise<T>;
-type Print = (command: Command, json: unknown, human: () => string) => void;
+import type { Op, Print } from './operation.js';
 
 function agentOf(options: { agent?: string }, env: NodeJS.ProcessEnv): string {
   const agent = (options.agent ?? env.ESAV_AGENT ?? '').trim();
@@ -147,7 +145,7 @@ export function formatView(v: CapacityViewJson): string {
   return lines.join('\n');
 }
 
-export function addCapacityCommands(program: Command, call: Call, print: Print, env: NodeJS.ProcessEnv): void {
+export function addCapacityCommands(program: Command, op: Op, print: Print, env: NodeJS.ProcessEnv): void {
   const capacite = program
     .command('capacite')
     .description('capacité des techniciens : plannings, capacités supplémentaires, fermetures, jours non travaillés, créneaux réservés et libres');
@@ -156,13 +154,6 @@ export function addCapacityCommands(program: Command, call: Call, print: Print, 
     const option = new Option('--type <type>', 'type de rendez-vous').choices(['SAV', 'SAV_PLUS', 'EXPERTISE_CONTRADICTOIRE']);
     return required ? option.makeOptionMandatory() : option;
   };
-  const query = (pairs: Record<string, string | number | undefined>) => {
-    const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(pairs)) if (v !== undefined) params.set(k, String(v));
-    const text = params.toString();
-    return text ? `?${text}` : '';
-  };
-  const zonePath = (commune: string, type: string) => `/admin/capacite/plannings/${encodeURIComponent(commune)}/${encodeURIComponent(type)}`;
   const withRegeneration = (head: string, r: RegenerationJson | undefined) => [head, formatRegeneration(r)].filter(Boolean).join('\n');
 
   // ---- patterns
@@ -172,7 +163,7 @@ export function addCapacityCommands(program: Command, call: Call, print: Print, 
     .option('--commune <insee>', 'code INSEE de la commune')
     .addOption(typeOption())
     .action(async (o: { commune?: string; type?: string }, command: Command) => {
-      const list = await call<{ plannings: PatternJson[] }>(command, 'GET', `/admin/capacite/plannings${query({ commune: o.commune, type: o.type })}`);
+      const list = await op<{ plannings: PatternJson[] }>(command, 'listCapacityPatterns', { query: { commune: o.commune, type: o.type } });
       print(command, list, () => formatPatterns(list.plannings));
     });
 
@@ -185,9 +176,9 @@ export function addCapacityCommands(program: Command, call: Call, print: Print, 
     .requiredOption('--plage <plage>', '« JOURS HH:MM-HH:MM DUREE TECHNICIENS [feries] », répétable, ex. « 1-5 08:00-12:00 120 3 »', parsePlage)
     .addOption(agentOption())
     .action(async (o: { commune: string; type: string; plage: PlageJson[]; agent?: string }, command: Command) => {
-      const result = await call<{ plannings: PatternJson[]; regeneration: RegenerationJson }>(command, 'PUT', zonePath(o.commune, o.type), {
-        agent: agentOf(o, env),
-        plages: o.plage,
+      const result = await op<{ plannings: PatternJson[]; regeneration: RegenerationJson }>(command, 'replaceCapacityPatterns', {
+        params: { commune: o.commune, type: o.type },
+        body: { agent: agentOf(o, env), plages: o.plage },
       });
       print(command, result, () => withRegeneration(formatPatterns(result.plannings), result.regeneration));
     });
@@ -205,14 +196,17 @@ export function addCapacityCommands(program: Command, call: Call, print: Print, 
     .option('--feries', 'la plage s’applique aussi les jours fériés')
     .addOption(agentOption())
     .action(async (o: { commune: string; type: string; jour: number; debut: string; fin: string; duree: number; techniciens: number; feries?: boolean; agent?: string }, command: Command) => {
-      const result = await call<{ plannings: PatternJson[]; regeneration: RegenerationJson }>(command, 'POST', `${zonePath(o.commune, o.type)}/plages`, {
-        agent: agentOf(o, env),
-        jour: o.jour,
-        debut: o.debut,
-        fin: o.fin,
-        dureeMinutes: o.duree,
-        techniciens: o.techniciens,
-        joursFeries: Boolean(o.feries),
+      const result = await op<{ plannings: PatternJson[]; regeneration: RegenerationJson }>(command, 'upsertCapacityPattern', {
+        params: { commune: o.commune, type: o.type },
+        body: {
+          agent: agentOf(o, env),
+          jour: o.jour,
+          debut: o.debut,
+          fin: o.fin,
+          dureeMinutes: o.duree,
+          techniciens: o.techniciens,
+          joursFeries: Boolean(o.feries),
+        },
       });
       print(command, result, () => withRegeneration(formatPatterns(result.plannings), result.regeneration));
     });
@@ -226,10 +220,13 @@ export function addCapacityCommands(program: Command, call: Call, print: Print, 
     .option('--debut <HH:MM>', 'début de la plage à supprimer')
     .addOption(agentOption())
     .action(async (o: { commune: string; type: string; jour?: number; debut?: string; agent?: string }, command: Command) => {
-      const result = await call<{ plannings: PatternJson[]; regeneration: RegenerationJson }>(command, 'DELETE', zonePath(o.commune, o.type), {
-        agent: agentOf(o, env),
-        ...(o.jour !== undefined ? { jour: o.jour } : {}),
-        ...(o.debut !== undefined ? { debut: o.debut } : {}),
+      const result = await op<{ plannings: PatternJson[]; regeneration: RegenerationJson }>(command, 'deleteCapacityPatterns', {
+        params: { commune: o.commune, type: o.type },
+        body: {
+          agent: agentOf(o, env),
+          ...(o.jour !== undefined ? { jour: o.jour } : {}),
+          ...(o.debut !== undefined ? { debut: o.debut } : {}),
+        },
       });
       print(command, result, () => withRegeneration(`planning ${o.commune} ${o.type} : ${result.plannings.length} plage(s) restante(s)`, result.regeneration));
     });
@@ -243,7 +240,7 @@ export function addCapacityCommands(program: Command, call: Call, print: Print, 
     .option('--du <AAAA-MM-JJ>', 'à partir de ce jour')
     .option('--au <AAAA-MM-JJ>', 'jusqu’à ce jour')
     .action(async (o: { commune?: string; type?: string; du?: string; au?: string }, command: Command) => {
-      const list = await call<{ supplements: ExtraJson[] }>(command, 'GET', `/admin/capacite/supplements${query({ commune: o.commune, type: o.type, du: o.du, au: o.au })}`);
+      const list = await op<{ supplements: ExtraJson[] }>(command, 'listCapacityExtras', { query: { commune: o.commune, type: o.type, du: o.du, au: o.au } });
       print(command, list, () => formatExtras(list.supplements));
     });
 
@@ -261,16 +258,18 @@ export function addCapacityCommands(program: Command, call: Call, print: Print, 
     .option('--motif <texte>', 'pourquoi')
     .addOption(agentOption())
     .action(async (o: { commune: string; type: string; jour: string; debut: string; fin: string; duree: number; techniciens: number; motif?: string; agent?: string }, command: Command) => {
-      const result = await call<{ supplement: ExtraJson; regeneration: RegenerationJson }>(command, 'POST', '/admin/capacite/supplements', {
-        agent: agentOf(o, env),
-        commune: o.commune,
-        type: o.type,
-        jour: o.jour,
-        debut: o.debut,
-        fin: o.fin,
-        dureeMinutes: o.duree,
-        techniciens: o.techniciens,
-        ...(o.motif !== undefined ? { motif: o.motif } : {}),
+      const result = await op<{ supplement: ExtraJson; regeneration: RegenerationJson }>(command, 'createCapacityExtra', {
+        body: {
+          agent: agentOf(o, env),
+          commune: o.commune,
+          type: o.type,
+          jour: o.jour,
+          debut: o.debut,
+          fin: o.fin,
+          dureeMinutes: o.duree,
+          techniciens: o.techniciens,
+          ...(o.motif !== undefined ? { motif: o.motif } : {}),
+        },
       });
       print(command, result, () => withRegeneration(`capacité supplémentaire n° ${result.supplement.id} ajoutée`, result.regeneration));
     });
@@ -281,7 +280,7 @@ export function addCapacityCommands(program: Command, call: Call, print: Print, 
     .argument('<id>', 'numéro de la capacité supplémentaire', integer)
     .addOption(agentOption())
     .action(async (id: number, o: { agent?: string }, command: Command) => {
-      const result = await call<{ supplement: ExtraJson; regeneration: RegenerationJson }>(command, 'DELETE', `/admin/capacite/supplements/${id}`, { agent: agentOf(o, env) });
+      const result = await op<{ supplement: ExtraJson; regeneration: RegenerationJson }>(command, 'deleteCapacityExtra', { params: { id }, body: { agent: agentOf(o, env) } });
       print(command, result, () => withRegeneration(`capacité supplémentaire n° ${id} supprimée`, result.regeneration));
     });
 
@@ -294,7 +293,7 @@ export function addCapacityCommands(program: Command, call: Call, print: Print, 
     .option('--du <date>', 'qui finissent après (AAAA-MM-JJ ou AAAA-MM-JJTHH:MM)')
     .option('--au <date>', 'qui commencent avant')
     .action(async (o: { commune?: string; type?: string; du?: string; au?: string }, command: Command) => {
-      const list = await call<{ fermetures: ClosureJson[] }>(command, 'GET', `/admin/capacite/fermetures${query({ commune: o.commune, type: o.type, du: o.du, au: o.au })}`);
+      const list = await op<{ fermetures: ClosureJson[] }>(command, 'listCapacityClosures', { query: { commune: o.commune, type: o.type, du: o.du, au: o.au } });
       print(command, list, () => formatClosures(list.fermetures));
     });
 
@@ -309,13 +308,15 @@ export function addCapacityCommands(program: Command, call: Call, print: Print, 
     .requiredOption('--motif <texte>', 'pourquoi')
     .addOption(agentOption())
     .action(async (o: { perimetre?: string; type?: string; du: string; au: string; motif: string; agent?: string }, command: Command) => {
-      const created = await call<ClosureJson>(command, 'POST', '/admin/capacite/fermetures', {
-        agent: agentOf(o, env),
-        ...(o.perimetre !== undefined ? { perimetre: o.perimetre } : {}),
-        ...(o.type !== undefined ? { type: o.type } : {}),
-        debut: o.du,
-        fin: o.au,
-        motif: o.motif,
+      const created = await op<ClosureJson>(command, 'createCapacityClosure', {
+        body: {
+          agent: agentOf(o, env),
+          ...(o.perimetre !== undefined ? { perimetre: o.perimetre } : {}),
+          ...(o.type !== undefined ? { type: o.type } : {}),
+          debut: o.du,
+          fin: o.au,
+          motif: o.motif,
+        },
       });
       print(command, created, () => `fermeture n° ${created.id} ajoutée\n${formatClosures([created])}`);
     });
@@ -326,7 +327,7 @@ export function addCapacityCommands(program: Command, call: Call, print: Print, 
     .argument('<id>', 'numéro de la fermeture', integer)
     .addOption(agentOption())
     .action(async (id: number, o: { agent?: string }, command: Command) => {
-      const removed = await call<ClosureJson>(command, 'DELETE', `/admin/capacite/fermetures/${id}`, { agent: agentOf(o, env) });
+      const removed = await op<ClosureJson>(command, 'deleteCapacityClosure', { params: { id }, body: { agent: agentOf(o, env) } });
       print(command, removed, () => `fermeture n° ${removed.id} levée`);
     });
 
@@ -337,7 +338,7 @@ export function addCapacityCommands(program: Command, call: Call, print: Print, 
     .requiredOption('--annee <aaaa>', 'l’année', integer)
     .option('--commune <insee>', 'ceux qui s’appliquent à cette commune')
     .action(async (o: { annee: number; commune?: string }, command: Command) => {
-      const list = await call<{ jours: NonWorkingDayJson[] }>(command, 'GET', `/admin/capacite/jours-non-travailles${query({ annee: o.annee, commune: o.commune })}`);
+      const list = await op<{ jours: NonWorkingDayJson[] }>(command, 'listNonWorkingDays', { query: { annee: o.annee, commune: o.commune } });
       print(command, list, () => formatDays(list.jours));
     });
 
@@ -350,11 +351,13 @@ export function addCapacityCommands(program: Command, call: Call, print: Print, 
     .option('--perimetre <code>', 'commune (code INSEE) ou département (ex. 57) ; absent : toutes les zones')
     .addOption(agentOption())
     .action(async (o: { jour: string; libelle: string; perimetre?: string; agent?: string }, command: Command) => {
-      const result = await call<{ jour: NonWorkingDayJson; regeneration: RegenerationJson }>(command, 'POST', '/admin/capacite/jours-non-travailles', {
-        agent: agentOf(o, env),
-        jour: o.jour,
-        libelle: o.libelle,
-        ...(o.perimetre !== undefined ? { perimetre: o.perimetre } : {}),
+      const result = await op<{ jour: NonWorkingDayJson; regeneration: RegenerationJson }>(command, 'createNonWorkingDay', {
+        body: {
+          agent: agentOf(o, env),
+          jour: o.jour,
+          libelle: o.libelle,
+          ...(o.perimetre !== undefined ? { perimetre: o.perimetre } : {}),
+        },
       });
       print(command, result, () => withRegeneration(`jour non travaillé n° ${result.jour.id} : ${result.jour.jour} (${result.jour.perimetre ?? 'toutes les zones'})`, result.regeneration));
     });
@@ -365,7 +368,7 @@ export function addCapacityCommands(program: Command, call: Call, print: Print, 
     .argument('<id>', 'numéro du jour', integer)
     .addOption(agentOption())
     .action(async (id: number, o: { agent?: string }, command: Command) => {
-      const result = await call<{ jour: NonWorkingDayJson; regeneration: RegenerationJson }>(command, 'DELETE', `/admin/capacite/jours-non-travailles/${id}`, { agent: agentOf(o, env) });
+      const result = await op<{ jour: NonWorkingDayJson; regeneration: RegenerationJson }>(command, 'deleteNonWorkingDay', { params: { id }, body: { agent: agentOf(o, env) } });
       print(command, result, () => withRegeneration(`jour non travaillé n° ${id} retiré (${result.jour.jour})`, result.regeneration));
     });
 
@@ -378,7 +381,7 @@ export function addCapacityCommands(program: Command, call: Call, print: Print, 
     .requiredOption('--du <AAAA-MM-JJ>', 'premier jour')
     .requiredOption('--au <AAAA-MM-JJ>', 'dernier jour (92 jours au plus)')
     .action(async (o: { commune: string; type?: string; du: string; au: string }, command: Command) => {
-      const view = await call<CapacityViewJson>(command, 'GET', `/admin/capacite/vue${query({ commune: o.commune, type: o.type, du: o.du, au: o.au })}`);
+      const view = await op<CapacityViewJson>(command, 'capacityView', { query: { commune: o.commune, type: o.type, du: o.du, au: o.au } });
       print(command, view, () => formatView(view));
     });
 }

@@ -96,11 +96,6 @@ function callOperation<T>(options: GlobalOptions, env: NodeJS.ProcessEnv, operat
   return answer(() => clientOf(options, env).call<T>(operationId, args));
 }
 
-/** One call of the admin API by method and path (command files written before operationIds; prefer callOperation). */
-export function call<T>(options: GlobalOptions, env: NodeJS.ProcessEnv, method: string, urlPath: string, body?: unknown): Promise<T> {
-  return answer(() => clientOf(options, env).request<T>(method, urlPath, body !== undefined ? { body } : {}));
-}
-
 function parseLimit(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 500) throw new InvalidArgumentError('un entier de 1 à 500 est attendu');
@@ -222,18 +217,16 @@ Codes de sortie : 0 fait · 1 refusé par l’API · 2 erreur d’utilisation ·
       print(command, result, () => formatSweep(result.deplacees));
     });
 
-  // Commands call the admin API by operationId (op); `call` (method and path) remains for command
-  // files written before: addXCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print).
   addTravauxCommands(program, op, print);
   addConformanceCommands(program, op, print);
   addOperatorCommands(program, op, print, env);
   addOperationsCommands(program, op, print);
   addPortalCommands(program, op, print, env);
-  addCapacityCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print, env);
+  addCapacityCommands(program, op, print, env);
   // After addOperatorCommands: adds `operateur suspendre|reactiver|resilier` and the `profil` commands.
-  addLifecycleCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print, env);
-  addCrlCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print, env);
-  addSupportCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print, env);
+  addLifecycleCommands(program, op, print, env);
+  addCrlCommands(program, op, print, env);
+  addSupportCommands(program, op, print, env);
 
   return program;
 }

@@ -5,9 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { CrlOverviewJson, CrlRefreshJson, CrlSourceJson } from '../adapters/admin-api/crl-routes.js';
 import { date, printable, table } from './format.js';
-
-type Call = <T>(command: Command, method: string, urlPath: string, body?: unknown) => Promise<T>;
-type Print = (command: Command, json: unknown, human: () => string) => void;
+import type { Op, Print } from './operation.js';
 
 function agentOf(options: { agent?: string }, env: NodeJS.ProcessEnv): string {
   const agent = (options.agent ?? env.ESAV_AGENT ?? '').trim();
@@ -37,14 +35,14 @@ export function formatCrlSources(overview: CrlOverviewJson): string {
   return [head, table(['ÉTAT', 'DERNIER SUCCÈS', 'PROCHAINE MAJ', 'PROCHAINE TENTATIVE', 'RÉVOQUÉS', 'CERTIFICATS/REFUSÉS', 'URL'], rows), ...(errors.length ? ['erreurs :', ...errors] : [])].join('\n');
 }
 
-export function addCrlCommands(program: Command, call: Call, print: Print, env: NodeJS.ProcessEnv): void {
+export function addCrlCommands(program: Command, op: Op, print: Print, env: NodeJS.ProcessEnv): void {
   const crl = program.command('crl').description('listes de révocation (LCR) des AC reconnues : sources, état, rafraîchissement');
 
   crl
     .command('lister')
     .description('les sources de LCR : état (A_JOUR, ECHEC, PERIMEE, INDISPONIBLE), dernier succès, dernière erreur, prochaine tentative')
     .action(async (_options: unknown, command: Command) => {
-      const overview = await call<CrlOverviewJson>(command, 'GET', '/admin/crl');
+      const overview = await op<CrlOverviewJson>(command, 'listCrlSources');
       print(command, overview, () => formatCrlSources(overview));
     });
 
@@ -53,7 +51,7 @@ export function addCrlCommands(program: Command, call: Call, print: Print, env: 
     .description('télécharge et vérifie maintenant chaque LCR et l’applique (les autres processus à leur prochain rafraîchissement de confiance)')
     .addOption(new Option('--agent <nom>', 'nom de l’agent du support, écrit au journal d’audit (défaut : ESAV_AGENT)'))
     .action(async (options: { agent?: string }, command: Command) => {
-      const result = await call<CrlRefreshJson>(command, 'POST', '/admin/crl/rafraichissement', { agent: agentOf(options, env) });
+      const result = await op<CrlRefreshJson>(command, 'refreshCrlSources', { body: { agent: agentOf(options, env) } });
       print(command, result, () => {
         const lines = result.resultats.map((r) => (r.ok ? `  ok      ${printable(r.url)} (${r.seriesRevoquees ?? 0} numéro(s) révoqué(s))` : `  ÉCHEC   ${printable(r.url)} : ${printable(r.erreur ?? '')}`));
         return [`LCR rafraîchies : ${result.resultats.filter((r) => r.ok).length}/${result.resultats.length} obtenue(s), connexions fermées : ${result.connexionsFermees}`, ...lines, '', formatCrlSources(result)].join('\n');

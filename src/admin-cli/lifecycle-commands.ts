@@ -9,9 +9,7 @@ import type { ProfileJson } from '../adapters/admin-api/profiles-routes.js';
 import type { LifecycleJson } from '../adapters/admin-api/operator-lifecycle-routes.js';
 import { date, printable, table } from './format.js';
 import { operatorStateText } from './operator-commands.js';
-
-type Call = <T>(command: Command, method: string, urlPath: string, body?: unknown) => Promise<T>;
-type Print = (command: Command, json: unknown, human: () => string) => void;
+import type { Op, Print } from './operation.js';
 
 function agentOf(options: { agent?: string }, env: NodeJS.ProcessEnv): string {
   const agent = (options.agent ?? env.ESAV_AGENT ?? '').trim();
@@ -64,9 +62,8 @@ function formatOutcome(verb: string, r: LifecycleJson): string {
   ].join('\n');
 }
 
-export function addLifecycleCommands(program: Command, call: Call, print: Print, env: NodeJS.ProcessEnv): void {
+export function addLifecycleCommands(program: Command, op: Op, print: Print, env: NodeJS.ProcessEnv): void {
   const agentOption = () => new Option('--agent <nom>', 'nom de l’agent du support, écrit au journal d’audit (défaut : ESAV_AGENT)');
-  const profilePath = (name: string, action = '') => `/admin/profils/${encodeURIComponent(name)}${action}`;
 
   // ------------------------------------------------------------ profil
   const profil = program.command('profil').description('profils : les opérations que chacun accorde ; créer, modifier, retirer');
@@ -75,7 +72,7 @@ export function addLifecycleCommands(program: Command, call: Call, print: Print,
     .command('lister')
     .description('les profils, leurs opérations, leur état et ce qui les utilise')
     .action(async (_o: unknown, command: Command) => {
-      const result = await call<{ profils: ProfileJson[] }>(command, 'GET', '/admin/profils');
+      const result = await op<{ profils: ProfileJson[] }>(command, 'listProfiles');
       print(command, result, () => formatProfiles(result.profils));
     });
 
@@ -84,7 +81,7 @@ export function addLifecycleCommands(program: Command, call: Call, print: Print,
     .description('un profil')
     .argument('<nom>', 'nom du profil')
     .action(async (name: string, _o: unknown, command: Command) => {
-      const found = await call<ProfileJson>(command, 'GET', profilePath(name));
+      const found = await op<ProfileJson>(command, 'getProfile', { params: { nom: name } });
       print(command, found, () => formatProfile(found));
     });
 
@@ -92,7 +89,7 @@ export function addLifecycleCommands(program: Command, call: Call, print: Print,
     .command('operations')
     .description('les noms d’opérations SOAP qu’un profil peut accorder (* : toutes)')
     .action(async (_o: unknown, command: Command) => {
-      const result = await call<{ operations: string[] }>(command, 'GET', '/admin/profils/operations');
+      const result = await op<{ operations: string[] }>(command, 'listGrantableOperations');
       print(command, result, () => result.operations.join('\n'));
     });
 
@@ -104,7 +101,7 @@ export function addLifecycleCommands(program: Command, call: Call, print: Print,
     .requiredOption('--operation <nom>', 'opération accordée, répétable ou séparées par des virgules (* : toutes)', collectOperations)
     .addOption(agentOption())
     .action(async (name: string, o: { libelle: string; operation: string[]; agent?: string }, command: Command) => {
-      const created = await call<ProfileJson>(command, 'POST', '/admin/profils', { agent: agentOf(o, env), nom: name, libelle: o.libelle, operations: o.operation });
+      const created = await op<ProfileJson>(command, 'createProfile', { body: { agent: agentOf(o, env), nom: name, libelle: o.libelle, operations: o.operation } });
       print(command, created, () => `profil ${created.nom} créé\n${formatProfile(created)}`);
     });
 
@@ -123,7 +120,7 @@ export function addLifecycleCommands(program: Command, call: Call, print: Print,
         throw new CommanderError(2, 'esav.usage', message);
       }
       const body = { agent, ...(o.operation !== undefined ? { operations: o.operation } : {}), ...(o.libelle !== undefined ? { libelle: o.libelle } : {}) };
-      const changed = await call<ProfileJson>(command, 'PATCH', profilePath(name), body);
+      const changed = await op<ProfileJson>(command, 'updateProfile', { params: { nom: name }, body });
       print(command, changed, () => `profil ${changed.nom} modifié\n${formatProfile(changed)}`);
     });
 
@@ -133,13 +130,12 @@ export function addLifecycleCommands(program: Command, call: Call, print: Print,
     .argument('<nom>', 'nom du profil')
     .addOption(agentOption())
     .action(async (name: string, o: { agent?: string }, command: Command) => {
-      const retired = await call<ProfileJson>(command, 'POST', profilePath(name, '/retrait'), { agent: agentOf(o, env) });
+      const retired = await op<ProfileJson>(command, 'retireProfile', { params: { nom: name }, body: { agent: agentOf(o, env) } });
       print(command, retired, () => `profil ${retired.nom} retiré le ${date(retired.retireLe)} : il ne peut plus être attribué`);
     });
 
   // ------------------------------------------------------------ operateur (life cycle)
   const operateur = program.commands.find((c) => c.name() === 'operateur') ?? program.command('operateur').description('opérateurs');
-  const operatorPath = (code: string, action: string) => `/admin/operateurs/${encodeURIComponent(code)}${action}`;
 
   operateur
     .command('suspendre')
@@ -148,7 +144,7 @@ export function addLifecycleCommands(program: Command, call: Call, print: Print,
     .requiredOption('--motif <texte>', 'motif de la suspension (écrit au journal d’audit)')
     .addOption(agentOption())
     .action(async (code: string, o: { motif: string; agent?: string }, command: Command) => {
-      const result = await call<LifecycleJson>(command, 'POST', operatorPath(code, '/suspension'), { agent: agentOf(o, env), motif: o.motif });
+      const result = await op<LifecycleJson>(command, 'suspendOperator', { params: { code }, body: { agent: agentOf(o, env), motif: o.motif } });
       print(command, result, () => formatOutcome('suspendu', result));
     });
 
@@ -159,7 +155,7 @@ export function addLifecycleCommands(program: Command, call: Call, print: Print,
     .option('--motif <texte>', 'motif de la réactivation')
     .addOption(agentOption())
     .action(async (code: string, o: { motif?: string; agent?: string }, command: Command) => {
-      const result = await call<LifecycleJson>(command, 'POST', operatorPath(code, '/reactivation'), { agent: agentOf(o, env), ...(o.motif !== undefined ? { motif: o.motif } : {}) });
+      const result = await op<LifecycleJson>(command, 'reactivateOperator', { params: { code }, body: { agent: agentOf(o, env), ...(o.motif !== undefined ? { motif: o.motif } : {}) } });
       print(command, result, () => formatOutcome('réactivé', result));
     });
 
@@ -173,7 +169,7 @@ export function addLifecycleCommands(program: Command, call: Call, print: Print,
     .addOption(agentOption())
     .action(async (code: string, o: { date: string; notifieeLe?: string; motif?: string; agent?: string }, command: Command) => {
       const body = { agent: agentOf(o, env), date: o.date, ...(o.notifieeLe !== undefined ? { notifieeLe: o.notifieeLe } : {}), ...(o.motif !== undefined ? { motif: o.motif } : {}) };
-      const result = await call<LifecycleJson>(command, 'POST', operatorPath(code, '/resiliation'), body);
+      const result = await op<LifecycleJson>(command, 'terminateOperator', { params: { code }, body });
       print(command, result, () => formatOutcome('résiliation enregistrée', result));
     });
 }

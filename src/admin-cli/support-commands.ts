@@ -4,10 +4,9 @@
 // --agent, or ESAV_AGENT. A generated password is shown once.
 import { Command, CommanderError, Option } from 'commander';
 import type { SupportUserJson } from '../adapters/admin-api/support-accounts-routes.js';
+import type { AdminOperationId } from '../admin-client/index.js';
 import { date, printable, table } from './format.js';
-
-type Call = <T>(command: Command, method: string, urlPath: string, body?: unknown) => Promise<T>;
-type Print = (command: Command, json: unknown, human: () => string) => void;
+import type { Op, Print } from './operation.js';
 
 function agentOf(options: { agent?: string }, env: NodeJS.ProcessEnv): string {
   const agent = (options.agent ?? env.ESAV_AGENT ?? '').trim();
@@ -36,18 +35,17 @@ export function formatSupportUsers(list: SupportUserJson[]): string {
 const passwordBlock = (identifier: string, password: string) =>
   `mot de passe de ${identifier} (affiché une seule fois, à transmettre par un canal sûr) :\n  ${password}\nle second facteur (TOTP) est enrôlé à la première connexion à /console`;
 
-export function addSupportCommands(program: Command, call: Call, print: Print, env: NodeJS.ProcessEnv): void {
+export function addSupportCommands(program: Command, op: Op, print: Print, env: NodeJS.ProcessEnv): void {
   const support = program.command('support').description('comptes du personnel du support (console web /console, second facteur obligatoire)');
   const agentOption = () => new Option('--agent <nom>', 'nom de l’agent du support, écrit au journal d’audit (défaut : ESAV_AGENT)');
-  const path = (identifier: string, action = '') => `/admin/support/comptes/${encodeURIComponent(identifier)}${action}`;
-  const oneAction = (name: string, description: string, action: string, words: (result: { utilisateur: SupportUserJson; sessionsFermees?: number }) => string) =>
+  const oneAction = (name: string, description: string, operationId: AdminOperationId, words: (result: { utilisateur: SupportUserJson; sessionsFermees?: number }) => string) =>
     support
       .command(name)
       .description(description)
       .argument('<identifiant>', 'identifiant du compte')
       .addOption(agentOption())
       .action(async (identifier: string, o: { agent?: string }, command: Command) => {
-        const result = await call<{ utilisateur: SupportUserJson; sessionsFermees?: number }>(command, 'POST', path(identifier, action), { agent: agentOf(o, env) });
+        const result = await op<{ utilisateur: SupportUserJson; sessionsFermees?: number }>(command, operationId, { params: { identifiant: identifier }, body: { agent: agentOf(o, env) } });
         print(command, result, () => words(result));
       });
 
@@ -58,10 +56,8 @@ export function addSupportCommands(program: Command, call: Call, print: Print, e
     .requiredOption('--nom <nom>', 'nom affiché')
     .addOption(agentOption())
     .action(async (o: { identifiant: string; nom: string; agent?: string }, command: Command) => {
-      const created = await call<{ utilisateur: SupportUserJson; motDePasse: string }>(command, 'POST', '/admin/support/comptes', {
-        agent: agentOf(o, env),
-        identifiant: o.identifiant,
-        nom: o.nom,
+      const created = await op<{ utilisateur: SupportUserJson; motDePasse: string }>(command, 'createSupportAccount', {
+        body: { agent: agentOf(o, env), identifiant: o.identifiant, nom: o.nom },
       });
       print(command, created, () => `créé : ${created.utilisateur.identifiant}\n${passwordBlock(created.utilisateur.identifiant, created.motDePasse)}`);
     });
@@ -70,16 +66,25 @@ export function addSupportCommands(program: Command, call: Call, print: Print, e
     .command('lister')
     .description('les comptes du support et leur état')
     .action(async (_o: unknown, command: Command) => {
-      const list = await call<{ utilisateurs: SupportUserJson[] }>(command, 'GET', '/admin/support/comptes');
+      const list = await op<{ utilisateurs: SupportUserJson[] }>(command, 'listSupportAccounts');
       print(command, list, () => formatSupportUsers(list.utilisateurs));
     });
 
-  oneAction('desactiver', 'désactive un compte : plus de connexion, ses sessions sont fermées aussitôt', '/desactivation', (r) =>
+  support
+    .command('voir')
+    .description('un compte du support et son état (second facteur, verrouillage, désactivation)')
+    .argument('<identifiant>', 'identifiant du compte')
+    .action(async (identifier: string, _o: unknown, command: Command) => {
+      const user = await op<SupportUserJson>(command, 'getSupportAccount', { params: { identifiant: identifier } });
+      print(command, user, () => formatSupportUsers([user]));
+    });
+
+  oneAction('desactiver', 'désactive un compte : plus de connexion, ses sessions sont fermées aussitôt', 'disableSupportAccount', (r) =>
     `${printable(r.utilisateur.identifiant)} : ${supportUserState(r.utilisateur)} ; sessions fermées : ${r.sessionsFermees ?? 0}`,
   );
-  oneAction('activer', 'réactive un compte désactivé', '/activation', (r) => `${printable(r.utilisateur.identifiant)} : ${supportUserState(r.utilisateur)}`);
-  oneAction('deverrouiller', 'lève le verrouillage après trop d’échecs de connexion', '/deverrouillage', (r) => `${printable(r.utilisateur.identifiant)} : ${supportUserState(r.utilisateur)}`);
-  oneAction('totp-reinitialiser', 'oublie le second facteur (téléphone perdu) : nouvel enrôlement à la prochaine connexion', '/totp', (r) =>
+  oneAction('activer', 'réactive un compte désactivé', 'enableSupportAccount', (r) => `${printable(r.utilisateur.identifiant)} : ${supportUserState(r.utilisateur)}`);
+  oneAction('deverrouiller', 'lève le verrouillage après trop d’échecs de connexion', 'unlockSupportAccount', (r) => `${printable(r.utilisateur.identifiant)} : ${supportUserState(r.utilisateur)}`);
+  oneAction('totp-reinitialiser', 'oublie le second facteur (téléphone perdu) : nouvel enrôlement à la prochaine connexion', 'resetSupportAccountTotp', (r) =>
     `${printable(r.utilisateur.identifiant)} : second facteur à enrôler à la prochaine connexion ; sessions fermées : ${r.sessionsFermees ?? 0}`,
   );
 
@@ -89,7 +94,7 @@ export function addSupportCommands(program: Command, call: Call, print: Print, e
     .argument('<identifiant>', 'identifiant du compte')
     .addOption(agentOption())
     .action(async (identifier: string, o: { agent?: string }, command: Command) => {
-      const result = await call<{ utilisateur: SupportUserJson; motDePasse: string; sessionsFermees: number }>(command, 'POST', path(identifier, '/mot-de-passe'), { agent: agentOf(o, env) });
+      const result = await op<{ utilisateur: SupportUserJson; motDePasse: string; sessionsFermees: number }>(command, 'resetSupportAccountPassword', { params: { identifiant: identifier }, body: { agent: agentOf(o, env) } });
       print(command, result, () => `${passwordBlock(result.utilisateur.identifiant, result.motDePasse)}\nsessions fermées : ${result.sessionsFermees}`);
     });
 }

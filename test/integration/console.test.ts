@@ -65,6 +65,16 @@ describeDb('support console: accounts, second factor, role separation', () => {
     expect(await cli('support', 'lister')).toBe(0);
     expect(out.join('\n')).toMatch(/marie\.support .*à la 1re connexion/);
     expect(out.join('\n')).toContain('support.demo');
+    // support voir (getSupportAccount): one account, --json the API's answer, an unknown one refused.
+    out.length = 0;
+    expect(await cli('support', 'voir', 'marie.support')).toBe(0);
+    expect(out.join('\n')).toMatch(/marie\.support .*à la 1re connexion .*actif/);
+    out.length = 0;
+    expect(await cli('--json', 'support', 'voir', 'marie.support')).toBe(0);
+    expect(JSON.parse(out.join('\n'))).toMatchObject({ identifiant: 'marie.support', totpEnrole: false, desactiveLe: null });
+    out.length = 0;
+    expect(await cli('support', 'voir', 'personne.support')).toBe(1);
+    expect(out.join('\n')).toContain('personne.support');
     expect(await cli('support', 'desactiver', 'marie.support')).toBe(0);
     expect(await cli('support', 'activer', 'marie.support')).toBe(0);
     expect(await cli('support', 'creer', '--identifiant', 'paul.support', '--nom', 'Paul')).toBe(0);
