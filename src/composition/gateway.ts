@@ -33,6 +33,7 @@ import { sqlVolumetrySink } from '../adapters/postgres/volumetry.js';
 import { buildRepositories, type Repositories } from './repositories.js';
 import { processName, Scheduler } from './scheduler.js';
 import { buildUseCases, type UseCases } from './use-cases.js';
+import { buildPrestationAdmin } from './prestations.js';
 import { buildPortalAccountAdmin, buildWebAccounts, ensureDemoAccounts, signalisationRequestSchema, startWebPortal, type WebPortalRuntime } from './web-portal.js';
 import type { WebAccountService } from '../application/web-accounts.js';
 
@@ -194,6 +195,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       conformance: conformance.service,
       operators: certificates.service,
       portalAccounts: buildPortalAccountAdmin(db, clock, repositories.operators),
+      prestations: buildPrestationAdmin(db, catalogue, clock, config.prestationImport),
       token: adminToken,
       logger,
     });

@@ -19,6 +19,7 @@ import { travauxRoutes } from './travaux-routes.js';
 import { conformanceAdminRoutes } from './conformance-routes.js';
 import { operatorRoutes } from './operators-routes.js';
 import { portalAccountRoutes } from './portal-accounts-routes.js';
+import { prestationRoutes, type PrestationRoutesOptions } from './prestations-routes.js';
 import type { PortalAccountAdminService } from '../../application/web-account-admin.js';
 import type { OperatorService } from '../../application/operators.js';
 import { refuseNonXmlText } from './xml-text-guard.js';
@@ -37,6 +38,8 @@ export interface AdminAppOptions {
   operators?: OperatorService;
   /** The web portal's accounts (routes /admin/portail…, src/adapters/admin-api/portal-accounts-routes.ts); absent: no such routes. */
   portalAccounts?: PortalAccountAdminService;
+  /** Prestations import and administration (routes /admin/prestations…, src/adapters/admin-api/prestations-routes.ts); absent: no such routes. */
+  prestations?: PrestationRoutesOptions;
   /** The bearer token every request (but /health/live) must carry. */
   token: string;
   logger: Logger;
@@ -252,7 +255,7 @@ const backOfficeRoutes: FastifyPluginAsync<{ backOffice: BackOfficeService }> = 
 
 // ---------------------------------------------------------------- the app
 
-export async function buildAdminApp({ backOffice, travaux, operations, conformance, operators, portalAccounts, token, logger }: AdminAppOptions) {
+export async function buildAdminApp({ backOffice, travaux, operations, conformance, operators, portalAccounts, prestations, token, logger }: AdminAppOptions) {
   if (token.length < 16) throw new Error('admin token too short (16 characters at least)');
   const expectedDigest = createHash('sha256').update(token).digest();
 
@@ -327,6 +330,7 @@ export async function buildAdminApp({ backOffice, travaux, operations, conforman
   if (conformance) await app.register(conformanceAdminRoutes, { service: conformance });
   if (operators) await app.register(operatorRoutes, { service: operators });
   if (portalAccounts) await app.register(portalAccountRoutes, { service: portalAccounts });
+  if (prestations) await app.register(prestationRoutes, prestations);
 
   return app;
 }
