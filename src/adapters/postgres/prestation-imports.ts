@@ -254,7 +254,7 @@ export class SqlPrestationImportRepository implements PrestationImportRepository
   }
 
   async list(limit: number): Promise<ImportRecord[]> {
-    const rows = await this.db.query<ImportRow>('SELECT * FROM prestation_imports ORDER BY started_at DESC, id LIMIT $1', [limit]);
+    const rows = await this.db.query<ImportRow>('SELECT * FROM prestation_imports ORDER BY started_at DESC, seq DESC LIMIT $1', [limit]);
     return rows.map(toRecord);
   }
 

@@ -12,6 +12,8 @@ ALTER TABLE prestations ADD CONSTRAINT prestations_dates
 
 CREATE TABLE prestation_imports (
   id              uuid PRIMARY KEY,
+  -- the order of the starts (the business clock may stand still in tests)
+  seq             bigint GENERATED ALWAYS AS IDENTITY,
   -- RUNNING while the file is read; then DONE, DRY_RUN (simulation), REFUSED (the file as a
   -- whole: nothing written) or FAILED (technical error: nothing written)
   state           text NOT NULL CHECK (state IN ('RUNNING', 'DONE', 'DRY_RUN', 'REFUSED', 'FAILED')),
@@ -32,7 +34,7 @@ CREATE TABLE prestation_imports (
   -- why the file was refused as a whole (REFUSED, FAILED)
   reason          text
 );
-CREATE INDEX prestation_imports_started ON prestation_imports (started_at DESC);
+CREATE INDEX prestation_imports_started ON prestation_imports (started_at DESC, seq DESC);
 
 CREATE TABLE prestation_import_rejects (
   import_id    uuid NOT NULL REFERENCES prestation_imports (id) ON DELETE CASCADE,
