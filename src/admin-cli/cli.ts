@@ -17,6 +17,7 @@ import { addOperatorCommands } from './operator-commands.js';
 import { addTravauxCommands } from './travaux-commands.js';
 import { addConformanceCommands } from './conformance-commands.js';
 import { addPortalCommands } from './portal-commands.js';
+import { addPrestationCommands } from './prestation-commands.js';
 
 export const DEFAULT_ADMIN_URL = 'http://127.0.0.1:8444';
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -140,6 +141,8 @@ Exemples :
   npm run admin -- maintenance annoncer --debut 2026-12-01T22:00 --fin 2026-12-02T01:00 --motif "Montée de version"
   npm run admin -- limite definir --operateur OPA1 --rpm 600 --a-partir 2026-12-01T08:00 --motif "surcharge"
   npm run admin -- volumetrie --debut 2026-11-01T00:00 --fin 2026-12-01T00:00 --csv
+  npm run admin -- prestations importer inventaire.csv --simulation --agent "M. Martin"
+  npm run admin -- prestations resilier FI-1000-0001 --date 2026-12-31 --agent "M. Martin"
   npm run admin -- portail creer --operateur OPA1 --identifiant opa1.dupont --nom "Jeanne Dupont" --profil TOUT --agent "M. Martin"
 
 Codes de sortie : 0 fait · 1 refusé par l’API · 2 erreur d’utilisation · 3 erreur technique`,
@@ -229,6 +232,15 @@ Codes de sortie : 0 fait · 1 refusé par l’API · 2 erreur d’utilisation ·
   addOperatorCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print, env);
   addOperationsCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print);
   addPortalCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print, env);
+  addPrestationCommands(program, {
+    call: (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body),
+    print,
+    env,
+    connection: (command) => ({ url: baseUrl(globals(command).url), token: resolveToken(globals(command), env) }),
+    fail: (exitCode, message) => {
+      throw new CliFailure(exitCode, message);
+    },
+  });
 
   return program;
 }
