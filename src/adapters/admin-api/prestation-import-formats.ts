@@ -90,20 +90,22 @@ async function* csvLines(text: AsyncIterable<string>): AsyncGenerator<RawImportL
   if (head.trim() === '') throw new ImportFileRefused('fichier vide : en-tête attendu');
   const delimiter = delimiterOf(head.split(/\r?\n|\r/)[0] ?? '');
   const rest: AsyncIterable<string> = { [Symbol.asyncIterator]: () => iterator };
-  const parser = Readable.from(
+  const source = Readable.from(
     (async function* () {
       yield head;
       yield* rest;
     })(),
-  ).pipe(
-    parse({
-      delimiter,
-      info: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      max_record_size: MAX_LINE_CHARS,
-    }),
   );
+  const parser = parse({
+    delimiter,
+    info: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    max_record_size: MAX_LINE_CHARS,
+  });
+  // pipe() does not pass errors on: the decoder's (bad UTF-8, too large) must end the parser.
+  source.on('error', (error) => parser.destroy(error));
+  source.pipe(parser);
   let header: string[] | undefined;
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
