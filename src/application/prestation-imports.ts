@@ -92,8 +92,9 @@ export class PrestationImportService {
       details: { import: request.id, simulation: request.simulation, ...countsDetails(counts), ...extra },
     });
     try {
+      // Read before the transaction: on PGlite (one session) nothing else may run inside it.
+      const operators = await repository.operatorDirectory();
       const outcome = await repository.inTransaction(request.id, !request.simulation, async (session) => {
-        const operators = await repository.operatorDirectory();
         let staged: ImportedPrestation[] = [];
         let refused: RefusedLine[] = [];
         let nextProgress = this.progressEvery;
