@@ -258,3 +258,34 @@ describeDb('prestations import (admin API, real PostgreSQL)', () => {
     expect(audit).toEqual([{ actor: AGENT, operator_code: 'OPA1' }]);
   }, 60_000);
 });
+
+// The embedded PGlite (one session): the import's reads and writes all go through its transaction.
+describe('prestations import on the embedded PGlite', () => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startTestGateway({ embedded: true });
+  }, 120_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  test('a small file is imported, re-imported unchanged, its refused line listed', async () => {
+    const csv = `${HEADER}\nEMB-1;OPA1;FTTH_PASSIF;75056;PTO:PTO-E1;PBO=PBO-E1;GTR_4HO;2025-01-01;\nEMB-2;OPB2;LFO;2B033;;;GTR_10HO;;\nEMB-3;OPA1;FTTH_PASSIF;75056;;;GTR_4H_24x7;;\n`;
+    const post = async () => {
+      const response = await fetch(`${t.adminUrl}/admin/prestations/imports?agent=${encodeURIComponent(AGENT)}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${t.adminToken}`, 'content-type': 'text/csv' },
+        body: csv,
+      });
+      return response.json() as Promise<any>;
+    };
+    expect(await post()).toMatchObject({ etat: 'DONE', lignesLues: 3, lignesRefusees: 1, creees: 2 });
+    const again = await post();
+    expect(again).toMatchObject({ etat: 'DONE', creees: 0, modifiees: 0, inchangees: 2 });
+    const rejects = await t.admin('GET', `/admin/prestations/imports/${again.id}/rejets`);
+    expect(rejects.body.rejets).toEqual([
+      { ligne: 4, identifiant: 'EMB-3', champ: 'garantie', motif: 'garantie GTR_4H_24x7 non proposée pour l’offre FTTH_PASSIF (GTR_STANDARD, GTR_10HO, GTR_4HO)' },
+    ]);
+    expect((await t.admin('GET', '/admin/prestations/EMB-2')).body).toMatchObject({ operateur: 'OPB2', codeInsee: '2B033', enService: true });
+  }, 60_000);
+});
