@@ -128,7 +128,7 @@ module.exports = {
       from: { path: '^src/admin-cli/' },
       to: {
         path: '^src/',
-        pathNot: ['^src/admin-cli/', '^src/domain/', '^src/adapters/admin-api/token\\.ts$', adapter('paths'), '^src/adapters/admin-api/'],
+        pathNot: ['^src/admin-cli/', '^src/admin-client/', '^src/domain/', '^src/adapters/admin-api/token\\.ts$', adapter('paths'), '^src/adapters/admin-api/'],
       },
     },
     {
@@ -137,6 +137,27 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/admin-cli/' },
       to: { path: '^src/adapters/admin-api/', pathNot: '^src/adapters/admin-api/token\\.ts$', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'admin-client-is-standalone',
+      comment: 'The admin API client (decision 0020) is dependency-free: node built-ins and its own files only.',
+      severity: 'error',
+      from: { path: '^src/admin-client/' },
+      to: { path: '^src/', pathNot: '^src/admin-client/' },
+    },
+    {
+      name: 'admin-client-no-packages',
+      comment: 'The admin API client loads no package (type-only imports are erased and allowed).',
+      severity: 'error',
+      from: { path: '^src/admin-client/' },
+      to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-bundled', 'npm-no-pkg', 'npm-unknown'], dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'admin-client-users',
+      comment: 'Only the support CLI, the web portal (its support console) and the composition roots call the admin API through the admin client.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['^src/admin-client/', '^src/admin-cli/', adapter('web-portal'), '^src/composition/'] },
+      to: { path: '^src/admin-client/' },
     },
     {
       name: 'conformance-kit-is-black-box',

@@ -18,6 +18,10 @@ import { addTravauxCommands } from './travaux-commands.js';
 import { addConformanceCommands } from './conformance-commands.js';
 import { addPortalCommands } from './portal-commands.js';
 import { addPrestationCommands } from './prestation-commands.js';
+import { addCapacityCommands } from './capacity-commands.js';
+import { addLifecycleCommands } from './lifecycle-commands.js';
+import { addCrlCommands } from './crl-commands.js';
+import { addSupportCommands } from './support-commands.js';
 
 export const DEFAULT_ADMIN_URL = 'http://127.0.0.1:8444';
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -143,7 +147,12 @@ Exemples :
   npm run admin -- volumetrie --debut 2026-11-01T00:00 --fin 2026-12-01T00:00 --csv
   npm run admin -- prestations importer inventaire.csv --simulation --agent "M. Martin"
   npm run admin -- prestations resilier FI-1000-0001 --date 2026-12-31 --agent "M. Martin"
+  npm run admin -- crl lister
+  npm run admin -- crl rafraichir --agent "M. Martin"
   npm run admin -- portail creer --operateur OPA1 --identifiant opa1.dupont --nom "Jeanne Dupont" --profil TOUT --agent "M. Martin"
+  npm run admin -- profil creer SIGNALISATION_DEPOT --libelle "Dépôt et suivi" --operation deposerSignalisation,consulterEtatSignalisation --agent "M. Martin"
+  npm run admin -- operateur suspendre OPA1 --motif "Impayés" --agent "M. Martin"
+  npm run admin -- operateur resilier OPA1 --date 2027-03-01 --agent "M. Martin"
 
 Codes de sortie : 0 fait · 1 refusé par l’API · 2 erreur d’utilisation · 3 erreur technique`,
     );
@@ -241,6 +250,11 @@ Codes de sortie : 0 fait · 1 refusé par l’API · 2 erreur d’utilisation ·
       throw new CliFailure(exitCode, message);
     },
   });
+  addCapacityCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print, env);
+  // After addOperatorCommands: adds `operateur suspendre|reactiver|resilier` and the `profil` commands.
+  addLifecycleCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print, env);
+  addCrlCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print, env);
+  addSupportCommands(program, (command, method, urlPath, body) => call(globals(command), env, method, urlPath, body), print, env);
 
   return program;
 }

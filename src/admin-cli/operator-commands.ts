@@ -86,6 +86,7 @@ export function formatOperator(o: OperatorJson & { certificats?: CertificateJson
     ['raison sociale', o.raisonSociale],
     ['SIRET', o.siret],
     ['plateforme', `${o.plateforme}${o.promuLe ? ` (promu le ${date(o.promuLe)} par ${text(o.promuPar)} : ${o.domainesProduction.join(', ')})` : ''}`],
+    ['état', operatorStateText(o)],
   ];
   if (f) {
     rows.push(
@@ -108,11 +109,22 @@ export function formatOperator(o: OperatorJson & { certificats?: CertificateJson
   return lines.join('\n');
 }
 
+/** ACTIF, SUSPENDU (since, by, why) or RESILIE, with the termination recorded (issue 14). */
+export function operatorStateText(o: OperatorJson): string {
+  const parts: string[] = [o.etat];
+  if (o.suspension) parts.push(`suspendu le ${date(o.suspension.le)} par ${text(o.suspension.par)} : ${text(o.suspension.motif)}`);
+  if (o.resiliation) {
+    const r = o.resiliation;
+    parts.push(`${o.etat === 'RESILIE' ? 'résilié' : 'résiliation'} le ${r.date} (notifiée le ${text(r.notifieeLe)}, enregistrée par ${text(r.enregistreePar)}${r.motif ? ` : ${r.motif}` : ''})`);
+  }
+  return parts.join(' — ');
+}
+
 export function formatOperators(list: OperatorJson[]): string {
   if (list.length === 0) return 'aucun opérateur';
   return table(
-    ['CODE', 'PLATEFORME', 'CERTIFICATS', 'SIRET', 'RAISON SOCIALE'],
-    list.map((o) => [o.code, o.plateforme, String(o.certificatsActifs), o.siret, o.raisonSociale]),
+    ['CODE', 'PLATEFORME', 'ÉTAT', 'CERTIFICATS', 'SIRET', 'RAISON SOCIALE'],
+    list.map((o) => [o.code, o.plateforme, o.etat, String(o.certificatsActifs), o.siret, o.raisonSociale]),
   );
 }
 
@@ -273,15 +285,7 @@ export function addOperatorCommands(program: Command, call: Call, print: Print, 
       print(command, promoted, () => `${promoted.code} promu en production (${promoted.domainesProduction.join(', ')})`);
     });
 
-  program
-    .command('profil')
-    .description('profils : les opérations que chacun accorde')
-    .command('lister')
-    .description('les profils et leurs opérations')
-    .action(async (_o: unknown, command: Command) => {
-      const result = await call<{ profils: Array<{ name: string; libelle: string; operations: string[] }> }>(command, 'GET', '/admin/profils');
-      print(command, result, () => table(['PROFIL', 'LIBELLÉ', 'OPÉRATIONS'], result.profils.map((p) => [p.name, p.libelle, p.operations.join(', ')])));
-    });
+  // `profil …`: src/admin-cli/lifecycle-commands.ts (issue 14).
 
   // ------------------------------------------------------------ certificat
   const certificat = program.command('certificat').description('certificats clients : émettre, enregistrer, révoquer, renouveler');

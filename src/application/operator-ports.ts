@@ -3,6 +3,7 @@
 // front (trust reload, revocation, identity cache).
 import type { Platform } from '../domain/identity.js';
 import type { BonDeCommande, CertificateOrigin } from '../domain/operators.js';
+import type { OperatorLifecycle } from '../domain/operator-lifecycle.js';
 
 // ---------------------------------------------------------------- records
 
@@ -20,6 +21,8 @@ export interface OperatorRecord {
   productionDomains: string[];
   /** Certificates neither revoked nor expired (database time). */
   activeCertificates: number;
+  /** Suspension and termination (issue 14); its state at an instant is operatorState(). */
+  lifecycle: OperatorLifecycle;
 }
 
 /** CSR: issued for the operator's own key; PKCS12: generated key pair; PEM: from a recognised CA; DEMO: development. */
@@ -76,6 +79,8 @@ export interface ProfileRecord {
   name: string;
   libelle: string;
   operations: string[];
+  /** Retired profiles can no longer be bound (issue 14); absent or null: in service. */
+  retiredAt?: Date | null;
 }
 
 export interface AuthorityRecord {
@@ -140,6 +145,8 @@ export interface OperatorAdminRepository {
   revoke(fingerprint: string, at: Date, by: string, reason: string): Promise<boolean>;
   setProfile(fingerprint: string, profileName: string): Promise<void>;
   revokedFingerprints(at: Date): Promise<string[]>;
+  /** Certificates (not revoked, not expired at `at`) of operators suspended or terminated at `at`: refused like revoked ones. */
+  blockedFingerprints(at: Date): Promise<string[]>;
   addAuthority(a: NewAuthority): Promise<boolean>;
   withdrawAuthority(fingerprint: string, at: Date, by: string): Promise<boolean>;
   authorities(includeWithdrawn?: boolean): Promise<AuthorityRecord[]>;

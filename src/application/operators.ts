@@ -18,6 +18,7 @@ import {
   type PromotionDomain,
 } from '../domain/operators.js';
 import { addDays, parisDayOf } from '../domain/paris-calendar.js';
+import { operatorState, type OperatorState } from '../domain/operator-lifecycle.js';
 import { UseCaseError } from './errors.js';
 import { OperatorConflict } from './operator-ports.js';
 import type {
@@ -59,6 +60,8 @@ export interface OperatorServiceDeps {
   calendar: HolidayCalendar;
   /** Validity of issued certificates when support staff do not give one. */
   defaultValidityDays: number;
+  /** After a certificate of a recognised CA is registered (its CRLs fetched: decision 0019); returns warnings. */
+  afterRegister?: (certPem: string) => Promise<string[]>;
 }
 
 export interface CertificateRequestBase {
@@ -145,6 +148,11 @@ export class OperatorService {
     return this.deps.repository.operators();
   }
 
+  /** The operator's life cycle state now (issue 14): ACTIF, SUSPENDU or RESILIE. */
+  stateOf(operator: OperatorRecord): OperatorState {
+    return operatorState(operator.lifecycle, this.deps.clock.now());
+  }
+
   async operator(code: string): Promise<OperatorView> {
     const operator = await this.requireOperator(code);
     const [certificates, passed] = await Promise.all([
@@ -187,7 +195,7 @@ export class OperatorService {
   /** Issues a certificate from the provider's CA, from the operator's CSR or as a PKCS#12. */
   async issue(request: CertificateRequestBase & { issuance: Issuance; predecessor?: string }): Promise<CertificateOutcome | Pkcs12Outcome> {
     const { issuance } = request;
-    const operator = await this.requireOperator(request.operatorCode);
+    const operator = await this.requireOperatorNotTerminated(request.operatorCode);
     await this.requireProfile(request.profileName);
     if (!this.deps.pki.canIssue) {
       throw new UseCaseError('refused', 'refusé : aucune AC du fournisseur n’est configurée (ESAV_PROVIDER_CA_CERT et ESAV_PROVIDER_CA_KEY) : enregistrez un certificat d’une AC reconnue');
@@ -228,7 +236,7 @@ export class OperatorService {
 
   /** Registers a certificate from a recognised CA (PEM, optionally with its intermediates), after every check. */
   async register(request: CertificateRequestBase & { pem: string }): Promise<CertificateOutcome> {
-    const operator = await this.requireOperator(request.operatorCode);
+    const operator = await this.requireOperatorNotTerminated(request.operatorCode);
     await this.requireProfile(request.profileName);
     let inspected;
     try {
@@ -251,7 +259,9 @@ export class OperatorService {
         `refusé : certificat ${inspected.subject} non enregistrable :\n${inspected.problems.map((p) => `  - ${p}`).join('\n')}`,
       );
     }
-    return this.store(request, inspected, inspected.origin, 'PEM', inspected.warnings);
+    const outcome = await this.store(request, inspected, inspected.origin, 'PEM', inspected.warnings);
+    const more = (await this.deps.afterRegister?.(inspected.certPem)) ?? [];
+    return more.length > 0 ? { ...outcome, warnings: [...outcome.warnings, ...more] } : outcome;
   }
 
   /** A successor for `fingerprint` (same operator and profile), valid alongside it until it expires. */
@@ -429,10 +439,28 @@ export class OperatorService {
     this.deps.tls?.setAuthorities(await this.trustedAuthorityPems());
   }
 
+  /** Identities cached per connection are looked up again (a profile's operations changed, issue 14). */
+  identitiesChanged(): void {
+    this.deps.tls?.identitiesChanged();
+  }
+
+  /**
+   * Applies at once what changed who may connect (a revocation, an operator suspended, reactivated
+   * or terminated): handshakes refused, open connections closed, cached identities looked up
+   * again. Returns how many connections were closed.
+   */
+  applyAccessChanges(): Promise<number> {
+    return this.syncRevocations();
+  }
+
   private async syncRevocations(): Promise<number> {
     if (!this.deps.tls) return 0;
-    const revoked = await this.deps.repository.revokedFingerprints(this.deps.pkiClock.now());
-    const closed = this.deps.tls.setRevoked(revoked);
+    // Revoked certificates, and those of operators suspended or terminated (business clock, issue 14).
+    const [revoked, blocked] = await Promise.all([
+      this.deps.repository.revokedFingerprints(this.deps.pkiClock.now()),
+      this.deps.repository.blockedFingerprints(this.deps.clock.now()),
+    ]);
+    const closed = this.deps.tls.setRevoked(new Set([...revoked, ...blocked]));
     this.deps.tls.identitiesChanged();
     return closed;
   }
@@ -519,9 +547,21 @@ export class OperatorService {
     return operator;
   }
 
+  /** The operator, refused when terminated (issue 14): no new certificate for it. */
+  private async requireOperatorNotTerminated(code: string): Promise<OperatorRecord> {
+    const operator = await this.requireOperator(code);
+    if (this.stateOf(operator) === 'RESILIE') {
+      throw new UseCaseError('refused', `refusé : l’opérateur ${code} est résilié depuis le ${operator.lifecycle.terminationDate} : aucun nouveau certificat`);
+    }
+    return operator;
+  }
+
   private async requireProfile(name: string): Promise<void> {
-    const profiles = await this.deps.repository.profiles();
-    if (!profiles.some((p) => p.name === name)) {
+    const all = await this.deps.repository.profiles();
+    const found = all.find((p) => p.name === name);
+    if (found?.retiredAt) throw new UseCaseError('refused', `refusé : le profil ${name} est retiré depuis le ${found.retiredAt.toISOString()} : il ne peut plus être attribué`);
+    const profiles = all.filter((p) => !p.retiredAt);
+    if (!found) {
       throw new UseCaseError('invalid', `requête invalide : profil ${name} inconnu (parmi : ${profiles.map((p) => p.name).join(', ')})`);
     }
   }

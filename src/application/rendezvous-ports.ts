@@ -58,12 +58,14 @@ export interface CapacityRepository {
   /** The zones that have working patterns. */
   zones(): Promise<string[]>;
   /**
-   * Makes sure the slots of the zone's days [from, to] exist (generated from its patterns,
-   * idempotent, safe under concurrent calls). Returns how many slots were created.
+   * Makes sure the slots of the zone's days [from, to] exist (generated from its patterns, extra
+   * capacity and holidays, idempotent, safe under concurrent calls); slots starting by `now` are
+   * never touched. Returns how many slots were created.
    */
-  ensureSlots(codeInsee: string, days: { from: ParisDay; to: ParisDay }): Promise<number>;
-  /** Free slots (no live appointment), one per distinct window, earliest first. */
+  ensureSlots(codeInsee: string, days: { from: ParisDay; to: ParisDay }, now?: Date): Promise<number>;
+  /** Free slots (no live appointment, not withdrawn, not in a closure), one per distinct window, earliest first. */
   freeSlots(query: FreeSlotQuery): Promise<Creneau[]>;
+  /** A slot that can be booked: undefined when unknown, withdrawn or in a closure. */
   slot(id: number): Promise<Creneau | undefined>;
 }
 

@@ -245,7 +245,7 @@ export class RendezVousService implements AppointmentReader {
     const today = parisDayOf(this.deps.clock.now());
     const days = { from: today, to: addDays(today, this.horizonDays) };
     let created = 0;
-    for (const zone of await this.deps.capacity.zones()) created += await this.deps.capacity.ensureSlots(zone, days);
+    for (const zone of await this.deps.capacity.zones()) created += await this.deps.capacity.ensureSlots(zone, days, this.deps.clock.now());
     return created;
   }
 
@@ -255,7 +255,7 @@ export class RendezVousService implements AppointmentReader {
     const days = searchableDays(now, periode.debut, periode.fin, this.horizonDays);
     if (!days) return [];
     // Rolling horizon: the days asked for are generated on first use (idempotent).
-    await this.deps.capacity.ensureSlots(codeInsee, days);
+    await this.deps.capacity.ensureSlots(codeInsee, days, now);
     const horizonEnd = parisDayStart(addDays(days.to, 1));
     return this.deps.capacity.freeSlots({
       codeInsee,

@@ -141,7 +141,8 @@ export class PortalAccountAdminService {
 
   private async existing(identifier: string): Promise<WebUserRecord> {
     const user = await this.repository.findUser(identifier);
-    if (!user) throw new UseCaseError('not-found', `identifiant : utilisateur ${identifier} inconnu`);
+    // Support staff accounts are administered by /admin/support… (support-accounts.ts), not here.
+    if (!user || user.kind !== 'OPERATEUR') throw new UseCaseError('not-found', `identifiant : utilisateur ${identifier} inconnu`);
     return user;
   }
 }

@@ -2,15 +2,28 @@
 // and sign-in audit (SQL in src/adapters/postgres/web-accounts.ts), and the two secrets services
 // (argon2id hashing, TOTP) implemented in src/adapters/web-portal/.
 
-/** A portal user, with what its operator and profile say about it. */
+/**
+ * OPERATEUR: a user of an operator's staff (its operator and profile); SUPPORT: the provider's
+ * support staff, signed in to the console (/console), no operator nor profile (decision 0021).
+ */
+export type WebAccountKind = 'OPERATEUR' | 'SUPPORT';
+
+/**
+ * A portal user, with what its operator and profile say about it. For support staff (kind
+ * SUPPORT) the operator and profile fields are empty strings and `operations` is empty.
+ */
 export interface WebUserRecord {
   identifier: string;
+  kind: WebAccountKind;
   operatorCode: string;
   operatorName: string;
   operatorSiret: string;
   operatorPlatform: string;
   /** The operator requires a second factor of its portal users. */
   operatorRequiresTotp: boolean;
+  /** The operator's suspension and termination instant (issue 14): its users stop working while suspended or from then on. */
+  operatorSuspendedAt: Date | null;
+  operatorTerminationAt: Date | null;
   profileName: string;
   profileLibelle: string;
   /** Operation names the profile grants; '*' grants every operation. */
@@ -62,7 +75,9 @@ export type SignInOutcome =
   | 'REFUS_LIMITE'
   | 'TOTP_ATTENDU'
   | 'ECHEC_TOTP'
-  | 'DECONNEXION';
+  | 'DECONNEXION'
+  /** Right password, but the user's operator is suspended or terminated. */
+  | 'REFUS_OPERATEUR';
 
 export interface SignInEvent {
   at: Date;

@@ -13,6 +13,7 @@ import type {
   TotpService,
   WebAccountRepository,
   WebSessionRecord,
+  WebAccountKind,
   WebUserRecord,
 } from './web-account-ports.js';
 
@@ -47,9 +48,13 @@ export const TOTP_MAX_FAILURES = 5;
 const TOUCH_EVERY_MS = 60_000;
 export const MIN_PASSWORD_LENGTH = 12;
 
-/** What the portal knows of the signed-in user (never its hash or secret). */
+/**
+ * What the portal knows of the signed-in user (never its hash or secret). `role` SUPPORT: the
+ * provider's support staff (the console, /console); their operator and profile fields are empty.
+ */
 export interface PortalUser {
   identifier: string;
+  role: WebAccountKind;
   displayName: string;
   operatorCode: string;
   operatorName: string;
@@ -79,7 +84,7 @@ export interface ClientInfo {
 export type SignInResult =
   | { kind: 'signed-in'; token: string; session: PortalSession }
   | { kind: 'totp'; token: string; session: PortalSession }
-  | { kind: 'refused'; reason: 'credentials' | 'locked' | 'throttled'; lockedUntil?: Date };
+  | { kind: 'refused'; reason: 'credentials' | 'locked' | 'throttled' | 'operator'; lockedUntil?: Date };
 
 export type TotpResult =
   | { kind: 'signed-in'; token: string; session: PortalSession }
@@ -106,6 +111,9 @@ export interface NewPortalUser {
 export function sessionIdHash(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
+
+/** The operator a sign-in event is recorded under: none for support staff. */
+const operatorOf = (user: WebUserRecord): string | null => (user.kind === 'SUPPORT' ? null : user.operatorCode);
 
 const newToken = (): string => randomBytes(32).toString('base64url');
 
@@ -185,25 +193,31 @@ export class WebAccountService {
     if (!user || user.disabledAt !== null) {
       // The same work as for a known user: the answer time does not tell whether it exists.
       await this.hasher.verify(await this.placeholderHash(), password);
-      await this.audit(typed, user?.operatorCode ?? null, 'ECHEC', client);
+      await this.audit(typed, user ? operatorOf(user) : null, 'ECHEC', client);
       return { kind: 'refused', reason: 'credentials' };
     }
     if (user.lockedUntil !== null && user.lockedUntil.getTime() > now.getTime()) {
-      await this.audit(typed, user.operatorCode, 'REFUS_VERROUILLE', client);
+      await this.audit(typed, operatorOf(user), 'REFUS_VERROUILLE', client);
       return { kind: 'refused', reason: 'locked', lockedUntil: user.lockedUntil };
     }
     if (!(await this.hasher.verify(user.passwordHash, password))) {
       return this.failure(user, client, 'ECHEC');
     }
     await this.repository.resetFailures(user.identifier);
-    if (user.totpSecret !== null || user.operatorRequiresTotp) {
+    // Its operator suspended or terminated (issue 14): said only to who knows the password.
+    if (operatorBlocked(user, now)) {
+      await this.audit(typed, operatorOf(user), 'REFUS_OPERATEUR', client);
+      return { kind: 'refused', reason: 'operator' };
+    }
+    // Support staff always sign in with a second factor (decision 0021).
+    if (user.totpSecret !== null || user.operatorRequiresTotp || user.kind === 'SUPPORT') {
       const pending = user.totpSecret === null ? this.totp.newSecret() : null;
       const { token, record } = await this.openSession(user, 'TOTP', client, pending);
-      await this.audit(typed, user.operatorCode, 'TOTP_ATTENDU', client);
+      await this.audit(typed, operatorOf(user), 'TOTP_ATTENDU', client);
       return { kind: 'totp', token, session: this.view(record, user) };
     }
     const { token, record } = await this.openSession(user, 'ACTIVE', client, null);
-    await this.audit(typed, user.operatorCode, 'SUCCES', client);
+    await this.audit(typed, operatorOf(user), 'SUCCES', client);
     return { kind: 'signed-in', token, session: this.view(record, user) };
   }
 
@@ -233,7 +247,7 @@ export class WebAccountService {
     await this.repository.revokeSession(record.idHash, now);
     const enrolled = { ...user, totpSecret: secret };
     const opened = await this.openSession(enrolled, 'ACTIVE', client, null);
-    await this.audit(user.identifier, user.operatorCode, 'SUCCES', client);
+    await this.audit(user.identifier, operatorOf(user), 'SUCCES', client);
     return { kind: 'signed-in', token: opened.token, session: this.view(opened.record, enrolled) };
   }
 
@@ -251,7 +265,7 @@ export class WebAccountService {
     const found = await this.lookup(token);
     if (!found) return;
     await this.repository.revokeSession(found.record.idHash, this.clock.now());
-    await this.audit(found.user.identifier, found.user.operatorCode, 'DECONNEXION', client);
+    await this.audit(found.user.identifier, operatorOf(found.user), 'DECONNEXION', client);
   }
 
   /**
@@ -312,6 +326,8 @@ export class WebAccountService {
     if (now - record.createdAt.getTime() > this.policy.sessionMaxMs) return undefined;
     const user = await this.repository.findUser(record.userIdentifier);
     if (!user || user.disabledAt !== null) return undefined;
+    // Checked on every request: a suspension or a termination ends the session at once.
+    if (operatorBlocked(user, this.clock.now())) return undefined;
     return { record, user };
   }
 
@@ -344,7 +360,7 @@ export class WebAccountService {
   private async failure(user: WebUserRecord, client: ClientInfo, outcome: 'ECHEC' | 'ECHEC_TOTP') {
     const lockedUntil = new Date(this.clock.now().getTime() + this.policy.lockoutMs);
     const { locked } = await this.repository.recordFailure(user.identifier, this.policy.lockoutThreshold, lockedUntil);
-    await this.audit(user.identifier, user.operatorCode, locked ? 'VERROUILLAGE' : outcome, client);
+    await this.audit(user.identifier, operatorOf(user), locked ? 'VERROUILLAGE' : outcome, client);
     return locked ? ({ kind: 'refused', reason: 'locked', lockedUntil } as const) : ({ kind: 'refused', reason: 'credentials' } as const);
   }
 
@@ -356,6 +372,7 @@ export class WebAccountService {
       createdAt: record.createdAt,
       user: {
         identifier: user.identifier,
+        role: user.kind,
         displayName: user.displayName,
         operatorCode: user.operatorCode,
         operatorName: user.operatorName,
@@ -368,7 +385,7 @@ export class WebAccountService {
       },
       enrolment:
         record.stage === 'TOTP' && user.totpSecret === null && record.pendingTotpSecret !== null
-          ? { secret: record.pendingTotpSecret, uri: this.totp.uri(record.pendingTotpSecret, `${user.operatorCode}:${user.identifier}`) }
+          ? { secret: record.pendingTotpSecret, uri: this.totp.uri(record.pendingTotpSecret, `${user.kind === 'SUPPORT' ? 'support' : user.operatorCode}:${user.identifier}`) }
           : null,
     };
   }
@@ -376,4 +393,9 @@ export class WebAccountService {
   private audit(identifier: string, operatorCode: string | null, outcome: SignInOutcome, client: ClientInfo): Promise<void> {
     return this.repository.recordSignIn({ at: this.clock.now(), identifier, operatorCode, outcome, remoteAddress: client.remoteAddress });
   }
+}
+
+/** Whether the user's operator is suspended, or terminated at `now` (issue 14): its users stop working. */
+function operatorBlocked(user: WebUserRecord, now: Date): boolean {
+  return user.operatorSuspendedAt !== null || (user.operatorTerminationAt !== null && user.operatorTerminationAt.getTime() <= now.getTime());
 }

@@ -24,17 +24,21 @@ import { migrate } from '../adapters/postgres/migrate.js';
 import { buildAdminApp, type AdminApp } from '../adapters/admin-api/app.js';
 import { buildGateway, type GatewayApp, type TlsMaterial } from '../adapters/operators-front/app.js';
 import { buildEndpoints } from '../adapters/operators-front/endpoints.js';
+import { buildLifecycleAdmin, operationNamesOf } from './lifecycle-admin.js';
 import { createLogger } from '../adapters/logging/logger.js';
 import { buildOperatorAdministration, type OperatorAdministration } from './operators.js';
 import { startConformance, type ConformanceRuntime } from './conformance.js';
 import { buildOperations, type Operations } from './operations.js';
 import { VersionRegistry } from './config/versions.js';
 import { sqlVolumetrySink } from '../adapters/postgres/volumetry.js';
+import { registerCrlGauges } from '../adapters/observability/crl-metrics.js';
 import { buildRepositories, type Repositories } from './repositories.js';
 import { processName, Scheduler } from './scheduler.js';
 import { buildUseCases, type UseCases } from './use-cases.js';
 import { buildPrestationAdmin } from './prestations.js';
-import { buildPortalAccountAdmin, buildWebAccounts, ensureDemoAccounts, signalisationRequestSchema, startWebPortal, type WebPortalRuntime } from './web-portal.js';
+import { httpAdminClient } from './console-admin-client.js';
+import type { SupportAccountService } from '../application/support-accounts.js';
+import { buildPortalAccountAdmin, buildSupportAccounts, buildWebAccounts, ensureDemoAccounts, signalisationRequestSchema, startWebPortal, type WebPortalRuntime } from './web-portal.js';
 import type { WebAccountService } from '../application/web-accounts.js';
 
 export interface RunningGateway {
@@ -61,6 +65,8 @@ export interface RunningGateway {
   webPort: number;
   /** The portal's accounts (sign-in, sessions, TOTP). */
   webAccounts: WebAccountService;
+  /** The support staff's accounts of the console (decision 0021). */
+  supportAccounts: SupportAccountService;
   /** `<dataDir>/demo-accounts` when the demo accounts were created (embedded default with demo data). */
   demoAccountsFile: string | undefined;
   /** The line-test queue and this process's workers (ESAV_TEST_WORKERS). */
@@ -99,6 +105,13 @@ function adminTokenOf(config: GatewayConfig, logger: Logger): string {
   if (stored.created) logger.info({ file: stored.file }, 'admin token generated');
   if (stored.permissionsFixed) logger.warn({ file: stored.file }, 'admin token file was readable by others: mode reset to 0600');
   return stored.token;
+}
+
+/** The address this process reaches its own listener at (a wildcard listens on loopback too). */
+function loopbackHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 function urlHost(host: string): string {
@@ -140,6 +153,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     // Operators and certificates (decision 0009): provider PKI, trust store, revocation at once.
     const certificates: OperatorAdministration = await buildOperatorAdministration({
       config: config.certificates,
+      crl: config.crl,
+      crlClock: options.schedulerClock ?? systemClock,
       repositories,
       tls,
       developmentCa: devPki?.ca,
@@ -163,6 +178,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     });
     const { queue } = lineTests;
     operations.metrics.watchQueue(() => queue.depth());
+    registerCrlGauges(operations.metrics.registry, () => certificates.crl.countByState(), logger);
     const useCases = buildUseCases({ repositories, catalogue, clock, calendar, lineTestJobs: queue, dashboardDelayMs: config.dashboardDelayMs });
     // Conformance runs: log of served calls (integration), campaign API, admin reads (docs/conformance.md).
     conformance = startConformance({ db, logger, platform: config.platform });
@@ -188,14 +204,20 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
 
     // The back office: admin API on its own port (never the operators' mTLS one).
+    const supportAccounts = buildSupportAccounts(db, clock, repositories.operators);
     adminApp = await buildAdminApp({
       backOffice: useCases.backOffice,
       travaux: useCases.travaux,
       operations: operations.admin,
       conformance: conformance.service,
       operators: certificates.service,
+      crl: certificates.crl,
       portalAccounts: buildPortalAccountAdmin(db, clock, repositories.operators),
       prestations: buildPrestationAdmin(db, catalogue, clock, config.prestationImport),
+      capacity: useCases.capacity,
+      // Profiles and the operators' life cycle (issue 14, src/composition/lifecycle-admin.ts).
+      ...buildLifecycleAdmin({ db, clock, operators: certificates.service, knownOperations: operationNamesOf(endpoints) }),
+      supportAccounts,
       token: adminToken,
       logger,
     });
@@ -207,7 +229,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     // same PKI as the operators' port, no client certificate; demo accounts with the demo data.
     const webAccounts = buildWebAccounts(db, clock, config.webPortal);
     const demoAccountsFile =
-      config.demoData && devPki ? await ensureDemoAccounts(webAccounts, config.dataDir, logger) : undefined;
+      config.demoData && devPki ? await ensureDemoAccounts(webAccounts, config.dataDir, logger, supportAccounts) : undefined;
     portal = await startWebPortal({
       accounts: webAccounts,
       config: config.webPortal,
@@ -218,6 +240,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       // The portal's deposit and complement forms are checked with the schema the SOAP endpoint
       // SignalisationService v1 compiled (one compilation per process).
       pages: { useCases, catalogue, requestSchema: signalisationRequestSchema(endpoints) },
+      // The support console calls the admin API (its listener of this process, loopback): the
+      // same routes, schemas and audit as the CLI (decision 0021).
+      consoleApi: httpAdminClient(`http://${loopbackHost(config.adminHost)}:${adminPort}`, adminToken),
     });
 
     // Every periodic job of the process, in one place (decision 0014).
@@ -243,7 +268,18 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     });
     // Per process: what other processes changed, re-read into this process's memory.
     if (config.certificates.trustRefreshSeconds > 0) {
-      scheduler.perProcess('trust-refresh', config.certificates.trustRefreshSeconds * 1000, () => certificates.service.syncTls());
+      // The CRLs' verdicts (decision 0019) are applied with the rest of the trust.
+      scheduler.perProcess('trust-refresh', config.certificates.trustRefreshSeconds * 1000, async () => {
+        await certificates.service.syncTls();
+        await certificates.crl.apply();
+      });
+    }
+    if (config.crl.refreshSeconds > 0) {
+      // Cluster-wide: one process fetches the CRLs of recognised CAs per period (then applies them at once).
+      scheduler.cluster('crl-refresh', config.crl.refreshSeconds * 1000, async () => {
+        await certificates.crl.refresh();
+        await certificates.crl.apply();
+      });
     }
     if (config.operations.refreshSeconds > 0) {
       scheduler.perProcess('maintenance-refresh', config.operations.refreshSeconds * 1000, () => running.maintenance.refresh());
@@ -275,6 +311,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       webUrl: `https://${urlHost(config.webPortal.host)}:${web.port}`,
       webPort: web.port,
       webAccounts,
+      supportAccounts,
       demoAccountsFile,
       lineTests: runtime,
       close() {

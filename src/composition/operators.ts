@@ -6,6 +6,9 @@
 import fs from 'node:fs';
 import type { Logger } from 'pino';
 import type { CertificatesConfig } from './config/certificates.js';
+import type { CrlConfig } from './config/crl.js';
+import type { CrlService } from '../application/crl.js';
+import { buildCrl } from './crl.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import type { HolidayCalendar } from '../domain/holidays.js';
 import type { CertificateAuthority } from '../adapters/pki/certificates.js';
@@ -17,6 +20,10 @@ import type { Repositories } from './repositories.js';
 
 export interface OperatorAdministrationDeps {
   config: CertificatesConfig;
+  /** The CRLs of recognised CAs (decision 0019). */
+  crl: CrlConfig;
+  /** Operational (real) time of the CRLs (default: the system clock). */
+  crlClock?: Clock;
   repositories: Repositories;
   /** The operators' port TLS material (server certificate, configured client CAs). */
   tls: TlsMaterial;
@@ -31,6 +38,8 @@ export interface OperatorAdministration {
   service: OperatorService;
   /** Hand to buildGateway (`tlsFront`). */
   tlsFront: GatewayTls;
+  /** The CRLs of recognised CAs: refreshed by a cluster job, applied at each trust refresh. */
+  crl: CrlService;
 }
 
 function providerCa(config: CertificatesConfig, developmentCa: CertificateAuthority | undefined): CertificateAuthority | undefined {
@@ -56,8 +65,20 @@ export async function buildOperatorAdministration(deps: OperatorAdministrationDe
     pkiClock: systemClock,
     calendar: deps.calendar,
     defaultValidityDays: config.validityDays,
+    // A certificate of a recognised CA: its CRLs fetched at once (decision 0019).
+    // (called once the gateway runs: `crl` below is built by then)
+    afterRegister: (certPem) => crl.certificateRegistered(certPem),
+  });
+  const crl = buildCrl({
+    config: deps.crl,
+    repository: repositories.crl,
+    tls: tlsFront,
+    authorities: () => service.trustedAuthorityPems(),
+    clock: deps.crlClock ?? systemClock,
+    logger,
   });
   // Before the operators' port opens: recognised CAs and revocations recorded earlier apply at once.
   await service.syncTls();
-  return { service, tlsFront };
+  await crl.apply();
+  return { service, tlsFront, crl };
 }

@@ -11,6 +11,8 @@ import { LineTestService, lineTestReader } from '../application/line-tests.js';
 import { RendezVousService } from '../application/rendezvous.js';
 import { SignalisationService } from '../application/signalisation.js';
 import { TravauxService } from '../application/travaux.js';
+import { CapacityAdminService } from '../application/capacity.js';
+import { frenchPublicHolidayNames } from '../domain/holidays.js';
 import type { Repositories } from './repositories.js';
 
 export interface UseCaseDeps {
@@ -31,6 +33,8 @@ export interface UseCases {
   lineTests: LineTestService;
   travaux: TravauxService;
   backOffice: BackOfficeService;
+  /** Technicians' capacity administration (admin API /admin/capacite…). */
+  capacity: CapacityAdminService;
 }
 
 export function buildUseCases({ repositories: r, catalogue, clock, calendar, lineTestJobs, dashboardDelayMs }: UseCaseDeps): UseCases {
@@ -58,5 +62,12 @@ export function buildUseCases({ repositories: r, catalogue, clock, calendar, lin
     lineTests: new LineTestService({ catalogue, clock, prestations: r.prestations, signalisations: r.signalisations, tests: r.lineTests, jobs: lineTestJobs }),
     travaux: new TravauxService({ catalogue, clock, prestations: r.prestations, travaux: r.travaux }),
     backOffice: new BackOfficeService({ catalogue, clock, calendar, prestations: r.prestations, signalisations: r.signalisations, dashboardDelayMs }),
+    capacity: new CapacityAdminService({
+      repository: r.capacityAdmin,
+      slots: r.capacity,
+      calendar,
+      holidayNames: frenchPublicHolidayNames,
+      clock,
+    }),
   };
 }

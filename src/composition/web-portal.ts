@@ -12,6 +12,9 @@ import { PortalAccountAdminService } from '../application/web-account-admin.js';
 import type { SupportAuditLog } from '../application/web-account-admin-ports.js';
 import type { Database } from '../adapters/postgres/db.js';
 import { SqlWebAccountRepository } from '../adapters/postgres/web-accounts.js';
+import { SqlSupportAccountRepository } from '../adapters/postgres/support-accounts.js';
+import { SupportAccountService } from '../application/support-accounts.js';
+import type { ConsoleApi } from '../adapters/web-portal/console/api.js';
 import { Argon2idHasher, OtpAuthTotp } from '../adapters/web-portal/secrets.js';
 import { buildWebPortal, type WebPortalApp } from '../adapters/web-portal/app.js';
 import type { WebPortalConfig } from './config/web-portal.js';
@@ -37,6 +40,9 @@ export const DEMO_WEB_ACCOUNTS = [
   { identifier: 'opb2.agent', operatorCode: 'OPB2', profileName: 'TOUT', displayName: 'Agent OPB2 (tous droits)' },
 ] as const;
 
+/** The demo support staff account of the console (second factor enrolled at its first sign-in). */
+export const DEMO_SUPPORT_ACCOUNTS = [{ identifier: 'support.demo', displayName: 'Agent du support (démo)' }] as const;
+
 export const DEMO_ACCOUNTS_FILE = 'demo-accounts';
 
 export function buildWebAccounts(db: Database, clock: Clock, config: WebPortalConfig): WebAccountService {
@@ -46,6 +52,11 @@ export function buildWebAccounts(db: Database, clock: Clock, config: WebPortalCo
 /** The support staff's administration of the portal accounts (admin API /admin/portail…). */
 export function buildPortalAccountAdmin(db: Database, clock: Clock, auditLog: SupportAuditLog): PortalAccountAdminService {
   return new PortalAccountAdminService(new SqlWebAccountRepository(db), new Argon2idHasher(), auditLog, clock);
+}
+
+/** The support staff's accounts of the console (admin API /admin/support/comptes…). */
+export function buildSupportAccounts(db: Database, clock: Clock, auditLog: SupportAuditLog): SupportAccountService {
+  return new SupportAccountService(new SqlSupportAccountRepository(db), new Argon2idHasher(), auditLog, clock);
 }
 
 /** `identifier password` lines of the file, if it exists. */
@@ -64,7 +75,7 @@ function readAccountsFile(file: string): Map<string, string> {
  * (mode 0600, one `identifier password` per line), and reuses them on later starts. An account
  * whose password the file does not hold (file deleted, new account) gets a new one.
  */
-export async function ensureDemoAccounts(accounts: WebAccountService, dataDir: string, logger: Logger): Promise<string> {
+export async function ensureDemoAccounts(accounts: WebAccountService, dataDir: string, logger: Logger, support?: SupportAccountService): Promise<string> {
   const file = path.join(dataDir, DEMO_ACCOUNTS_FILE);
   const known = readAccountsFile(file);
   const lines: string[] = [];
@@ -78,6 +89,17 @@ export async function ensureDemoAccounts(accounts: WebAccountService, dataDir: s
       if (exists) await accounts.setPassword(account.identifier, password);
     }
     if (!exists) await accounts.createUser({ ...account, password });
+    lines.push(`${account.identifier} ${password}`);
+  }
+  for (const account of support ? DEMO_SUPPORT_ACCOUNTS : []) {
+    let password = known.get(account.identifier);
+    const exists = await support!.exists(account.identifier);
+    if (password === undefined) {
+      password = randomBytes(15).toString('base64url');
+      changed = true;
+      if (exists) await support!.resetPassword('demo', account.identifier, password);
+    }
+    if (!exists) await support!.create('demo', account, password);
     lines.push(`${account.identifier} ${password}`);
   }
   if (changed || !fs.existsSync(file)) {
@@ -103,6 +125,8 @@ export async function startWebPortal(options: {
   platform: string;
   rules: PortalServiceRules;
   pages: PortalPages;
+  /** The support console's client of the admin API (absent: no console). */
+  consoleApi?: ConsoleApi;
 }): Promise<WebPortalRuntime> {
   const app = await buildWebPortal({
     accounts: options.accounts,
@@ -111,6 +135,7 @@ export async function startWebPortal(options: {
     platform: options.platform,
     rules: options.rules,
     pages: options.pages,
+    ...(options.consoleApi ? { console: { api: options.consoleApi } } : {}),
   });
   try {
     await app.listen({ host: options.config.host, port: options.config.port });

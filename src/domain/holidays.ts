@@ -66,3 +66,22 @@ export function frenchPublicHolidays(): HolidayCalendar {
   };
   return frenchCalendar;
 }
+
+let frenchNames: ((year: number) => ReadonlyMap<ParisDay, string>) | undefined;
+
+/** The names of the French public holidays of a year (the days of frenchPublicHolidays), by day. */
+export function frenchPublicHolidayNames(year: number): ReadonlyMap<ParisDay, string> {
+  if (!frenchNames) {
+    const library = new Holidays('FR', { types: ['public'], languages: ['fr'] });
+    const byYear = new Map<number, ReadonlyMap<ParisDay, string>>();
+    frenchNames = (y) => {
+      let names = byYear.get(y);
+      if (!names) {
+        names = new Map(library.getHolidays(y, 'fr').filter((h) => h.type === 'public').map((h) => [h.date.slice(0, 10), h.name]));
+        byYear.set(y, names);
+      }
+      return names;
+    };
+  }
+  return frenchNames(year);
+}

@@ -444,8 +444,8 @@ describeDb('operators and certificates through the command line (spawned, real d
 
     expect(profiles.stdout).toMatch(/SIGNALISATION_LECTURE\s+Signalisation en lecture seule\s+consulterCatalogue, consulterEtatSignalisation/);
     expect(profiles.stdout).toMatch(/TOUT\s+Toutes les opérations\s+\*/);
-    expect(operators.stdout).toMatch(/^CODE\s+PLATEFORME\s+CERTIFICATS\s+SIRET\s+RAISON SOCIALE\n/);
-    expect(operators.stdout).toMatch(/OPA1\s+integration\s+1\s+10000000900017/);
+    expect(operators.stdout).toMatch(/^CODE\s+PLATEFORME\s+ÉTAT\s+CERTIFICATS\s+SIRET\s+RAISON SOCIALE\n/);
+    expect(operators.stdout).toMatch(/OPA1\s+integration\s+ACTIF\s+1\s+10000000900017/);
     expect(certificates.stdout).toMatch(/OPA1\s+TOUT\s+ACTIF\s+FOURNISSEUR/);
     expect(unknown).toEqual({ code: 1, stdout: '', stderr: 'certificat abcdef0123456789… inconnu\n' });
     expect(unknownOperator).toEqual({ code: 1, stdout: '', stderr: 'opérateur ZZZ9 inconnu\n' });

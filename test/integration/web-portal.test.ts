@@ -37,15 +37,15 @@ describeDb('web portal (e-SAV en ligne): accounts and sessions', () => {
     return Number(rows[0]!.n);
   };
 
-  test('demo accounts: three, file mode 0600, reused on a second start', async () => {
-    expect([...demo.keys()]).toEqual(['opa1.agent', 'opa1.lecture', 'opb2.agent']);
+  test('demo accounts: three of operators and one of support staff, file mode 0600, reused on a second start', async () => {
+    expect([...demo.keys()]).toEqual(['opa1.agent', 'opa1.lecture', 'opb2.agent', 'support.demo']);
     expect(fs.statSync(t.gateway.demoAccountsFile!).mode & 0o777).toBe(0o600);
     for (const password of demo.values()) expect(password.length).toBeGreaterThanOrEqual(16);
     const hashes = await t.db.query<{ password_hash: string }>("SELECT password_hash FROM web_users WHERE identifier = 'opa1.agent'");
     expect(hashes[0]!.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     // A second start reuses the file and the accounts.
     const before = fs.readFileSync(t.gateway.demoAccountsFile!, 'utf8');
-    await ensureDemoAccounts(t.gateway.webAccounts, t.config.dataDir, createLogger('silent'));
+    await ensureDemoAccounts(t.gateway.webAccounts, t.config.dataDir, createLogger('silent'), t.gateway.supportAccounts);
     expect(fs.readFileSync(t.gateway.demoAccountsFile!, 'utf8')).toBe(before);
   });
 

@@ -55,6 +55,8 @@ export interface TestGatewayOptions {
   env?: Record<string, string>;
   /** Use the embedded PGlite database (in memory) instead of real PostgreSQL. */
   embedded?: boolean;
+  /** The scheduler's operational time (default: the system clock); tests drive its jobs with `scheduler.runDue()`. */
+  schedulerClock?: Clock;
 }
 
 export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
@@ -88,7 +90,12 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     },
   });
   const db = testDb ? postgresDatabase(testDb.url, { max: 10 }) : undefined;
-  const gateway = await startGateway(config, { clock: clock as Clock, logger: createLogger('info', sink), ...(db ? { db } : {}) });
+  const gateway = await startGateway(config, {
+    clock: clock as Clock,
+    logger: createLogger('info', sink),
+    ...(db ? { db } : {}),
+    ...(options.schedulerClock ? { schedulerClock: options.schedulerClock } : {}),
+  });
   const pki = gateway.devPki!;
 
   const tlsFor = (code: string): ClientTls => {

@@ -26,6 +26,8 @@ export interface TestCertificateOptions {
   /** keyUsage bits by forge name; null: no extension. */
   keyUsage?: string[] | null;
   isCa?: boolean;
+  /** CRL distribution points (full names, URIs): the cRLDistributionPoints extension. */
+  crlUrls?: string[];
 }
 
 function rsaKeyPair(bits: number): { privateKeyPem: string; publicKeyPem: string } {
@@ -58,6 +60,7 @@ export function makeCertificate(issuer: CertificateAuthority | undefined, option
   const eku = options.eku === undefined ? (options.isCa ? null : ['clientAuth']) : options.eku;
   if (eku) extensions.push({ name: 'extKeyUsage', ...Object.fromEntries(eku.map((k) => [k, true])) });
   extensions.push({ name: 'subjectKeyIdentifier' });
+  if (options.crlUrls?.length) extensions.push({ name: 'cRLDistributionPoints', altNames: options.crlUrls.map((value) => ({ type: 6, value })) });
   if (issuerCert) {
     const ski = issuerCert.getExtension('subjectKeyIdentifier') as { subjectKeyIdentifier?: string } | undefined;
     if (ski?.subjectKeyIdentifier) extensions.push({ name: 'authorityKeyIdentifier', keyIdentifier: forge.util.hexToBytes(ski.subjectKeyIdentifier) });

@@ -20,11 +20,21 @@ import { conformanceAdminRoutes } from './conformance-routes.js';
 import { operatorRoutes } from './operators-routes.js';
 import { portalAccountRoutes } from './portal-accounts-routes.js';
 import { prestationRoutes, type PrestationRoutesOptions } from './prestations-routes.js';
+import { profileRoutes } from './profiles-routes.js';
+import { operatorLifecycleRoutes } from './operator-lifecycle-routes.js';
+import type { ProfileService } from '../../application/profiles.js';
+import type { OperatorLifecycleService } from '../../application/operator-lifecycle.js';
+import { crlRoutes } from './crl-routes.js';
+import type { CrlService } from '../../application/crl.js';
 import type { PortalAccountAdminService } from '../../application/web-account-admin.js';
+import { supportAccountRoutes } from './support-accounts-routes.js';
+import type { SupportAccountService } from '../../application/support-accounts.js';
 import type { OperatorService } from '../../application/operators.js';
 import { refuseNonXmlText } from './xml-text-guard.js';
 import type { ConformanceRunService } from '../../application/conformance-runs.js';
 import { referenceParams } from './schemas.js';
+import { capacityRoutes } from './capacity-routes.js';
+import type { CapacityAdminService } from '../../application/capacity.js';
 
 export interface AdminAppOptions {
   backOffice: BackOfficeService;
@@ -40,6 +50,16 @@ export interface AdminAppOptions {
   portalAccounts?: PortalAccountAdminService;
   /** Prestations import and administration (routes /admin/prestations…, src/adapters/admin-api/prestations-routes.ts); absent: no such routes. */
   prestations?: PrestationRoutesOptions;
+  /** Technicians' capacity: patterns, exceptions, non-working days, booked versus free (routes /admin/capacite…, src/adapters/admin-api/capacity-routes.ts); absent: no such routes. */
+  capacity?: CapacityAdminService;
+  /** Profiles (routes /admin/profils…, src/adapters/admin-api/profiles-routes.ts); absent: no such routes. */
+  profiles?: ProfileService;
+  /** Operators' suspension, reactivation, termination (src/adapters/admin-api/operator-lifecycle-routes.ts); absent: no such routes. */
+  operatorLifecycle?: OperatorLifecycleService;
+  /** The CRLs of recognised CAs (routes /admin/crl…, src/adapters/admin-api/crl-routes.ts); absent: no such routes. */
+  crl?: CrlService;
+  /** The support staff's accounts of the console (routes /admin/support/comptes…, src/adapters/admin-api/support-accounts-routes.ts); absent: no such routes. */
+  supportAccounts?: SupportAccountService;
   /** The bearer token every request (but /health/live) must carry. */
   token: string;
   logger: Logger;
@@ -255,7 +275,7 @@ const backOfficeRoutes: FastifyPluginAsync<{ backOffice: BackOfficeService }> = 
 
 // ---------------------------------------------------------------- the app
 
-export async function buildAdminApp({ backOffice, travaux, operations, conformance, operators, portalAccounts, prestations, token, logger }: AdminAppOptions) {
+export async function buildAdminApp({ backOffice, travaux, operations, conformance, operators, portalAccounts, capacity, supportAccounts, profiles, operatorLifecycle, crl, prestations, token, logger }: AdminAppOptions) {
   if (token.length < 16) throw new Error('admin token too short (16 characters at least)');
   const expectedDigest = createHash('sha256').update(token).digest();
 
@@ -331,6 +351,11 @@ export async function buildAdminApp({ backOffice, travaux, operations, conforman
   if (operators) await app.register(operatorRoutes, { service: operators });
   if (portalAccounts) await app.register(portalAccountRoutes, { service: portalAccounts });
   if (prestations) await app.register(prestationRoutes, prestations);
+  if (capacity) await app.register(capacityRoutes, { service: capacity });
+  if (profiles) await app.register(profileRoutes, { service: profiles });
+  if (operatorLifecycle) await app.register(operatorLifecycleRoutes, { service: operatorLifecycle });
+  if (crl) await app.register(crlRoutes, { service: crl });
+  if (supportAccounts) await app.register(supportAccountRoutes, { service: supportAccounts });
 
   return app;
 }

@@ -4,13 +4,16 @@
 // staff member (`agent`), written to the audit log.
 import type { FastifyPluginAsync } from 'fastify';
 import { PROMOTION_DOMAINS, type PromotionDomain } from '../../domain/operators.js';
+import type { OperatorState } from '../../domain/operator-lifecycle.js';
 import { UseCaseError } from '../../application/errors.js';
 import type { CertificateRecord, OperatorRecord, RecordedAuditEntry } from '../../application/operator-ports.js';
 import type { AuthorityView, Issuance, OperatorService, RenewalDue } from '../../application/operators.js';
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 
-export function operatorView(o: OperatorRecord) {
+/** An operator as JSON; `etat` is its life cycle state now (OperatorService.stateOf, issue 14). */
+export function operatorView(o: OperatorRecord, etat: OperatorState) {
+  const l = o.lifecycle;
   return {
     code: o.code,
     siret: o.siret,
@@ -23,6 +26,11 @@ export function operatorView(o: OperatorRecord) {
     promuPar: o.promotedBy,
     domainesProduction: o.productionDomains,
     certificatsActifs: o.activeCertificates,
+    etat,
+    suspension: l.suspendedAt ? { le: iso(l.suspendedAt), par: l.suspendedBy, motif: l.suspensionReason } : null,
+    resiliation: l.terminationDate
+      ? { date: l.terminationDate, effectiveLe: iso(l.terminationAt), notifieeLe: l.terminationNotifiedOn, enregistreePar: l.terminationRecordedBy, motif: l.terminationReason }
+      : null,
   };
 }
 
@@ -213,24 +221,26 @@ export type IssuedJson = ReturnType<typeof issuedView>;
 
 /** The operators, certificates, CAs, promotions and audit routes, a plugin of the admin app (buildAdminApp). */
 export const operatorRoutes: FastifyPluginAsync<{ service: OperatorService }> = async (app, { service }) => {
-  app.get('/admin/profils', async () => ({ profils: await service.profiles() }));
-
-  app.get('/admin/operateurs', async () => ({ operateurs: (await service.operators()).map(operatorView) }));
+  app.get('/admin/operateurs', async () => ({ operateurs: (await service.operators()).map((o) => operatorView(o, service.stateOf(o))) }));
 
   app.post<{ Body: Record<string, unknown> & { agent: string } }>('/admin/operateurs', { schema: { body: onboardBody } }, async (request, reply) => {
     const { agent: who, ...form } = request.body;
-    return reply.code(201).send(operatorView(await service.onboard(form, who)));
+    const created = await service.onboard(form, who);
+    return reply.code(201).send(operatorView(created, service.stateOf(created)));
   });
 
   app.get<{ Params: { code: string } }>('/admin/operateurs/:code', { schema: { params: codeParams } }, async (request) => {
     const view = await service.operator(request.params.code);
-    return { ...operatorView(view.operator), certificats: view.certificates.map((c) => certificateView(c)), domainesValides: view.passedDomains };
+    return { ...operatorView(view.operator, service.stateOf(view.operator)), certificats: view.certificates.map((c) => certificateView(c)), domainesValides: view.passedDomains };
   });
 
   app.post<{ Params: { code: string }; Body: { agent: string; domaines: PromotionDomain[] } }>(
     '/admin/operateurs/:code/promotion',
     { schema: { params: codeParams, body: promotionBody } },
-    async (request) => operatorView(await service.promote(request.params.code, request.body.domaines, request.body.agent)),
+    async (request) => {
+      const promoted = await service.promote(request.params.code, request.body.domaines, request.body.agent);
+      return operatorView(promoted, service.stateOf(promoted));
+    },
   );
 
   app.get<{ Querystring: { operateur?: string; actifs: boolean } }>('/admin/certificats', { schema: { querystring: certificatesQuery } }, async (request) => ({

@@ -36,6 +36,8 @@ export class GatewayTls {
   private caPems: string[];
   private trustedFingerprints: Set<string>;
   private revoked = new Set<string>();
+  /** Other reasons to refuse certificates, by name (the CRLs of recognised CAs: decision 0019). */
+  private readonly refusedBy = new Map<string, Set<string>>();
   private readonly byFingerprint = new Map<string, Set<TLSSocket>>();
   private readonly tracked = new Map<TLSSocket, Tracked>();
   private server: TlsServer | undefined;
@@ -60,7 +62,7 @@ export class GatewayTls {
     this.server = server;
     this.identities = identities;
     enforceTlsAdmission(server, () => this.trust, this.log, {
-      isRevoked: (fingerprint) => this.revoked.has(fingerprint),
+      isRevoked: (fingerprint) => this.isRefused(fingerprint),
       admitted: (socket) => this.track(socket),
     });
     server.setSecureContext(this.contextOptions());
@@ -95,6 +97,28 @@ export class GatewayTls {
     this.revoked = next;
     if (closed > 0) this.log.info({ connectionsClosed: closed }, 'connections of revoked certificates closed');
     return closed;
+  }
+
+  /**
+   * Replaces the set of certificates refused for `reason` (e.g. "crl": revoked by their CA's CRL),
+   * kept apart from the revocations of setRevoked: handshakes refused as revoked, open
+   * connections of those newly refused closed. Returns how many connections were closed.
+   */
+  setRefused(reason: string, fingerprints: Iterable<string>): number {
+    const next = new Set(fingerprints);
+    const previous = this.refusedBy.get(reason);
+    let closed = 0;
+    for (const fingerprint of next) if (!previous?.has(fingerprint)) closed += this.closeConnectionsOf(fingerprint);
+    if (next.size > 0) this.refusedBy.set(reason, next);
+    else this.refusedBy.delete(reason);
+    if (closed > 0) this.log.info({ connectionsClosed: closed, reason }, 'connections of refused certificates closed');
+    return closed;
+  }
+
+  private isRefused(fingerprint: string): boolean {
+    if (this.revoked.has(fingerprint)) return true;
+    for (const set of this.refusedBy.values()) if (set.has(fingerprint)) return true;
+    return false;
   }
 
   identitiesChanged(): void {

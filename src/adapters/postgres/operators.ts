@@ -2,6 +2,7 @@
 // client certificates, the CAs recognised at run time and the audit log of support actions.
 import type { OperatorIdentity, Platform } from '../../domain/identity.js';
 import { PROMOTION_DOMAINS, type BonDeCommande, type CertificateOrigin, type ContactEsav, type PromotionDomain } from '../../domain/operators.js';
+import type { OperatorLifecycle } from '../../domain/operator-lifecycle.js';
 import { OperatorConflict } from '../../application/operator-ports.js';
 import type {
   AuditEntry,
@@ -60,7 +61,7 @@ interface IdentityRow {
   revoked_at: Date | null;
 }
 
-interface OperatorRow {
+export interface OperatorRow {
   code: string;
   siret: string;
   raison_sociale: string;
@@ -80,9 +81,31 @@ interface OperatorRow {
   promoted_by: string | null;
   production_domains: string[];
   active_certificates?: number;
+  suspended_at: Date | null;
+  suspended_by: string | null;
+  suspension_reason: string | null;
+  termination_date: string | null;
+  termination_at: Date | null;
+  termination_notified_on: string | null;
+  termination_recorded_by: string | null;
+  termination_reason: string | null;
 }
 
-function toOperator(r: OperatorRow): OperatorRecord {
+/** The life cycle columns of an operators row (issue 14). */
+export function lifecycleOf(r: OperatorRow): OperatorLifecycle {
+  return {
+    suspendedAt: r.suspended_at,
+    suspendedBy: r.suspended_by,
+    suspensionReason: r.suspension_reason,
+    terminationDate: r.termination_date,
+    terminationAt: r.termination_at,
+    terminationNotifiedOn: r.termination_notified_on,
+    terminationRecordedBy: r.termination_recorded_by,
+    terminationReason: r.termination_reason,
+  };
+}
+
+export function toOperator(r: OperatorRow): OperatorRecord {
   const form: BonDeCommande | null =
     r.contract_reference === null
       ? null
@@ -112,6 +135,7 @@ function toOperator(r: OperatorRow): OperatorRecord {
     promotedBy: r.promoted_by,
     productionDomains: r.production_domains,
     activeCertificates: r.active_certificates ?? 0,
+    lifecycle: lifecycleOf(r),
   };
 }
 
@@ -291,8 +315,10 @@ export class SqlOperatorRepository implements OperatorAdminRepository {
   // ---------------------------------------------------------------- support staff (issue 6)
 
   async profiles(): Promise<ProfileRecord[]> {
-    const rows = await this.db.query<{ name: string; libelle: string; operations: string[] }>('SELECT name, libelle, operations FROM profiles ORDER BY name');
-    return rows.map((r) => ({ name: r.name, libelle: r.libelle, operations: r.operations }));
+    const rows = await this.db.query<{ name: string; libelle: string; operations: string[]; retired_at: Date | null }>(
+      'SELECT name, libelle, operations, retired_at FROM profiles ORDER BY name',
+    );
+    return rows.map((r) => ({ name: r.name, libelle: r.libelle, operations: r.operations, retiredAt: r.retired_at }));
   }
 
   /** Creates an operator from its order form; OperatorConflict when the code or the SIRET is taken. */
@@ -455,6 +481,16 @@ export class SqlOperatorRepository implements OperatorAdminRepository {
   async revokedFingerprints(at: Date): Promise<string[]> {
     const rows = await this.db.query<{ fingerprint_sha256: string }>(
       'SELECT fingerprint_sha256 FROM client_certificates WHERE revoked_at IS NOT NULL AND not_after > $1',
+      [at],
+    );
+    return rows.map((r) => r.fingerprint_sha256);
+  }
+
+  /** Certificates not revoked of operators suspended, or terminated at `at` (issue 14). */
+  async blockedFingerprints(at: Date): Promise<string[]> {
+    const rows = await this.db.query<{ fingerprint_sha256: string }>(
+      `SELECT c.fingerprint_sha256 FROM client_certificates c JOIN operators o ON o.code = c.operator_code
+        WHERE c.revoked_at IS NULL AND (o.suspended_at IS NOT NULL OR o.termination_at <= $1)`,
       [at],
     );
     return rows.map((r) => r.fingerprint_sha256);

@@ -2,8 +2,8 @@
 // horizon) and appointments. "A slot is booked at most once" is the partial unique index
 // rdv_rendezvous_creneau_reserve (migration 0003): a racing booking waits for the first one to
 // commit, then conflicts, whatever the code above does.
-import { slotsOfDays, type StatutRendezVous, type TypeRendezVous, type WorkingPattern, type CanalRendezVous } from '../../domain/rendezvous.js';
-import type { ParisDay } from '../../domain/paris-calendar.js';
+import { type StatutRendezVous, type TypeRendezVous, type WorkingPattern, type CanalRendezVous } from '../../domain/rendezvous.js';
+import { parisDayStart, type ParisDay } from '../../domain/paris-calendar.js';
 import type { HolidayCalendar } from '../../domain/holidays.js';
 import {
   SlotUnavailable,
@@ -17,6 +17,7 @@ import {
 import type { Signalisation, SignalisationChange, SignalisationKey } from '../../application/signalisation-ports.js';
 import type { Database, PreparedStatement, Queryable, TransactionQueryable } from './db.js';
 import { SqlSignalisationRepository } from './signalisations.js';
+import { IN_CLOSURE, SlotGenerator, zonePatterns } from './capacity.js';
 
 const LIVE_SLOT_INDEX = 'rdv_rendezvous_creneau_reserve';
 
@@ -32,28 +33,16 @@ function toCreneau(r: CreneauRow): Creneau {
   return { id: Number(r.id), codeInsee: r.code_insee, type: r.type_rdv as TypeRendezVous, debut: r.debut, fin: r.fin };
 }
 
-interface PatternRow {
-  code_insee: string;
-  type_rdv: string;
-  jour: number;
-  debut: string;
-  fin: string;
-  duree_minutes: number;
-  techniciens: number;
-  jours_feries: boolean;
-}
-
-/** Paris days are stored as SQL dates; read them back as YYYY-MM-DD text. */
-interface CoverageRow {
-  genere_du: string;
-  genere_au: string;
-}
-
 export class SqlCapacityRepository implements CapacityRepository {
+  private readonly generator: SlotGenerator;
+
   constructor(
     private readonly db: Database,
-    private readonly calendar: HolidayCalendar,
-  ) {}
+    calendar: HolidayCalendar,
+  ) {
+    // Patterns, extra capacity and the provider's non-working days (src/adapters/postgres/capacity.ts).
+    this.generator = new SlotGenerator(calendar);
+  }
 
   async upsertPatterns(patterns: readonly WorkingPattern[]): Promise<void> {
     if (patterns.length === 0) return;
@@ -73,70 +62,22 @@ export class SqlCapacityRepository implements CapacityRepository {
     });
   }
 
-  async patterns(codeInsee: string): Promise<WorkingPattern[]> {
-    const rows = await this.db.query<PatternRow>(
-      `SELECT code_insee, type_rdv, jour, debut, fin, duree_minutes, techniciens, jours_feries
-         FROM rdv_plannings WHERE code_insee = $1 ORDER BY type_rdv, jour, debut`,
-      [codeInsee],
-    );
-    return rows.map((r) => ({
-      codeInsee: r.code_insee,
-      type: r.type_rdv as TypeRendezVous,
-      jour: Number(r.jour),
-      debut: r.debut,
-      fin: r.fin,
-      dureeMinutes: Number(r.duree_minutes),
-      techniciens: Number(r.techniciens),
-      joursFeries: r.jours_feries,
-    }));
+  patterns(codeInsee: string): Promise<WorkingPattern[]> {
+    return zonePatterns(this.db, codeInsee);
   }
 
   async zones(): Promise<string[]> {
-    const rows = await this.db.query<{ code_insee: string }>('SELECT DISTINCT code_insee FROM rdv_plannings ORDER BY code_insee');
+    const rows = await this.db.query<{ code_insee: string }>('SELECT code_insee FROM rdv_plannings UNION SELECT code_insee FROM rdv_supplements ORDER BY 1');
     return rows.map((r) => r.code_insee);
   }
 
-  async ensureSlots(codeInsee: string, days: { from: ParisDay; to: ParisDay }): Promise<number> {
-    const [covered] = await this.db.query<CoverageRow>(
-      `SELECT to_char(genere_du, 'YYYY-MM-DD') AS genere_du, to_char(genere_au, 'YYYY-MM-DD') AS genere_au
-         FROM rdv_zones WHERE code_insee = $1`,
-      [codeInsee],
-    );
-    if (covered && covered.genere_du <= days.from && days.to <= covered.genere_au) return 0;
-    const patterns = await this.patterns(codeInsee);
-    // A zone without capacity has nothing to generate and nothing is recorded for it: a search may
-    // name any commune (any string in the Interop'Fibre contract) without storing anything.
-    if (patterns.length === 0) return 0;
-    const seeds = slotsOfDays(patterns, days.from, days.to, this.calendar);
-    let created = 0;
-    if (seeds.length > 0) {
-      const inserted = await this.db.query<{ id: number }>(
-        `INSERT INTO rdv_creneaux (code_insee, type_rdv, debut, fin, technicien)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::smallint[])
-         ON CONFLICT ON CONSTRAINT rdv_creneaux_unique DO NOTHING
-         RETURNING id`,
-        [
-          seeds.map((s) => s.codeInsee),
-          seeds.map((s) => s.type),
-          seeds.map((s) => s.debut.toISOString()),
-          seeds.map((s) => s.fin.toISOString()),
-          seeds.map((s) => s.technicien),
-        ],
-      );
-      created = inserted.length;
-    }
-    // The covered range grows when the new days touch it; otherwise it restarts at the new days
-    // (days outside it are simply generated again, idempotently, when asked for).
-    await this.db.query(
-      `INSERT INTO rdv_zones (code_insee, genere_du, genere_au) VALUES ($1, $2::date, $3::date)
-       ON CONFLICT (code_insee) DO UPDATE SET
-         genere_du = CASE WHEN rdv_zones.genere_au + 1 >= EXCLUDED.genere_du AND EXCLUDED.genere_au + 1 >= rdv_zones.genere_du
-                          THEN LEAST(rdv_zones.genere_du, EXCLUDED.genere_du) ELSE EXCLUDED.genere_du END,
-         genere_au = CASE WHEN rdv_zones.genere_au + 1 >= EXCLUDED.genere_du AND EXCLUDED.genere_au + 1 >= rdv_zones.genere_du
-                          THEN GREATEST(rdv_zones.genere_au, EXCLUDED.genere_au) ELSE EXCLUDED.genere_au END`,
-      [codeInsee, days.from, days.to],
-    );
-    return created;
+  /**
+   * Generation under the zone's lock, from its patterns, extra capacity and holidays (national and
+   * the provider's), reconciling stored slots (decision 0018); slots starting by `now` (default: the
+   * start of the first day) are left as they are.
+   */
+  ensureSlots(codeInsee: string, days: { from: ParisDay; to: ParisDay }, now?: Date): Promise<number> {
+    return this.generator.ensure(this.db, codeInsee, days, now ?? parisDayStart(days.from));
   }
 
   async freeSlots(q: FreeSlotQuery): Promise<Creneau[]> {
@@ -147,6 +88,7 @@ export class SqlCapacityRepository implements CapacityRepository {
          FROM rdv_creneaux c
         WHERE c.code_insee = $1 AND c.type_rdv = $2
           AND c.debut >= $3 AND c.fin <= $4 AND c.debut > $5
+          AND c.retire_le IS NULL AND NOT ${IN_CLOSURE}
           AND NOT EXISTS (SELECT 1 FROM rdv_rendezvous r WHERE r.creneau_id = c.id AND r.statut = 'RESERVE')
         ORDER BY c.debut, c.fin, c.technicien
         LIMIT $6`,
@@ -156,7 +98,11 @@ export class SqlCapacityRepository implements CapacityRepository {
   }
 
   async slot(id: number): Promise<Creneau | undefined> {
-    const [row] = await this.db.query<CreneauRow>('SELECT id, code_insee, type_rdv, debut, fin FROM rdv_creneaux WHERE id = $1', [id]);
+    // A withdrawn slot, or one in a closure, can no longer be booked (nor moved to).
+    const [row] = await this.db.query<CreneauRow>(
+      `SELECT c.id, c.code_insee, c.type_rdv, c.debut, c.fin FROM rdv_creneaux c WHERE c.id = $1 AND c.retire_le IS NULL AND NOT ${IN_CLOSURE}`,
+      [id],
+    );
     return row ? toCreneau(row) : undefined;
   }
 }
@@ -205,7 +151,8 @@ function toRendezVous(r: RendezVousRow): RendezVous {
 
 function isLiveSlotConflict(error: unknown): boolean {
   const e = error as { code?: string; constraint?: string } | null;
-  return e?.code === '23505' && e.constraint === LIVE_SLOT_INDEX;
+  // 23503: the slot was deleted meanwhile by a regeneration (decision 0018): as unavailable.
+  return (e?.code === '23505' && e.constraint === LIVE_SLOT_INDEX) || (e?.code === '23503' && e.constraint === 'rdv_rendezvous_creneau');
 }
 
 /**
@@ -316,7 +263,9 @@ export class SqlRendezVousRepository implements RendezVousRepository {
 async function insertRendezVous(tx: Queryable, b: NewRendezVous, signalisationId: number | null): Promise<number> {
   // ON CONFLICT on the partial unique index: a concurrent booking of the slot is waited for;
   // once it has committed this one inserts nothing.
-  const [row] = await tx.query<{ id: number | string }>(
+  let rows: Array<{ id: number | string }>;
+  try {
+    rows = await tx.query<{ id: number | string }>(
     `INSERT INTO rdv_rendezvous (operator_code, signalisation_id, creneau_id, type_rdv, statut, canal, nature_produit,
                                  segment_marche, reserve_le, modifie_le)
      VALUES ($1, $2, $3, $4, 'RESERVE', $5, $6, $7, $8, $8)
@@ -324,6 +273,11 @@ async function insertRendezVous(tx: Queryable, b: NewRendezVous, signalisationId
      RETURNING id`,
     [b.operatorCode, signalisationId, b.creneau.id, b.creneau.type, b.canal, b.natureProduit ?? null, b.segmentMarche ?? null, b.at],
   );
+  } catch (error) {
+    if (isLiveSlotConflict(error)) throw new SlotUnavailable(b.creneau.id);
+    throw error;
+  }
+  const [row] = rows;
   if (!row) throw new SlotUnavailable(b.creneau.id);
   return Number(row.id);
 }

@@ -1,4 +1,4 @@
-// SQL of the web portal's accounts (migration 0011_web_portal.sql): users with their operator and
+// SQL of the web portal's accounts (migrations 0011_web_portal.sql, 0016_support_console.sql): users with their operator and
 // profile, server-side sessions (stored by the hash of their id), the sign-in audit. Counters that
 // several processes update (failures, TOTP steps) are changed by one atomic UPDATE each.
 import type {
@@ -15,11 +15,14 @@ import type { Queryable } from './db.js';
 
 interface UserRow {
   identifier: string;
+  kind: 'OPERATEUR' | 'SUPPORT';
   operator_code: string;
   raison_sociale: string;
   siret: string;
   platform: string;
   web_totp_required: boolean;
+  suspended_at: Date | null;
+  termination_at: Date | null;
   profile_name: string;
   libelle: string;
   operations: string[];
@@ -72,23 +75,28 @@ export class SqlWebAccountRepository implements WebAccountRepository, WebAccount
 
   async findUser(identifier: string): Promise<WebUserRecord | undefined> {
     const [r] = await this.db.query<UserRow>(
-      `SELECT u.identifier, u.operator_code, o.raison_sociale, o.siret, o.platform, o.web_totp_required,
-              u.profile_name, p.libelle, p.operations, u.display_name, u.password_hash, u.totp_secret,
-              u.totp_last_step, u.failed_attempts, u.locked_until, u.disabled_at
+      `SELECT u.identifier, u.kind, coalesce(u.operator_code, '') AS operator_code, coalesce(o.raison_sociale, '') AS raison_sociale,
+              coalesce(o.siret, '') AS siret, coalesce(o.platform, '') AS platform, coalesce(o.web_totp_required, false) AS web_totp_required,
+              o.suspended_at, o.termination_at,
+              coalesce(u.profile_name, '') AS profile_name, coalesce(p.libelle, '') AS libelle, coalesce(p.operations, '{}') AS operations,
+              u.display_name, u.password_hash, u.totp_secret, u.totp_last_step, u.failed_attempts, u.locked_until, u.disabled_at
          FROM web_users u
-         JOIN operators o ON o.code = u.operator_code
-         JOIN profiles p ON p.name = u.profile_name
+         LEFT JOIN operators o ON o.code = u.operator_code
+         LEFT JOIN profiles p ON p.name = u.profile_name
         WHERE u.identifier = $1`,
       [identifier],
     );
     if (!r) return undefined;
     return {
       identifier: r.identifier,
-      operatorCode: r.operator_code,
+      kind: r.kind,
+      operatorCode: r.operator_code.trim(),
       operatorName: r.raison_sociale,
       operatorSiret: r.siret,
       operatorPlatform: r.platform,
       operatorRequiresTotp: r.web_totp_required,
+      operatorSuspendedAt: r.suspended_at,
+      operatorTerminationAt: r.termination_at,
       profileName: r.profile_name,
       profileLibelle: r.libelle,
       operations: r.operations,
@@ -249,7 +257,8 @@ export class SqlWebAccountRepository implements WebAccountRepository, WebAccount
   }
 
   async profileExists(profileName: string): Promise<boolean> {
-    return (await this.db.query('SELECT 1 FROM profiles WHERE name = $1', [profileName])).length === 1;
+    // A retired profile can no longer be bound (issue 14).
+    return (await this.db.query('SELECT 1 FROM profiles WHERE name = $1 AND retired_at IS NULL', [profileName])).length === 1;
   }
 
   async listUsers(operatorCode: string): Promise<WebUserSummary[]> {

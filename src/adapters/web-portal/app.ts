@@ -10,6 +10,7 @@ import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import Fastify, { LogController, type FastifyPluginAsync } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
+import fastifyMultipart from '@fastify/multipart';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyView from '@fastify/view';
 import { Eta } from 'eta';
@@ -31,6 +32,8 @@ import { COOKIE_FLAGS, PRE_SESSION_COOKIE, SESSION_COOKIE, sendMessage } from '.
 import { serviceRefusal, type PortalServiceRules } from './service-rules.js';
 import { signInRoutes } from './sign-in-routes.js';
 import { signalisationRoutes, type PortalRequestSchema } from './signalisation-routes.js';
+import { consoleRoutes } from './console/index.js';
+import type { ConsoleApi } from './console/api.js';
 
 /** The use cases the portal's pages call: the same ones the web services call. */
 export interface PortalUseCases {
@@ -62,6 +65,8 @@ export interface WebPortalOptions {
   platform: string;
   /** Maintenance, rate limits and volumetry, as the web services apply them (service-rules.ts). */
   rules: PortalServiceRules;
+  /** The support console (/console, decision 0021) and its client of the admin API; absent: no console. */
+  console?: { api: ConsoleApi };
   /** Further route plugins (the portal's later pages), registered after the foundation's. */
   routes?: FastifyPluginAsync[];
 }
@@ -105,6 +110,9 @@ export async function buildWebPortal(options: WebPortalOptions) {
   });
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody);
+  // Uploaded files (the console's CSR and certificates): small, one per form, read into the body
+  // with the other fields before the CSRF check (multipart/form-data forms carry _csrf too).
+  await app.register(fastifyMultipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: 64 * 1024, files: 1, fields: 50 } });
   await app.register(fastifyView, {
     engine: { eta: new Eta({ views: WEB_PORTAL_VIEWS_DIR, autoEscape: true, cache: true }) },
     templates: WEB_PORTAL_VIEWS_DIR,
@@ -182,6 +190,7 @@ export async function buildWebPortal(options: WebPortalOptions) {
     await app.register(signalisationRoutes, deps);
     await app.register(fieldServiceRoutes, deps);
   }
+  if (options.console) await app.register(consoleRoutes, { api: options.console.api });
   for (const routes of options.routes ?? []) await app.register(routes);
   return app;
 }

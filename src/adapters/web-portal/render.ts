@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PortalSession } from '../../application/web-accounts.js';
 import { ALL_OPERATIONS } from '../../domain/identity.js';
 import type { MaintenanceNotice } from './maintenance-notice.js';
+import { CONSOLE_NAVIGATION } from './console/navigation.js';
 
 /** `__Host-`: the browser keeps it only if Secure, Path=/ and without Domain (no subdomain can set it). */
 export const SESSION_COOKIE = '__Host-esav_session';
@@ -62,7 +63,7 @@ export async function sendPage(request: FastifyRequest, reply: FastifyReply, tem
     ...options,
     session,
     csrf: csrfTokenOf(request),
-    navigation: session ? NAVIGATION : [],
+    navigation: session ? (session.user.role === 'SUPPORT' ? CONSOLE_NAVIGATION : NAVIGATION) : [],
     current: options.current ?? request.url.split('?')[0],
     maintenance: request.portal?.maintenance,
   });
@@ -86,8 +87,20 @@ export async function sendMessage(
   return sendPage(request, reply, 'message', { title, message, status });
 }
 
-/** preHandler of the pages reserved to signed-in users: others go to the sign-in page. */
+/** Where a signed-in user lands: the console for support staff, the accueil for operators' users. */
+export function homeOf(session: PortalSession | undefined): string {
+  return session?.user.role === 'SUPPORT' ? '/console' : '/accueil';
+}
+
+/**
+ * preHandler of the operators' pages, reserved to signed-in users of an operator: others go to the
+ * sign-in page; support staff (who have the console, /console) are refused (403).
+ */
 export async function requireSignedIn(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  if (request.portal.session?.stage === 'ACTIVE' && request.portal.session.user.role === 'SUPPORT') {
+    await sendMessage(request, reply, 403, 'Accès refusé', 'Ces pages sont celles des opérateurs ; le personnel du support utilise la console.');
+    return;
+  }
   if (request.portal.session?.stage === 'ACTIVE') return;
   if (request.method === 'GET' || request.method === 'HEAD') {
     await reply.redirect('/connexion', 303);

@@ -3,7 +3,7 @@
 // a new id is issued at each step, so an id seen before sign-in is worth nothing after.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ClientInfo, WebAccountService } from '../../application/web-accounts.js';
-import { COOKIE_FLAGS, SESSION_COOKIE, sendPage } from './render.js';
+import { COOKIE_FLAGS, SESSION_COOKIE, homeOf, sendPage } from './render.js';
 import { parisTime } from './paris-time.js';
 
 function clientOf(request: FastifyRequest): ClientInfo {
@@ -21,11 +21,11 @@ async function signInPage(request: FastifyRequest, reply: FastifyReply, status: 
 }
 
 export const signInRoutes: FastifyPluginAsync<{ accounts: WebAccountService }> = async (app, { accounts }) => {
-  app.get('/', async (request, reply) => reply.redirect(request.portal.session?.stage === 'ACTIVE' ? '/accueil' : '/connexion', 303));
+  app.get('/', async (request, reply) => reply.redirect(request.portal.session?.stage === 'ACTIVE' ? homeOf(request.portal.session) : '/connexion', 303));
 
   app.get('/connexion', async (request, reply) => {
     const stage = request.portal.session?.stage;
-    if (stage === 'ACTIVE') return reply.redirect('/accueil', 303);
+    if (stage === 'ACTIVE') return reply.redirect(homeOf(request.portal.session), 303);
     if (stage === 'TOTP') return reply.redirect('/connexion/totp', 303);
     return signInPage(request, reply, 200, null);
   });
@@ -47,17 +47,20 @@ export const signInRoutes: FastifyPluginAsync<{ accounts: WebAccountService }> =
         const until = result.lockedUntil ? ` jusqu'à ${parisTime(result.lockedUntil)}` : '';
         return signInPage(request, reply, 423, `Trop d'échecs de connexion : ce compte est verrouillé${until}.`, identifier);
       }
+      if (result.reason === 'operator') {
+        return signInPage(request, reply, 403, "L'accès de votre opérateur au service e-SAV est suspendu ou résilié : contactez le support du fournisseur.", identifier);
+      }
       return signInPage(request, reply, 401, 'Identifiant ou mot de passe incorrect.', identifier);
     }
     reply.setCookie(SESSION_COOKIE, result.token, COOKIE_FLAGS);
-    return reply.redirect(result.kind === 'totp' ? '/connexion/totp' : '/accueil', 303);
+    return reply.redirect(result.kind === 'totp' ? '/connexion/totp' : homeOf(result.session), 303);
   });
 
   app.get('/connexion/totp', async (request, reply) => {
     const session = request.portal.session;
-    if (session?.stage === 'ACTIVE') return reply.redirect('/accueil', 303);
+    if (session?.stage === 'ACTIVE') return reply.redirect(homeOf(session), 303);
     if (session?.stage !== 'TOTP') return reply.redirect('/connexion', 303);
-    return sendPage(request, reply, 'totp', { title: 'Second facteur', enrolment: session.enrolment, error: null });
+    return sendPage(request, reply, 'totp', { title: 'Second facteur', enrolment: session.enrolment, support: session.user.role === 'SUPPORT', error: null });
   });
 
   app.post('/connexion/totp', async (request, reply) => {
@@ -67,10 +70,10 @@ export const signInRoutes: FastifyPluginAsync<{ accounts: WebAccountService }> =
     const result = await accounts.completeTotp(token, field(request, 'code').slice(0, 20), clientOf(request));
     if (result.kind === 'signed-in') {
       reply.setCookie(SESSION_COOKIE, result.token, COOKIE_FLAGS);
-      return reply.redirect('/accueil', 303);
+      return reply.redirect(homeOf(result.session), 303);
     }
     if (result.reason === 'code') {
-      return sendPage(request, reply, 'totp', { title: 'Second facteur', status: 401, enrolment: session.enrolment, error: 'Code incorrect ou déjà utilisé.' });
+      return sendPage(request, reply, 'totp', { title: 'Second facteur', status: 401, enrolment: session.enrolment, support: session.user.role === 'SUPPORT', error: 'Code incorrect ou déjà utilisé.' });
     }
     reply.clearCookie(SESSION_COOKIE, COOKIE_FLAGS);
     request.portal = { session: undefined, token: undefined };

@@ -1,6 +1,7 @@
 // Gateway configuration from the environment, checked once at start with clear messages.
 import path from 'node:path';
 import { certificatesConfig, type CertificatesConfig } from './certificates.js';
+import { crlConfig, type CrlConfig } from './crl.js';
 import { operationsConfig, type OperationsConfig } from './operations.js';
 import { webPortalConfig, type WebPortalConfig } from './web-portal.js';
 import type { Platform } from '../../domain/identity.js';
@@ -48,6 +49,8 @@ export interface GatewayConfig {
   operations: OperationsConfig;
   /** Operators' certificates: provider CA, recognised CAs, validity, trust refresh (src/composition/config/certificates.ts). */
   certificates: CertificatesConfig;
+  /** CRLs of the recognised CAs: refresh period, policy when unavailable, fetch limits (src/composition/config/crl.ts). */
+  crl: CrlConfig;
   /** e-SAV en ligne, the operators' web portal: listener and account rules (src/composition/config/web-portal.ts). */
   webPortal: WebPortalConfig;
   /** Prestations import (decision 0017): ESAV_IMPORT_MAX_BYTES, the largest file; ESAV_IMPORT_PROGRESS_LINES, progress published every N lines. */
@@ -142,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     benchEcho: flag(env, 'ESAV_BENCH_ECHO', false),
     operations: operationsConfig(env),
     certificates: certificatesConfig(env),
+    crl: crlConfig(env),
     webPortal: webPortalConfig(env, host),
     prestationImport: {
       maxBytes: integer(env, 'ESAV_IMPORT_MAX_BYTES', 2 * 1024 ** 3, 1024, 64 * 1024 ** 3),

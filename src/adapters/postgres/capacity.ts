@@ -1,0 +1,511 @@
+// SQL of the technicians' capacity administration (issue 14, decision 0018): weekly patterns,
+// extra capacity, closures, the provider's non-working days, the audit of every change, and the
+// regeneration that brings a zone's stored slots in line with its capacity. The slot search
+// (SqlCapacityRepository, src/adapters/postgres/rendezvous.ts) generates through the same
+// SlotGenerator, under the same per-zone lock, so every process sees one truth.
+import {
+  overCapacity,
+  plannedWindows,
+  reconcileSlots,
+  zoneCalendar,
+  type CapacityExtra,
+  type Closure,
+  type NonWorkingDay,
+  type Perimetre,
+  type StoredSlot,
+} from '../../domain/capacity.js';
+import type { HolidayCalendar } from '../../domain/holidays.js';
+import { addDays, parisDayOf, parisDayStart, type ParisDay } from '../../domain/paris-calendar.js';
+import type { TypeRendezVous, WorkingPattern } from '../../domain/rendezvous.js';
+import type {
+  BookedAppointment,
+  CapacityAdminRepository,
+  CapacityAuditEntry,
+  CapacityExtraRecord,
+  CapacityFilter,
+  ClosureRecord,
+  NonWorkingDayRecord,
+  Regeneration,
+  ZoneSlot,
+} from '../../application/capacity-ports.js';
+import type { Database, Queryable } from './db.js';
+
+/** SQL condition: slot `c` lies in a closure (the search never offers it). */
+export const IN_CLOSURE = `EXISTS (SELECT 1 FROM rdv_fermetures f
+   WHERE (f.perimetre IS NULL OR starts_with(c.code_insee, f.perimetre))
+     AND (f.type_rdv IS NULL OR f.type_rdv = c.type_rdv)
+     AND f.debut < c.fin AND c.debut < f.fin)`;
+
+interface PatternRow {
+  code_insee: string;
+  type_rdv: string;
+  jour: number;
+  debut: string;
+  fin: string;
+  duree_minutes: number;
+  techniciens: number;
+  jours_feries: boolean;
+}
+
+const toPattern = (r: PatternRow): WorkingPattern => ({
+  codeInsee: r.code_insee,
+  type: r.type_rdv as TypeRendezVous,
+  jour: Number(r.jour),
+  debut: r.debut,
+  fin: r.fin,
+  dureeMinutes: Number(r.duree_minutes),
+  techniciens: Number(r.techniciens),
+  joursFeries: r.jours_feries,
+});
+
+interface ExtraRow {
+  id: number | string;
+  code_insee: string;
+  type_rdv: string;
+  jour: string;
+  debut: string;
+  fin: string;
+  duree_minutes: number;
+  techniciens: number;
+  motif: string | null;
+  cree_le: Date;
+  cree_par: string;
+}
+
+const EXTRA_COLUMNS = `id, code_insee, type_rdv, to_char(jour, 'YYYY-MM-DD') AS jour, debut, fin, duree_minutes, techniciens, motif, cree_le, cree_par`;
+
+const toExtra = (r: ExtraRow): CapacityExtraRecord => ({
+  id: Number(r.id),
+  codeInsee: r.code_insee,
+  type: r.type_rdv as TypeRendezVous,
+  jour: r.jour,
+  debut: r.debut,
+  fin: r.fin,
+  dureeMinutes: Number(r.duree_minutes),
+  techniciens: Number(r.techniciens),
+  motif: r.motif,
+  creeLe: r.cree_le,
+  creePar: r.cree_par,
+});
+
+interface ClosureRow {
+  id: number | string;
+  perimetre: string | null;
+  type_rdv: string | null;
+  debut: Date;
+  fin: Date;
+  motif: string;
+  cree_le: Date;
+  cree_par: string;
+}
+
+const toClosure = (r: ClosureRow): ClosureRecord => ({
+  id: Number(r.id),
+  perimetre: r.perimetre,
+  type: r.type_rdv as TypeRendezVous | null,
+  debut: r.debut,
+  fin: r.fin,
+  motif: r.motif,
+  creeLe: r.cree_le,
+  creePar: r.cree_par,
+});
+
+interface DayRow {
+  id: number | string;
+  jour: string;
+  perimetre: string | null;
+  libelle: string;
+  cree_le: Date;
+  cree_par: string;
+}
+
+const DAY_COLUMNS = `id, to_char(jour, 'YYYY-MM-DD') AS jour, perimetre, libelle, cree_le, cree_par`;
+
+const toDay = (r: DayRow): NonWorkingDayRecord => ({
+  id: Number(r.id),
+  jour: r.jour,
+  perimetre: r.perimetre,
+  libelle: r.libelle,
+  creeLe: r.cree_le,
+  creePar: r.cree_par,
+});
+
+interface SlotRow {
+  id: number | string;
+  code_insee: string;
+  type_rdv: string;
+  debut: Date;
+  fin: Date;
+  technicien: number;
+  retire: boolean;
+  reference: string | null;
+  operator_code: string | null;
+  referenced: boolean;
+}
+
+const SELECT_SLOTS = `SELECT c.id, c.code_insee, c.type_rdv, c.debut, c.fin, c.technicien, c.retire_le IS NOT NULL AS retire,
+       r.reference, r.operator_code,
+       EXISTS (SELECT 1 FROM rdv_rendezvous a WHERE a.creneau_id = c.id) AS referenced
+  FROM rdv_creneaux c
+  LEFT JOIN rdv_rendezvous r ON r.creneau_id = c.id AND r.statut = 'RESERVE'`;
+
+const toZoneSlot = (r: SlotRow): ZoneSlot => ({
+  id: Number(r.id),
+  codeInsee: r.code_insee,
+  type: r.type_rdv as TypeRendezVous,
+  debut: r.debut,
+  fin: r.fin,
+  technicien: Number(r.technicien),
+  reserve: r.reference !== null,
+  retire: r.retire,
+  reference: r.referenced,
+  rendezVous: r.reference !== null ? { reference: r.reference, operatorCode: r.operator_code! } : null,
+});
+
+interface BookedRow {
+  reference: string;
+  operator_code: string;
+  creneau_id: number | string;
+  code_insee: string;
+  type_rdv: string;
+  debut: Date;
+  fin: Date;
+}
+
+const SELECT_BOOKED = `SELECT r.reference, r.operator_code, c.id AS creneau_id, c.code_insee, c.type_rdv, c.debut, c.fin
+  FROM rdv_rendezvous r JOIN rdv_creneaux c ON c.id = r.creneau_id
+ WHERE r.statut = 'RESERVE'`;
+
+const toBooked = (r: BookedRow): BookedAppointment => ({
+  reference: r.reference,
+  operatorCode: r.operator_code,
+  creneauId: Number(r.creneau_id),
+  codeInsee: r.code_insee,
+  type: r.type_rdv as TypeRendezVous,
+  debut: r.debut,
+  fin: r.fin,
+});
+
+export async function zonePatterns(q: Queryable, codeInsee: string): Promise<WorkingPattern[]> {
+  const rows = await q.query<PatternRow>(
+    `SELECT code_insee, type_rdv, jour, debut, fin, duree_minutes, techniciens, jours_feries
+       FROM rdv_plannings WHERE code_insee = $1 ORDER BY type_rdv, jour, debut`,
+    [codeInsee],
+  );
+  return rows.map(toPattern);
+}
+
+/** The covered range of a zone grows when the new days touch it; otherwise it restarts at them. */
+async function extendCoverage(q: Queryable, codeInsee: string, from: ParisDay, to: ParisDay): Promise<void> {
+  await q.query(
+    `INSERT INTO rdv_zones (code_insee, genere_du, genere_au) VALUES ($1, $2::date, $3::date)
+     ON CONFLICT (code_insee) DO UPDATE SET
+       genere_du = CASE WHEN rdv_zones.genere_au + 1 >= EXCLUDED.genere_du AND EXCLUDED.genere_au + 1 >= rdv_zones.genere_du
+                        THEN LEAST(rdv_zones.genere_du, EXCLUDED.genere_du) ELSE EXCLUDED.genere_du END,
+       genere_au = CASE WHEN rdv_zones.genere_au + 1 >= EXCLUDED.genere_du AND EXCLUDED.genere_au + 1 >= rdv_zones.genere_du
+                        THEN GREATEST(rdv_zones.genere_au, EXCLUDED.genere_au) ELSE EXCLUDED.genere_au END`,
+    [codeInsee, from, to],
+  );
+}
+
+interface CoverageRow {
+  genere_du: string;
+  genere_au: string;
+}
+
+async function coverageOf(q: Queryable, codeInsee: string): Promise<CoverageRow | undefined> {
+  const [row] = await q.query<CoverageRow>(
+    `SELECT to_char(genere_du, 'YYYY-MM-DD') AS genere_du, to_char(genere_au, 'YYYY-MM-DD') AS genere_au FROM rdv_zones WHERE code_insee = $1`,
+    [codeInsee],
+  );
+  return row;
+}
+
+/**
+ * Generates and regenerates a zone's slots from its capacity: weekly patterns, extra capacity,
+ * national public holidays (`calendar`) and the provider's non-working days. Closures are not
+ * materialised: the search filters them out (IN_CLOSURE), so removing one needs no regeneration.
+ */
+export class SlotGenerator {
+  constructor(private readonly calendar: HolidayCalendar) {}
+
+  /** Serialises the generations of one zone across processes until the transaction ends. */
+  private async lock(q: Queryable, codeInsee: string): Promise<void> {
+    await q.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`rdv_zone:${codeInsee}`]);
+  }
+
+  /**
+   * Makes sure the zone's days [from, to] are generated (the search's rolling horizon): nothing
+   * to do when they are covered; else, under the zone lock, the days are reconciled with the
+   * capacity and recorded as covered. Returns how many slots were added.
+   */
+  async ensure(db: Database, codeInsee: string, days: { from: ParisDay; to: ParisDay }, now: Date): Promise<number> {
+    const covered = await coverageOf(db, codeInsee);
+    if (covered && covered.genere_du <= days.from && days.to <= covered.genere_au) return 0;
+    return db.transaction(async (tx) => {
+      await this.lock(tx, codeInsee);
+      const again = await coverageOf(tx, codeInsee);
+      if (again && again.genere_du <= days.from && days.to <= again.genere_au) return 0;
+      const result = await this.reconcile(tx, codeInsee, days.from, days.to, now);
+      // A zone without capacity records nothing: a search may name any commune.
+      if (result.capacity) await extendCoverage(tx, codeInsee, days.from, days.to);
+      return result.ajoutes;
+    });
+  }
+
+  /**
+   * Regenerates, inside the caller's transaction, the future days already generated of every zone
+   * the perimeter covers. Returns the counts and the booked slots now beyond capacity.
+   */
+  async regenerate(q: Queryable, perimetre: Perimetre, now: Date): Promise<{ zones: string[]; ajoutes: number; retires: number; horsCapacite: number[] }> {
+    const zones = await q.query<{ code_insee: string }>(
+      `SELECT code_insee FROM rdv_zones WHERE $1::text IS NULL OR starts_with(code_insee, $1::text)
+       UNION
+       SELECT DISTINCT code_insee FROM rdv_creneaux WHERE debut > $2 AND ($1::text IS NULL OR starts_with(code_insee, $1::text))
+       ORDER BY 1`,
+      [perimetre, now],
+    );
+    const today = parisDayOf(now);
+    const out = { zones: [] as string[], ajoutes: 0, retires: 0, horsCapacite: [] as number[] };
+    for (const { code_insee: zone } of zones) {
+      await this.lock(q, zone);
+      const covered = await coverageOf(q, zone);
+      const [last] = await q.query<{ debut: Date | null }>('SELECT max(debut) AS debut FROM rdv_creneaux WHERE code_insee = $1', [zone]);
+      const ends = [covered?.genere_au, last?.debut ? parisDayOf(last.debut) : undefined].filter((d): d is string => d !== undefined).sort();
+      const to = ends.at(-1);
+      if (to === undefined || to < today) continue;
+      const result = await this.reconcile(q, zone, today, to, now);
+      out.zones.push(zone);
+      out.ajoutes += result.ajoutes;
+      out.retires += result.retires;
+      out.horsCapacite.push(...result.horsCapacite);
+    }
+    return out;
+  }
+
+  /** Brings the zone's slots of [from, to] starting after `now` in line with its capacity. */
+  private async reconcile(
+    q: Queryable,
+    codeInsee: string,
+    from: ParisDay,
+    to: ParisDay,
+    now: Date,
+  ): Promise<{ capacity: boolean; ajoutes: number; retires: number; horsCapacite: number[] }> {
+    const start = parisDayStart(from);
+    const end = parisDayStart(addDays(to, 1));
+    const patterns = await zonePatterns(q, codeInsee);
+    const extras = (
+      await q.query<ExtraRow>(`SELECT ${EXTRA_COLUMNS} FROM rdv_supplements WHERE code_insee = $1 AND jour BETWEEN $2::date AND $3::date`, [
+        codeInsee,
+        from,
+        to,
+      ])
+    ).map(toExtra);
+    const capacity = patterns.length > 0 || extras.length > 0;
+    if (!capacity) {
+      const [any] = await q.query('SELECT 1 FROM rdv_creneaux WHERE code_insee = $1 AND debut > $2 LIMIT 1', [codeInsee, now]);
+      if (!any) return { capacity, ajoutes: 0, retires: 0, horsCapacite: [] };
+    }
+    const days = (
+      await q.query<DayRow>(
+        `SELECT ${DAY_COLUMNS} FROM rdv_jours_non_travailles
+          WHERE jour BETWEEN $1::date AND $2::date AND (perimetre IS NULL OR starts_with($3::text, perimetre))`,
+        [from, to, codeInsee],
+      )
+    ).map(toDay);
+    const planned = plannedWindows(patterns, extras, from, to, zoneCalendar(this.calendar, days, codeInsee));
+    const stored: StoredSlot[] = (
+      await q.query<SlotRow>(`${SELECT_SLOTS} WHERE c.code_insee = $1 AND c.debut >= $2 AND c.debut < $3`, [codeInsee, start, end])
+    ).map(toZoneSlot);
+    const changes = reconcileSlots(planned, stored, now);
+    if (changes.delete.length > 0) {
+      // Guarded again: a slot booked meanwhile is never deleted.
+      await q.query(
+        `DELETE FROM rdv_creneaux c WHERE c.id = ANY($1::bigint[]) AND NOT EXISTS (SELECT 1 FROM rdv_rendezvous a WHERE a.creneau_id = c.id)`,
+        [changes.delete],
+      );
+    }
+    if (changes.retire.length > 0) {
+      await q.query(
+        `UPDATE rdv_creneaux c SET retire_le = $2 WHERE c.id = ANY($1::bigint[])
+            AND NOT EXISTS (SELECT 1 FROM rdv_rendezvous a WHERE a.creneau_id = c.id AND a.statut = 'RESERVE')`,
+        [changes.retire, now],
+      );
+    }
+    if (changes.reactivate.length > 0) {
+      await q.query('UPDATE rdv_creneaux SET retire_le = NULL WHERE id = ANY($1::bigint[])', [changes.reactivate]);
+    }
+    if (changes.insert.length > 0) {
+      await q.query(
+        `INSERT INTO rdv_creneaux (code_insee, type_rdv, debut, fin, technicien)
+         SELECT $1, * FROM unnest($2::text[], $3::timestamptz[], $4::timestamptz[], $5::smallint[])
+         ON CONFLICT ON CONSTRAINT rdv_creneaux_unique DO NOTHING`,
+        [
+          codeInsee,
+          changes.insert.map((s) => s.type),
+          changes.insert.map((s) => s.debut.toISOString()),
+          changes.insert.map((s) => s.fin.toISOString()),
+          changes.insert.map((s) => s.technicien),
+        ],
+      );
+    }
+    return {
+      capacity,
+      ajoutes: changes.insert.length + changes.reactivate.length,
+      retires: changes.delete.length + changes.retire.length,
+      horsCapacite: overCapacity(planned, stored, now),
+    };
+  }
+}
+
+export class SqlCapacityAdminRepository implements CapacityAdminRepository {
+  constructor(
+    private readonly db: Database,
+    private readonly generator: SlotGenerator,
+    private readonly tx?: Queryable,
+  ) {}
+
+  private get q(): Queryable {
+    return this.tx ?? this.db;
+  }
+
+  transaction<T>(work: (repository: CapacityAdminRepository) => Promise<T>): Promise<T> {
+    if (this.tx) return work(this);
+    return this.db.transaction((tx) => work(new SqlCapacityAdminRepository(this.db, this.generator, tx)));
+  }
+
+  async patterns(filter: CapacityFilter): Promise<WorkingPattern[]> {
+    const rows = await this.q.query<PatternRow>(
+      `SELECT code_insee, type_rdv, jour, debut, fin, duree_minutes, techniciens, jours_feries FROM rdv_plannings
+        WHERE ($1::text IS NULL OR code_insee = $1) AND ($2::text IS NULL OR type_rdv = $2)
+        ORDER BY code_insee, type_rdv, jour, debut`,
+      [filter.codeInsee ?? null, filter.type ?? null],
+    );
+    return rows.map(toPattern);
+  }
+
+  async replacePatterns(codeInsee: string, type: TypeRendezVous, lines: readonly WorkingPattern[]): Promise<void> {
+    await this.q.query('DELETE FROM rdv_plannings WHERE code_insee = $1 AND type_rdv = $2', [codeInsee, type]);
+    for (const p of lines) {
+      await this.q.query(
+        `INSERT INTO rdv_plannings (code_insee, type_rdv, jour, debut, fin, duree_minutes, techniciens, jours_feries)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [codeInsee, type, p.jour, p.debut, p.fin, p.dureeMinutes, p.techniciens, p.joursFeries],
+      );
+    }
+  }
+
+  async extras(filter: CapacityFilter & { from?: ParisDay; to?: ParisDay }): Promise<CapacityExtraRecord[]> {
+    const rows = await this.q.query<ExtraRow>(
+      `SELECT ${EXTRA_COLUMNS} FROM rdv_supplements
+        WHERE ($1::text IS NULL OR code_insee = $1) AND ($2::text IS NULL OR type_rdv = $2)
+          AND ($3::date IS NULL OR jour >= $3::date) AND ($4::date IS NULL OR jour <= $4::date)
+        ORDER BY jour, debut, id`,
+      [filter.codeInsee ?? null, filter.type ?? null, filter.from ?? null, filter.to ?? null],
+    );
+    return rows.map(toExtra);
+  }
+
+  async addExtra(e: CapacityExtra & { motif: string | null }, at: Date, by: string): Promise<CapacityExtraRecord> {
+    const [row] = await this.q.query<ExtraRow>(
+      `INSERT INTO rdv_supplements (code_insee, type_rdv, jour, debut, fin, duree_minutes, techniciens, motif, cree_le, cree_par)
+       VALUES ($1, $2, $3::date, $4, $5, $6, $7, $8, $9, $10) RETURNING ${EXTRA_COLUMNS}`,
+      [e.codeInsee, e.type, e.jour, e.debut, e.fin, e.dureeMinutes, e.techniciens, e.motif, at, by],
+    );
+    return toExtra(row!);
+  }
+
+  async deleteExtra(id: number): Promise<CapacityExtraRecord | undefined> {
+    const [row] = await this.q.query<ExtraRow>(`DELETE FROM rdv_supplements WHERE id = $1 RETURNING ${EXTRA_COLUMNS}`, [id]);
+    return row ? toExtra(row) : undefined;
+  }
+
+  async closures(filter: { codeInsee?: string; type?: TypeRendezVous; from?: Date; to?: Date }): Promise<ClosureRecord[]> {
+    const rows = await this.q.query<ClosureRow>(
+      `SELECT * FROM rdv_fermetures
+        WHERE ($1::text IS NULL OR perimetre IS NULL OR starts_with($1::text, perimetre))
+          AND ($2::text IS NULL OR type_rdv IS NULL OR type_rdv = $2)
+          AND ($3::timestamptz IS NULL OR fin > $3) AND ($4::timestamptz IS NULL OR debut < $4)
+        ORDER BY debut, id`,
+      [filter.codeInsee ?? null, filter.type ?? null, filter.from ?? null, filter.to ?? null],
+    );
+    return rows.map(toClosure);
+  }
+
+  async addClosure(c: Closure & { motif: string }, at: Date, by: string): Promise<ClosureRecord> {
+    const [row] = await this.q.query<ClosureRow>(
+      `INSERT INTO rdv_fermetures (perimetre, type_rdv, debut, fin, motif, cree_le, cree_par) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+      [c.perimetre, c.type, c.debut, c.fin, c.motif, at, by],
+    );
+    return toClosure(row!);
+  }
+
+  async deleteClosure(id: number): Promise<ClosureRecord | undefined> {
+    const [row] = await this.q.query<ClosureRow>('DELETE FROM rdv_fermetures WHERE id = $1 RETURNING *', [id]);
+    return row ? toClosure(row) : undefined;
+  }
+
+  async closureConflicts(c: Closure, now: Date): Promise<BookedAppointment[]> {
+    const rows = await this.q.query<BookedRow>(
+      `${SELECT_BOOKED}
+         AND ($1::text IS NULL OR starts_with(c.code_insee, $1::text)) AND ($2::text IS NULL OR c.type_rdv = $2)
+         AND c.debut < $4 AND $3 < c.fin AND c.debut > $5
+       ORDER BY c.debut, c.code_insee, r.reference`,
+      [c.perimetre, c.type, c.debut, c.fin, now],
+    );
+    return rows.map(toBooked);
+  }
+
+  async nonWorkingDays(filter: { from: ParisDay; to: ParisDay; codeInsee?: string }): Promise<NonWorkingDayRecord[]> {
+    const rows = await this.q.query<DayRow>(
+      `SELECT ${DAY_COLUMNS} FROM rdv_jours_non_travailles
+        WHERE jour BETWEEN $1::date AND $2::date AND ($3::text IS NULL OR perimetre IS NULL OR starts_with($3::text, perimetre))
+        ORDER BY jour, perimetre NULLS FIRST`,
+      [filter.from, filter.to, filter.codeInsee ?? null],
+    );
+    return rows.map(toDay);
+  }
+
+  async addNonWorkingDay(d: NonWorkingDay & { libelle: string }, at: Date, by: string): Promise<NonWorkingDayRecord | undefined> {
+    const [row] = await this.q.query<DayRow>(
+      `INSERT INTO rdv_jours_non_travailles (jour, perimetre, libelle, cree_le, cree_par) VALUES ($1::date, $2, $3, $4, $5)
+       ON CONFLICT DO NOTHING RETURNING ${DAY_COLUMNS}`,
+      [d.jour, d.perimetre, d.libelle, at, by],
+    );
+    return row ? toDay(row) : undefined;
+  }
+
+  async deleteNonWorkingDay(id: number): Promise<NonWorkingDayRecord | undefined> {
+    const [row] = await this.q.query<DayRow>(`DELETE FROM rdv_jours_non_travailles WHERE id = $1 RETURNING ${DAY_COLUMNS}`, [id]);
+    return row ? toDay(row) : undefined;
+  }
+
+  async regenerate(perimetre: Perimetre, now: Date): Promise<Regeneration> {
+    const result = await this.generator.regenerate(this.q, perimetre, now);
+    const horsCapacite =
+      result.horsCapacite.length === 0
+        ? []
+        : (await this.q.query<BookedRow>(`${SELECT_BOOKED} AND c.id = ANY($1::bigint[]) ORDER BY c.debut, c.code_insee, r.reference`, [result.horsCapacite])).map(
+            toBooked,
+          );
+    return { zones: result.zones, ajoutes: result.ajoutes, retires: result.retires, horsCapacite };
+  }
+
+  async slots(codeInsee: string, from: Date, to: Date): Promise<ZoneSlot[]> {
+    const rows = await this.q.query<SlotRow>(
+      `${SELECT_SLOTS} WHERE c.code_insee = $1 AND c.debut >= $2 AND c.debut < $3 AND (c.retire_le IS NULL OR r.reference IS NOT NULL)
+        ORDER BY c.debut, c.type_rdv, c.fin, c.technicien`,
+      [codeInsee, from, to],
+    );
+    return rows.map(toZoneSlot);
+  }
+
+  async audit(entry: CapacityAuditEntry): Promise<void> {
+    await this.q.query(`INSERT INTO audit_log (at, actor, action, details) VALUES ($1, $2, $3, $4)`, [
+      entry.at,
+      entry.actor,
+      entry.action,
+      JSON.stringify(entry.details),
+    ]);
+  }
+}

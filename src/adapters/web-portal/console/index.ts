@@ -1,0 +1,37 @@
+// The support console (issue 14, decision 0021): pages under /console on the portal's port for the
+// provider's support staff (role SUPPORT, second factor always required). Every page calls the
+// admin API only (ConsoleApi, api.ts). Each page family is a module `console/<family>-routes.ts`
+// exporting its plugin and `adminRoutes` (the admin API routes it calls); to add one, import it
+// below and add one line to CONSOLE_PAGES, and its entry to navigation.ts.
+import type { FastifyPluginAsync } from 'fastify';
+import { requireSupport, type ConsolePageDeps } from './common.js';
+import * as home from './home-routes.js';
+import * as capacity from './capacity-routes.js';
+import * as profiles from './profiles-routes.js';
+import * as lifecycle from './lifecycle-routes.js';
+import * as crl from './crl-routes.js';
+
+export interface ConsolePage {
+  /** The family's name (for messages and the parity check). */
+  name: string;
+  routes: FastifyPluginAsync<ConsolePageDeps>;
+  /** The admin API routes the family calls, `METHOD /path` as declared by the admin app. */
+  adminRoutes: readonly string[];
+}
+
+export const CONSOLE_PAGES: readonly ConsolePage[] = [
+  { name: 'tableau de bord', routes: home.homeConsoleRoutes, adminRoutes: home.adminRoutes },
+  { name: 'capacité', routes: capacity.capacityConsoleRoutes, adminRoutes: capacity.adminRoutes },
+  { name: 'profils', routes: profiles.profilesConsoleRoutes, adminRoutes: profiles.adminRoutes },
+  { name: 'cycle de vie des opérateurs', routes: lifecycle.lifecycleConsoleRoutes, adminRoutes: lifecycle.adminRoutes },
+  { name: 'listes de révocation', routes: crl.crlConsoleRoutes, adminRoutes: crl.adminRoutes },
+];
+
+/** Every admin API route the console calls (the CLI ↔ console parity check reads it). */
+export const CONSOLE_ADMIN_ROUTES: readonly string[] = [...new Set(CONSOLE_PAGES.flatMap((p) => p.adminRoutes))].sort();
+
+/** The console's pages, all behind requireSupport (registered by buildWebPortal when given an API client). */
+export const consoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async (app, deps) => {
+  app.addHook('preHandler', requireSupport);
+  for (const page of CONSOLE_PAGES) await app.register(page.routes, deps);
+};

@@ -1,0 +1,24 @@
+// The console's navigation (decision 0021). A page family added later (profiles, prestations
+// import, capacity, CRL sources…) adds its entry here, in the order staff read it.
+/** An entry of the console's navigation (the shape of render.ts's NavEntry). */
+interface NavEntry {
+  href: string;
+  label: string;
+}
+
+export const CONSOLE_NAVIGATION: readonly NavEntry[] = [
+  { href: '/console', label: 'Tableau de bord' },
+  { href: '/console/signalisations', label: 'Signalisations' },
+  { href: '/console/operateurs', label: 'Opérateurs' },
+  { href: '/console/certificats', label: 'Certificats' },
+  { href: '/console/autorites', label: 'Autorités' },
+  { href: '/console/profils', label: 'Profils' },
+  { href: '/console/lcr', label: 'Listes de révocation' },
+  { href: '/console/travaux', label: 'Travaux' },
+  { href: '/console/capacite', label: 'Capacité' },
+  { href: '/console/exploitation', label: 'Maintenance et limites' },
+  { href: '/console/volumetrie', label: 'Volumétrie' },
+  { href: '/console/conformite', label: 'Conformité' },
+  { href: '/console/portail', label: 'Comptes du portail' },
+  { href: '/console/audit', label: 'Journal d’audit' },
+];

@@ -1,0 +1,296 @@
+// Technicians' capacity administration through the admin API (issue 14, decision 0018), its effect
+// seen by the operators' real slot searches over mutual TLS (e-SAV rechercherCreneaux and the
+// Interop'Fibre rechercheCreneauxLibres, node-soap clients from the served WSDLs), real
+// PostgreSQL, an injected clock. Demo capacity of Paris (75056): SAV Monday–Friday 08:00–12:00
+// and 14:00–18:00 in 2-hour windows, 3 technicians; expertise Tuesday and Thursday 14:00–17:00.
+import type soap from 'soap';
+import { SettableClock } from '../../src/domain/clock.js';
+import { formatParisDateTime } from '../../src/domain/paris-calendar.js';
+import { depositArgs, enteteRequete, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { describeWithPostgres } from '../support/postgres.js';
+import { soapFault } from '../support/faults.js';
+
+const describeDb = await describeWithPostgres();
+const AGENT = 'Chloé Bernard (planification)';
+const NOW = '2026-11-02T10:00:00+01:00'; // a Monday
+const asList = <T>(v: T | T[] | undefined | null): T[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
+const paris = (d: Date | string) => formatParisDateTime(new Date(d)).slice(0, 16);
+const INTEROP_HEADER =
+  '<tns:EnteteType xmlns:tns="http://interop-fibre.fr"><versionWS>1.0</versionWS><horodatageRequete>2026-11-02T10:00:00+01:00</horodatageRequete>' +
+  '<sirenOC>100000009</sirenOC><sirenOI>300000007</sirenOI></tns:EnteteType>';
+
+const DEMO_SAV = [
+  { jour: 1, debut: '08:00', fin: '12:00', dureeMinutes: 120, techniciens: 3 },
+  { jour: 1, debut: '14:00', fin: '18:00', dureeMinutes: 120, techniciens: 3 },
+].flatMap((l) => [1, 2, 3, 4, 5].map((jour) => ({ ...l, jour })));
+
+describeDb('capacity administration (admin API → operators’ slot searches)', () => {
+  let t: TestGateway;
+  let clock: SettableClock;
+  let opa: soap.Client;
+  let interop: soap.Client;
+  let reference: string;
+
+  beforeAll(async () => {
+    clock = new SettableClock(NOW);
+    t = await startTestGateway({ clock });
+    opa = await t.soapClient('OPA1');
+    opa.addSoapHeader(enteteRequete('OPA1'));
+    interop = await t.soapClient('OPA1', '/ws/interop/planChargeSavFtth');
+    interop.addSoapHeader(INTEROP_HEADER);
+    const [ack] = await opa.deposerSignalisationAsync(depositArgs());
+    reference = ack.referenceSignalisation;
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+  beforeEach(() => clock.set(NOW));
+
+  /** e-SAV search of the ticket's zone (Paris) on one day: the window starts, Paris time. */
+  async function esav(day: string, type = 'SAV'): Promise<string[]> {
+    const [answer] = await opa.rechercherCreneauxAsync({
+      referenceSignalisation: reference,
+      typeRendezVous: type,
+      periode: { debut: `${day}T00:00:00+01:00`, fin: `${day}T23:59:00+01:00` },
+    });
+    return asList<{ debut: Date }>(answer?.creneau).map((s) => paris(s.debut).slice(11));
+  }
+
+  async function esavSlots(day: string, type = 'SAV'): Promise<Array<{ idCreneau: string; debut: Date }>> {
+    const [answer] = await opa.rechercherCreneauxAsync({
+      referenceSignalisation: reference,
+      typeRendezVous: type,
+      periode: { debut: `${day}T00:00:00+01:00`, fin: `${day}T23:59:00+01:00` },
+    });
+    return asList(answer?.creneau);
+  }
+
+  async function interopSearch(day: string): Promise<string[]> {
+    const [answer] = await interop.rechercheCreneauxLibresAsync({
+      typeIntervention: 'S',
+      natureProduit: 'FTTH_ACCES',
+      segmentMarche: 'GP',
+      codeInsee: '75056',
+      dateDebut: `${day}T00:00:00+01:00`,
+      dateFin: `${day}T23:59:00+01:00`,
+      defectPrelocalization: 'PTO',
+    });
+    return asList<{ dateDebut: Date }>(answer?.listeCreneau?.occCreneau).map((s) => paris(s.dateDebut).slice(11));
+  }
+
+  const auditCount = async () => Number((await t.db.query<{ n: string }>(`SELECT count(*) AS n FROM audit_log WHERE action LIKE 'CAPACITE_%' OR action LIKE 'JOUR_NON_%'`))[0]!.n);
+
+  async function view(du: string, au = du, type = 'SAV') {
+    const answer = await t.admin('GET', `/admin/capacite/vue?commune=75056&type=${type}&du=${du}&au=${au}`);
+    expect(answer.status).toBe(200);
+    return answer.body;
+  }
+
+  test('the demo capacity is listed; the view counts each window exactly', async () => {
+    const list = await t.admin('GET', '/admin/capacite/plannings?commune=75056&type=SAV');
+    expect(list.status).toBe(200);
+    expect(list.body.plannings).toHaveLength(10);
+    expect(list.body.plannings[0]).toEqual({ commune: '75056', type: 'SAV', jour: 1, debut: '08:00', fin: '12:00', dureeMinutes: 120, techniciens: 3, joursFeries: false });
+
+    const v = await view('2026-11-03');
+    expect(v.jours).toHaveLength(1);
+    expect(v.jours[0].creneaux.map((w: { debut: string }) => paris(w.debut).slice(11))).toEqual(['08:00', '10:00', '14:00', '16:00']);
+    expect(v.total).toEqual({ capacite: 12, reserves: 0, libres: 12, fermes: 0, horsCapacite: 0, conflits: 0 });
+    // 11 November: a national holiday, no capacity.
+    const holiday = await view('2026-11-11');
+    expect(holiday.jours[0]).toMatchObject({ jour: '2026-11-11', ferie: 'Armistice 1918', capacite: 0, creneaux: [] });
+  });
+
+  test('a closure removes the offered slots at once (both contracts), keeps a booked one as a conflict; lifting it brings them back', async () => {
+    expect(await esav('2026-11-04')).toEqual(['08:00', '10:00', '14:00', '16:00']);
+    // An appointment booked on Wednesday 08:00 before the closure.
+    const [first] = await esavSlots('2026-11-04');
+    const [booked] = await opa.reserverCreneauAsync({ referenceSignalisation: reference, idCreneau: first!.idCreneau });
+    const before = await auditCount();
+
+    const created = await t.admin('POST', '/admin/capacite/fermetures', {
+      agent: AGENT,
+      perimetre: '75056',
+      type: 'SAV',
+      debut: '2026-11-04T08:00',
+      fin: '2026-11-04T12:00',
+      motif: 'Formation des techniciens',
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ perimetre: '75056', type: 'SAV', motif: 'Formation des techniciens', creePar: AGENT });
+    expect(created.body.conflits).toEqual([expect.objectContaining({ idRendezVous: booked.idRendezVous, operateur: 'OPA1', commune: '75056', type: 'SAV' })]);
+    expect(await auditCount()).toBe(before + 1);
+
+    expect(await esav('2026-11-04')).toEqual(['14:00', '16:00']);
+    expect(await interopSearch('2026-11-04')).toEqual(['14:00', '16:00']);
+    // The slot id an operator got before cannot be booked any more.
+    const [ack2] = await opa.deposerSignalisationAsync(depositArgs({ referenceInterneOC: 'OC-CLOSED' }));
+    const refused = await soapFault(opa.reserverCreneauAsync({ referenceSignalisation: ack2.referenceSignalisation, idCreneau: first!.idCreneau }));
+    expect(refused).toMatchObject({ code: 320, champ: 'idCreneau' });
+
+    const v = await view('2026-11-04');
+    expect(v.total).toEqual({ capacite: 12, reserves: 1, libres: 6, fermes: 5, horsCapacite: 0, conflits: 1 });
+    expect(v.aTraiter).toEqual([expect.objectContaining({ idRendezVous: booked.idRendezVous, raison: 'FERMETURE' })]);
+    const listed = await t.admin('GET', '/admin/capacite/fermetures?commune=75056');
+    expect(listed.body.fermetures).toEqual([expect.objectContaining({ id: created.body.id, conflits: [expect.objectContaining({ idRendezVous: booked.idRendezVous })] })]);
+
+    const lifted = await t.admin('DELETE', `/admin/capacite/fermetures/${created.body.id}`, { agent: AGENT });
+    expect(lifted.status).toBe(200);
+    expect(await esav('2026-11-04')).toEqual(['08:00', '10:00', '14:00', '16:00']);
+    expect((await view('2026-11-04')).total).toEqual({ capacite: 12, reserves: 1, libres: 11, fermes: 0, horsCapacite: 0, conflits: 0 });
+    expect((await t.admin('DELETE', `/admin/capacite/fermetures/${created.body.id}`, { agent: AGENT })).status).toBe(404);
+    await opa.annulerRendezVousAsync({ referenceSignalisation: reference, idRendezVous: booked.idRendezVous });
+  });
+
+  test('extra capacity adds slots on a day without any; deleting it takes them away', async () => {
+    expect(await esav('2026-11-07')).toEqual([]); // a Saturday: no SAV
+    const added = await t.admin('POST', '/admin/capacite/supplements', {
+      agent: AGENT,
+      commune: '75056',
+      type: 'SAV',
+      jour: '2026-11-07',
+      debut: '09:00',
+      fin: '13:00',
+      dureeMinutes: 120,
+      techniciens: 2,
+      motif: 'Rattrapage après panne',
+    });
+    expect(added.status).toBe(201);
+    expect(added.body.supplement).toMatchObject({ commune: '75056', jour: '2026-11-07', debut: '09:00', fin: '13:00', techniciens: 2, creePar: AGENT });
+    expect(added.body.regeneration).toMatchObject({ communes: ['75056'], creneauxAjoutes: 4, creneauxRetires: 0, horsCapacite: [] });
+    expect(await esav('2026-11-07')).toEqual(['09:00', '11:00']);
+    expect(await interopSearch('2026-11-07')).toEqual(['09:00', '11:00']);
+    expect((await view('2026-11-07')).total).toEqual({ capacite: 4, reserves: 0, libres: 4, fermes: 0, horsCapacite: 0, conflits: 0 });
+    const listed = await t.admin('GET', '/admin/capacite/supplements?commune=75056&du=2026-11-07&au=2026-11-07');
+    expect(listed.body.supplements).toHaveLength(1);
+
+    const removed = await t.admin('DELETE', `/admin/capacite/supplements/${added.body.supplement.id}`, { agent: AGENT });
+    expect(removed.status).toBe(200);
+    expect(removed.body.regeneration).toMatchObject({ creneauxRetires: 4 });
+    expect(await esav('2026-11-07')).toEqual([]);
+  });
+
+  test('a pattern change regenerates the future free slots and keeps a booked one, reported out of capacity', async () => {
+    // Tuesday 14:00 booked first.
+    const afternoon = (await esavSlots('2026-11-03')).find((s) => paris(s.debut).endsWith('14:00'))!;
+    const [booked] = await opa.reserverCreneauAsync({ referenceSignalisation: reference, idCreneau: afternoon.idCreneau });
+
+    const replaced = await t.admin('PUT', '/admin/capacite/plannings/75056/SAV', {
+      agent: AGENT,
+      plages: [1, 2, 3, 4, 5].map((jour) => ({ jour, debut: '08:00', fin: '12:00', dureeMinutes: 60, techniciens: 2 })),
+    });
+    expect(replaced.status).toBe(200);
+    expect(replaced.body.plannings).toHaveLength(5);
+    expect(replaced.body.regeneration.horsCapacite).toEqual([expect.objectContaining({ idRendezVous: booked.idRendezVous, type: 'SAV' })]);
+    expect(await esav('2026-11-03')).toEqual(['08:00', '09:00', '10:00', '11:00']);
+    // Today (Monday 10:00): the past windows are left alone, the later ones follow the new pattern.
+    expect(await esav('2026-11-02')).toEqual(['11:00']);
+
+    // The booked appointment is still there, on its slot.
+    const [consulted] = await opa.consulterRendezVousAsync({ referenceSignalisation: reference, idRendezVous: booked.idRendezVous });
+    expect(asList<{ statut: string }>(consulted.rendezVous)[0]).toMatchObject({ statut: 'RESERVE' });
+
+    const v = await view('2026-11-03');
+    expect(v.jours[0].creneaux.map((w: { debut: string; capacite: number; reserves: number; libres: number; horsCapacite: number }) => [paris(w.debut).slice(11), w.capacite, w.reserves, w.libres, w.horsCapacite])).toEqual([
+      ['08:00', 2, 0, 2, 0],
+      ['09:00', 2, 0, 2, 0],
+      ['10:00', 2, 0, 2, 0],
+      ['11:00', 2, 0, 2, 0],
+      ['14:00', 0, 1, 0, 1],
+    ]);
+    expect(v.total).toEqual({ capacite: 8, reserves: 1, libres: 8, fermes: 0, horsCapacite: 1, conflits: 0 });
+    expect(v.aTraiter).toEqual([expect.objectContaining({ idRendezVous: booked.idRendezVous, raison: 'HORS_CAPACITE' })]);
+
+    // One line added (Tuesday afternoon, 1 technician): the booked slot fits again.
+    const one = await t.admin('POST', '/admin/capacite/plannings/75056/SAV/plages', { agent: AGENT, jour: 2, debut: '14:00', fin: '16:00', dureeMinutes: 120, techniciens: 1 });
+    expect(one.status).toBe(200);
+    expect(one.body.regeneration.horsCapacite).toEqual([]);
+    expect((await view('2026-11-03')).total).toMatchObject({ capacite: 9, reserves: 1, libres: 8, horsCapacite: 0 });
+
+    // Back to the demo pattern: Tuesday offers its 2-hour windows again, 14:00 with its two free technicians.
+    const restored = await t.admin('PUT', '/admin/capacite/plannings/75056/SAV', { agent: AGENT, plages: DEMO_SAV });
+    expect(restored.status).toBe(200);
+    expect(await esav('2026-11-03')).toEqual(['08:00', '10:00', '14:00', '16:00']);
+    expect((await view('2026-11-03')).total).toEqual({ capacite: 12, reserves: 1, libres: 11, fermes: 0, horsCapacite: 0, conflits: 0 });
+    await opa.annulerRendezVousAsync({ referenceSignalisation: reference, idRendezVous: booked.idRendezVous });
+  });
+
+  test('a provider non-working day removes the day’s slots of the zones it covers; removing it brings them back', async () => {
+    expect(await esav('2026-11-05')).toEqual(['08:00', '10:00', '14:00', '16:00']);
+    expect(await esav('2026-11-05', 'EXPERTISE_CONTRADICTOIRE')).toEqual(['14:00']);
+    const added = await t.admin('POST', '/admin/capacite/jours-non-travailles', { agent: AGENT, jour: '2026-11-05', perimetre: '75', libelle: 'Fête locale' });
+    expect(added.status).toBe(201);
+    expect(added.body.jour).toMatchObject({ jour: '2026-11-05', source: 'FOURNISSEUR', perimetre: '75', libelle: 'Fête locale', creePar: AGENT });
+    expect(added.body.regeneration).toMatchObject({ communes: ['75056'], creneauxRetires: 18 });
+    expect(await esav('2026-11-05')).toEqual([]);
+    expect(await esav('2026-11-05', 'EXPERTISE_CONTRADICTOIRE')).toEqual([]);
+    expect(await interopSearch('2026-11-05')).toEqual([]);
+    expect((await view('2026-11-05')).jours[0]).toMatchObject({ ferie: 'Fête locale', capacite: 0, libres: 0 });
+
+    const again = await t.admin('POST', '/admin/capacite/jours-non-travailles', { agent: AGENT, jour: '2026-11-05', perimetre: '75', libelle: 'Doublon' });
+    expect(again.status).toBe(409);
+
+    const list = await t.admin('GET', '/admin/capacite/jours-non-travailles?annee=2026&commune=75056');
+    expect(list.status).toBe(200);
+    expect(list.body.jours.filter((d: { jour: string }) => d.jour.startsWith('2026-11'))).toEqual([
+      expect.objectContaining({ jour: '2026-11-01', source: 'NATIONAL', libelle: 'Toussaint', id: null }),
+      expect.objectContaining({ jour: '2026-11-05', source: 'FOURNISSEUR', libelle: 'Fête locale', id: added.body.jour.id }),
+      expect.objectContaining({ jour: '2026-11-11', source: 'NATIONAL', libelle: 'Armistice 1918' }),
+    ]);
+    // Lyon (69) is not covered.
+    const lyon = await t.admin('GET', '/admin/capacite/jours-non-travailles?annee=2026&commune=69123');
+    expect(lyon.body.jours.some((d: { jour: string }) => d.jour === '2026-11-05')).toBe(false);
+
+    const removed = await t.admin('DELETE', `/admin/capacite/jours-non-travailles/${added.body.jour.id}`, { agent: AGENT });
+    expect(removed.status).toBe(200);
+    expect(removed.body.regeneration).toMatchObject({ creneauxAjoutes: 18 });
+    expect(await esav('2026-11-05')).toEqual(['08:00', '10:00', '14:00', '16:00']);
+  });
+
+  test('bad input → 400 naming the field, nothing changed, nothing audited', async () => {
+    const before = await auditCount();
+    const patterns = (await t.admin('GET', '/admin/capacite/plannings?commune=75056')).body;
+    const cases: Array<[string, string, unknown, string]> = [
+      ['PUT', '/admin/capacite/plannings/75056/SAV', { agent: AGENT, plages: [{ jour: 1, debut: '08:00', fin: '12:00', dureeMinutes: 60, techniciens: 1 }, { jour: 1, debut: '11:00', fin: '13:00', dureeMinutes: 60, techniciens: 1 }] }, 'plages[1]'],
+      ['PUT', '/admin/capacite/plannings/75056/SAV', { agent: AGENT, plages: [{ jour: 1, debut: '25:00', fin: '12:00', dureeMinutes: 60, techniciens: 1 }] }, 'plages.0.debut'],
+      ['PUT', '/admin/capacite/plannings/75056/SAV', { agent: AGENT, plages: [{ jour: 1, debut: '08:00', fin: '09:00', dureeMinutes: 90, techniciens: 1 }] }, 'plages[0].dureeMinutes'],
+      ['PUT', '/admin/capacite/plannings/7505/SAV', { agent: AGENT, plages: [] }, 'commune'],
+      ['PUT', '/admin/capacite/plannings/75056/RDV', { agent: AGENT, plages: [] }, 'type'],
+      ['PUT', '/admin/capacite/plannings/75056/SAV', { plages: [] }, 'agent'],
+      ['POST', '/admin/capacite/fermetures', { agent: AGENT, debut: '2026-11-04T08:00', fin: 'demain', motif: 'x' }, 'fin'],
+      ['POST', '/admin/capacite/fermetures', { agent: AGENT, perimetre: '7', debut: '2026-11-04', fin: '2026-11-04', motif: 'x' }, 'perimetre'],
+      ['POST', '/admin/capacite/fermetures', { agent: AGENT, debut: '2026-11-04T12:00', fin: '2026-11-04T08:00', motif: 'x' }, 'fin'],
+      ['POST', '/admin/capacite/supplements', { agent: AGENT, commune: '75056', type: 'SAV', jour: '2026-11-07', debut: '09:00', fin: '13:00', dureeMinutes: 120, techniciens: 0 }, 'techniciens'],
+      ['POST', '/admin/capacite/supplements', { agent: AGENT, commune: '75056', type: 'SAV', jour: '2026-10-07', debut: '09:00', fin: '13:00', dureeMinutes: 120, techniciens: 1 }, 'jour'],
+      ['POST', '/admin/capacite/jours-non-travailles', { agent: AGENT, jour: '2026-02-30', libelle: 'x' }, 'jour'],
+      ['GET', '/admin/capacite/vue?commune=75056&du=2026-11-10&au=2026-11-01', undefined, 'au'],
+    ];
+    for (const [method, url, body, field] of cases) {
+      const answer = await t.admin(method, url, body);
+      expect({ url, status: answer.status }).toEqual({ url, status: 400 });
+      expect(answer.body.erreur).toContain(field);
+    }
+    expect((await t.admin('GET', '/admin/capacite/plannings?commune=75056')).body).toEqual(patterns);
+    expect((await t.admin('GET', '/admin/capacite/fermetures')).body.fermetures).toEqual([]);
+    expect(await auditCount()).toBe(before);
+    expect(await esav('2026-11-04')).toEqual(['08:00', '10:00', '14:00', '16:00']);
+  });
+
+  test('every change is in the audit log with the agent', async () => {
+    const rows = await t.db.query<{ actor: string; action: string }>(
+      `SELECT actor, action FROM audit_log WHERE action LIKE 'CAPACITE_%' OR action LIKE 'JOUR_NON_%' ORDER BY id`,
+    );
+    expect(new Set(rows.map((r) => r.actor))).toEqual(new Set([AGENT]));
+    expect(rows.map((r) => r.action)).toEqual([
+      'CAPACITE_FERMETURE_AJOUTEE',
+      'CAPACITE_FERMETURE_SUPPRIMEE',
+      'CAPACITE_SUPPLEMENT_AJOUTE',
+      'CAPACITE_SUPPLEMENT_SUPPRIME',
+      'CAPACITE_PLANNING_REMPLACE',
+      'CAPACITE_PLANNING_MODIFIE',
+      'CAPACITE_PLANNING_REMPLACE',
+      'JOUR_NON_TRAVAILLE_AJOUTE',
+      'JOUR_NON_TRAVAILLE_SUPPRIME',
+    ]);
+  });
+});
