@@ -1,5 +1,5 @@
 // Prestations import on a gateway without the demo data (issue 14): an operator onboarded through
-// the admin API, a profile (inserted in SQL: no admin route for profiles on this branch), a
+// the admin API, a profile created through the admin API, a
 // certificate issued from its CSR, its prestations imported by the compiled command line
 // (spawned, progress bar on stderr, report, exit codes), then a real SOAP deposit over mutual TLS
 // on an imported prestation; a prestation not yet activated is refused as an unknown one (300).
@@ -52,10 +52,11 @@ describeDb('prestations import with demo data off: command line, then a SOAP dep
       acces: 'INTEGRE',
     });
     expect(onboarded.status).toBe(201);
-    // No admin route for profiles on this branch (another part of issue 14): the row in SQL.
-    await t.db.query(`INSERT INTO profiles (name, libelle, operations) VALUES ('TOUT', 'Toutes les opérations', ARRAY['*']) ON CONFLICT (name) DO NOTHING`);
+    // The profile through the admin API (profiles administration, another part of issue 14).
+    const profile = await t.admin('POST', '/admin/profils', { agent: AGENT, nom: 'IMPORT_TOUT', libelle: 'Toutes les opérations', operations: ['*'] });
+    expect(profile.status).toBe(201);
     const { csrPem, keyPem } = makeCsr('OPX1 poste 1');
-    const issued = await t.admin('POST', '/admin/certificats/emission', { agent: AGENT, operateur: 'OPX1', profil: 'TOUT', csr: csrPem });
+    const issued = await t.admin('POST', '/admin/certificats/emission', { agent: AGENT, operateur: 'OPX1', profil: 'IMPORT_TOUT', csr: csrPem });
     expect(issued.status).toBe(201);
 
     // The inventory: two prestations of OPX1 (by SIRET and by code), one activated tomorrow, one
