@@ -56,7 +56,7 @@ describeDb('prestations import (admin API, real PostgreSQL)', () => {
   }, 120_000);
   afterAll(async () => {
     await t?.close();
-  });
+  }, 120_000);
 
   test('a 100 000-line file: the exact report, the good lines imported, the refused ones listed with line and reason', async () => {
     const before = await prestationCount();
