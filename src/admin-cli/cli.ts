@@ -18,6 +18,7 @@ import { addOperatorCommands } from './operator-commands.js';
 import { addTravauxCommands } from './travaux-commands.js';
 import { addConformanceCommands } from './conformance-commands.js';
 import { addPortalCommands } from './portal-commands.js';
+import { addPrestationCommands } from './prestation-commands.js';
 import { addCapacityCommands } from './capacity-commands.js';
 import { addLifecycleCommands } from './lifecycle-commands.js';
 import { addCrlCommands } from './crl-commands.js';
@@ -140,6 +141,8 @@ Exemples :
   npm run admin -- maintenance annoncer --debut 2026-12-01T22:00 --fin 2026-12-02T01:00 --motif "Montée de version"
   npm run admin -- limite definir --operateur OPA1 --rpm 600 --a-partir 2026-12-01T08:00 --motif "surcharge"
   npm run admin -- volumetrie --debut 2026-11-01T00:00 --fin 2026-12-01T00:00 --csv
+  npm run admin -- prestations importer inventaire.csv --simulation --agent "M. Martin"
+  npm run admin -- prestations resilier FI-1000-0001 --date 2026-12-31 --agent "M. Martin"
   npm run admin -- crl lister
   npm run admin -- crl rafraichir --agent "M. Martin"
   npm run admin -- portail creer --operateur OPA1 --identifiant opa1.dupont --nom "Jeanne Dupont" --profil TOUT --agent "M. Martin"
@@ -223,6 +226,15 @@ Codes de sortie : 0 fait · 1 refusé par l’API · 2 erreur d’utilisation ·
   addOperationsCommands(program, op, print);
   addPortalCommands(program, op, print, env);
   addCapacityCommands(program, op, print, env);
+  addPrestationCommands(program, {
+    op,
+    print,
+    env,
+    connection: (command) => ({ url: baseUrl(globals(command).url), token: resolveToken(globals(command), env) }),
+    fail: (exitCode, message) => {
+      throw new CliFailure(exitCode, message);
+    },
+  });
   // After addOperatorCommands: adds `operateur suspendre|reactiver|resilier` and the `profil` commands.
   addLifecycleCommands(program, op, print, env);
   addCrlCommands(program, op, print, env);

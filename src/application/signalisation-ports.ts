@@ -20,6 +20,10 @@ export interface Prestation {
   gtrCode: string;
   extremites: Extremite[];
   informations: CodeValeur[];
+  /** First Paris day of service (null or absent: no bound); deposits are refused before it (300). */
+  dateActivation?: string | null;
+  /** First Paris day out of service (terminated); deposits are refused from it on (300), tickets stay. */
+  dateResiliation?: string | null;
 }
 
 export interface PrestationRepository {

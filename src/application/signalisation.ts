@@ -6,6 +6,8 @@ import type { Clock } from '../domain/clock.js';
 import { EsavFault, isEsavFault } from '../domain/faults.js';
 import { assertPriorTest, type PriorTestCandidate } from '../domain/line-tests.js';
 import { startGuarantee } from '../domain/guarantee.js';
+import { parisDayOf } from '../domain/paris-calendar.js';
+import { isInService } from '../domain/prestation-import.js';
 import type { HolidayCalendar } from '../domain/holidays.js';
 import {
   ETAT_INITIAL,
@@ -237,7 +239,8 @@ export class SignalisationService {
 
     const prestation = await this.deps.prestations.findForOperator(caller.operatorCode, request.identifiantPrestation);
     // Unknown and another operator's prestation get the very same answer.
-    if (!prestation || prestation.offerCode !== offer.code) {
+    // A prestation not yet activated or already terminated (Paris day of now) is unknown to deposits.
+    if (!prestation || prestation.offerCode !== offer.code || !isInService(prestation, parisDayOf(now))) {
       throw new EsavFault(300, `Identifiant de prestation ${request.identifiantPrestation} inconnu pour l'offre ${offer.code}`, {
         champ: 'identifiantPrestation',
       });

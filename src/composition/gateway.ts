@@ -36,6 +36,7 @@ import { buildRepositories, type Repositories } from './repositories.js';
 import { processName, Scheduler } from './scheduler.js';
 import { buildUseCases, type UseCases } from './use-cases.js';
 import { AdminClient, injectTransport } from '../admin-client/index.js';
+import { buildPrestationAdmin } from './prestations.js';
 import type { SupportAccountService } from '../application/support-accounts.js';
 import { buildPortalAccountAdmin, buildSupportAccounts, buildWebAccounts, ensureDemoAccounts, signalisationRequestSchema, startWebPortal, type WebPortalRuntime } from './web-portal.js';
 import type { WebAccountService } from '../application/web-accounts.js';
@@ -205,6 +206,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       operators: certificates.service,
       crl: certificates.crl,
       portalAccounts: buildPortalAccountAdmin(db, clock, repositories.operators),
+      prestations: buildPrestationAdmin(db, catalogue, clock, config.prestationImport),
       capacity: useCases.capacity,
       // Profiles and the operators' life cycle (issue 14, src/composition/lifecycle-admin.ts).
       ...buildLifecycleAdmin({ db, clock, operators: certificates.service, knownOperations: operationNamesOf(endpoints) }),

@@ -22,6 +22,7 @@ import { travauxRoutes } from './travaux-routes.js';
 import { conformanceAdminRoutes } from './conformance-routes.js';
 import { operatorRoutes } from './operators-routes.js';
 import { portalAccountRoutes } from './portal-accounts-routes.js';
+import { prestationRoutes, type PrestationRoutesOptions } from './prestations-routes.js';
 import { profileRoutes } from './profiles-routes.js';
 import { operatorLifecycleRoutes } from './operator-lifecycle-routes.js';
 import type { ProfileService } from '../../application/profiles.js';
@@ -51,6 +52,8 @@ export interface AdminAppOptions {
   operators?: OperatorService;
   /** The web portal's accounts (routes /admin/portail…, src/adapters/admin-api/portal-accounts-routes.ts); absent: no such routes. */
   portalAccounts?: PortalAccountAdminService;
+  /** Prestations import and administration (routes /admin/prestations…, src/adapters/admin-api/prestations-routes.ts); absent: no such routes. */
+  prestations?: PrestationRoutesOptions;
   /** Technicians' capacity: patterns, exceptions, non-working days, booked versus free (routes /admin/capacite…, src/adapters/admin-api/capacity-routes.ts); absent: no such routes. */
   capacity?: CapacityAdminService;
   /** Profiles (routes /admin/profils…, src/adapters/admin-api/profiles-routes.ts); absent: no such routes. */
@@ -411,7 +414,7 @@ const OPENAPI_DOCUMENT: NonNullable<FastifyDynamicSwaggerOptions['openapi']> = {
   security: [{ jetonAdmin: [] }],
 };
 
-export async function buildAdminApp({ backOffice, travaux, operations, conformance, operators, portalAccounts, capacity, supportAccounts, profiles, operatorLifecycle, crl, exploitation, token, logger, responseCheck }: AdminAppOptions) {
+export async function buildAdminApp({ backOffice, travaux, operations, conformance, operators, portalAccounts, capacity, supportAccounts, profiles, operatorLifecycle, crl, exploitation, prestations, token, logger, responseCheck }: AdminAppOptions) {
   if (token.length < 16) throw new Error('admin token too short (16 characters at least)');
   const expectedDigest = createHash('sha256').update(token).digest();
 
@@ -526,6 +529,7 @@ export async function buildAdminApp({ backOffice, travaux, operations, conforman
   if (conformance) await app.register(conformanceAdminRoutes, { service: conformance });
   if (operators) await app.register(operatorRoutes, { service: operators });
   if (portalAccounts) await app.register(portalAccountRoutes, { service: portalAccounts });
+  if (prestations) await app.register(prestationRoutes, { service: prestations.service, inService: prestations.inService, maxImportBytes: prestations.maxImportBytes });
   if (capacity) await app.register(capacityRoutes, { service: capacity });
   if (profiles) await app.register(profileRoutes, { service: profiles });
   if (operatorLifecycle) await app.register(operatorLifecycleRoutes, { service: operatorLifecycle });

@@ -10,12 +10,16 @@ interface PrestationRow {
   gtr_code: string;
   extremites: Extremite[];
   informations: CodeValeur[];
+  date_activation: string | null;
+  date_resiliation: string | null;
 }
+
+const COLUMNS = `identifiant, operator_code, offer_code, code_insee, gtr_code, extremites, informations,
+  date_activation::text AS date_activation, date_resiliation::text AS date_resiliation`;
 
 // Every deposit reads it: prepared once per pooled connection.
 const FOR_OPERATOR = prepared(
-  `SELECT identifiant, operator_code, offer_code, code_insee, gtr_code, extremites, informations
-     FROM prestations WHERE identifiant = $1 AND operator_code = $2`,
+  `SELECT ${COLUMNS} FROM prestations WHERE identifiant = $1 AND operator_code = $2`,
 );
 
 export class SqlPrestationRepository implements PrestationRepository {
@@ -30,8 +34,7 @@ export class SqlPrestationRepository implements PrestationRepository {
   async listForOperator(operatorCode: string, offerCodes: readonly string[]): Promise<Prestation[]> {
     if (offerCodes.length === 0) return [];
     const rows = await this.db.query<PrestationRow>(
-      `SELECT identifiant, operator_code, offer_code, code_insee, gtr_code, extremites, informations
-         FROM prestations WHERE operator_code = $1 AND offer_code = ANY($2::text[]) ORDER BY identifiant`,
+      `SELECT ${COLUMNS} FROM prestations WHERE operator_code = $1 AND offer_code = ANY($2::text[]) ORDER BY identifiant`,
       [operatorCode, [...offerCodes]],
     );
     return rows.map(toPrestation);
@@ -47,6 +50,8 @@ function toPrestation(r: PrestationRow): Prestation {
     gtrCode: r.gtr_code,
     extremites: r.extremites,
     informations: r.informations,
+    dateActivation: r.date_activation,
+    dateResiliation: r.date_resiliation,
   };
 }
 

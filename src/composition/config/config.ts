@@ -53,6 +53,8 @@ export interface GatewayConfig {
   crl: CrlConfig;
   /** e-SAV en ligne, the operators' web portal: listener and account rules (src/composition/config/web-portal.ts). */
   webPortal: WebPortalConfig;
+  /** Prestations import (decision 0017): ESAV_IMPORT_MAX_BYTES, the largest file; ESAV_IMPORT_PROGRESS_LINES, progress published every N lines. */
+  prestationImport: { maxBytes: number; progressEveryLines: number };
 }
 
 /** Line tests (decision 0008): queue, workers and network simulator. */
@@ -145,5 +147,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     certificates: certificatesConfig(env),
     crl: crlConfig(env),
     webPortal: webPortalConfig(env, host),
+    prestationImport: {
+      maxBytes: integer(env, 'ESAV_IMPORT_MAX_BYTES', 2 * 1024 ** 3, 1024, 64 * 1024 ** 3),
+      progressEveryLines: integer(env, 'ESAV_IMPORT_PROGRESS_LINES', 10_000, 1, 10_000_000),
+    },
   };
 }
