@@ -46,6 +46,13 @@ interface GlobalOptions {
   json?: boolean;
 }
 
+/** The support staff member written to the audit log: --agent, or ESAV_AGENT. */
+function agentOf(options: { agent?: string }, env: NodeJS.ProcessEnv): string {
+  const agent = (options.agent ?? env.ESAV_AGENT ?? '').trim();
+  if (!agent) throw new CliFailure(EXIT.USAGE, 'nom de l’agent du support requis pour le journal d’audit : --agent <nom> ou ESAV_AGENT');
+  return agent;
+}
+
 function dataDir(env: NodeJS.ProcessEnv): string {
   return path.resolve(PROJECT_ROOT, env.ESAV_DATA_DIR ?? 'data');
 }
@@ -129,10 +136,10 @@ export function buildProgram(env: NodeJS.ProcessEnv, out: (text: string) => void
 Exemples :
   npm run admin -- signalisation voir SIG-0000000001
   npm run admin -- signalisation lister --operateur OPA1 --etat EN_COURS --etat GELE --limite 20
-  npm run admin -- signalisation transition SIG-0000000001 EN_QUALIFICATION --motif "Recevable"
-  npm run admin -- signalisation transition SIG-0000000001 GELE --attente ACCES_SITE --motif "Accès au local"
-  npm run admin -- signalisation transition SIG-0000000001 CLOS --cause REPARATION_FIBRE
-  npm run admin -- signalisation commenter SIG-0000000001 "Technicien sur site à 14h"
+  npm run admin -- signalisation transition SIG-0000000001 EN_QUALIFICATION --motif "Recevable" --agent "M. Martin"
+  npm run admin -- signalisation transition SIG-0000000001 GELE --attente ACCES_SITE --motif "Accès au local" --agent "M. Martin"
+  npm run admin -- signalisation transition SIG-0000000001 CLOS --cause REPARATION_FIBRE --agent "M. Martin"
+  npm run admin -- signalisation commenter SIG-0000000001 "Technicien sur site à 14h" --agent "M. Martin"
   npm run admin -- balayage
   npm run admin -- travaux publier --nature TRAVAUX_PROGRAMMES --libelle "Remplacement du PM" --equipement PM --pm PM-75056-0042 \
       --debut 2026-03-02T22:00 --fin 2026-03-03T06:00 --element PM:PM-75056-0042
@@ -190,8 +197,10 @@ Codes de sortie : 0 fait · 1 refusé par l’API · 2 erreur d’utilisation ·
     .option('--motif <texte>', 'motif (obligatoire pour EN_REJET)')
     .option('--cause <code>', 'cause de clôture (obligatoire pour CLOS)')
     .addOption(new Option('--attente <attente>', 'ce qu’attend une signalisation GELE (défaut INFORMATION)').choices(ATTENTES))
-    .action(async (reference: string, etat: Etat, options: { motif?: string; cause?: string; attente?: string }, command: Command) => {
+    .option('--agent <nom>', 'nom de l’agent du support, écrit au journal d’audit (défaut : ESAV_AGENT)')
+    .action(async (reference: string, etat: Etat, options: { motif?: string; cause?: string; attente?: string; agent?: string }, command: Command) => {
       const body = {
+        agent: agentOf(options, env),
         etat,
         ...(options.motif !== undefined ? { motif: options.motif } : {}),
         ...(options.cause !== undefined ? { causeCloture: options.cause } : {}),
@@ -206,9 +215,10 @@ Codes de sortie : 0 fait · 1 refusé par l’API · 2 erreur d’utilisation ·
     .description('ajoute un commentaire du SAV, restitué à l’opérateur dans le détail')
     .argument('<reference>', 'référence de la signalisation')
     .argument('<texte...>', 'texte du commentaire (1 à 2000 caractères)')
-    .action(async (reference: string, words: string[], _options: unknown, command: Command) => {
+    .option('--agent <nom>', 'nom de l’agent du support, écrit au journal d’audit (défaut : ESAV_AGENT)')
+    .action(async (reference: string, words: string[], options: { agent?: string }, command: Command) => {
       const texte = words.join(' ');
-      const updated = await op<SignalisationJson>(command, 'commentSignalisation', { params: { reference }, body: { texte } });
+      const updated = await op<SignalisationJson>(command, 'commentSignalisation', { params: { reference }, body: { agent: agentOf(options, env), texte } });
       print(command, updated, () => `commentaire ajouté à ${updated.reference} (${updated.etat})`);
     });
 

@@ -1,6 +1,8 @@
 // The provider's after-sales back office (SAV): moves signalisations through their states,
 // writes comments restituted to the operator, and the system sweep to CLOS_TABLEAU_DE_BORD.
-// Used by the admin API (src/adapters/admin-api/app.ts) behind the support command line.
+// Used by the admin API (src/adapters/admin-api/app.ts) behind the support command line and the
+// console. A move or comment keeps SAV as the ticket's actor (the contract's history) and writes the
+// support staff member (`agent`) to the audit log in the same transaction as the change.
 import type { Catalogue } from '../domain/catalogue.js';
 import type { Clock } from '../domain/clock.js';
 import type { HolidayCalendar } from '../domain/holidays.js';
@@ -42,12 +44,15 @@ export class BackOfficeService {
     return this.deps.signalisations.list(operatorCode, { etats, closedNotBefore: new Date(0) }, undefined, limit);
   }
 
-  /** A state change by the SAV; an invalid one is refused with the reason (kind refused). */
-  async transition(reference: string, request: BackOfficeTransition): Promise<Signalisation> {
+  /**
+   * A state change by the SAV on behalf of `agent` (audited: reference, from/to state, motif,
+   * closing cause, wait); an invalid one is refused with the reason (kind refused), nothing written.
+   */
+  async transition(agent: string, reference: string, request: BackOfficeTransition): Promise<Signalisation> {
     const now = this.deps.clock.now();
     const updated = await this.deps.signalisations
-      .update(null, byReference(reference), (current) =>
-        transitionChange(
+      .update(null, byReference(reference), (current) => ({
+        ...transitionChange(
           current,
           {
             to: request.etat,
@@ -59,18 +64,35 @@ export class BackOfficeService {
           now,
           this.deps,
         ),
-      )
+        audit: {
+          at: now,
+          actor: agent,
+          action: 'SIGNALISATION_ETAT_MODIFIE',
+          details: {
+            reference,
+            de: current.etat,
+            vers: request.etat,
+            motif: request.motif ?? null,
+            ...(request.causeCloture ? { causeCloture: request.causeCloture } : {}),
+            ...(request.attente ? { attente: request.attente } : {}),
+          },
+        },
+      }))
       .catch(asRefusal);
     if (!updated) throw unknown(reference);
     return updated;
   }
 
-  /** A comment of the SAV, restituted to the operator in the detail. */
-  async comment(reference: string, texte: string): Promise<Signalisation> {
+  /**
+   * A comment of the SAV on behalf of `agent`, restituted to the operator in the detail. The audit
+   * entry holds its length, not its text (it may carry personal data; the text is in the ticket).
+   */
+  async comment(agent: string, reference: string, texte: string): Promise<Signalisation> {
     if (texte.trim() === '' || texte.length > 2000) throw new UseCaseError('invalid', 'le commentaire doit faire de 1 à 2000 caractères');
     const now = this.deps.clock.now();
     const updated = await this.deps.signalisations.update(null, byReference(reference), () => ({
       comment: { at: now, author: 'SAV', texte },
+      audit: { at: now, actor: agent, action: 'SIGNALISATION_COMMENTEE', details: { reference, longueur: texte.length } },
     }));
     if (!updated) throw unknown(reference);
     return updated;

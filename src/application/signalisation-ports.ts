@@ -143,6 +143,11 @@ export interface SignalisationChange {
   history?: { at: Date; from: Etat; to: Etat; actor: Acteur; motif: string | null };
   /** Appended to the comments restituted to the operator. */
   comment?: { at: Date; author: Acteur; texte: string };
+  /**
+   * Appended to the support audit log (audit_log) in the same transaction, with the ticket's
+   * operator: the support staff member behind a back-office move or comment.
+   */
+  audit?: { at: Date; actor: string; action: string; details: Record<string, unknown> };
 }
 
 export interface ListFilter {

@@ -38,7 +38,7 @@ import { buildUseCases, type UseCases } from './use-cases.js';
 import { AdminClient, injectTransport } from '../admin-client/index.js';
 import { buildPrestationAdmin } from './prestations.js';
 import type { SupportAccountService } from '../application/support-accounts.js';
-import { buildPortalAccountAdmin, buildSupportAccounts, buildWebAccounts, ensureDemoAccounts, signalisationRequestSchema, startWebPortal, type WebPortalRuntime } from './web-portal.js';
+import { buildConsoleDownloads, buildPortalAccountAdmin, buildSupportAccounts, buildWebAccounts, ensureDemoAccounts, signalisationRequestSchema, startWebPortal, type WebPortalRuntime } from './web-portal.js';
 import type { WebAccountService } from '../application/web-accounts.js';
 
 export interface RunningGateway {
@@ -224,6 +224,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const webAccounts = buildWebAccounts(db, clock, config.webPortal);
     const demoAccountsFile =
       config.demoData && devPki ? await ensureDemoAccounts(webAccounts, config.dataDir, logger, supportAccounts) : undefined;
+    // The console's one-time downloads (generated PKCS#12) live in PostgreSQL: any process serves them.
+    const consoleDownloads = buildConsoleDownloads(db, clock);
     portal = await startWebPortal({
       accounts: webAccounts,
       config: config.webPortal,
@@ -237,6 +239,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       // The support console calls the admin API in process (inject): the same routes, schemas,
       // bearer check and audit as the CLI (decision 0021).
       consoleApi: new AdminClient(injectTransport(adminApp, adminToken)),
+      consoleDownloads,
     });
 
     // Every periodic job of the process, in one place (decision 0014).
@@ -259,6 +262,11 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     scheduler.cluster('web-sessions-purge', 3_600_000, async () => {
       const deleted = await webAccounts.purgeEndedSessions();
       if (deleted > 0) logger.info({ deleted }, 'web portal sessions purged');
+    });
+    // Cluster-wide: the console's one-time downloads not taken in time are deleted by one process.
+    scheduler.cluster('console-downloads-purge', 300_000, async () => {
+      const deleted = await consoleDownloads.purgeExpired();
+      if (deleted > 0) logger.info({ deleted }, 'console one-time downloads purged');
     });
     // Per process: what other processes changed, re-read into this process's memory.
     if (config.certificates.trustRefreshSeconds > 0) {

@@ -15,6 +15,8 @@ import { SqlWebAccountRepository } from '../adapters/postgres/web-accounts.js';
 import { SqlSupportAccountRepository } from '../adapters/postgres/support-accounts.js';
 import { SupportAccountService } from '../application/support-accounts.js';
 import type { ConsoleApi } from '../adapters/web-portal/console/api.js';
+import { OneTimeDownloadService } from '../application/one-time-downloads.js';
+import { SqlOneTimeDownloadRepository } from '../adapters/postgres/one-time-downloads.js';
 import { Argon2idHasher, OtpAuthTotp } from '../adapters/web-portal/secrets.js';
 import { buildWebPortal, type WebPortalApp } from '../adapters/web-portal/app.js';
 import type { WebPortalConfig } from './config/web-portal.js';
@@ -127,6 +129,8 @@ export async function startWebPortal(options: {
   pages: PortalPages;
   /** The support console's client of the admin API (absent: no console). */
   consoleApi?: ConsoleApi;
+  /** The console's one-time downloads (with consoleApi). */
+  consoleDownloads?: OneTimeDownloadService;
 }): Promise<WebPortalRuntime> {
   const app = await buildWebPortal({
     accounts: options.accounts,
@@ -135,7 +139,7 @@ export async function startWebPortal(options: {
     platform: options.platform,
     rules: options.rules,
     pages: options.pages,
-    ...(options.consoleApi ? { console: { api: options.consoleApi } } : {}),
+    ...(options.consoleApi && options.consoleDownloads ? { console: { api: options.consoleApi, downloads: options.consoleDownloads } } : {}),
   });
   try {
     await app.listen({ host: options.config.host, port: options.config.port });
@@ -146,4 +150,9 @@ export async function startWebPortal(options: {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.config.port;
   return { app, accounts: options.accounts, port };
+}
+
+/** The support console's one-time downloads over PostgreSQL (migration 0017). */
+export function buildConsoleDownloads(db: Database, clock: Clock): OneTimeDownloadService {
+  return new OneTimeDownloadService({ repository: new SqlOneTimeDownloadRepository(db), clock });
 }

@@ -31,8 +31,10 @@ describeDb('back-office command line (spawned, real database)', () => {
   let t: TestGateway;
   let opa: soap.Client;
 
-  /** The CLI with the gateway's URL and token, as a support engineer would type it. */
-  const cli = (...args: string[]) => run(process.execPath, [CLI, '--url', t.adminUrl, '--token', t.adminToken, ...args]);
+  /** The CLI with the gateway's URL and token, as a support engineer would type it (ESAV_AGENT set in their shell). */
+  const cli = (...args: string[]) => run(process.execPath, [CLI, '--url', t.adminUrl, '--token', t.adminToken, ...args], cleanEnv({ ESAV_AGENT: 'Agent CLI' }));
+  /** The same without ESAV_AGENT. */
+  const cliNoAgent = (...args: string[]) => run(process.execPath, [CLI, '--url', t.adminUrl, '--token', t.adminToken, ...args], shellEnv(['ESAV_ADMIN_URL', 'ESAV_ADMIN_TOKEN', 'ESAV_DATA_DIR', 'ESAV_AGENT']));
 
   beforeAll(async () => {
     if (!fs.existsSync(CLI)) throw new Error(`${CLI} missing: dist/ is built by the jest global setup`);
@@ -163,6 +165,23 @@ describeDb('back-office command line (spawned, real database)', () => {
       const close = await cli('signalisation', 'transition', reference, 'CLOS', '--cause', 'REPARATION_FIBRE', '--motif', 'Soudure refaite');
       expect(close.code).toBe(0);
       expect(close.stdout).toMatch(/: CLOS depuis le .* — Soudure refaite \(cause REPARATION_FIBRE\)/);
+
+      // The staff member is named for the audit log (--agent, else ESAV_AGENT); none: usage error, nothing changed.
+      const anonymous = await cliNoAgent('signalisation', 'transition', reference, 'VALIDE');
+      expect(anonymous).toMatchObject({ code: 2, stdout: '' });
+      expect(anonymous.stderr).toMatch(/--agent <nom> ou ESAV_AGENT/);
+      expect(await stateOf(reference)).toBe('CLOS');
+      const reopened = await cli('signalisation', 'transition', reference, 'VALIDE', '--motif', 'Confirmée par téléphone', '--agent', 'M. Martin');
+      expect(reopened.code).toBe(0);
+      const audit = (await t.admin('GET', '/admin/audit?operateur=OPA1&limite=1000')).body as { evenements: { agent: string; action: string; details: Record<string, unknown> }[] };
+      const moves = audit.evenements.filter((e) => e.action === 'SIGNALISATION_ETAT_MODIFIE' && e.details.reference === reference);
+      expect(moves.map((e) => [e.agent, e.details.de, e.details.vers])).toEqual([
+        ['M. Martin', 'CLOS', 'VALIDE'],
+        ['Agent CLI', 'GELE', 'CLOS'],
+        ['Agent CLI', 'EN_COURS', 'GELE'],
+        ['Agent CLI', 'EN_QUALIFICATION', 'EN_COURS'],
+        ['Agent CLI', 'EN_DEPOT', 'EN_QUALIFICATION'],
+      ]);
 
       const shown = await cli('signalisation', 'voir', reference);
       expect(shown.stdout).toMatch(/EN_DEPOT → EN_QUALIFICATION\s+SAV\s+Recevable/);

@@ -12,6 +12,9 @@ import { depositArgs, enteteRequete, rawPost, startTestGateway, type TestGateway
 import { describeWithPostgres } from '../support/postgres.js';
 import type soap from 'soap';
 
+/** The support staff member every back-office move and comment names (audit log). */
+const AGENT = 'M. Martin';
+
 const describeDb = await describeWithPostgres();
 const DAY = 24 * 3600_000;
 const START = '2026-03-02T09:00:00+01:00'; // a Monday; form FTTH_PASSIF v1 live for months
@@ -65,7 +68,7 @@ describeDb('back-office admin API', () => {
   }
 
   async function transition(reference: string, etat: Etat, extra: Record<string, string> = extrasFor(etat)) {
-    return t.admin('POST', `/admin/signalisations/${reference}/transitions`, { etat, ...extra });
+    return t.admin('POST', `/admin/signalisations/${reference}/transitions`, { agent: AGENT, etat, ...extra });
   }
 
   async function move(reference: string, steps: Etat[]): Promise<void> {
@@ -162,14 +165,14 @@ describeDb('back-office admin API', () => {
     test('schema errors are 400 with a readable message', async () => {
       const reference = await deposit();
       const cases: Array<[string, string, unknown, RegExp]> = [
-        ['POST', `/admin/signalisations/${reference}/transitions`, { etat: 'FINI' }, /etat : valeur inconnue \(attendu : EN_DEPOT, .*EN_REJET\)/],
-        ['POST', `/admin/signalisations/${reference}/transitions`, {}, /champ etat obligatoire/],
-        ['POST', `/admin/signalisations/${reference}/transitions`, { etat: 'EN_QUALIFICATION', foo: 1 }, /champ foo inconnu/],
-        ['POST', `/admin/signalisations/${reference}/transitions`, { etat: 'GELE', attente: 'SOLEIL' }, /attente : valeur inconnue/],
-        ['POST', `/admin/signalisations/${reference}/transitions`, { etat: 'CLOS', causeCloture: 'pas un code' }, /causeCloture : format invalide/],
-        ['POST', `/admin/signalisations/${reference}/transitions`, { etat: 'EN_QUALIFICATION', attente: 'INFORMATION' }, /attente ne s’applique qu’à/],
-        ['POST', `/admin/signalisations/${reference}/commentaires`, { texte: '' }, /texte : trop court/],
-        ['POST', `/admin/signalisations/${reference}/commentaires`, { texte: 'x'.repeat(2001) }, /texte : trop long/],
+        ['POST', `/admin/signalisations/${reference}/transitions`, { agent: AGENT, etat: 'FINI' }, /etat : valeur inconnue \(attendu : EN_DEPOT, .*EN_REJET\)/],
+        ['POST', `/admin/signalisations/${reference}/transitions`, { agent: AGENT }, /champ etat obligatoire/],
+        ['POST', `/admin/signalisations/${reference}/transitions`, { agent: AGENT, etat: 'EN_QUALIFICATION', foo: 1 }, /champ foo inconnu/],
+        ['POST', `/admin/signalisations/${reference}/transitions`, { agent: AGENT, etat: 'GELE', attente: 'SOLEIL' }, /attente : valeur inconnue/],
+        ['POST', `/admin/signalisations/${reference}/transitions`, { agent: AGENT, etat: 'CLOS', causeCloture: 'pas un code' }, /causeCloture : format invalide/],
+        ['POST', `/admin/signalisations/${reference}/transitions`, { agent: AGENT, etat: 'EN_QUALIFICATION', attente: 'INFORMATION' }, /attente ne s’applique qu’à/],
+        ['POST', `/admin/signalisations/${reference}/commentaires`, { agent: AGENT, texte: '' }, /texte : trop court/],
+        ['POST', `/admin/signalisations/${reference}/commentaires`, { agent: AGENT, texte: 'x'.repeat(2001) }, /texte : trop long/],
         ['GET', '/admin/signalisations', undefined, /champ operateur obligatoire/],
         ['GET', '/admin/signalisations?operateur=OPA1&etat=NOPE', undefined, /etat : valeur inconnue/],
         ['GET', '/admin/signalisations?operateur=OPA1&limite=0', undefined, /limite : doit être ≥ 1/],
@@ -202,8 +205,8 @@ describeDb('back-office admin API', () => {
       const unknown = 'SIG-9999999999';
       for (const [method, url, body] of [
         ['GET', `/admin/signalisations/${unknown}`, undefined],
-        ['POST', `/admin/signalisations/${unknown}/transitions`, { etat: 'EN_QUALIFICATION' }],
-        ['POST', `/admin/signalisations/${unknown}/commentaires`, { texte: 'Bonjour' }],
+        ['POST', `/admin/signalisations/${unknown}/transitions`, { agent: AGENT, etat: 'EN_QUALIFICATION' }],
+        ['POST', `/admin/signalisations/${unknown}/commentaires`, { agent: AGENT, texte: 'Bonjour' }],
       ] as const) {
         const response = await t.admin(method, url, body);
         expect(response).toEqual({ status: 404, body: { erreur: `signalisation ${unknown} inconnue` } });
@@ -272,7 +275,7 @@ describeDb('back-office admin API', () => {
         previous = etat;
       }
       expect(previous).toBe('VALIDE');
-      const comment = await t.admin('POST', `/admin/signalisations/${reference}/commentaires`, { texte: 'Intervention terminée, merci de confirmer.' });
+      const comment = await t.admin('POST', `/admin/signalisations/${reference}/commentaires`, { agent: AGENT, texte: 'Intervention terminée, merci de confirmer.' });
       expect(comment.status).toBe(200);
       expect(comment.body).toMatchObject({ reference, etat: 'VALIDE' });
 
@@ -440,7 +443,7 @@ describeDb('scheduled dashboard sweep', () => {
     const [ack] = await client.deposerSignalisationAsync(depositArgs());
     const reference = ack.referenceSignalisation as string;
     for (const [etat, extra] of [['EN_QUALIFICATION', {}], ['EN_COURS', {}], ['CLOS', { causeCloture: 'REPARATION_FIBRE' }]] as const) {
-      expect((await t.admin('POST', `/admin/signalisations/${reference}/transitions`, { etat, ...extra })).status).toBe(200);
+      expect((await t.admin('POST', `/admin/signalisations/${reference}/transitions`, { agent: AGENT, etat, ...extra })).status).toBe(200);
     }
     t.clock.advance(DAY);
     await new Promise((resolve) => setTimeout(resolve, 1500));

@@ -12,6 +12,9 @@ import { describeWithPostgres } from '../support/postgres.js';
 import { runProcess, shellEnv } from '../support/spawn.js';
 import type soap from 'soap';
 
+/** The support staff member every back-office move and comment names (audit log). */
+const AGENT = 'M. Martin';
+
 const describeDb = await describeWithPostgres();
 const CLI = path.join(PROJECT_ROOT, 'dist', 'src', 'admin-cli', 'cli.js');
 
@@ -55,7 +58,7 @@ describeDb('free text and XML 1.0 (real stack)', () => {
   describe('admin API: refused where it enters, 400 naming the field, nothing stored', () => {
     test('a comment with U+0007 (the issue’s case)', async () => {
       const reference = await deposit();
-      const response = await t.admin('POST', `/admin/signalisations/${reference}/commentaires`, { texte: 'Bonjour\u0007' });
+      const response = await t.admin('POST', `/admin/signalisations/${reference}/commentaires`, { agent: AGENT, texte: 'Bonjour\u0007' });
       expect(response.status).toBe(400);
       expect(response.body.erreur).toMatch(/^requête invalide : texte : caractère interdit U\+0007 \(caractère de contrôle\) en position 8 ; XML 1\.0/);
       expect(response.body.erreur).not.toContain('\u0007');
@@ -72,7 +75,7 @@ describeDb('free text and XML 1.0 (real stack)', () => {
     ])('%s in a comment is refused too', async (label, texte) => {
       const reference = await deposit();
       // JSON.stringify writes a lone surrogate as \udXXX: the server's JSON.parse makes it one again.
-      const response = await t.admin('POST', `/admin/signalisations/${reference}/commentaires`, { texte });
+      const response = await t.admin('POST', `/admin/signalisations/${reference}/commentaires`, { agent: AGENT, texte });
       expect(response.status).toBe(400);
       expect(response.body.erreur).toContain(`texte : caractère interdit ${label}`);
       expect((await adminDetail(reference)).commentaires).toEqual([]);
@@ -81,7 +84,7 @@ describeDb('free text and XML 1.0 (real stack)', () => {
     test('tab, LF, CR and supplementary characters are accepted and restituted as sent', async () => {
       const reference = await deposit();
       const texte = 'Ligne 1\r\nLigne 2\tfin 😀';
-      const response = await t.admin('POST', `/admin/signalisations/${reference}/commentaires`, { texte });
+      const response = await t.admin('POST', `/admin/signalisations/${reference}/commentaires`, { agent: AGENT, texte });
       expect(response.status).toBe(200);
       const { signalisation } = await operatorDetail(reference);
       expect(asList<Record<string, string>>(signalisation.commentaires?.commentaire)[0]?.texte).toBe(texte);
@@ -89,7 +92,7 @@ describeDb('free text and XML 1.0 (real stack)', () => {
 
     test('a transition motif: refused, the state does not change', async () => {
       const reference = await deposit();
-      const response = await t.admin('POST', `/admin/signalisations/${reference}/transitions`, { etat: 'EN_REJET', motif: 'Hors\u000Bpérimètre' });
+      const response = await t.admin('POST', `/admin/signalisations/${reference}/transitions`, { agent: AGENT, etat: 'EN_REJET', motif: 'Hors\u000Bpérimètre' });
       expect(response.status).toBe(400);
       expect(response.body.erreur).toMatch(/^requête invalide : motif : caractère interdit U\+000B/);
       const detail = await adminDetail(reference);
@@ -130,14 +133,14 @@ describeDb('free text and XML 1.0 (real stack)', () => {
     });
 
     test('authentication still comes first (401 before any look at the text)', async () => {
-      const response = await t.admin('POST', '/admin/signalisations/SIG-0000000001/commentaires', { texte: 'x\u0007' }, 'wrong-token-0123456789');
+      const response = await t.admin('POST', '/admin/signalisations/SIG-0000000001/commentaires', { agent: AGENT, texte: 'x\u0007' }, 'wrong-token-0123456789');
       expect(response.status).toBe(401);
     });
   });
 
   describe('support command line (spawned): a clear message naming the field, exit 1', () => {
     const cli = (...args: string[]) =>
-      runProcess(process.execPath, [CLI, '--url', t.adminUrl, '--token', t.adminToken, ...args], shellEnv(['ESAV_ADMIN_URL', 'ESAV_ADMIN_TOKEN', 'ESAV_DATA_DIR']));
+      runProcess(process.execPath, [CLI, '--url', t.adminUrl, '--token', t.adminToken, ...args], shellEnv(['ESAV_ADMIN_URL', 'ESAV_ADMIN_TOKEN', 'ESAV_DATA_DIR'], { ESAV_AGENT: AGENT }));
 
     test('signalisation commenter REF "Bonjour<U+0007>"', async () => {
       const reference = await deposit();

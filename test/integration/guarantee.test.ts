@@ -47,10 +47,10 @@ describeDb('restoration deadline (GTR)', () => {
 
     const reference = ack.referenceSignalisation;
     clock.set('2026-11-02T12:00:00+01:00');
-    await backOffice.transition(reference, { etat: 'EN_QUALIFICATION' });
-    await backOffice.transition(reference, { etat: 'EN_COURS' });
+    await backOffice.transition('test-agent', reference, { etat: 'EN_QUALIFICATION' });
+    await backOffice.transition('test-agent', reference, { etat: 'EN_COURS' });
     clock.set('2026-11-02T14:00:00+01:00'); // 4 working hours consumed
-    await backOffice.transition(reference, { etat: 'GELE', attente: 'INFORMATION' });
+    await backOffice.transition('test-agent', reference, { etat: 'GELE', attente: 'INFORMATION' });
     const [frozen] = await client.consulterDetailSignalisationAsync({ referenceSignalisation: reference });
     expect(frozen.signalisation.garantie.echeanceRetablissement).toBeUndefined();
     // A retry of the deposit replays the first acknowledgement, deadline included.

@@ -49,7 +49,7 @@ describeDb('operator operations: list, history, complete', () => {
   }
 
   async function moveTo(reference: string, path: Array<[string, Record<string, string>?]>) {
-    for (const [etat, extra] of path) await backOffice.transition(reference, { etat: etat as never, ...(extra ?? {}) });
+    for (const [etat, extra] of path) await backOffice.transition('test-agent', reference, { etat: etat as never, ...(extra ?? {}) });
   }
 
   const asList = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);

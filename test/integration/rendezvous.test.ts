@@ -72,7 +72,7 @@ describeDb('appointments (e-SAV SignalisationService v1)', () => {
   const depositB = () => deposit(opb, { identifiantPrestation: 'FI-2000-0001' });
 
   async function moveTo(reference: string, steps: Array<[string, Record<string, string>?]>): Promise<void> {
-    for (const [etat, extra] of steps) await backOffice.transition(reference, { etat: etat as never, ...(extra ?? {}) });
+    for (const [etat, extra] of steps) await backOffice.transition('test-agent', reference, { etat: etat as never, ...(extra ?? {}) });
   }
 
   async function search(reference: string, type: string, debut: string, fin: string, client: soap.Client = opa): Promise<Slot[]> {
@@ -483,9 +483,9 @@ test('embedded PGlite: search → book (un-freezing) → reschedule → cancel w
     client.addSoapHeader(enteteRequete('OPA1'));
     const [ack] = await client.deposerSignalisationAsync(depositArgs());
     const reference = ack.referenceSignalisation as string;
-    await t.gateway.backOffice.transition(reference, { etat: 'EN_QUALIFICATION' });
-    await t.gateway.backOffice.transition(reference, { etat: 'EN_COURS' });
-    await t.gateway.backOffice.transition(reference, { etat: 'GELE', attente: 'RENDEZ_VOUS' });
+    await t.gateway.backOffice.transition('test-agent', reference, { etat: 'EN_QUALIFICATION' });
+    await t.gateway.backOffice.transition('test-agent', reference, { etat: 'EN_COURS' });
+    await t.gateway.backOffice.transition('test-agent', reference, { etat: 'GELE', attente: 'RENDEZ_VOUS' });
     const [found] = await client.rechercherCreneauxAsync({
       referenceSignalisation: reference,
       typeRendezVous: 'SAV',

@@ -220,7 +220,7 @@ describeDb('web portal: signalisations', () => {
     const mine = await deposit(c, cuivreDeposit());
     const [ack] = await soapOpa.deposerSignalisationAsync(depositArgs());
     const bySoap = String(ack.referenceSignalisation);
-    await backOffice.transition(bySoap, { etat: 'EN_QUALIFICATION' });
+    await backOffice.transition('test-agent', bySoap, { etat: 'EN_QUALIFICATION' });
 
     const list = await c.get('/signalisations');
     expect(list.body).toContain(`href="/signalisations/${mine}"`);
@@ -270,9 +270,9 @@ describeDb('web portal: signalisations', () => {
     expect(other.body).not.toContain('0140000001');
     expect((await opb.get('/signalisations')).body).not.toContain(reference);
     // Nor can it be completed.
-    await backOffice.transition(reference, { etat: 'EN_QUALIFICATION' });
-    await backOffice.transition(reference, { etat: 'EN_COURS' });
-    await backOffice.transition(reference, { etat: 'GELE', attente: 'INFORMATION' });
+    await backOffice.transition('test-agent', reference, { etat: 'EN_QUALIFICATION' });
+    await backOffice.transition('test-agent', reference, { etat: 'EN_COURS' });
+    await backOffice.transition('test-agent', reference, { etat: 'GELE', attente: 'INFORMATION' });
     const list = await opb.get('/signalisations');
     const completed = await opb.post(`/signalisations/${reference}/completer`, { _csrf: csrfOf(list.body), commentaire: 'intrus' });
     expect(completed.status).toBe(404);
@@ -310,9 +310,9 @@ describeDb('web portal: signalisations', () => {
     const posted = await reader.post('/signalisations/nouvelle', { _csrf: csrfOf(list.body), ...cuivreDeposit() });
     expect(posted.status).toBe(403);
     expect(await count()).toBe(before);
-    await backOffice.transition(reference, { etat: 'EN_QUALIFICATION' });
-    await backOffice.transition(reference, { etat: 'EN_COURS' });
-    await backOffice.transition(reference, { etat: 'GELE', attente: 'INFORMATION' });
+    await backOffice.transition('test-agent', reference, { etat: 'EN_QUALIFICATION' });
+    await backOffice.transition('test-agent', reference, { etat: 'EN_COURS' });
+    await backOffice.transition('test-agent', reference, { etat: 'GELE', attente: 'INFORMATION' });
     const detail = await reader.get(`/signalisations/${reference}`);
     expect(detail.body).not.toContain('id="formulaire-complement"');
     const completed = await reader.post(`/signalisations/${reference}/completer`, { _csrf: csrfOf(list.body), commentaire: 'lecture' });
@@ -325,9 +325,9 @@ describeDb('web portal: signalisations', () => {
     const reference = await deposit(c, cuivreDeposit());
     const notFrozen = await c.get(`/signalisations/${reference}`);
     expect(notFrozen.body).not.toContain('id="formulaire-complement"');
-    await backOffice.transition(reference, { etat: 'EN_QUALIFICATION' });
-    await backOffice.transition(reference, { etat: 'EN_COURS' });
-    await backOffice.transition(reference, { etat: 'GELE', attente: 'ACCES_SITE', motif: 'Accès au local refusé' });
+    await backOffice.transition('test-agent', reference, { etat: 'EN_QUALIFICATION' });
+    await backOffice.transition('test-agent', reference, { etat: 'EN_COURS' });
+    await backOffice.transition('test-agent', reference, { etat: 'GELE', attente: 'ACCES_SITE', motif: 'Accès au local refusé' });
     const detail = await c.get(`/signalisations/${reference}`);
     expect(detail.body).toContain('id="formulaire-complement"');
     expect(detail.body).toContain('l&#39;accès au site');
@@ -372,9 +372,9 @@ describeDb('web portal: signalisations', () => {
   test('closed tickets of the last 90 days and their CSV export', async () => {
     const c = await signedIn('opa1.agent');
     const reference = await deposit(c, cuivreDeposit({ commentaire: '=HYPERLINK("http://x")' }));
-    await backOffice.transition(reference, { etat: 'EN_QUALIFICATION' });
-    await backOffice.transition(reference, { etat: 'EN_COURS' });
-    await backOffice.transition(reference, { etat: 'CLOS', causeCloture: 'REPARATION_RESEAU' });
+    await backOffice.transition('test-agent', reference, { etat: 'EN_QUALIFICATION' });
+    await backOffice.transition('test-agent', reference, { etat: 'EN_COURS' });
+    await backOffice.transition('test-agent', reference, { etat: 'CLOS', causeCloture: 'REPARATION_RESEAU' });
     const page = await c.get('/signalisations/closes');
     expect(page.status).toBe(200);
     expect(page.body).toContain(`href="/signalisations/${reference}"`);

@@ -210,11 +210,15 @@ const listQuery = {
   },
 } as const;
 
+// The support staff name written to the audit log (as every support action's `agent`).
+const agent = { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S' } as const;
+
 const transitionBody = {
   type: 'object',
   additionalProperties: false,
-  required: ['etat'],
+  required: ['agent', 'etat'],
   properties: {
+    agent,
     etat: { type: 'string', enum: [...ETATS] },
     motif: { type: 'string', minLength: 1, maxLength: 500 },
     // A code, as the operator's detail publishes it (com:Code).
@@ -226,8 +230,8 @@ const transitionBody = {
 const commentBody = {
   type: 'object',
   additionalProperties: false,
-  required: ['texte'],
-  properties: { texte: { type: 'string', minLength: 1, maxLength: 2000 } },
+  required: ['agent', 'texte'],
+  properties: { agent, texte: { type: 'string', minLength: 1, maxLength: 2000 } },
 } as const;
 
 interface ReferenceParams {
@@ -239,6 +243,7 @@ interface ListQuery {
   limite: number;
 }
 interface TransitionBody {
+  agent: string;
   etat: Etat;
   motif?: string;
   causeCloture?: string;
@@ -338,7 +343,7 @@ const backOfficeRoutes: FastifyPluginAsync<{ backOffice: BackOfficeService }> = 
     {
       schema: operation({
         operationId: 'transitionSignalisation',
-        summary: 'Change l’état d’une signalisation (acteur SAV) ; une transition non autorisée est refusée (409)',
+        summary: 'Change l’état d’une signalisation (acteur SAV ; l’agent au journal d’audit) ; une transition non autorisée est refusée (409)',
         tags,
         params: referenceParams,
         body: transitionBody,
@@ -346,12 +351,12 @@ const backOfficeRoutes: FastifyPluginAsync<{ backOffice: BackOfficeService }> = 
       }),
     },
     async (request) => {
-      const { etat, motif, causeCloture, attente } = request.body;
+      const { agent, etat, motif, causeCloture, attente } = request.body;
       if (attente && etat !== 'GELE') throw new UseCaseError('invalid', 'requête invalide : attente ne s’applique qu’à une transition vers GELE');
       if (causeCloture && etat !== 'CLOS' && etat !== 'EN_REJET') {
         throw new UseCaseError('invalid', 'requête invalide : causeCloture ne s’applique qu’à une transition vers CLOS ou EN_REJET');
       }
-      const updated = await backOffice.transition(request.params.reference, {
+      const updated = await backOffice.transition(agent, request.params.reference, {
         etat,
         ...(motif ? { motif } : {}),
         ...(causeCloture ? { causeCloture } : {}),
@@ -361,19 +366,19 @@ const backOfficeRoutes: FastifyPluginAsync<{ backOffice: BackOfficeService }> = 
     },
   );
 
-  app.post<{ Params: ReferenceParams; Body: { texte: string } }>(
+  app.post<{ Params: ReferenceParams; Body: { agent: string; texte: string } }>(
     '/admin/signalisations/:reference/commentaires',
     {
       schema: operation({
         operationId: 'commentSignalisation',
-        summary: 'Ajoute un commentaire du SAV, restitué à l’opérateur dans le détail',
+        summary: 'Ajoute un commentaire du SAV, restitué à l’opérateur dans le détail (l’agent au journal d’audit)',
         tags,
         params: referenceParams,
         body: commentBody,
         response: { 200: signalisationSchema },
       }),
     },
-    async (request) => signalisationView(await backOffice.comment(request.params.reference, request.body.texte)),
+    async (request) => signalisationView(await backOffice.comment(request.body.agent, request.params.reference, request.body.texte)),
   );
 
   // No body expected (one sent is ignored): runs the dashboard sweep now.

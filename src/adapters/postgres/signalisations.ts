@@ -233,6 +233,16 @@ export class SqlSignalisationRepository implements SignalisationRepository {
           c.texte,
         ]);
       }
+      if (change.audit) {
+        const a = change.audit;
+        await tx.query('INSERT INTO audit_log (at, actor, action, operator_code, details) VALUES ($1, $2, $3, $4, $5)', [
+          a.at,
+          a.actor,
+          a.action,
+          current.operatorCode,
+          JSON.stringify(a.details),
+        ]);
+      }
       return toSignalisation(updated!);
     });
   }

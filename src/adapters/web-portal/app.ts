@@ -34,6 +34,7 @@ import { signInRoutes } from './sign-in-routes.js';
 import { signalisationRoutes, type PortalRequestSchema } from './signalisation-routes.js';
 import { consoleRoutes } from './console/index.js';
 import type { ConsoleApi } from './console/api.js';
+import type { OneTimeDownloadService } from '../../application/one-time-downloads.js';
 
 /** The use cases the portal's pages call: the same ones the web services call. */
 export interface PortalUseCases {
@@ -66,7 +67,7 @@ export interface WebPortalOptions {
   /** Maintenance, rate limits and volumetry, as the web services apply them (service-rules.ts). */
   rules: PortalServiceRules;
   /** The support console (/console, decision 0021) and its client of the admin API; absent: no console. */
-  console?: { api: ConsoleApi };
+  console?: { api: ConsoleApi; downloads: OneTimeDownloadService };
   /** Further route plugins (the portal's later pages), registered after the foundation's. */
   routes?: FastifyPluginAsync[];
 }
@@ -190,7 +191,7 @@ export async function buildWebPortal(options: WebPortalOptions) {
     await app.register(signalisationRoutes, deps);
     await app.register(fieldServiceRoutes, deps);
   }
-  if (options.console) await app.register(consoleRoutes, { api: options.console.api });
+  if (options.console) await app.register(consoleRoutes, { api: options.console.api, downloads: options.console.downloads });
   for (const routes of options.routes ?? []) await app.register(routes);
   return app;
 }

@@ -52,8 +52,8 @@ function pemOf(request: FastifyRequest, fileField: string, textField: string): s
   return formText(request, textField, 32_000);
 }
 
-export const certificatesConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async (app, { api }) => {
-  const downloads = new OneTimeDownloads();
+export const certificatesConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async (app, { api, downloads: service }) => {
+  const downloads = new OneTimeDownloads(service);
 
   async function listPage(request: FastifyRequest, reply: FastifyReply, extra: { errors?: FieldErrors; values?: Record<string, string>; status?: number; issued?: unknown; notice?: string | null } = {}) {
     const operator = queryText(request, 'operateur');
@@ -112,7 +112,7 @@ export const certificatesConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = as
       });
       let download: string | null = null;
       if (issued.pkcs12) {
-        download = downloads.put(supportSessionOf(request).publicId, `${values.operateur}-${issued.certificat.empreinte.slice(0, 16)}.p12`, Buffer.from(issued.pkcs12, 'base64'));
+        download = await downloads.put(supportSessionOf(request), `${values.operateur}-${issued.certificat.empreinte.slice(0, 16)}.p12`, Buffer.from(issued.pkcs12, 'base64'));
       }
       return sendConsolePage(request, reply, 'certificat-emis', {
         title: 'Certificat émis',
@@ -132,7 +132,7 @@ export const certificatesConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = as
   });
 
   app.get<{ Params: { handle: string } }>('/console/telechargements/:handle', async (request, reply) => {
-    const file = downloads.take(supportSessionOf(request).publicId, request.params.handle);
+    const file = await downloads.take(supportSessionOf(request), request.params.handle);
     if (!file) return sendConsolePage(request, reply, 'message', { title: 'Téléchargement indisponible', status: 410, message: 'Ce fichier a déjà été téléchargé ou a expiré : il n’est jamais proposé deux fois.' });
     return reply
       .header('cache-control', 'no-store')
@@ -203,7 +203,7 @@ export const certificatesConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = as
         body: { agent: agentOf(request), ...(mode === 'pkcs12' ? { pkcs12: true } : { csr }) },
       });
       const download = issued.pkcs12
-        ? downloads.put(supportSessionOf(request).publicId, `${issued.certificat.operateur}-${issued.certificat.empreinte.slice(0, 16)}.p12`, Buffer.from(issued.pkcs12, 'base64'))
+        ? await downloads.put(supportSessionOf(request), `${issued.certificat.operateur}-${issued.certificat.empreinte.slice(0, 16)}.p12`, Buffer.from(issued.pkcs12, 'base64'))
         : null;
       return sendConsolePage(request, reply, 'certificat-emis', {
         title: 'Certificat renouvelé',

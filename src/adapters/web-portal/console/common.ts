@@ -2,6 +2,7 @@
 // agent written to the audit log (the staff member's identifier), form fields, the rendering of a
 // console page and of the admin API's refusals (a field's message beside the field, or a banner).
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { OneTimeDownloadService } from '../../../application/one-time-downloads.js';
 import type { PortalSession } from '../../../application/web-accounts.js';
 import { sendMessage, sendPage, type PageOptions } from '../render.js';
 import { apiRefusal, type ConsoleApi } from './api.js';
@@ -9,6 +10,8 @@ import { apiRefusal, type ConsoleApi } from './api.js';
 /** What every console page family plugin receives as options. */
 export interface ConsolePageDeps {
   api: ConsoleApi;
+  /** The one-time downloads (generated PKCS#12), kept in PostgreSQL for any portal process. */
+  downloads: OneTimeDownloadService;
 }
 
 /**

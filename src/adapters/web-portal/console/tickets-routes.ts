@@ -5,7 +5,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ATTENTES, ETATS } from '../../../domain/signalisation.js';
 import { parisDateTime } from '../paris-time.js';
 import { apiRefusal, segment, type ConsoleApi } from './api.js';
-import { formText, queryText, refusalErrors, sendConsolePage, type ConsolePageDeps, type FieldErrors } from './common.js';
+import { agentOf, formText, queryText, refusalErrors, sendConsolePage, type ConsolePageDeps, type FieldErrors } from './common.js';
 
 export const adminRoutes = [
   'GET /admin/operateurs',
@@ -110,7 +110,7 @@ export const ticketsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async (
     if (Object.keys(errors).length > 0) return detailPage(request, reply, api, reference, { errors, values, status: 400 });
     try {
       await api.request('POST', `/admin/signalisations/${segment(reference)}/transitions`, {
-        body: { etat: values.etat, ...(values.motif ? { motif: values.motif } : {}), ...(values.causeCloture ? { causeCloture: values.causeCloture } : {}), ...(values.attente ? { attente: values.attente } : {}) },
+        body: { agent: agentOf(request), etat: values.etat, ...(values.motif ? { motif: values.motif } : {}), ...(values.causeCloture ? { causeCloture: values.causeCloture } : {}), ...(values.attente ? { attente: values.attente } : {}) },
       });
     } catch (error) {
       const refusal = apiRefusal(error);
@@ -125,7 +125,7 @@ export const ticketsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async (
     const texte = formText(request, 'texte', 2000);
     if (texte === '') return detailPage(request, reply, api, reference, { errors: { texte: 'Saisissez le commentaire (1 à 2000 caractères).' }, status: 400 });
     try {
-      await api.request('POST', `/admin/signalisations/${segment(reference)}/commentaires`, { body: { texte } });
+      await api.request('POST', `/admin/signalisations/${segment(reference)}/commentaires`, { body: { agent: agentOf(request), texte } });
     } catch (error) {
       const refusal = apiRefusal(error);
       if (!refusal) throw error;
