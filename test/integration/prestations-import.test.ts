@@ -252,7 +252,7 @@ describeDb('prestations import (admin API, real PostgreSQL)', () => {
     expect(unknown.libelle.replace('FI-0000-0000', 'X')).toBe(fault.libelle.replace('FI-1000-0001', 'X'));
     const [detail] = await client.consulterDetailSignalisationAsync({ referenceSignalisation: reference });
     expect(JSON.stringify(detail)).toContain(reference);
-    const moved = await t.admin('POST', `/admin/signalisations/${reference}/transitions`, { etat: 'EN_QUALIFICATION' });
+    const moved = await t.admin('POST', `/admin/signalisations/${reference}/transitions`, { agent: 'Support test', etat: 'EN_QUALIFICATION' });
     expect(moved.status).toBe(200);
     const audit = await t.db.query<{ actor: string; operator_code: string }>(`SELECT actor, operator_code FROM audit_log WHERE action = 'PRESTATION_RESILIEE'`);
     expect(audit).toEqual([{ actor: AGENT, operator_code: 'OPA1' }]);
