@@ -5,25 +5,9 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ACCES_DEMANDES, PROMOTION_DOMAINS } from '../../../domain/operators.js';
 import { parisDateTime } from '../paris-time.js';
-import { apiRefusal, segment } from './api.js';
+import { apiRefusal, type AdminOperationId } from './api.js';
 import { agentOf, formList, formText, refusalErrors, sendConsolePage, type ConsolePageDeps, type FieldErrors } from './common.js';
 
-export const adminRoutes = [
-  'GET /admin/operateurs',
-  'POST /admin/operateurs',
-  'GET /admin/operateurs/:code',
-  'POST /admin/operateurs/:code/promotion',
-  'GET /admin/conformite/operateurs/:operateur',
-  'GET /admin/conformite/executions/:id/rapport',
-  'GET /admin/profils',
-  'GET /admin/portail/utilisateurs',
-  'POST /admin/portail/utilisateurs',
-  'POST /admin/portail/utilisateurs/:identifiant/mot-de-passe',
-  'POST /admin/portail/utilisateurs/:identifiant/desactivation',
-  'POST /admin/portail/utilisateurs/:identifiant/activation',
-  'POST /admin/portail/utilisateurs/:identifiant/deverrouillage',
-  'PUT /admin/portail/operateurs/:code/totp',
-] as const;
 
 const CODE = /^[A-Z0-9]{4}$/;
 const IDENTIFIER = /^[a-z0-9][a-z0-9._-]{2,63}$/;
@@ -63,7 +47,7 @@ function orderFormErrors(message: string): FieldErrors {
 
 export const operatorsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async (app, { api }) => {
   async function listPage(request: FastifyRequest, reply: FastifyReply, extra: { errors?: FieldErrors; values?: Record<string, string>; status?: number } = {}) {
-    const list = await api.request<{ operateurs: { code: string; raisonSociale: string; siret: string; plateforme: string; certificatsActifs: number; creeLe: string }[] }>('GET', '/admin/operateurs');
+    const list = await api.call<{ operateurs: { code: string; raisonSociale: string; siret: string; plateforme: string; certificatsActifs: number; creeLe: string }[] }>('listOperators');
     return sendConsolePage(request, reply, 'operateurs', {
       title: 'Opérateurs',
       current: '/console/operateurs',
@@ -79,13 +63,10 @@ export const operatorsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async
     if (!CODE.test(code)) return sendConsolePage(request, reply, 'message', { title: 'Opérateur introuvable', status: 404, message: `Code ${code} invalide.` });
     try {
       const [operator, conformance, users, profiles] = await Promise.all([
-        api.request<Record<string, unknown> & { code: string; raisonSociale: string; plateforme: string; domainesProduction: string[]; bonDeCommande: Record<string, unknown> | null; certificats: { empreinte: string; sujet: string; profil: string; etat: string; finValidite: string }[]; domainesValides: string[] }>(
-          'GET',
-          `/admin/operateurs/${segment(code)}`,
-        ),
-        api.request<{ domainesValides: string[]; executions: { idExecution: number; plateforme: string; debut: string; domaines: string[]; domainesValides: string[]; reussie: boolean; rapports: { html: boolean; junit: boolean } }[] }>('GET', `/admin/conformite/operateurs/${segment(code)}`, { query: { limite: 20 } }),
-        api.request<{ utilisateurs: { identifiant: string; nom: string; profil: string; totpEnrole: boolean; verrouilleJusqua: string | null; desactiveLe: string | null }[] }>('GET', '/admin/portail/utilisateurs', { query: { operateur: code } }),
-        api.request<{ profils: { name: string; libelle: string }[] }>('GET', '/admin/profils'),
+        api.call<Record<string, unknown> & { code: string; raisonSociale: string; plateforme: string; domainesProduction: string[]; bonDeCommande: Record<string, unknown> | null; certificats: { empreinte: string; sujet: string; profil: string; etat: string; finValidite: string }[]; domainesValides: string[] }>('getOperator', { params: { code } }),
+        api.call<{ domainesValides: string[]; executions: { idExecution: number; plateforme: string; debut: string; domaines: string[]; domainesValides: string[]; reussie: boolean; rapports: { html: boolean; junit: boolean } }[] }>('getOperatorConformance', { params: { operateur: code }, query: { limite: 20 } }),
+        api.call<{ utilisateurs: { identifiant: string; nom: string; profil: string; totpEnrole: boolean; verrouilleJusqua: string | null; desactiveLe: string | null }[] }>('listPortalUsers', { query: { operateur: code } }),
+        api.call<{ profils: { name: string; libelle: string }[] }>('listProfiles'),
       ]);
       return sendConsolePage(request, reply, 'operateur', {
         title: `Opérateur ${code}`,
@@ -118,7 +99,7 @@ export const operatorsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async
     }
     if (contact.some((v) => v !== '')) body.contactEsav = { nom: values.contactNom, fonction: values.contactFonction, telephone: values.contactTelephone, email: values.contactEmail };
     try {
-      const created = await api.request<{ code: string }>('POST', '/admin/operateurs', { body });
+      const created = await api.call<{ code: string }>('onboardOperator', { body });
       return reply.redirect(`/console/operateurs/${created.code}`, 303);
     } catch (error) {
       const refusal = apiRefusal(error);
@@ -134,7 +115,7 @@ export const operatorsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async
     const domains = formList(request, 'domaines').filter((d) => (PROMOTION_DOMAINS as readonly string[]).includes(d));
     if (domains.length === 0) return detailPage(request, reply, code, { errors: { domaines: 'Cochez au moins un domaine.' }, status: 400 });
     try {
-      await api.request('POST', `/admin/operateurs/${segment(code)}/promotion`, { body: { agent: agentOf(request), domaines: domains } });
+      await api.call('promoteOperator', { params: { code }, body: { agent: agentOf(request), domaines: domains } });
       return detailPage(request, reply, code, { notice: `Promu en production pour : ${domains.join(', ')}.` });
     } catch (error) {
       const refusal = apiRefusal(error);
@@ -152,7 +133,7 @@ export const operatorsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async
     if (values.profil === '') errors.profil = 'Choisissez le profil.';
     if (Object.keys(errors).length > 0) return detailPage(request, reply, code, { errors, values, status: 400 });
     try {
-      const created = await api.request<{ motDePasse: string }>('POST', '/admin/portail/utilisateurs', { body: { agent: agentOf(request), operateur: code, ...values } });
+      const created = await api.call<{ motDePasse: string }>('createPortalUser', { body: { agent: agentOf(request), operateur: code, ...values } });
       return detailPage(request, reply, code, { notice: `Utilisateur ${values.identifiant} créé.`, password: { identifier: values.identifiant, value: created.motDePasse } });
     } catch (error) {
       const refusal = apiRefusal(error);
@@ -161,18 +142,18 @@ export const operatorsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async
     }
   });
 
-  const ACTIONS: Record<string, { path: string; notice: string }> = {
-    'mot-de-passe': { path: 'mot-de-passe', notice: 'Nouveau mot de passe généré ; sessions fermées.' },
-    desactivation: { path: 'desactivation', notice: 'Utilisateur désactivé ; sessions fermées.' },
-    activation: { path: 'activation', notice: 'Utilisateur réactivé.' },
-    deverrouillage: { path: 'deverrouillage', notice: 'Verrouillage levé.' },
+  const ACTIONS: Record<string, { operation: AdminOperationId; notice: string }> = {
+    'mot-de-passe': { operation: 'resetPortalUserPassword', notice: 'Nouveau mot de passe généré ; sessions fermées.' },
+    desactivation: { operation: 'disablePortalUser', notice: 'Utilisateur désactivé ; sessions fermées.' },
+    activation: { operation: 'enablePortalUser', notice: 'Utilisateur réactivé.' },
+    deverrouillage: { operation: 'unlockPortalUser', notice: 'Verrouillage levé.' },
   };
   app.post<{ Params: { code: string; identifiant: string; action: string } }>('/console/operateurs/:code/portail/utilisateurs/:identifiant/:action', async (request, reply) => {
     const { code, identifiant, action } = request.params;
     const known = ACTIONS[action];
     if (!known || !IDENTIFIER.test(identifiant)) return sendConsolePage(request, reply, 'message', { title: 'Action inconnue', status: 404, message: 'Cette action n’existe pas.' });
     try {
-      const result = await api.request<{ motDePasse?: string }>('POST', `/admin/portail/utilisateurs/${segment(identifiant)}/${known.path}`, { body: { agent: agentOf(request) } });
+      const result = await api.call<{ motDePasse?: string }>(known.operation, { params: { identifiant }, body: { agent: agentOf(request) } });
       return detailPage(request, reply, code, { notice: `${identifiant} : ${known.notice}`, password: result.motDePasse ? { identifier: identifiant, value: result.motDePasse } : null });
     } catch (error) {
       const refusal = apiRefusal(error);
@@ -187,7 +168,7 @@ export const operatorsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async
     const format = (request.query as Record<string, unknown>).format === 'junit' ? 'junit' : 'html';
     if (!Number.isInteger(id) || id < 1) return sendConsolePage(request, reply, 'message', { title: 'Rapport introuvable', status: 404, message: 'Numéro d’exécution invalide.' });
     try {
-      const report = await api.request('GET', `/admin/conformite/executions/${id}/rapport`, { query: { format }, stream: true });
+      const report = await api.call('getConformanceReport', { params: { id }, query: { format }, stream: true });
       return reply
         .header('content-disposition', `attachment; filename="conformite-${id}.${format === 'junit' ? 'xml' : 'html'}"`)
         .type(report.contentType)
@@ -203,7 +184,7 @@ export const operatorsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async
     const code = request.params.code;
     const required = formText(request, 'obligatoire') === 'oui';
     try {
-      await api.request('PUT', `/admin/portail/operateurs/${segment(code)}/totp`, { body: { agent: agentOf(request), obligatoire: required } });
+      await api.call('setPortalTotpRequirement', { params: { code }, body: { agent: agentOf(request), obligatoire: required } });
       return detailPage(request, reply, code, { notice: `Second facteur ${required ? 'obligatoire' : 'facultatif'} pour les utilisateurs du portail de ${code}.` });
     } catch (error) {
       const refusal = apiRefusal(error);

@@ -3,33 +3,24 @@
 // routes, the agent being the staff member. A member cannot disable their own account here.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { parisDateTime } from '../paris-time.js';
-import { apiRefusal, segment } from './api.js';
+import { apiRefusal, type AdminOperationId } from './api.js';
 import { agentOf, formText, refusalErrors, sendConsolePage, type ConsolePageDeps, type FieldErrors } from './common.js';
 
-export const adminRoutes = [
-  'GET /admin/support/comptes',
-  'POST /admin/support/comptes',
-  'POST /admin/support/comptes/:identifiant/desactivation',
-  'POST /admin/support/comptes/:identifiant/activation',
-  'POST /admin/support/comptes/:identifiant/deverrouillage',
-  'POST /admin/support/comptes/:identifiant/mot-de-passe',
-  'POST /admin/support/comptes/:identifiant/totp',
-] as const;
 
 const IDENTIFIER = /^[a-z0-9][a-z0-9._-]{2,63}$/;
 const when = (iso: string | null | undefined) => (iso ? parisDateTime(new Date(iso)) : '');
 
-const ACTIONS: Record<string, string> = {
-  desactivation: 'compte désactivé ; sessions fermées.',
-  activation: 'compte réactivé.',
-  deverrouillage: 'verrouillage levé.',
-  'mot-de-passe': 'nouveau mot de passe généré ; sessions fermées.',
-  totp: 'second facteur à enrôler à la prochaine connexion ; sessions fermées.',
+const ACTIONS: Record<string, { operation: AdminOperationId; words: string }> = {
+  desactivation: { operation: 'disableSupportAccount', words: 'compte désactivé ; sessions fermées.' },
+  activation: { operation: 'enableSupportAccount', words: 'compte réactivé.' },
+  deverrouillage: { operation: 'unlockSupportAccount', words: 'verrouillage levé.' },
+  'mot-de-passe': { operation: 'resetSupportAccountPassword', words: 'nouveau mot de passe généré ; sessions fermées.' },
+  totp: { operation: 'resetSupportAccountTotp', words: 'second facteur à enrôler à la prochaine connexion ; sessions fermées.' },
 };
 
 export const supportAccountsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async (app, { api }) => {
   async function page(request: FastifyRequest, reply: FastifyReply, extra: { errors?: FieldErrors; values?: Record<string, string>; status?: number; notice?: string | null; password?: { identifier: string; value: string } | null } = {}) {
-    const list = await api.request<{ utilisateurs: { identifiant: string; nom: string; totpEnrole: boolean; verrouilleJusqua: string | null; desactiveLe: string | null; creeLe: string | null }[] }>('GET', '/admin/support/comptes');
+    const list = await api.call<{ utilisateurs: { identifiant: string; nom: string; totpEnrole: boolean; verrouilleJusqua: string | null; desactiveLe: string | null; creeLe: string | null }[] }>('listSupportAccounts');
     return sendConsolePage(request, reply, 'support', { title: 'Comptes du support', current: '/console/support', users: list.utilisateurs, me: agentOf(request), password: null, when, ...extra });
   }
 
@@ -42,7 +33,7 @@ export const supportAccountsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> =
     if (values.nom === '') errors.nom = 'Saisissez le nom affiché.';
     if (Object.keys(errors).length > 0) return page(request, reply, { errors, values, status: 400 });
     try {
-      const created = await api.request<{ motDePasse: string }>('POST', '/admin/support/comptes', { body: { agent: agentOf(request), ...values } });
+      const created = await api.call<{ motDePasse: string }>('createSupportAccount', { body: { agent: agentOf(request), ...values } });
       return page(request, reply, { notice: `Compte ${values.identifiant} créé.`, password: { identifier: values.identifiant, value: created.motDePasse } });
     } catch (error) {
       const refusal = apiRefusal(error);
@@ -53,14 +44,14 @@ export const supportAccountsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> =
 
   app.post<{ Params: { identifiant: string; action: string } }>('/console/support/:identifiant/:action', async (request, reply) => {
     const { identifiant, action } = request.params;
-    const words = ACTIONS[action];
-    if (!words || !IDENTIFIER.test(identifiant)) return sendConsolePage(request, reply, 'message', { title: 'Action inconnue', status: 404, message: 'Cette action n’existe pas.' });
+    const known = ACTIONS[action];
+    if (!known || !IDENTIFIER.test(identifiant)) return sendConsolePage(request, reply, 'message', { title: 'Action inconnue', status: 404, message: 'Cette action n’existe pas.' });
     if (identifiant === agentOf(request) && action !== 'activation' && action !== 'deverrouillage') {
       return page(request, reply, { errors: { _general: 'Cette action sur votre propre compte passe par un autre membre du support (ou la ligne de commande).' }, status: 409 });
     }
     try {
-      const result = await api.request<{ motDePasse?: string }>('POST', `/admin/support/comptes/${segment(identifiant)}/${action}`, { body: { agent: agentOf(request) } });
-      return page(request, reply, { notice: `${identifiant} : ${words}`, password: result.motDePasse ? { identifier: identifiant, value: result.motDePasse } : null });
+      const result = await api.call<{ motDePasse?: string }>(known.operation, { params: { identifiant }, body: { agent: agentOf(request) } });
+      return page(request, reply, { notice: `${identifiant} : ${known.words}`, password: result.motDePasse ? { identifier: identifiant, value: result.motDePasse } : null });
     } catch (error) {
       const refusal = apiRefusal(error);
       if (!refusal) throw error;
