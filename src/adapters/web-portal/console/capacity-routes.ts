@@ -99,6 +99,7 @@ const pageUrl = (f: Filter, fait?: string) =>
 
 const DONE: Record<string, string> = {
   plage: 'Plage enregistrée ; les créneaux libres à venir sont régénérés.',
+  planning: 'Planning remplacé ; les créneaux libres à venir sont régénérés.',
   'plage-supprimee': 'Plage supprimée ; les rendez-vous déjà réservés restent.',
   fermeture: 'Fermeture ajoutée : plus aucun créneau libre proposé dans la période.',
   'fermeture-levee': 'Fermeture levée : ses créneaux libres sont de nouveau proposés.',
@@ -107,6 +108,29 @@ const DONE: Record<string, string> = {
   jour: 'Jour non travaillé ajouté.',
   'jour-supprime': 'Jour non travaillé retiré.',
 };
+
+/** A line of the weekly pattern form that cannot be read (shown as the form's refusal). */
+class PatternLineError extends Error {
+  readonly status = 400;
+}
+
+/**
+ * The weekly pattern typed one line a slot range: « lundi 08:00 12:00 120 2 [fériés] » (the day by
+ * its name or ISO number). Values are passed on as typed: the admin API checks them.
+ */
+function patternLines(text: string): { jour: number; debut: string; fin: string; dureeMinutes: number; techniciens: number; joursFeries: boolean }[] {
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+  return lines.map((line, index) => {
+    const words = line.split(/\s+/);
+    const [day, debut, fin, duration, technicians, holidays, ...extra] = words;
+    const jour = /^\d$/.test(day ?? '') ? Number(day) : DAYS.indexOf((day ?? '').toLowerCase());
+    const feries = holidays === undefined ? false : /^f[ée]ri[ée]s?$/i.test(holidays) ? true : null;
+    if (jour < 1 || jour > 7 || !debut || !fin || !/^\d+$/.test(duration ?? '') || !/^\d+$/.test(technicians ?? '') || feries === null || extra.length > 0) {
+      throw new PatternLineError(`ligne ${index + 1} : « ${line} » ne se lit pas comme « jour début fin durée techniciens [fériés] ».`);
+    }
+    return { jour, debut, fin, dureeMinutes: Number(duration), techniciens: Number(technicians), joursFeries: feries };
+  });
+}
 
 /** The refusal of a form: which form, the API's message, the values typed. */
 interface FormError {
@@ -184,6 +208,10 @@ export const capacityConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async 
         joursFeries: formText(request, 'joursFeries') === 'oui',
       },
     }),
+  );
+
+  change('/console/capacite/plannings', 'planning', 'planning', (request, f) =>
+    api.call('replaceCapacityPatterns', { params: zone(f), body: { agent: agentOf(request), plages: patternLines(formText(request, 'plages', 20_000)) } }),
   );
 
   change('/console/capacite/plages/suppression', 'plages', 'plage-supprimee', (request, f) =>

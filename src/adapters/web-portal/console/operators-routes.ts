@@ -1,6 +1,7 @@
 // Console: operators (list, detail with certificates, conformance runs and validated domains,
 // onboarding from the order form, promotion to production) and their portal accounts (create,
-// reset password, disable/enable, unlock, second factor required) — the admin API's
+// reset password, disable/enable, unlock, second factor required; one user's page; one
+// conformance run's page) — the admin API's
 // /admin/operateurs…, /admin/conformite… and /admin/portail… routes, the agent being the staff member.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ACCES_DEMANDES, PROMOTION_DOMAINS } from '../../../domain/operators.js';
@@ -8,6 +9,34 @@ import { parisDateTime } from '../paris-time.js';
 import { apiRefusal, type AdminOperationId } from './api.js';
 import { agentOf, formList, formText, refusalErrors, sendConsolePage, type ConsolePageDeps, type FieldErrors } from './common.js';
 
+
+/** A portal user as the admin API answers it (getPortalUser). */
+interface PortalUserJson {
+  identifiant: string;
+  operateur: string;
+  nom: string;
+  profil: string;
+  totpEnrole: boolean;
+  verrouilleJusqua: string | null;
+  desactiveLe: string | null;
+}
+
+/** A conformance run as the admin API answers it (getConformanceRun). */
+interface ConformanceRunJson {
+  idExecution: number;
+  operateur: string;
+  plateforme: string;
+  debut: string;
+  fin: string;
+  enregistreeLe: string;
+  domaines: string[];
+  domainesValides: string[];
+  reussie: boolean;
+  empreinteCertificat: string;
+  rapports: { junit: boolean; html: boolean };
+  idCampagne: number | null;
+  preuves?: unknown;
+}
 
 const CODE = /^[A-Z0-9]{4}$/;
 const IDENTIFIER = /^[a-z0-9][a-z0-9._-]{2,63}$/;
@@ -142,6 +171,41 @@ export const operatorsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async
     }
   });
 
+  type UserExtra = { errors?: FieldErrors; status?: number; notice?: string | null; password?: { identifier: string; value: string } | null };
+  /** One portal user of the operator (getPortalUser) with its actions; another operator's user is not found here. */
+  async function userPage(request: FastifyRequest, reply: FastifyReply, code: string, identifiant: string, extra: UserExtra = {}) {
+    const notFound = (message: string) => sendConsolePage(request, reply, 'message', { title: 'Utilisateur introuvable', status: 404, message });
+    if (!CODE.test(code) || !IDENTIFIER.test(identifiant)) return notFound(`Utilisateur ${identifiant} de ${code} invalide.`);
+    try {
+      const user = await api.call<PortalUserJson>('getPortalUser', { params: { identifiant } });
+      if (user.operateur !== code) return notFound(`utilisateur ${identifiant} inconnu chez ${code}`);
+      return sendConsolePage(request, reply, 'utilisateur-portail', { title: `Utilisateur ${identifiant} de ${code}`, current: '/console/operateurs', portalUser: user, password: null, when, ...extra });
+    } catch (error) {
+      const refusal = apiRefusal(error);
+      if (!refusal) throw error;
+      return notFound(refusal.message);
+    }
+  }
+
+  app.get<{ Params: { code: string; identifiant: string } }>('/console/operateurs/:code/portail/utilisateurs/:identifiant', async (request, reply) =>
+    userPage(request, reply, request.params.code, request.params.identifiant),
+  );
+
+  // One conformance run: what it validated, and what the gateway served during its campaign.
+  app.get<{ Params: { id: string } }>('/console/conformite/executions/:id', async (request, reply) => {
+    const id = Number(request.params.id);
+    if (!Number.isInteger(id) || id < 1) return sendConsolePage(request, reply, 'message', { title: 'Exécution introuvable', status: 404, message: 'Numéro d’exécution invalide.' });
+    try {
+      const run = await api.call<ConformanceRunJson>('getConformanceRun', { params: { id } });
+      const proofs = run.preuves === null || run.preuves === undefined ? null : JSON.stringify(run.preuves, null, 2);
+      return sendConsolePage(request, reply, 'conformite-execution', { title: `Exécution de conformité n° ${id}`, current: '/console/operateurs', run, proofs, when });
+    } catch (error) {
+      const refusal = apiRefusal(error);
+      if (!refusal) throw error;
+      return sendConsolePage(request, reply, 'message', { title: 'Exécution introuvable', status: 404, message: refusal.message });
+    }
+  });
+
   const ACTIONS: Record<string, { operation: AdminOperationId; notice: string }> = {
     'mot-de-passe': { operation: 'resetPortalUserPassword', notice: 'Nouveau mot de passe généré ; sessions fermées.' },
     desactivation: { operation: 'disablePortalUser', notice: 'Utilisateur désactivé ; sessions fermées.' },
@@ -152,13 +216,15 @@ export const operatorsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async
     const { code, identifiant, action } = request.params;
     const known = ACTIONS[action];
     if (!known || !IDENTIFIER.test(identifiant)) return sendConsolePage(request, reply, 'message', { title: 'Action inconnue', status: 404, message: 'Cette action n’existe pas.' });
+    // From the user's own page (hidden field retour=fiche) the answer is that page again, else the operator's.
+    const answer = (extra: UserExtra) => (formText(request, 'retour') === 'fiche' ? userPage(request, reply, code, identifiant, extra) : detailPage(request, reply, code, extra));
     try {
       const result = await api.call<{ motDePasse?: string }>(known.operation, { params: { identifiant }, body: { agent: agentOf(request) } });
-      return detailPage(request, reply, code, { notice: `${identifiant} : ${known.notice}`, password: result.motDePasse ? { identifier: identifiant, value: result.motDePasse } : null });
+      return answer({ notice: `${identifiant} : ${known.notice}`, password: result.motDePasse ? { identifier: identifiant, value: result.motDePasse } : null });
     } catch (error) {
       const refusal = apiRefusal(error);
       if (!refusal) throw error;
-      return detailPage(request, reply, code, { errors: { _general: refusal.message }, status: refusal.status === 404 ? 404 : 409 });
+      return answer({ errors: { _general: refusal.message }, status: refusal.status === 404 ? 404 : 409 });
     }
   });
 
