@@ -75,6 +75,9 @@ describeDb('support console: account pages, conformance run, weekly pattern', ()
     const created = await t.admin('POST', '/admin/portail/utilisateurs', { agent: 'chef.support', operateur: 'OPA1', identifiant: 'opa1.olivier', nom: 'Olivier', profil: 'TOUT' });
     expect(created.status).toBe(201);
     const operator = await c.get('/console/operateurs/OPA1');
+    // The profiles offered are the API's (listProfiles answers `nom`).
+    expect(operator.body).toContain('<option value="TOUT">TOUT – ');
+    expect((await c.get('/console/certificats')).body).toContain('<option value="TOUT">TOUT – ');
     expect(operator.body).toContain('href="/console/operateurs/OPA1/portail/utilisateurs/opa1.olivier"');
     expect(operator.body).toContain('href="/console/operateurs/OPA1/cycle-de-vie"');
     const page = await c.get('/console/operateurs/OPA1/portail/utilisateurs/opa1.olivier');

@@ -46,7 +46,7 @@ export const certificatesConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = as
       api.call<{ certificats: CertificateJson[] }>('listCertificates', { query: { ...(operator && /^[A-Z0-9]{4}$/.test(operator) ? { operateur: operator } : {}) } }),
       api.call<{ renouvellements: { certificat: CertificateJson; dateEcheance: string; dateExpiration: string; echu: boolean }[] }>('listCertificateRenewals', { query: { dans: 60 } }),
       api.call<{ operateurs: { code: string; raisonSociale: string }[] }>('listOperators'),
-      api.call<{ profils: { name: string; libelle: string }[] }>('listProfiles'),
+      api.call<{ profils: { nom: string; libelle: string }[] }>('listProfiles'),
     ]);
     return sendConsolePage(request, reply, 'certificats', {
       title: 'Certificats',
@@ -54,7 +54,7 @@ export const certificatesConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = as
       certificates: certificates.certificats,
       renewals: renewals.renouvellements,
       operators: [{ value: '', label: '— Choisir —' }, ...operators.operateurs.map((o) => ({ value: o.code, label: `${o.code} – ${o.raisonSociale}` }))],
-      profiles: [{ value: '', label: '— Choisir —' }, ...profiles.profils.map((p) => ({ value: p.name, label: `${p.name} – ${p.libelle}` }))],
+      profiles: [{ value: '', label: '— Choisir —' }, ...profiles.profils.map((p) => ({ value: p.nom, label: `${p.nom} – ${p.libelle}` }))],
       when,
       ...extra,
     });
@@ -64,13 +64,13 @@ export const certificatesConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = as
     try {
       const [certificate, profiles] = await Promise.all([
         api.call<CertificateJson>('getCertificate', { params: { empreinte: fingerprint } }),
-        api.call<{ profils: { name: string; libelle: string }[] }>('listProfiles'),
+        api.call<{ profils: { nom: string; libelle: string }[] }>('listProfiles'),
       ]);
       return sendConsolePage(request, reply, 'certificat', {
         title: `Certificat ${certificate.sujet}`,
         current: '/console/certificats',
         certificate,
-        profiles: profiles.profils.map((p) => ({ value: p.name, label: `${p.name} – ${p.libelle}` })),
+        profiles: profiles.profils.map((p) => ({ value: p.nom, label: `${p.nom} – ${p.libelle}` })),
         when,
         ...extra,
       });

@@ -95,7 +95,7 @@ export const operatorsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async
         api.call<Record<string, unknown> & { code: string; raisonSociale: string; plateforme: string; domainesProduction: string[]; bonDeCommande: Record<string, unknown> | null; certificats: { empreinte: string; sujet: string; profil: string; etat: string; finValidite: string }[]; domainesValides: string[] }>('getOperator', { params: { code } }),
         api.call<{ domainesValides: string[]; executions: { idExecution: number; plateforme: string; debut: string; domaines: string[]; domainesValides: string[]; reussie: boolean; rapports: { html: boolean; junit: boolean } }[] }>('getOperatorConformance', { params: { operateur: code }, query: { limite: 20 } }),
         api.call<{ utilisateurs: { identifiant: string; nom: string; profil: string; totpEnrole: boolean; verrouilleJusqua: string | null; desactiveLe: string | null }[] }>('listPortalUsers', { query: { operateur: code } }),
-        api.call<{ profils: { name: string; libelle: string }[] }>('listProfiles'),
+        api.call<{ profils: { nom: string; libelle: string }[] }>('listProfiles'),
       ]);
       return sendConsolePage(request, reply, 'operateur', {
         title: `Opérateur ${code}`,
@@ -103,7 +103,7 @@ export const operatorsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async
         operator,
         conformance,
         users: users.utilisateurs,
-        profiles: [{ value: '', label: '— Choisir —' }, ...profiles.profils.map((p) => ({ value: p.name, label: `${p.name} – ${p.libelle}` }))],
+        profiles: [{ value: '', label: '— Choisir —' }, ...profiles.profils.map((p) => ({ value: p.nom, label: `${p.nom} – ${p.libelle}` }))],
         domains: PROMOTION_DOMAINS.map((d) => ({ value: d, label: d })),
         password: null,
         when,
