@@ -1,15 +1,18 @@
 // The console's only way to the data: the admin API (decision 0021). Pages never call a use case
 // or a repository; they call the admin API's routes through this client, so every action goes
 // through the same schemas, rules and audit as the support CLI. The shape is the one of the shared
-// client `AdminClient` (src/admin-client/, decision 0020): `request(method, path, {query, body})`,
-// a refusal thrown as an error carrying the HTTP `status` and the API's `erreur` text.
+// client `AdminClient` (src/admin-client/, decision 0020): `call(operationId, {params, query, body})`,
+// the operationId type-checked against the OpenAPI description (src/admin-client/operations.ts),
+// a refusal thrown as an error carrying the HTTP `status` and the API's `erreur` text. The CLI ↔
+// console parity test (test/unit/admin-parity.test.ts) finds the operations the pages call by
+// their operationId literals: no separate list to keep.
 
 import type { AdminClient } from '../../../admin-client/index.js';
 
-export type { Query, QueryValue } from '../../../admin-client/index.js';
+export type { AdminOperationId, Query, QueryValue } from '../../../admin-client/index.js';
 
 /** What the pages use of the shared AdminClient (in the gateway: an inject transport onto the admin app). */
-export type ConsoleApi = Pick<AdminClient, 'request'>;
+export type ConsoleApi = Pick<AdminClient, 'call'>;
 
 /** A refusal of the admin API (AdminApiError of src/admin-client, read structurally). */
 export interface ApiRefusal {
@@ -24,5 +27,5 @@ export function apiRefusal(error: unknown): ApiRefusal | undefined {
   return { status, message: error.message };
 }
 
-/** `/admin/…/<segment>` with the segment escaped. */
+/** A path segment of a console URL (`/console/…/<segment>`), escaped. */
 export const segment = (value: string): string => encodeURIComponent(value);

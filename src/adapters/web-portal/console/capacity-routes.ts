@@ -63,21 +63,6 @@ interface NonWorkingDayJson {
   perimetre: string | null;
 }
 
-export const adminRoutes = [
-  'GET /admin/capacite/vue',
-  'GET /admin/capacite/plannings',
-  'POST /admin/capacite/plannings/:commune/:type/plages',
-  'DELETE /admin/capacite/plannings/:commune/:type',
-  'GET /admin/capacite/fermetures',
-  'POST /admin/capacite/fermetures',
-  'DELETE /admin/capacite/fermetures/:id',
-  'GET /admin/capacite/supplements',
-  'POST /admin/capacite/supplements',
-  'DELETE /admin/capacite/supplements/:id',
-  'GET /admin/capacite/jours-non-travailles',
-  'POST /admin/capacite/jours-non-travailles',
-  'DELETE /admin/capacite/jours-non-travailles/:id',
-] as const;
 
 const TYPES = ['SAV', 'SAV_PLUS', 'EXPERTISE_CONTRADICTOIRE'] as const;
 const TYPE_LABELS: Record<string, string> = { SAV: 'SAV', SAV_PLUS: 'SAV+', EXPERTISE_CONTRADICTOIRE: 'Expertise contradictoire' };
@@ -114,6 +99,7 @@ const pageUrl = (f: Filter, fait?: string) =>
 
 const DONE: Record<string, string> = {
   plage: 'Plage enregistrée ; les créneaux libres à venir sont régénérés.',
+  planning: 'Planning remplacé ; les créneaux libres à venir sont régénérés.',
   'plage-supprimee': 'Plage supprimée ; les rendez-vous déjà réservés restent.',
   fermeture: 'Fermeture ajoutée : plus aucun créneau libre proposé dans la période.',
   'fermeture-levee': 'Fermeture levée : ses créneaux libres sont de nouveau proposés.',
@@ -122,6 +108,29 @@ const DONE: Record<string, string> = {
   jour: 'Jour non travaillé ajouté.',
   'jour-supprime': 'Jour non travaillé retiré.',
 };
+
+/** A line of the weekly pattern form that cannot be read (shown as the form's refusal). */
+class PatternLineError extends Error {
+  readonly status = 400;
+}
+
+/**
+ * The weekly pattern typed one line a slot range: « lundi 08:00 12:00 120 2 [fériés] » (the day by
+ * its name or ISO number). Values are passed on as typed: the admin API checks them.
+ */
+function patternLines(text: string): { jour: number; debut: string; fin: string; dureeMinutes: number; techniciens: number; joursFeries: boolean }[] {
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+  return lines.map((line, index) => {
+    const words = line.split(/\s+/);
+    const [day, debut, fin, duration, technicians, holidays, ...extra] = words;
+    const jour = /^\d$/.test(day ?? '') ? Number(day) : DAYS.indexOf((day ?? '').toLowerCase());
+    const feries = holidays === undefined ? false : /^f[ée]ri[ée]s?$/i.test(holidays) ? true : null;
+    if (jour < 1 || jour > 7 || !debut || !fin || !/^\d+$/.test(duration ?? '') || !/^\d+$/.test(technicians ?? '') || feries === null || extra.length > 0) {
+      throw new PatternLineError(`ligne ${index + 1} : « ${line} » ne se lit pas comme « jour début fin durée techniciens [fériés] ».`);
+    }
+    return { jour, debut, fin, dureeMinutes: Number(duration), techniciens: Number(technicians), joursFeries: feries };
+  });
+}
 
 /** The refusal of a form: which form, the API's message, the values typed. */
 interface FormError {
@@ -135,11 +144,11 @@ export const capacityConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async 
     const session = supportSessionOf(request);
     const year = Number(filter.du.slice(0, 4));
     const [view, patterns, closures, extras, days] = await Promise.all([
-      api.request<CapacityViewJson>('GET', '/admin/capacite/vue', { query: { ...filter } }),
-      api.request<{ plannings: PatternJson[] }>('GET', '/admin/capacite/plannings', { query: { commune: filter.commune, type: filter.type } }),
-      api.request<{ fermetures: ClosureJson[] }>('GET', '/admin/capacite/fermetures', { query: { commune: filter.commune } }),
-      api.request<{ supplements: ExtraJson[] }>('GET', '/admin/capacite/supplements', { query: { commune: filter.commune, type: filter.type } }),
-      api.request<{ jours: NonWorkingDayJson[] }>('GET', '/admin/capacite/jours-non-travailles', { query: { annee: year, commune: filter.commune } }),
+      api.call<CapacityViewJson>('capacityView', { query: { ...filter } }),
+      api.call<{ plannings: PatternJson[] }>('listCapacityPatterns', { query: { commune: filter.commune, type: filter.type } }),
+      api.call<{ fermetures: ClosureJson[] }>('listCapacityClosures', { query: { commune: filter.commune } }),
+      api.call<{ supplements: ExtraJson[] }>('listCapacityExtras', { query: { commune: filter.commune, type: filter.type } }),
+      api.call<{ jours: NonWorkingDayJson[] }>('listNonWorkingDays', { query: { annee: year, commune: filter.commune } }),
     ]);
     const fait = queryText(request, 'fait');
     return sendConsolePage(request, reply, 'capacite', {
@@ -182,11 +191,13 @@ export const capacityConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async 
     });
   }
 
-  const zone = (f: Filter) => `/admin/capacite/plannings/${encodeURIComponent(f.commune)}/${encodeURIComponent(f.type)}`;
+  /** The path parameters of a commune's and type's weekly pattern. */
+  const zone = (f: Filter) => ({ commune: f.commune, type: f.type });
   const int = (text: string) => (/^\d+$/.test(text) ? Number(text) : text);
 
   change('/console/capacite/plages', 'plage', 'plage', (request, f) =>
-    api.request('POST', `${zone(f)}/plages`, {
+    api.call('upsertCapacityPattern', {
+      params: zone(f),
       body: {
         agent: agentOf(request),
         jour: int(formText(request, 'jour')),
@@ -199,14 +210,18 @@ export const capacityConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async 
     }),
   );
 
+  change('/console/capacite/plannings', 'planning', 'planning', (request, f) =>
+    api.call('replaceCapacityPatterns', { params: zone(f), body: { agent: agentOf(request), plages: patternLines(formText(request, 'plages', 20_000)) } }),
+  );
+
   change('/console/capacite/plages/suppression', 'plages', 'plage-supprimee', (request, f) =>
-    api.request('DELETE', zone(f), { body: { agent: agentOf(request), jour: int(formText(request, 'jour')), debut: formText(request, 'debut') } }),
+    api.call('deleteCapacityPatterns', { params: zone(f), body: { agent: agentOf(request), jour: int(formText(request, 'jour')), debut: formText(request, 'debut') } }),
   );
 
   change('/console/capacite/fermetures', 'fermeture', 'fermeture', (request) => {
     const perimetre = formText(request, 'perimetre');
     const type = formText(request, 'typeFermeture');
-    return api.request('POST', '/admin/capacite/fermetures', {
+    return api.call('createCapacityClosure', {
       body: {
         agent: agentOf(request),
         ...(perimetre ? { perimetre } : {}),
@@ -219,12 +234,12 @@ export const capacityConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async 
   });
 
   change('/console/capacite/fermetures/suppression', 'fermetures', 'fermeture-levee', (request) =>
-    api.request('DELETE', `/admin/capacite/fermetures/${encodeURIComponent(formText(request, 'id'))}`, { body: { agent: agentOf(request) } }),
+    api.call('deleteCapacityClosure', { params: { id: formText(request, 'id') }, body: { agent: agentOf(request) } }),
   );
 
   change('/console/capacite/supplements', 'supplement', 'supplement', (request, f) => {
     const motif = formText(request, 'motifSupplement', 500);
-    return api.request('POST', '/admin/capacite/supplements', {
+    return api.call('createCapacityExtra', {
       body: {
         agent: agentOf(request),
         commune: f.commune,
@@ -240,17 +255,17 @@ export const capacityConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async 
   });
 
   change('/console/capacite/supplements/suppression', 'supplements', 'supplement-supprime', (request) =>
-    api.request('DELETE', `/admin/capacite/supplements/${encodeURIComponent(formText(request, 'id'))}`, { body: { agent: agentOf(request) } }),
+    api.call('deleteCapacityExtra', { params: { id: formText(request, 'id') }, body: { agent: agentOf(request) } }),
   );
 
   change('/console/capacite/jours', 'jour', 'jour', (request) => {
     const perimetre = formText(request, 'perimetreJour');
-    return api.request('POST', '/admin/capacite/jours-non-travailles', {
+    return api.call('createNonWorkingDay', {
       body: { agent: agentOf(request), jour: formText(request, 'jourNonTravaille'), libelle: formText(request, 'libelle', 500), ...(perimetre ? { perimetre } : {}) },
     });
   });
 
   change('/console/capacite/jours/suppression', 'jours', 'jour-supprime', (request) =>
-    api.request('DELETE', `/admin/capacite/jours-non-travailles/${encodeURIComponent(formText(request, 'id'))}`, { body: { agent: agentOf(request) } }),
+    api.call('deleteNonWorkingDay', { params: { id: formText(request, 'id') }, body: { agent: agentOf(request) } }),
   );
 };

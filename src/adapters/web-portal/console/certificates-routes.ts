@@ -4,25 +4,10 @@
 // being the staff member.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { parisDateTime } from '../paris-time.js';
-import { apiRefusal, segment } from './api.js';
+import { apiRefusal } from './api.js';
 import { agentOf, formText, queryText, refusalErrors, sendConsolePage, supportSessionOf, type ConsolePageDeps, type FieldErrors } from './common.js';
 import { OneTimeDownloads } from './one-time-downloads.js';
 
-export const adminRoutes = [
-  'GET /admin/operateurs',
-  'GET /admin/profils',
-  'GET /admin/certificats',
-  'GET /admin/certificats/renouvellements',
-  'GET /admin/certificats/:empreinte',
-  'POST /admin/certificats/emission',
-  'POST /admin/certificats/enregistrement',
-  'POST /admin/certificats/:empreinte/revocation',
-  'POST /admin/certificats/:empreinte/renouvellement',
-  'POST /admin/certificats/:empreinte/profil',
-  'GET /admin/autorites',
-  'POST /admin/autorites',
-  'POST /admin/autorites/:empreinte/retrait',
-] as const;
 
 interface CertificateJson {
   empreinte: string;
@@ -58,10 +43,10 @@ export const certificatesConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = as
   async function listPage(request: FastifyRequest, reply: FastifyReply, extra: { errors?: FieldErrors; values?: Record<string, string>; status?: number; issued?: unknown; notice?: string | null } = {}) {
     const operator = queryText(request, 'operateur');
     const [certificates, renewals, operators, profiles] = await Promise.all([
-      api.request<{ certificats: CertificateJson[] }>('GET', '/admin/certificats', { query: { ...(operator && /^[A-Z0-9]{4}$/.test(operator) ? { operateur: operator } : {}) } }),
-      api.request<{ renouvellements: { certificat: CertificateJson; dateEcheance: string; dateExpiration: string; echu: boolean }[] }>('GET', '/admin/certificats/renouvellements', { query: { dans: 60 } }),
-      api.request<{ operateurs: { code: string; raisonSociale: string }[] }>('GET', '/admin/operateurs'),
-      api.request<{ profils: { name: string; libelle: string }[] }>('GET', '/admin/profils'),
+      api.call<{ certificats: CertificateJson[] }>('listCertificates', { query: { ...(operator && /^[A-Z0-9]{4}$/.test(operator) ? { operateur: operator } : {}) } }),
+      api.call<{ renouvellements: { certificat: CertificateJson; dateEcheance: string; dateExpiration: string; echu: boolean }[] }>('listCertificateRenewals', { query: { dans: 60 } }),
+      api.call<{ operateurs: { code: string; raisonSociale: string }[] }>('listOperators'),
+      api.call<{ profils: { nom: string; libelle: string }[] }>('listProfiles'),
     ]);
     return sendConsolePage(request, reply, 'certificats', {
       title: 'Certificats',
@@ -69,7 +54,7 @@ export const certificatesConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = as
       certificates: certificates.certificats,
       renewals: renewals.renouvellements,
       operators: [{ value: '', label: '— Choisir —' }, ...operators.operateurs.map((o) => ({ value: o.code, label: `${o.code} – ${o.raisonSociale}` }))],
-      profiles: [{ value: '', label: '— Choisir —' }, ...profiles.profils.map((p) => ({ value: p.name, label: `${p.name} – ${p.libelle}` }))],
+      profiles: [{ value: '', label: '— Choisir —' }, ...profiles.profils.map((p) => ({ value: p.nom, label: `${p.nom} – ${p.libelle}` }))],
       when,
       ...extra,
     });
@@ -78,14 +63,14 @@ export const certificatesConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = as
   async function certificatePage(request: FastifyRequest, reply: FastifyReply, fingerprint: string, extra: { errors?: FieldErrors; values?: Record<string, string>; status?: number; notice?: string | null } = {}) {
     try {
       const [certificate, profiles] = await Promise.all([
-        api.request<CertificateJson>('GET', `/admin/certificats/${segment(fingerprint)}`),
-        api.request<{ profils: { name: string; libelle: string }[] }>('GET', '/admin/profils'),
+        api.call<CertificateJson>('getCertificate', { params: { empreinte: fingerprint } }),
+        api.call<{ profils: { nom: string; libelle: string }[] }>('listProfiles'),
       ]);
       return sendConsolePage(request, reply, 'certificat', {
         title: `Certificat ${certificate.sujet}`,
         current: '/console/certificats',
         certificate,
-        profiles: profiles.profils.map((p) => ({ value: p.name, label: `${p.name} – ${p.libelle}` })),
+        profiles: profiles.profils.map((p) => ({ value: p.nom, label: `${p.nom} – ${p.libelle}` })),
         when,
         ...extra,
       });
@@ -107,7 +92,7 @@ export const certificatesConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = as
     if (values.mode === 'csr' && !csr.includes('-----BEGIN CERTIFICATE REQUEST-----')) errors.csr = 'Déposez la demande de certificat (CSR PKCS#10, PEM) de l’opérateur.';
     if (Object.keys(errors).length > 0) return listPage(request, reply, { errors, values, status: 400 });
     try {
-      const issued = await api.request<{ certificat: CertificateJson; avertissements: string[]; pkcs12?: string; motDePasseGenere?: string }>('POST', '/admin/certificats/emission', {
+      const issued = await api.call<{ certificat: CertificateJson; avertissements: string[]; pkcs12?: string; motDePasseGenere?: string }>('issueCertificate', {
         body: { agent: agentOf(request), operateur: values.operateur, profil: values.profil, ...(values.mode === 'pkcs12' ? { pkcs12: true } : { csr }) },
       });
       let download: string | null = null;
@@ -150,7 +135,7 @@ export const certificatesConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = as
     if (!pem.includes('-----BEGIN CERTIFICATE-----')) errors.pem = 'Déposez le certificat (PEM) émis par l’autorité reconnue.';
     if (Object.keys(errors).length > 0) return listPage(request, reply, { errors, values, status: 400 });
     try {
-      const registered = await api.request<{ certificat: CertificateJson }>('POST', '/admin/certificats/enregistrement', {
+      const registered = await api.call<{ certificat: CertificateJson }>('registerCertificate', {
         body: { agent: agentOf(request), operateur: values.operateur, profil: values.profil, pem },
       });
       return reply.redirect(`/console/certificats/${registered.certificat.empreinte}`, 303);
@@ -168,7 +153,7 @@ export const certificatesConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = as
 
   app.get<{ Params: { fingerprint: string } }>('/console/certificats/:fingerprint/certificat.pem', async (request, reply) => {
     if (!FINGERPRINT.test(request.params.fingerprint)) return sendConsolePage(request, reply, 'message', { title: 'Certificat introuvable', status: 404, message: 'Empreinte invalide.' });
-    const certificate = await api.request<CertificateJson>('GET', `/admin/certificats/${segment(request.params.fingerprint)}`);
+    const certificate = await api.call<CertificateJson>('getCertificate', { params: { empreinte: request.params.fingerprint } });
     return reply
       .header('content-disposition', `attachment; filename="${certificate.operateur}-${certificate.empreinte.slice(0, 16)}.pem"`)
       .type('application/x-pem-file')
@@ -181,7 +166,7 @@ export const certificatesConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = as
     const motif = formText(request, 'motif', 500);
     if (motif === '') return certificatePage(request, reply, fingerprint, { errors: { motif: 'Saisissez le motif de la révocation.' }, status: 400 });
     try {
-      const result = await api.request<{ connexionsFermees: number }>('POST', `/admin/certificats/${segment(fingerprint)}/revocation`, { body: { agent: agentOf(request), motif } });
+      const result = await api.call<{ connexionsFermees: number }>('revokeCertificate', { params: { empreinte: fingerprint }, body: { agent: agentOf(request), motif } });
       return certificatePage(request, reply, fingerprint, { notice: `Certificat révoqué ; connexions fermées : ${result.connexionsFermees}.` });
     } catch (error) {
       const refusal = apiRefusal(error);
@@ -199,7 +184,7 @@ export const certificatesConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = as
       return certificatePage(request, reply, fingerprint, { errors: { renouvellementCsr: 'Déposez la nouvelle demande (CSR PKCS#10, PEM) de l’opérateur.' }, values: { mode }, status: 400 });
     }
     try {
-      const issued = await api.request<{ certificat: CertificateJson; avertissements: string[]; pkcs12?: string; motDePasseGenere?: string }>('POST', `/admin/certificats/${segment(fingerprint)}/renouvellement`, {
+      const issued = await api.call<{ certificat: CertificateJson; avertissements: string[]; pkcs12?: string; motDePasseGenere?: string }>('renewCertificate', { params: { empreinte: fingerprint },
         body: { agent: agentOf(request), ...(mode === 'pkcs12' ? { pkcs12: true } : { csr }) },
       });
       const download = issued.pkcs12
@@ -228,7 +213,7 @@ export const certificatesConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = as
     const profil = formText(request, 'profil', 64);
     if (!/^[A-Z0-9_]{1,64}$/.test(profil)) return certificatePage(request, reply, fingerprint, { errors: { profil: 'Choisissez le profil.' }, status: 400 });
     try {
-      await api.request('POST', `/admin/certificats/${segment(fingerprint)}/profil`, { body: { agent: agentOf(request), profil } });
+      await api.call('bindCertificateProfile', { params: { empreinte: fingerprint }, body: { agent: agentOf(request), profil } });
       return certificatePage(request, reply, fingerprint, { notice: `Profil ${profil} attaché au certificat.` });
     } catch (error) {
       const refusal = apiRefusal(error);
@@ -239,10 +224,7 @@ export const certificatesConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = as
 
   // ------------------------------------------------------------ recognised CAs
   async function authoritiesPage(request: FastifyRequest, reply: FastifyReply, extra: { errors?: FieldErrors; status?: number; notice?: string | null } = {}) {
-    const list = await api.request<{ autorites: { empreinte: string; sujet: string; finValidite: string; source: string; fournisseur: string | null; ajouteeLe: string | null; ajouteePar: string | null }[] }>(
-      'GET',
-      '/admin/autorites',
-    );
+    const list = await api.call<{ autorites: { empreinte: string; sujet: string; finValidite: string; source: string; fournisseur: string | null; ajouteeLe: string | null; ajouteePar: string | null }[] }>('listAuthorities');
     return sendConsolePage(request, reply, 'autorites', { title: 'Autorités de certification reconnues', current: '/console/autorites', authorities: list.autorites, when, ...extra });
   }
   app.get('/console/autorites', async (request, reply) => authoritiesPage(request, reply));
@@ -250,7 +232,7 @@ export const certificatesConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = as
     const pem = pemOf(request, 'pemFichier', 'pem');
     if (!pem.includes('-----BEGIN CERTIFICATE-----')) return authoritiesPage(request, reply, { errors: { pem: 'Déposez le certificat (PEM) de l’autorité.' }, status: 400 });
     try {
-      await api.request('POST', '/admin/autorites', { body: { agent: agentOf(request), pem } });
+      await api.call('addAuthority', { body: { agent: agentOf(request), pem } });
       return authoritiesPage(request, reply, { notice: 'Autorité ajoutée.' });
     } catch (error) {
       const refusal = apiRefusal(error);
@@ -260,7 +242,7 @@ export const certificatesConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = as
   });
   app.post<{ Params: { fingerprint: string } }>('/console/autorites/:fingerprint/retrait', async (request, reply) => {
     try {
-      await api.request('POST', `/admin/autorites/${segment(request.params.fingerprint)}/retrait`, { body: { agent: agentOf(request) } });
+      await api.call('withdrawAuthority', { params: { empreinte: request.params.fingerprint }, body: { agent: agentOf(request) } });
       return authoritiesPage(request, reply, { notice: 'Autorité retirée.' });
     } catch (error) {
       const refusal = apiRefusal(error);

@@ -14,14 +14,6 @@ export interface ConsolePageDeps {
   downloads: OneTimeDownloadService;
 }
 
-/**
- * A page family of the console: its Fastify plugin and the admin API routes it calls
- * (`METHOD /path` as the routes are declared), read by the CLI ↔ console parity check.
- */
-export interface ConsolePageModule {
-  adminRoutes: readonly string[];
-}
-
 /** preHandler of every console page: signed-in support staff only (operators' users: 403). */
 export async function requireSupport(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const session = request.portal.session;

@@ -29,7 +29,6 @@ interface CrlRefreshJson extends CrlOverviewJson {
   connexionsFermees: number;
 }
 
-export const adminRoutes = ['GET /admin/crl', 'POST /admin/crl/rafraichissement'] as const;
 
 const STATE_LABELS: Record<string, string> = {
   A_JOUR: 'à jour',
@@ -56,10 +55,10 @@ export const crlConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async (app,
       when,
     });
 
-  app.get('/console/lcr', async (request, reply) => page(request, reply, await api.request<CrlOverviewJson>('GET', '/admin/crl'), null));
+  app.get('/console/lcr', async (request, reply) => page(request, reply, await api.call<CrlOverviewJson>('listCrlSources'), null));
 
   app.post('/console/lcr/rafraichissement', async (request, reply) => {
-    const result = await orRefusal(request, reply, () => api.request<CrlRefreshJson>('POST', '/admin/crl/rafraichissement', { body: { agent: agentOf(request) } }));
+    const result = await orRefusal(request, reply, () => api.call<CrlRefreshJson>('refreshCrlSources', { body: { agent: agentOf(request) } }));
     if (answered(result)) return result;
     const obtained = result.resultats.filter((r) => r.ok).length;
     const notice = `LCR rafraîchies : ${obtained}/${result.resultats.length} obtenue(s), connexions fermées : ${result.connexionsFermees}.`;

@@ -4,7 +4,6 @@ import type { FastifyPluginAsync } from 'fastify';
 import { sendConsolePage, supportSessionOf, type ConsolePageDeps } from './common.js';
 import { parisDateTime } from '../paris-time.js';
 
-export const adminRoutes = ['GET /admin/maintenance', 'GET /admin/certificats/renouvellements', 'GET /admin/operateurs'] as const;
 
 interface MaintenanceJson {
   etat: { enMaintenance: boolean; motif?: string; debut?: string; fin?: string; prochaine?: { nature: string; debut: string; fin: string } };
@@ -14,14 +13,12 @@ export const homeConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async (app
   app.get('/console', async (request, reply) => {
     const session = supportSessionOf(request);
     const [renewals, operators] = await Promise.all([
-      api.request<{ renouvellements: { certificat: { empreinte: string; operateur: string; sujet: string }; dateEcheance: string; echu: boolean }[] }>(
-        'GET',
-        '/admin/certificats/renouvellements',
-        { query: { dans: 30 } },
+      api.call<{ renouvellements: { certificat: { empreinte: string; operateur: string; sujet: string }; dateEcheance: string; echu: boolean }[] }>(
+        'listCertificateRenewals', { query: { dans: 30 } },
       ),
-      api.request<{ operateurs: { code: string; raisonSociale: string; plateforme: string }[] }>('GET', '/admin/operateurs'),
+      api.call<{ operateurs: { code: string; raisonSociale: string; plateforme: string }[] }>('listOperators'),
     ]);
-    const maintenance = await api.request<MaintenanceJson>('GET', '/admin/maintenance').catch(() => undefined);
+    const maintenance = await api.call<MaintenanceJson>('getMaintenanceStatus').catch(() => undefined);
     return sendConsolePage(request, reply, 'accueil', {
       title: 'Console du support',
       current: '/console',

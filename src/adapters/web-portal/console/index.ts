@@ -1,8 +1,8 @@
 // The support console (issue 14, decision 0021): pages under /console on the portal's port for the
 // provider's support staff (role SUPPORT, second factor always required). Every page calls the
-// admin API only (ConsoleApi, api.ts). Each page family is a module `console/<family>-routes.ts`
-// exporting its plugin and `adminRoutes` (the admin API routes it calls); to add one, import it
-// below and add one line to CONSOLE_PAGES, and its entry to navigation.ts.
+// admin API only, by operationId (ConsoleApi, api.ts). Each page family is a module
+// `console/<family>-routes.ts` exporting its plugin; to add one, import it below and add one line
+// to CONSOLE_PAGES, and its entry to navigation.ts. The parity test finds the operations it calls.
 import type { FastifyPluginAsync } from 'fastify';
 import { requireSupport, type ConsolePageDeps } from './common.js';
 import * as home from './home-routes.js';
@@ -21,26 +21,21 @@ export interface ConsolePage {
   /** The family's name (for messages and the parity check). */
   name: string;
   routes: FastifyPluginAsync<ConsolePageDeps>;
-  /** The admin API routes the family calls, `METHOD /path` as declared by the admin app. */
-  adminRoutes: readonly string[];
 }
 
 export const CONSOLE_PAGES: readonly ConsolePage[] = [
-  { name: 'tableau de bord', routes: home.homeConsoleRoutes, adminRoutes: home.adminRoutes },
-  { name: 'signalisations', routes: tickets.ticketsConsoleRoutes, adminRoutes: tickets.adminRoutes },
-  { name: 'certificats et autorités', routes: certificates.certificatesConsoleRoutes, adminRoutes: certificates.adminRoutes },
-  { name: 'volumétrie et exploitation', routes: volumetry.volumetryConsoleRoutes, adminRoutes: volumetry.adminRoutes },
-  { name: 'opérateurs, conformité et comptes du portail', routes: operators.operatorsConsoleRoutes, adminRoutes: operators.adminRoutes },
-  { name: 'travaux et journal d’audit', routes: travauxAudit.travauxAuditConsoleRoutes, adminRoutes: travauxAudit.adminRoutes },
-  { name: 'comptes du support', routes: supportAccounts.supportAccountsConsoleRoutes, adminRoutes: supportAccounts.adminRoutes },
-  { name: 'capacité', routes: capacity.capacityConsoleRoutes, adminRoutes: capacity.adminRoutes },
-  { name: 'profils', routes: profiles.profilesConsoleRoutes, adminRoutes: profiles.adminRoutes },
-  { name: 'cycle de vie des opérateurs', routes: lifecycle.lifecycleConsoleRoutes, adminRoutes: lifecycle.adminRoutes },
-  { name: 'listes de révocation', routes: crl.crlConsoleRoutes, adminRoutes: crl.adminRoutes },
+  { name: 'tableau de bord', routes: home.homeConsoleRoutes },
+  { name: 'signalisations', routes: tickets.ticketsConsoleRoutes },
+  { name: 'certificats et autorités', routes: certificates.certificatesConsoleRoutes },
+  { name: 'volumétrie et exploitation', routes: volumetry.volumetryConsoleRoutes },
+  { name: 'opérateurs, conformité et comptes du portail', routes: operators.operatorsConsoleRoutes },
+  { name: 'travaux et journal d’audit', routes: travauxAudit.travauxAuditConsoleRoutes },
+  { name: 'comptes du support', routes: supportAccounts.supportAccountsConsoleRoutes },
+  { name: 'capacité', routes: capacity.capacityConsoleRoutes },
+  { name: 'profils', routes: profiles.profilesConsoleRoutes },
+  { name: 'cycle de vie des opérateurs', routes: lifecycle.lifecycleConsoleRoutes },
+  { name: 'listes de révocation', routes: crl.crlConsoleRoutes },
 ];
-
-/** Every admin API route the console calls (the CLI ↔ console parity check reads it). */
-export const CONSOLE_ADMIN_ROUTES: readonly string[] = [...new Set(CONSOLE_PAGES.flatMap((p) => p.adminRoutes))].sort();
 
 /** The console's pages, all behind requireSupport (registered by buildWebPortal when given an API client). */
 export const consoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async (app, deps) => {

@@ -4,15 +4,9 @@
 // Through the admin API only.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { parisDateTime } from '../paris-time.js';
-import { apiRefusal, segment } from './api.js';
+import { apiRefusal, segment, type AdminOperationId } from './api.js';
 import { agentOf, formText, queryText, refusalErrors, sendConsolePage, type ConsolePageDeps, type FieldErrors } from './common.js';
 
-export const adminRoutes = [
-  'GET /admin/operateurs/:code',
-  'POST /admin/operateurs/:code/suspension',
-  'POST /admin/operateurs/:code/reactivation',
-  'POST /admin/operateurs/:code/resiliation',
-] as const;
 
 /** An operator as the admin API answers it (GET /admin/operateurs/:code), what this page reads. */
 interface OperatorJson {
@@ -26,10 +20,10 @@ interface OperatorJson {
 
 const CODE = /^[A-Z0-9]{4}$/;
 const ACTIONS = {
-  suspension: { fields: ['motif'], done: 'Opérateur suspendu : ses certificats et ses utilisateurs du portail sont arrêtés.' },
-  reactivation: { fields: ['motif'], done: 'Opérateur réactivé.' },
-  resiliation: { fields: ['date', 'notifieeLe', 'motif'], done: 'Résiliation enregistrée.' },
-} as const;
+  suspension: { operation: 'suspendOperator', fields: ['motif'], done: 'Opérateur suspendu : ses certificats et ses utilisateurs du portail sont arrêtés.' },
+  reactivation: { operation: 'reactivateOperator', fields: ['motif'], done: 'Opérateur réactivé.' },
+  resiliation: { operation: 'terminateOperator', fields: ['date', 'notifieeLe', 'motif'], done: 'Résiliation enregistrée.' },
+} as const satisfies Record<string, { operation: AdminOperationId; fields: readonly string[]; done: string }>;
 type Action = keyof typeof ACTIONS;
 
 export const lifecycleConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async (app, { api }) => {
@@ -37,7 +31,7 @@ export const lifecycleConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async
     let operator: OperatorJson | null = null;
     let missing: string | null = null;
     try {
-      operator = CODE.test(code) ? await api.request<OperatorJson>('GET', `/admin/operateurs/${segment(code)}`) : null;
+      operator = CODE.test(code) ? await api.call<OperatorJson>('getOperator', { params: { code } }) : null;
       if (!operator) missing = `opérateur ${code} inconnu`;
     } catch (error) {
       const refusal = apiRefusal(error);
@@ -70,7 +64,7 @@ export const lifecycleConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async
         if (value !== '') values[field] = value;
       }
       try {
-        await api.request('POST', `/admin/operateurs/${segment(code)}/${action}`, { body: { agent: agentOf(request), ...values } });
+        await api.call(ACTIONS[action].operation, { params: { code }, body: { agent: agentOf(request), ...values } });
       } catch (error) {
         const refusal = apiRefusal(error);
         if (!refusal) throw error;

@@ -1,29 +1,42 @@
 // Console: operators (list, detail with certificates, conformance runs and validated domains,
 // onboarding from the order form, promotion to production) and their portal accounts (create,
-// reset password, disable/enable, unlock, second factor required) — the admin API's
+// reset password, disable/enable, unlock, second factor required; one user's page; one
+// conformance run's page) — the admin API's
 // /admin/operateurs…, /admin/conformite… and /admin/portail… routes, the agent being the staff member.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ACCES_DEMANDES, PROMOTION_DOMAINS } from '../../../domain/operators.js';
 import { parisDateTime } from '../paris-time.js';
-import { apiRefusal, segment } from './api.js';
+import { apiRefusal, type AdminOperationId } from './api.js';
 import { agentOf, formList, formText, refusalErrors, sendConsolePage, type ConsolePageDeps, type FieldErrors } from './common.js';
 
-export const adminRoutes = [
-  'GET /admin/operateurs',
-  'POST /admin/operateurs',
-  'GET /admin/operateurs/:code',
-  'POST /admin/operateurs/:code/promotion',
-  'GET /admin/conformite/operateurs/:operateur',
-  'GET /admin/conformite/executions/:id/rapport',
-  'GET /admin/profils',
-  'GET /admin/portail/utilisateurs',
-  'POST /admin/portail/utilisateurs',
-  'POST /admin/portail/utilisateurs/:identifiant/mot-de-passe',
-  'POST /admin/portail/utilisateurs/:identifiant/desactivation',
-  'POST /admin/portail/utilisateurs/:identifiant/activation',
-  'POST /admin/portail/utilisateurs/:identifiant/deverrouillage',
-  'PUT /admin/portail/operateurs/:code/totp',
-] as const;
+
+/** A portal user as the admin API answers it (getPortalUser). */
+interface PortalUserJson {
+  identifiant: string;
+  operateur: string;
+  nom: string;
+  profil: string;
+  totpEnrole: boolean;
+  verrouilleJusqua: string | null;
+  desactiveLe: string | null;
+}
+
+/** A conformance run as the admin API answers it (getConformanceRun). */
+interface ConformanceRunJson {
+  idExecution: number;
+  operateur: string;
+  plateforme: string;
+  debut: string;
+  fin: string;
+  enregistreeLe: string;
+  domaines: string[];
+  domainesValides: string[];
+  reussie: boolean;
+  empreinteCertificat: string;
+  rapports: { junit: boolean; html: boolean };
+  idCampagne: number | null;
+  preuves?: unknown;
+}
 
 const CODE = /^[A-Z0-9]{4}$/;
 const IDENTIFIER = /^[a-z0-9][a-z0-9._-]{2,63}$/;
@@ -63,7 +76,7 @@ function orderFormErrors(message: string): FieldErrors {
 
 export const operatorsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async (app, { api }) => {
   async function listPage(request: FastifyRequest, reply: FastifyReply, extra: { errors?: FieldErrors; values?: Record<string, string>; status?: number } = {}) {
-    const list = await api.request<{ operateurs: { code: string; raisonSociale: string; siret: string; plateforme: string; certificatsActifs: number; creeLe: string }[] }>('GET', '/admin/operateurs');
+    const list = await api.call<{ operateurs: { code: string; raisonSociale: string; siret: string; plateforme: string; certificatsActifs: number; creeLe: string }[] }>('listOperators');
     return sendConsolePage(request, reply, 'operateurs', {
       title: 'Opérateurs',
       current: '/console/operateurs',
@@ -79,13 +92,10 @@ export const operatorsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async
     if (!CODE.test(code)) return sendConsolePage(request, reply, 'message', { title: 'Opérateur introuvable', status: 404, message: `Code ${code} invalide.` });
     try {
       const [operator, conformance, users, profiles] = await Promise.all([
-        api.request<Record<string, unknown> & { code: string; raisonSociale: string; plateforme: string; domainesProduction: string[]; bonDeCommande: Record<string, unknown> | null; certificats: { empreinte: string; sujet: string; profil: string; etat: string; finValidite: string }[]; domainesValides: string[] }>(
-          'GET',
-          `/admin/operateurs/${segment(code)}`,
-        ),
-        api.request<{ domainesValides: string[]; executions: { idExecution: number; plateforme: string; debut: string; domaines: string[]; domainesValides: string[]; reussie: boolean; rapports: { html: boolean; junit: boolean } }[] }>('GET', `/admin/conformite/operateurs/${segment(code)}`, { query: { limite: 20 } }),
-        api.request<{ utilisateurs: { identifiant: string; nom: string; profil: string; totpEnrole: boolean; verrouilleJusqua: string | null; desactiveLe: string | null }[] }>('GET', '/admin/portail/utilisateurs', { query: { operateur: code } }),
-        api.request<{ profils: { name: string; libelle: string }[] }>('GET', '/admin/profils'),
+        api.call<Record<string, unknown> & { code: string; raisonSociale: string; plateforme: string; domainesProduction: string[]; bonDeCommande: Record<string, unknown> | null; certificats: { empreinte: string; sujet: string; profil: string; etat: string; finValidite: string }[]; domainesValides: string[] }>('getOperator', { params: { code } }),
+        api.call<{ domainesValides: string[]; executions: { idExecution: number; plateforme: string; debut: string; domaines: string[]; domainesValides: string[]; reussie: boolean; rapports: { html: boolean; junit: boolean } }[] }>('getOperatorConformance', { params: { operateur: code }, query: { limite: 20 } }),
+        api.call<{ utilisateurs: { identifiant: string; nom: string; profil: string; totpEnrole: boolean; verrouilleJusqua: string | null; desactiveLe: string | null }[] }>('listPortalUsers', { query: { operateur: code } }),
+        api.call<{ profils: { nom: string; libelle: string }[] }>('listProfiles'),
       ]);
       return sendConsolePage(request, reply, 'operateur', {
         title: `Opérateur ${code}`,
@@ -93,7 +103,7 @@ export const operatorsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async
         operator,
         conformance,
         users: users.utilisateurs,
-        profiles: [{ value: '', label: '— Choisir —' }, ...profiles.profils.map((p) => ({ value: p.name, label: `${p.name} – ${p.libelle}` }))],
+        profiles: [{ value: '', label: '— Choisir —' }, ...profiles.profils.map((p) => ({ value: p.nom, label: `${p.nom} – ${p.libelle}` }))],
         domains: PROMOTION_DOMAINS.map((d) => ({ value: d, label: d })),
         password: null,
         when,
@@ -118,7 +128,7 @@ export const operatorsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async
     }
     if (contact.some((v) => v !== '')) body.contactEsav = { nom: values.contactNom, fonction: values.contactFonction, telephone: values.contactTelephone, email: values.contactEmail };
     try {
-      const created = await api.request<{ code: string }>('POST', '/admin/operateurs', { body });
+      const created = await api.call<{ code: string }>('onboardOperator', { body });
       return reply.redirect(`/console/operateurs/${created.code}`, 303);
     } catch (error) {
       const refusal = apiRefusal(error);
@@ -134,7 +144,7 @@ export const operatorsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async
     const domains = formList(request, 'domaines').filter((d) => (PROMOTION_DOMAINS as readonly string[]).includes(d));
     if (domains.length === 0) return detailPage(request, reply, code, { errors: { domaines: 'Cochez au moins un domaine.' }, status: 400 });
     try {
-      await api.request('POST', `/admin/operateurs/${segment(code)}/promotion`, { body: { agent: agentOf(request), domaines: domains } });
+      await api.call('promoteOperator', { params: { code }, body: { agent: agentOf(request), domaines: domains } });
       return detailPage(request, reply, code, { notice: `Promu en production pour : ${domains.join(', ')}.` });
     } catch (error) {
       const refusal = apiRefusal(error);
@@ -152,7 +162,7 @@ export const operatorsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async
     if (values.profil === '') errors.profil = 'Choisissez le profil.';
     if (Object.keys(errors).length > 0) return detailPage(request, reply, code, { errors, values, status: 400 });
     try {
-      const created = await api.request<{ motDePasse: string }>('POST', '/admin/portail/utilisateurs', { body: { agent: agentOf(request), operateur: code, ...values } });
+      const created = await api.call<{ motDePasse: string }>('createPortalUser', { body: { agent: agentOf(request), operateur: code, ...values } });
       return detailPage(request, reply, code, { notice: `Utilisateur ${values.identifiant} créé.`, password: { identifier: values.identifiant, value: created.motDePasse } });
     } catch (error) {
       const refusal = apiRefusal(error);
@@ -161,23 +171,60 @@ export const operatorsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async
     }
   });
 
-  const ACTIONS: Record<string, { path: string; notice: string }> = {
-    'mot-de-passe': { path: 'mot-de-passe', notice: 'Nouveau mot de passe généré ; sessions fermées.' },
-    desactivation: { path: 'desactivation', notice: 'Utilisateur désactivé ; sessions fermées.' },
-    activation: { path: 'activation', notice: 'Utilisateur réactivé.' },
-    deverrouillage: { path: 'deverrouillage', notice: 'Verrouillage levé.' },
+  type UserExtra = { errors?: FieldErrors; status?: number; notice?: string | null; password?: { identifier: string; value: string } | null };
+  /** One portal user of the operator (getPortalUser) with its actions; another operator's user is not found here. */
+  async function userPage(request: FastifyRequest, reply: FastifyReply, code: string, identifiant: string, extra: UserExtra = {}) {
+    const notFound = (message: string) => sendConsolePage(request, reply, 'message', { title: 'Utilisateur introuvable', status: 404, message });
+    if (!CODE.test(code) || !IDENTIFIER.test(identifiant)) return notFound(`Utilisateur ${identifiant} de ${code} invalide.`);
+    try {
+      const user = await api.call<PortalUserJson>('getPortalUser', { params: { identifiant } });
+      if (user.operateur !== code) return notFound(`utilisateur ${identifiant} inconnu chez ${code}`);
+      return sendConsolePage(request, reply, 'utilisateur-portail', { title: `Utilisateur ${identifiant} de ${code}`, current: '/console/operateurs', portalUser: user, password: null, when, ...extra });
+    } catch (error) {
+      const refusal = apiRefusal(error);
+      if (!refusal) throw error;
+      return notFound(refusal.message);
+    }
+  }
+
+  app.get<{ Params: { code: string; identifiant: string } }>('/console/operateurs/:code/portail/utilisateurs/:identifiant', async (request, reply) =>
+    userPage(request, reply, request.params.code, request.params.identifiant),
+  );
+
+  // One conformance run: what it validated, and what the gateway served during its campaign.
+  app.get<{ Params: { id: string } }>('/console/conformite/executions/:id', async (request, reply) => {
+    const id = Number(request.params.id);
+    if (!Number.isInteger(id) || id < 1) return sendConsolePage(request, reply, 'message', { title: 'Exécution introuvable', status: 404, message: 'Numéro d’exécution invalide.' });
+    try {
+      const run = await api.call<ConformanceRunJson>('getConformanceRun', { params: { id } });
+      const proofs = run.preuves === null || run.preuves === undefined ? null : JSON.stringify(run.preuves, null, 2);
+      return sendConsolePage(request, reply, 'conformite-execution', { title: `Exécution de conformité n° ${id}`, current: '/console/operateurs', run, proofs, when });
+    } catch (error) {
+      const refusal = apiRefusal(error);
+      if (!refusal) throw error;
+      return sendConsolePage(request, reply, 'message', { title: 'Exécution introuvable', status: 404, message: refusal.message });
+    }
+  });
+
+  const ACTIONS: Record<string, { operation: AdminOperationId; notice: string }> = {
+    'mot-de-passe': { operation: 'resetPortalUserPassword', notice: 'Nouveau mot de passe généré ; sessions fermées.' },
+    desactivation: { operation: 'disablePortalUser', notice: 'Utilisateur désactivé ; sessions fermées.' },
+    activation: { operation: 'enablePortalUser', notice: 'Utilisateur réactivé.' },
+    deverrouillage: { operation: 'unlockPortalUser', notice: 'Verrouillage levé.' },
   };
   app.post<{ Params: { code: string; identifiant: string; action: string } }>('/console/operateurs/:code/portail/utilisateurs/:identifiant/:action', async (request, reply) => {
     const { code, identifiant, action } = request.params;
     const known = ACTIONS[action];
     if (!known || !IDENTIFIER.test(identifiant)) return sendConsolePage(request, reply, 'message', { title: 'Action inconnue', status: 404, message: 'Cette action n’existe pas.' });
+    // From the user's own page (hidden field retour=fiche) the answer is that page again, else the operator's.
+    const answer = (extra: UserExtra) => (formText(request, 'retour') === 'fiche' ? userPage(request, reply, code, identifiant, extra) : detailPage(request, reply, code, extra));
     try {
-      const result = await api.request<{ motDePasse?: string }>('POST', `/admin/portail/utilisateurs/${segment(identifiant)}/${known.path}`, { body: { agent: agentOf(request) } });
-      return detailPage(request, reply, code, { notice: `${identifiant} : ${known.notice}`, password: result.motDePasse ? { identifier: identifiant, value: result.motDePasse } : null });
+      const result = await api.call<{ motDePasse?: string }>(known.operation, { params: { identifiant }, body: { agent: agentOf(request) } });
+      return answer({ notice: `${identifiant} : ${known.notice}`, password: result.motDePasse ? { identifier: identifiant, value: result.motDePasse } : null });
     } catch (error) {
       const refusal = apiRefusal(error);
       if (!refusal) throw error;
-      return detailPage(request, reply, code, { errors: { _general: refusal.message }, status: refusal.status === 404 ? 404 : 409 });
+      return answer({ errors: { _general: refusal.message }, status: refusal.status === 404 ? 404 : 409 });
     }
   });
 
@@ -187,7 +234,7 @@ export const operatorsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async
     const format = (request.query as Record<string, unknown>).format === 'junit' ? 'junit' : 'html';
     if (!Number.isInteger(id) || id < 1) return sendConsolePage(request, reply, 'message', { title: 'Rapport introuvable', status: 404, message: 'Numéro d’exécution invalide.' });
     try {
-      const report = await api.request('GET', `/admin/conformite/executions/${id}/rapport`, { query: { format }, stream: true });
+      const report = await api.call('getConformanceReport', { params: { id }, query: { format }, stream: true });
       return reply
         .header('content-disposition', `attachment; filename="conformite-${id}.${format === 'junit' ? 'xml' : 'html'}"`)
         .type(report.contentType)
@@ -203,7 +250,7 @@ export const operatorsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async
     const code = request.params.code;
     const required = formText(request, 'obligatoire') === 'oui';
     try {
-      await api.request('PUT', `/admin/portail/operateurs/${segment(code)}/totp`, { body: { agent: agentOf(request), obligatoire: required } });
+      await api.call('setPortalTotpRequirement', { params: { code }, body: { agent: agentOf(request), obligatoire: required } });
       return detailPage(request, reply, code, { notice: `Second facteur ${required ? 'obligatoire' : 'facultatif'} pour les utilisateurs du portail de ${code}.` });
     } catch (error) {
       const refusal = apiRefusal(error);

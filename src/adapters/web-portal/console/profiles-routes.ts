@@ -6,14 +6,6 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { apiRefusal, segment } from './api.js';
 import { agentOf, formList, formText, queryText, refusalErrors, sendConsolePage, supportSessionOf, type ConsolePageDeps, type FieldErrors } from './common.js';
 
-export const adminRoutes = [
-  'GET /admin/profils',
-  'GET /admin/profils/operations',
-  'GET /admin/profils/:nom',
-  'POST /admin/profils',
-  'PATCH /admin/profils/:nom',
-  'POST /admin/profils/:nom/retrait',
-] as const;
 
 /** A profile as the admin API answers it (GET /admin/profils/:nom). */
 interface ProfileJson {
@@ -31,10 +23,10 @@ const FIELDS = { nom: 'nom', libelle: 'libelle', operations: 'operations', agent
 const NAME = /^[A-Z0-9_]{1,64}$/;
 
 export const profilesConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async (app, { api }) => {
-  const operationNames = async () => (await api.request<{ operations: string[] }>('GET', '/admin/profils/operations')).operations;
+  const operationNames = async () => (await api.call<{ operations: string[] }>('listGrantableOperations')).operations;
 
   async function listPage(request: FastifyRequest, reply: FastifyReply, status: number, errors: FieldErrors, values: Record<string, unknown>) {
-    const [list, operations] = await Promise.all([api.request<{ profils: ProfileJson[] }>('GET', '/admin/profils'), operationNames()]);
+    const [list, operations] = await Promise.all([api.call<{ profils: ProfileJson[] }>('listProfiles'), operationNames()]);
     const done = queryText(request, 'fait', 200);
     return sendConsolePage(request, reply, 'profils', {
       title: 'Profils',
@@ -52,7 +44,7 @@ export const profilesConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async 
   async function profilePage(request: FastifyRequest, reply: FastifyReply, name: string, status: number, errors: FieldErrors, values: Record<string, unknown> | null) {
     let profile: ProfileJson;
     try {
-      profile = await api.request<ProfileJson>('GET', `/admin/profils/${segment(name)}`);
+      profile = await api.call<ProfileJson>('getProfile', { params: { nom: name } });
     } catch (error) {
       const refusal = apiRefusal(error);
       if (!refusal) throw error;
@@ -76,7 +68,7 @@ export const profilesConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async 
   app.post('/console/profils', async (request, reply) => {
     const values = { nom: formText(request, 'nom', 64), libelle: formText(request, 'libelle', 200), operations: formList(request, 'operations') };
     try {
-      await api.request('POST', '/admin/profils', { body: { agent: agentOf(request), ...values } });
+      await api.call('createProfile', { body: { agent: agentOf(request), ...values } });
     } catch (error) {
       const refusal = apiRefusal(error);
       if (!refusal) throw error;
@@ -92,7 +84,7 @@ export const profilesConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async 
     if (!NAME.test(name)) return profilePage(request, reply, name, 404, {}, null);
     const values = { libelle: formText(request, 'libelle', 200), operations: formList(request, 'operations') };
     try {
-      await api.request('PATCH', `/admin/profils/${segment(name)}`, { body: { agent: agentOf(request), ...values } });
+      await api.call('updateProfile', { params: { nom: name }, body: { agent: agentOf(request), ...values } });
     } catch (error) {
       const refusal = apiRefusal(error);
       if (!refusal) throw error;
@@ -105,7 +97,7 @@ export const profilesConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async 
     const name = request.params.nom;
     if (!NAME.test(name)) return profilePage(request, reply, name, 404, {}, null);
     try {
-      await api.request('POST', `/admin/profils/${segment(name)}/retrait`, { body: { agent: agentOf(request) } });
+      await api.call('retireProfile', { params: { nom: name }, body: { agent: agentOf(request) } });
     } catch (error) {
       const refusal = apiRefusal(error);
       if (!refusal) throw error;

@@ -4,17 +4,9 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ATTENTES, ETATS } from '../../../domain/signalisation.js';
 import { parisDateTime } from '../paris-time.js';
-import { apiRefusal, segment, type ConsoleApi } from './api.js';
+import { apiRefusal, type ConsoleApi } from './api.js';
 import { agentOf, formText, queryText, refusalErrors, sendConsolePage, type ConsolePageDeps, type FieldErrors } from './common.js';
 
-export const adminRoutes = [
-  'GET /admin/operateurs',
-  'GET /admin/signalisations',
-  'GET /admin/signalisations/:reference',
-  'POST /admin/signalisations/:reference/transitions',
-  'POST /admin/signalisations/:reference/commentaires',
-  'POST /admin/balayages',
-] as const;
 
 interface TicketJson {
   reference: string;
@@ -32,10 +24,7 @@ const when = (iso: string | null | undefined) => (iso ? parisDateTime(new Date(i
 
 async function detailPage(request: FastifyRequest, reply: FastifyReply, api: ConsoleApi, reference: string, extra: { errors?: FieldErrors; values?: Record<string, string>; notice?: string | null; status?: number } = {}) {
   try {
-    const detail = await api.request<Record<string, unknown> & { historique: { date: string; de: string; vers: string; acteur: string; motif: string | null }[]; commentaires: { date: string; auteur: string; texte: string }[] }>(
-      'GET',
-      `/admin/signalisations/${segment(reference)}`,
-    );
+    const detail = await api.call<Record<string, unknown> & { historique: { date: string; de: string; vers: string; acteur: string; motif: string | null }[]; commentaires: { date: string; auteur: string; texte: string }[] }>('getSignalisation', { params: { reference } });
     return sendConsolePage(request, reply, 'signalisation', {
       title: `Signalisation ${reference}`,
       current: '/console/signalisations',
@@ -54,7 +43,7 @@ async function detailPage(request: FastifyRequest, reply: FastifyReply, api: Con
 
 export const ticketsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async (app, { api }) => {
   app.get('/console/signalisations', async (request, reply) => {
-    const operators = (await api.request<{ operateurs: { code: string; raisonSociale: string }[] }>('GET', '/admin/operateurs')).operateurs;
+    const operators = (await api.call<{ operateurs: { code: string; raisonSociale: string }[] }>('listOperators')).operateurs;
     const operator = queryText(request, 'operateur');
     const states = ((request.query as Record<string, unknown>).etat === undefined ? [] : ([] as unknown[]).concat((request.query as Record<string, unknown>).etat)).filter(
       (e): e is string => typeof e === 'string' && (ETATS as readonly string[]).includes(e),
@@ -70,7 +59,7 @@ export const ticketsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async (
     if (Object.keys(errors).length === 0) {
       const codes = operator ? [operator] : operators.map((o) => o.code);
       for (const code of codes) {
-        const list = await api.request<{ signalisations: TicketJson[] }>('GET', '/admin/signalisations', { query: { operateur: code, etat: states, limite: 500 } });
+        const list = await api.call<{ signalisations: TicketJson[] }>('listSignalisations', { query: { operateur: code, etat: states, limite: 500 } });
         tickets.push(...list.signalisations);
       }
       // Deposit days in Paris time, inclusive.
@@ -92,7 +81,7 @@ export const ticketsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async (
 
   // The dashboard sweep now (CLOS/VALIDE past their delay → CLOS_TABLEAU_DE_BORD), as `balayage`.
   app.post('/console/signalisations/balayage', async (request, reply) => {
-    const result = await api.request<{ deplacees: string[] }>('POST', '/admin/balayages');
+    const result = await api.call<{ deplacees: string[] }>('sweepDashboard');
     return sendConsolePage(request, reply, 'message', {
       title: 'Balayage du tableau de bord',
       message: result.deplacees.length === 0 ? 'Aucune signalisation à classer.' : `Classées en CLOS_TABLEAU_DE_BORD : ${result.deplacees.join(', ')}.`,
@@ -109,7 +98,7 @@ export const ticketsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async (
     if (values.attente && !(ATTENTES as readonly string[]).includes(values.attente)) errors.attente = 'Attente inconnue.';
     if (Object.keys(errors).length > 0) return detailPage(request, reply, api, reference, { errors, values, status: 400 });
     try {
-      await api.request('POST', `/admin/signalisations/${segment(reference)}/transitions`, {
+      await api.call('transitionSignalisation', { params: { reference },
         body: { agent: agentOf(request), etat: values.etat, ...(values.motif ? { motif: values.motif } : {}), ...(values.causeCloture ? { causeCloture: values.causeCloture } : {}), ...(values.attente ? { attente: values.attente } : {}) },
       });
     } catch (error) {
@@ -125,7 +114,7 @@ export const ticketsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async (
     const texte = formText(request, 'texte', 2000);
     if (texte === '') return detailPage(request, reply, api, reference, { errors: { texte: 'Saisissez le commentaire (1 à 2000 caractères).' }, status: 400 });
     try {
-      await api.request('POST', `/admin/signalisations/${segment(reference)}/commentaires`, { body: { agent: agentOf(request), texte } });
+      await api.call('commentSignalisation', { params: { reference }, body: { agent: agentOf(request), texte } });
     } catch (error) {
       const refusal = apiRefusal(error);
       if (!refusal) throw error;

@@ -4,17 +4,9 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { NATURES_TRAVAUX } from '../../../domain/travaux.js';
 import { parisDateTime, parseParisInput } from '../paris-time.js';
-import { apiRefusal, segment } from './api.js';
+import { apiRefusal } from './api.js';
 import { formText, queryText, refusalErrors, sendConsolePage, type ConsolePageDeps, type FieldErrors } from './common.js';
 
-export const adminRoutes = [
-  'GET /admin/travaux',
-  'GET /admin/travaux/:reference',
-  'POST /admin/travaux',
-  'PATCH /admin/travaux/:reference',
-  'POST /admin/travaux/:reference/cloture',
-  'GET /admin/audit',
-] as const;
 
 interface TravauxJson {
   reference: string;
@@ -40,10 +32,8 @@ const AUDIT_MAX = 1000;
 export const travauxAuditConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async (app, { api }) => {
   async function travauxPage(request: FastifyRequest, reply: FastifyReply, extra: { errors?: FieldErrors; values?: Record<string, string>; status?: number; notice?: string | null } = {}) {
     const open = queryText(request, 'tous') !== 'oui';
-    const list = await api.request<{ travaux: { reference: string; nature: string; etat: string; libelle: string; equipement: string; dateDebut: string; dateFin: string | null; perimetre: { type: string; reference: string }[] }[] }>(
-      'GET',
-      '/admin/travaux',
-      { query: { ouverts: open, limite: 200 } },
+    const list = await api.call<{ travaux: { reference: string; nature: string; etat: string; libelle: string; equipement: string; dateDebut: string; dateFin: string | null; perimetre: { type: string; reference: string }[] }[] }>(
+      'listTravaux', { query: { ouverts: open, limite: 200 } },
     );
     return sendConsolePage(request, reply, 'travaux', {
       title: 'Travaux et incidents',
@@ -89,7 +79,7 @@ export const travauxAuditConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = as
     }
     if (Object.keys(errors).length > 0) return travauxPage(request, reply, { errors, values, status: 400 });
     try {
-      await api.request('POST', '/admin/travaux', {
+      await api.call('publishTravaux', {
         body: { nature: values.nature, libelle: values.libelle, equipement: values.equipement, ...(values.referencePm ? { referencePm: values.referencePm } : {}), dateDebut: start!.toISOString(), ...(end ? { dateFin: end.toISOString() } : {}), perimetre },
       });
       return travauxPage(request, reply, { notice: 'Publié.' });
@@ -102,7 +92,7 @@ export const travauxAuditConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = as
 
   async function detailPage(request: FastifyRequest, reply: FastifyReply, reference: string, extra: { errors?: FieldErrors; values?: Record<string, string>; status?: number; notice?: string | null } = {}) {
     try {
-      const travaux = await api.request<TravauxJson>('GET', `/admin/travaux/${segment(reference)}`);
+      const travaux = await api.call<TravauxJson>('getTravaux', { params: { reference } });
       const values = { libelle: travaux.libelle, dateDebut: localInput(travaux.dateDebut), dateFin: localInput(travaux.dateFin), commentaire: travaux.commentaire ?? '', ...(extra.values ?? {}) };
       return sendConsolePage(request, reply, 'travaux-detail', { title: `Travaux ${reference}`, current: '/console/travaux', travaux, when, ...extra, values });
     } catch (error) {
@@ -125,7 +115,7 @@ export const travauxAuditConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = as
     if (values.dateFin !== '' && !end) errors.dateFin = 'Date et heure de fin attendues (ou vide).';
     if (Object.keys(errors).length > 0) return detailPage(request, reply, reference, { errors, values, status: 400 });
     try {
-      await api.request('PATCH', `/admin/travaux/${segment(reference)}`, {
+      await api.call('updateTravaux', { params: { reference },
         body: { libelle: values.libelle, dateDebut: start!.toISOString(), dateFin: end ? end.toISOString() : null, commentaire: values.commentaire === '' ? null : values.commentaire },
       });
       return detailPage(request, reply, reference, { notice: 'Modifié : les opérateurs voient la mise à jour.' });
@@ -140,7 +130,7 @@ export const travauxAuditConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = as
     const etat = formText(request, 'etat', 10) === 'ANNULE' ? 'ANNULE' : 'CLOTURE';
     const commentaire = formText(request, 'commentaire', 512);
     try {
-      await api.request('POST', `/admin/travaux/${segment(request.params.reference)}/cloture`, { body: { etat, ...(commentaire ? { commentaire } : {}) } });
+      await api.call('closeTravaux', { params: { reference: request.params.reference }, body: { etat, ...(commentaire ? { commentaire } : {}) } });
       return travauxPage(request, reply, { notice: `${request.params.reference} : ${etat === 'ANNULE' ? 'annulé' : 'clôturé'}.` });
     } catch (error) {
       const refusal = apiRefusal(error);
@@ -160,7 +150,7 @@ export const travauxAuditConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = as
     let events: { id: number; date: string; agent: string; action: string; operateur: string | null; certificat: string | null; details: unknown }[] = [];
     if (Object.keys(errors).length === 0) {
       events = (
-        await api.request<{ evenements: typeof events }>('GET', '/admin/audit', {
+        await api.call<{ evenements: typeof events }>('listAuditEvents', {
           query: { limite: limit, ...(operator ? { operateur: operator } : {}), ...(certificate ? { certificat: certificate } : {}) },
         })
       ).evenements;

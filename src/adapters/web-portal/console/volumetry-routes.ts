@@ -4,20 +4,10 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { VOLUMETRY_KINDS, VOLUMETRY_KIND_LABELS } from '../../../domain/volumetry.js';
 import { parisDateTime, parseParisInput } from '../paris-time.js';
-import { apiRefusal, segment } from './api.js';
+import { apiRefusal } from './api.js';
 import { agentOf, formText, queryText, refusalErrors, sendConsolePage, type ConsolePageDeps, type FieldErrors } from './common.js';
 import { PALETTE, groupedBarChart } from './svg-charts.js';
 
-export const adminRoutes = [
-  'GET /admin/volumetrie',
-  'GET /admin/exploitation',
-  'GET /admin/maintenance',
-  'GET /admin/maintenances',
-  'POST /admin/maintenances',
-  'POST /admin/maintenances/:reference/annulation',
-  'GET /admin/limites',
-  'POST /admin/limites',
-] as const;
 
 interface VolumetryJson {
   lignes: { operateur: string; minute?: string; compteurs: Record<string, number>; total: number }[];
@@ -59,11 +49,11 @@ export const volumetryConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async
     // One total per day (Paris days), then the peaks per minute over the last days of the range.
     const perDay = await Promise.all(
       days.map((day) =>
-        api.request<VolumetryJson>('GET', '/admin/volumetrie', { query: { debut: parisMidnight(day).toISOString(), fin: parisMidnight(nextDay(day)).toISOString(), detail: 'total' } }),
+        api.call<VolumetryJson>('getVolumetry', { query: { debut: parisMidnight(day).toISOString(), fin: parisMidnight(nextDay(day)).toISOString(), detail: 'total' } }),
       ),
     );
     const peakDays = days.slice(-MAX_PEAK_DAYS);
-    const perMinute = await api.request<VolumetryJson>('GET', '/admin/volumetrie', {
+    const perMinute = await api.call<VolumetryJson>('getVolumetry', {
       query: { debut: parisMidnight(peakDays[0]!).toISOString(), fin: parisMidnight(nextDay(peakDays.at(-1)!)).toISOString(), detail: 'minute' },
     });
     const operators = [...new Set(perDay.flatMap((r) => r.lignes.map((l) => l.operateur)).concat(perMinute.lignes.map((l) => l.operateur)))].sort();
@@ -129,12 +119,9 @@ export const volumetryConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async
   // ------------------------------------------------------------ running state, maintenance, limits
   async function exploitationPage(request: FastifyRequest, reply: FastifyReply, extra: { errors?: FieldErrors; values?: Record<string, string>; status?: number; notice?: string | null } = {}) {
     const [state, windows, limits] = await Promise.all([
-      api.request<{ file: { enAttente: number; enReprise: number; enCours: number }; requetes: { total: number; erreurs: number; tauxErreur: number; parResultat: { resultat: string; nombre: number }[]; parOperation: { service: string; operation: string; total: number; erreurs: number; tauxErreur: number }[] } }>(
-        'GET',
-        '/admin/exploitation',
-      ),
-      api.request<{ fenetres: { reference: string; debut: string; fin: string; motif: string; dateAnnulation: string | null }[] }>('GET', '/admin/maintenances', { query: { limite: 50 } }),
-      api.request<{ limites: { operateur: string; requetesParMinute: number | null; aPartirDe: string; motif: string | null; enVigueur?: boolean }[] }>('GET', '/admin/limites'),
+      api.call<{ file: { enAttente: number; enReprise: number; enCours: number }; requetes: { total: number; erreurs: number; tauxErreur: number; parResultat: { resultat: string; nombre: number }[]; parOperation: { service: string; operation: string; total: number; erreurs: number; tauxErreur: number }[] } }>('getRunningState'),
+      api.call<{ fenetres: { reference: string; debut: string; fin: string; motif: string; dateAnnulation: string | null }[] }>('listMaintenanceWindows', { query: { limite: 50 } }),
+      api.call<{ limites: { operateur: string; requetesParMinute: number | null; aPartirDe: string; motif: string | null; enVigueur?: boolean }[] }>('listRateLimits'),
     ]);
     return sendConsolePage(request, reply, 'exploitation', { title: 'Exploitation : file, erreurs, maintenance, limites', state, windows: windows.fenetres, limits: limits.limites, when, ...extra });
   }
@@ -151,7 +138,7 @@ export const volumetryConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async
     if (values.motif === '') errors.motif = 'Saisissez le motif annoncé aux opérateurs.';
     if (Object.keys(errors).length > 0) return exploitationPage(request, reply, { errors, values, status: 400 });
     try {
-      await api.request('POST', '/admin/maintenances', { body: { debut: start!.toISOString(), fin: end!.toISOString(), motif: values.motif } });
+      await api.call('announceMaintenanceWindow', { body: { debut: start!.toISOString(), fin: end!.toISOString(), motif: values.motif } });
       return exploitationPage(request, reply, { notice: 'Fenêtre de maintenance annoncée.' });
     } catch (error) {
       const refusal = apiRefusal(error);
@@ -162,7 +149,7 @@ export const volumetryConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async
 
   app.post<{ Params: { reference: string } }>('/console/exploitation/maintenances/:reference/annulation', async (request, reply) => {
     try {
-      await api.request('POST', `/admin/maintenances/${segment(request.params.reference)}/annulation`);
+      await api.call('cancelMaintenanceWindow', { params: { reference: request.params.reference } });
       return exploitationPage(request, reply, { notice: 'Fenêtre annulée.' });
     } catch (error) {
       const refusal = apiRefusal(error);
@@ -179,7 +166,7 @@ export const volumetryConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async
     if (perMinute !== null && (!Number.isInteger(perMinute) || perMinute < 1)) errors.requetesParMinute = 'Nombre entier ≥ 1 attendu (vide : lever la limite).';
     if (Object.keys(errors).length > 0) return exploitationPage(request, reply, { errors, values, status: 400 });
     try {
-      await api.request('POST', '/admin/limites', { body: { operateur: values.operateur, requetesParMinute: perMinute, ...(values.motif ? { motif: `${values.motif} (${agentOf(request)})` } : { motif: `console (${agentOf(request)})` }) } });
+      await api.call('setRateLimit', { body: { operateur: values.operateur, requetesParMinute: perMinute, ...(values.motif ? { motif: `${values.motif} (${agentOf(request)})` } : { motif: `console (${agentOf(request)})` }) } });
       return exploitationPage(request, reply, { notice: 'Limite enregistrée.' });
     } catch (error) {
       const refusal = apiRefusal(error);
