@@ -9,7 +9,7 @@ import type { AdminClient } from '../../../admin-client/index.js';
 export type { Query, QueryValue } from '../../../admin-client/index.js';
 
 /** What the pages use of the shared AdminClient (in the gateway: an inject transport onto the admin app). */
-export type ConsoleApi = Pick<AdminClient, 'request'>;
+export type ConsoleApi = Pick<AdminClient, 'request' | 'call'>;
 
 /** A refusal of the admin API (AdminApiError of src/admin-client, read structurally). */
 export interface ApiRefusal {

@@ -16,6 +16,7 @@ import * as capacity from './capacity-routes.js';
 import * as profiles from './profiles-routes.js';
 import * as lifecycle from './lifecycle-routes.js';
 import * as crl from './crl-routes.js';
+import * as prestations from './prestations-routes.js';
 
 export interface ConsolePage {
   /** The family's name (for messages and the parity check). */
@@ -37,6 +38,7 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
   { name: 'profils', routes: profiles.profilesConsoleRoutes, adminRoutes: profiles.adminRoutes },
   { name: 'cycle de vie des opérateurs', routes: lifecycle.lifecycleConsoleRoutes, adminRoutes: lifecycle.adminRoutes },
   { name: 'listes de révocation', routes: crl.crlConsoleRoutes, adminRoutes: crl.adminRoutes },
+  { name: 'prestations', routes: prestations.prestationsConsoleRoutes, adminRoutes: prestations.adminRoutes },
 ];
 
 /** Every admin API route the console calls (the CLI ↔ console parity check reads it). */
