@@ -81,7 +81,7 @@ describeBrowser('console: prestations import in chromium', () => {
     // Dry run: the report of what would be done, nothing written.
     const before = await prestationCount();
     await page.getByLabel('Simulation : tout vérifier et donner le bilan sans rien écrire').check();
-    await page.getByLabel('Fichier').setInputFiles(file);
+    await page.locator('#import-fichier').setInputFiles(file);
     await page.getByRole('button', { name: 'Importer' }).click();
     await page.waitForURL('**/console/prestations/imports/**');
     expect(await page.locator('#bilan-etat').textContent()).toContain('simulation terminée (rien n’est écrit)');
@@ -101,12 +101,13 @@ describeBrowser('console: prestations import in chromium', () => {
       }).observe(panel, { childList: true, subtree: true });
     })()`);
     expect(await page.locator('#progression').getAttribute('aria-live')).toBe('polite');
-    await page.getByLabel('Fichier').setInputFiles(file);
+    await page.locator('#import-fichier').setInputFiles(file);
     await page.getByRole('button', { name: 'Importer' }).click();
     await page.waitForURL('**/console/prestations/imports/**');
     // The panel showed the import's progress at least once before the report (its states only
     // move forward: waiting for the file, running, then the final one).
     expect(seen.length).toBeGreaterThan(0);
+    console.log('SEEN', seen.join(','));
     const order = ['ATTENTE', 'RUNNING', 'DONE'];
     expect(seen.every((etat) => order.includes(etat))).toBe(true);
     expect(seen.map((etat) => order.indexOf(etat))).toEqual([...seen.map((etat) => order.indexOf(etat))].sort((a, b) => a - b));

@@ -181,8 +181,8 @@ export const prestationsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = asy
       file?.stream.resume(); // the rest of the upload is read and dropped
       if (request.headers['hx-request'] === 'true') {
         // htmx: the whole page again (its form with the messages), as a normal navigation would.
-        await mainPage(request, reply, { errors: found, values, status: 200 });
-        return reply.header('HX-Retarget', 'body').header('HX-Reswap', 'innerHTML').header('HX-Push-Url', 'false');
+        reply.header('HX-Retarget', 'body').header('HX-Reswap', 'innerHTML');
+        return mainPage(request, reply, { errors: found, values, status: 200 });
       }
       return mainPage(request, reply, { errors: found, values, status });
     };
@@ -208,6 +208,7 @@ export const prestationsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = asy
   // The progress panel's content (htmx fragment): polls itself every second until the import ends.
   app.get('/console/prestations/progression', async (request, reply) => {
     const id = queryText(request, 'id', 36).toLowerCase();
+    const tries = Math.min(Number(queryText(request, 'essai', 4)) || 0, 1000);
     let found: ImportJson | null = null;
     if (UUID.test(id)) {
       try {
@@ -216,7 +217,7 @@ export const prestationsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = asy
         if (apiRefusal(error)?.status !== 404) throw error;
       }
     }
-    const html = await reply.viewAsync('console/partials/progression-import', { id, found, stateLabel, number });
+    const html = await reply.viewAsync('console/partials/progression-import', { id, found, next: tries + 1, givenUp: !found && tries >= 120, stateLabel, number });
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
   });
 
