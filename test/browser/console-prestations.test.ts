@@ -107,7 +107,6 @@ describeBrowser('console: prestations import in chromium', () => {
     // The panel showed the import's progress at least once before the report (its states only
     // move forward: waiting for the file, running, then the final one).
     expect(seen.length).toBeGreaterThan(0);
-    console.log('SEEN', seen.join(','));
     const order = ['ATTENTE', 'RUNNING', 'DONE'];
     expect(seen.every((etat) => order.includes(etat))).toBe(true);
     expect(seen.map((etat) => order.indexOf(etat))).toEqual([...seen.map((etat) => order.indexOf(etat))].sort((a, b) => a - b));
