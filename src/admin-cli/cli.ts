@@ -19,6 +19,7 @@ import { addTravauxCommands } from './travaux-commands.js';
 import { addConformanceCommands } from './conformance-commands.js';
 import { addPortalCommands } from './portal-commands.js';
 import { addPrestationCommands } from './prestation-commands.js';
+import { addExploitationCommands } from './exploitation-commands.js';
 import { addCapacityCommands } from './capacity-commands.js';
 import { addLifecycleCommands } from './lifecycle-commands.js';
 import { addCrlCommands } from './crl-commands.js';
@@ -151,6 +152,7 @@ Exemples :
   npm run admin -- prestations importer inventaire.csv --simulation --agent "M. Martin"
   npm run admin -- prestations resilier FI-1000-0001 --date 2026-12-31 --agent "M. Martin"
   npm run admin -- crl lister
+  npm run admin -- exploitation etat --json
   npm run admin -- crl rafraichir --agent "M. Martin"
   npm run admin -- portail creer --operateur OPA1 --identifiant opa1.dupont --nom "Jeanne Dupont" --profil TOUT --agent "M. Martin"
   npm run admin -- profil creer SIGNALISATION_DEPOT --libelle "Dépôt et suivi" --operation deposerSignalisation,consulterEtatSignalisation --agent "M. Martin"
@@ -240,7 +242,6 @@ Codes de sortie : 0 fait · 1 refusé par l’API · 2 erreur d’utilisation ·
     op,
     print,
     env,
-    connection: (command) => ({ url: baseUrl(globals(command).url), token: resolveToken(globals(command), env) }),
     fail: (exitCode, message) => {
       throw new CliFailure(exitCode, message);
     },
@@ -249,6 +250,7 @@ Codes de sortie : 0 fait · 1 refusé par l’API · 2 erreur d’utilisation ·
   addLifecycleCommands(program, op, print, env);
   addCrlCommands(program, op, print, env);
   addSupportCommands(program, op, print, env);
+  addExploitationCommands(program, op, print);
 
   return program;
 }

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Transform } from 'node:stream';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { ImportJson, PrestationJson, RejectJson } from '../adapters/admin-api/prestations-routes.js';
 import { date, printable, table } from './format.js';
@@ -20,8 +20,6 @@ export interface PrestationCommandDeps {
   op: Op;
   print: Print;
   env: NodeJS.ProcessEnv;
-  /** The admin API's base URL and token of this command (for the streamed upload). */
-  connection(command: Command): { url: string; token: string };
   /** Ends the command with this exit code and message (on stderr). */
   fail(exitCode: number, message: string): never;
   /** Where the progress bar goes (stderr). */
@@ -148,8 +146,7 @@ export function addPrestationCommands(program: Command, deps: PrestationCommandD
       }
       const format = formatOf(file, o.format);
       const id = randomUUID();
-      const query = new URLSearchParams({ agent, id, ...(o.simulation ? { simulation: 'true' } : {}), ...(o.maxRejets !== undefined ? { maxRejets: String(o.maxRejets) } : {}) });
-      const { url, token } = deps.connection(command);
+      const query = { agent, id, simulation: o.simulation ? true : undefined, maxRejets: o.maxRejets };
       const bar = deps.progress ?? process.stderr;
       let sent = 0;
       const counted = fs.createReadStream(file).pipe(
@@ -183,34 +180,14 @@ export function addPrestationCommands(program: Command, deps: PrestationCommandD
           draw();
         }
       })();
-      let response: Response;
+      // Through the shared admin client (decision 0020): the file is streamed as it is read.
+      let result: ImportJson;
       try {
-        response = await fetch(`${url}/admin/prestations/imports?${query}`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${token}`, accept: 'application/json', 'content-type': CONTENT_TYPES[format as Format] },
-          body: Readable.toWeb(counted) as ReadableStream<Uint8Array>,
-          duplex: 'half',
-        } as RequestInit);
-      } catch (error) {
+        result = await op<ImportJson>(command, 'importPrestations', { query, body: counted, contentType: CONTENT_TYPES[format] });
+      } finally {
         polling = false;
         await poller;
-        const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
-        deps.fail(3, `API d’administration injoignable (${url}) : ${cause}`);
       }
-      const text = await response.text();
-      polling = false;
-      await poller;
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        body = undefined;
-      }
-      if (!response.ok) {
-        const message = (body as { erreur?: unknown } | undefined)?.erreur;
-        deps.fail(response.status >= 500 ? 3 : 1, typeof message === 'string' ? message : `HTTP ${response.status}`);
-      }
-      const result = body as ImportJson;
       seen = result;
       sent = size;
       draw(true);

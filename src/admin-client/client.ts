@@ -2,7 +2,7 @@
 // (httpTransport), the web support console in the gateway process calls it in-process through
 // Fastify's inject() (injectTransport), so both go through the very same routes, schemas, bearer
 // check, hooks and audit. Dependency-free: node built-ins and its own files only (decision 0020).
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { ADMIN_OPERATIONS, type AdminOperationId } from './operations.js';
 
 /** A non-2xx answer of the admin API: its HTTP status and its `erreur` text. */
@@ -32,7 +32,8 @@ export interface TransportRequest {
   method: string;
   path: string;
   headers: Record<string, string>;
-  body?: string;
+  /** JSON text, or a stream sent as it is read (never buffered whole: file uploads). */
+  body?: string | Readable;
 }
 
 /** One HTTP answer as a transport gives it back: read it once, as text or as a stream. */
@@ -54,10 +55,27 @@ export interface AdminTransport {
 export type QueryValue = string | number | boolean | readonly (string | number | boolean)[] | undefined;
 export type Query = Record<string, QueryValue>;
 
+/** A request body sent as a stream (a Node Readable or any async iterable of bytes/strings). */
+export type StreamBody = Readable | AsyncIterable<Uint8Array | string>;
+
+/** Whether a body is to be streamed rather than sent as JSON. */
+export function isStreamBody(body: unknown): body is StreamBody {
+  return (
+    body instanceof Readable ||
+    (typeof body === 'object' && body !== null && !Array.isArray(body) && typeof (body as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function')
+  );
+}
+
 export interface RequestOptions {
   query?: Query;
-  /** Sent as JSON (content-type: application/json). */
+  /**
+   * Sent as JSON (content-type: application/json), or, when it is a Readable or an async iterable,
+   * streamed as it is read with `contentType` (default application/octet-stream): a file upload is
+   * never held whole in memory (decision 0020).
+   */
   body?: unknown;
+  /** The content type of a streamed body (text/csv, application/x-ndjson…). */
+  contentType?: string;
   /** true: the answer is not parsed but handed back as a stream (exports, CSV…). */
   stream?: boolean;
 }
@@ -122,9 +140,12 @@ export class AdminClient {
   request<T>(method: string, path: string, options?: RequestOptions): Promise<T>;
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T | AdminStream> {
     const headers: Record<string, string> = { accept: options.stream ? '*/*' : 'application/json' };
-    let body: string | undefined;
-    if (options.body !== undefined) {
-      headers['content-type'] = 'application/json';
+    let body: string | Readable | undefined;
+    if (isStreamBody(options.body)) {
+      headers['content-type'] = options.contentType ?? 'application/octet-stream';
+      body = options.body instanceof Readable ? options.body : Readable.from(options.body, { objectMode: false });
+    } else if (options.body !== undefined) {
+      headers['content-type'] = options.contentType ?? 'application/json';
       body = JSON.stringify(options.body);
     }
     const response = await this.transport.send({ method: method.toUpperCase(), path: `${path}${queryString(options.query)}`, headers, ...(body !== undefined ? { body } : {}) });

@@ -21,13 +21,16 @@ export function httpTransport(baseUrl: string, token: string, options: { timeout
     target: base,
     async send(request): Promise<TransportResponse> {
       let response: Response;
+      const streamed = request.body !== undefined && typeof request.body !== 'string';
       try {
         response = await fetch(`${base}${request.path}`, {
           method: request.method,
           headers: { ...request.headers, authorization: `Bearer ${token}` },
-          ...(request.body !== undefined ? { body: request.body } : {}),
-          signal: AbortSignal.timeout(timeoutMs),
-        });
+          // A streamed body goes out as it is read (duplex: 'half', chunked), without the timeout:
+          // an upload lasts as long as the file takes to be sent and imported.
+          ...(typeof request.body === 'string' ? { body: request.body } : {}),
+          ...(streamed ? { body: Readable.toWeb(request.body as Readable) as ReadableStream<Uint8Array>, duplex: 'half' } : { signal: AbortSignal.timeout(timeoutMs) }),
+        } as RequestInit);
       } catch (error) {
         const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
         throw new AdminTransportError(`API d’administration injoignable (${base}) : ${cause}`, base);

@@ -1,6 +1,8 @@
 // The admin API in-process (the web support console inside the gateway process): requests go
 // through Fastify's public inject(), hence through the same routes, schemas, bearer check, hooks,
 // error handler and audit as over HTTP, without a TCP hop. Structural types: no Fastify import.
+// A streamed body is handed to light-my-request as a stream: the injected request reads it chunk
+// by chunk with backpressure (the route reads request.raw), so an upload is not buffered whole.
 import { Readable } from 'node:stream';
 import type { AdminTransport, TransportResponse } from './client.js';
 
@@ -10,7 +12,7 @@ export interface InjectableApp {
     method: string;
     url: string;
     headers: Record<string, string>;
-    payload?: string;
+    payload?: string | NodeJS.ReadableStream;
   }): PromiseLike<{ statusCode: number; headers: Record<string, unknown>; body: string; rawPayload: Buffer }>;
 }
 

@@ -1,6 +1,7 @@
 // The shared admin API client (src/admin-client, decision 0020) over both transports against a
 // real Fastify app: the in-process one through inject(), the HTTP one through a listening server.
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { pino } from 'pino';
@@ -19,8 +20,30 @@ function buildApp(): FastifyInstance {
   app.post('/admin/echo', async (request, reply) => reply.code(201).send({ recu: request.body ?? null }));
   app.get('/admin/refus', async (_request, reply) => reply.code(409).send({ erreur: 'transition refusée' }));
   app.get('/admin/vide', async (_request, reply) => reply.code(500).send(''));
+  // A streamed upload: the body left unread by the parser, counted from request.raw as it comes.
+  app.addContentTypeParser(['text/csv', 'application/x-ndjson'], (_request, _payload, done) => done(null, undefined));
+  app.post('/admin/televersement', async (request, reply) => {
+    let octets = 0;
+    let producedAtFirstChunk: number | null = null;
+    for await (const chunk of request.raw) {
+      producedAtFirstChunk ??= uploadProduced;
+      octets += (chunk as Buffer).length;
+    }
+    return reply.code(201).send({ type: request.headers['content-type'], octets, producedAtFirstChunk });
+  });
   app.get('/admin/export.csv', async (_request, reply) => reply.type('text/csv; charset=utf-8').send('a;b\n1;2\n'));
   return app;
+}
+
+/** How many chunks the upload generator of the streaming test has produced so far. */
+let uploadProduced = 0;
+const UPLOAD_CHUNKS = 256;
+const UPLOAD_CHUNK = Buffer.alloc(64 * 1024, 'a');
+async function* uploadChunks(): AsyncGenerator<Buffer> {
+  for (let i = 0; i < UPLOAD_CHUNKS; i++) {
+    uploadProduced++;
+    yield UPLOAD_CHUNK;
+  }
 }
 
 let app: FastifyInstance;
@@ -57,6 +80,19 @@ describe.each([
     await expect(refused).rejects.toMatchObject({ status: 409, message: 'transition refusée' });
     await expect(badClient().request('GET', '/admin/echo')).rejects.toMatchObject({ status: 401, message: 'authentification requise' });
     await expect(client().request('GET', '/admin/vide')).rejects.toMatchObject({ status: 500, message: 'HTTP 500' });
+  });
+
+  test('a streamed body (async iterable or Readable) is sent as it is read, with its content type, not buffered whole', async () => {
+    uploadProduced = 0;
+    const sent = await client().request<{ type: string; octets: number; producedAtFirstChunk: number }>('POST', '/admin/televersement', { body: uploadChunks(), contentType: 'text/csv' });
+    expect(sent.type).toBe('text/csv');
+    expect(sent.octets).toBe(UPLOAD_CHUNKS * UPLOAD_CHUNK.length);
+    // The server read its first bytes long before the 16 Mo were produced: no whole-body buffering.
+    expect(sent.producedAtFirstChunk).toBeLessThan(UPLOAD_CHUNKS / 2);
+    const readable = Readable.from(['{"a":1}\n', '{"a":2}\n']);
+    await expect(client().request('POST', '/admin/televersement', { body: readable, contentType: 'application/x-ndjson' })).resolves.toMatchObject({ type: 'application/x-ndjson', octets: 16 });
+    // A plain object or an array is still JSON.
+    await expect(client().request('POST', '/admin/echo', { body: ['x'] })).resolves.toEqual({ recu: ['x'] });
   });
 
   test('stream: the answer handed back unparsed', async () => {

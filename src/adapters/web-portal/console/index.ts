@@ -16,6 +16,7 @@ import * as capacity from './capacity-routes.js';
 import * as profiles from './profiles-routes.js';
 import * as lifecycle from './lifecycle-routes.js';
 import * as crl from './crl-routes.js';
+import * as prestations from './prestations-routes.js';
 
 export interface ConsolePage {
   /** The family's name (for messages and the parity check). */
@@ -35,6 +36,7 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
   { name: 'profils', routes: profiles.profilesConsoleRoutes },
   { name: 'cycle de vie des opérateurs', routes: lifecycle.lifecycleConsoleRoutes },
   { name: 'listes de révocation', routes: crl.crlConsoleRoutes },
+  { name: 'prestations', routes: prestations.prestationsConsoleRoutes },
 ];
 
 /** The console's pages, all behind requireSupport (registered by buildWebPortal when given an API client). */

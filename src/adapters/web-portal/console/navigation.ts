@@ -10,6 +10,7 @@ export const CONSOLE_NAVIGATION: readonly NavEntry[] = [
   { href: '/console', label: 'Tableau de bord' },
   { href: '/console/signalisations', label: 'Signalisations' },
   { href: '/console/operateurs', label: 'Opérateurs' },
+  { href: '/console/prestations', label: 'Prestations' },
   { href: '/console/certificats', label: 'Certificats' },
   { href: '/console/autorites', label: 'Autorités' },
   { href: '/console/profils', label: 'Profils' },
