@@ -35,4 +35,4 @@ test('embedded PGlite default: deposit, restart on the same data, state still th
     fs.rmSync(dataDir, { recursive: true, force: true });
     fs.rmSync(certsDir, { recursive: true, force: true });
   }
-});
+}, 90_000); // two starts of the embedded PGlite (migrations, demo data): slow on a loaded machine
