@@ -3,7 +3,7 @@
 // provider's non-working days and the view of booked versus free slots. Clients of the admin API
 // routes of src/adapters/admin-api/capacity-routes.ts. Every change names the support staff
 // member: --agent, or ESAV_AGENT.
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type {
   CapacityViewJson,
   ClosureJson,
@@ -15,16 +15,7 @@ import type {
 import { formatParisDateTime } from '../domain/paris-calendar.js';
 import { date, table } from './format.js';
 import type { Op, Print } from './operation.js';
-
-function agentOf(options: { agent?: string }, env: NodeJS.ProcessEnv): string {
-  const agent = (options.agent ?? env.ESAV_AGENT ?? '').trim();
-  if (!agent) {
-    const message = 'nom de l’agent du support requis pour le journal d’audit : --agent <nom> ou ESAV_AGENT';
-    process.stderr.write(`${message}\n`);
-    throw new CommanderError(2, 'esav.usage', message);
-  }
-  return agent;
-}
+import { agentOf, agentOption } from './agent.js';
 
 const DAYS = ['', 'lun', 'mar', 'mer', 'jeu', 'ven', 'sam', 'dim'];
 const hhmm = (iso: string) => formatParisDateTime(new Date(iso)).slice(11, 16);
@@ -149,7 +140,6 @@ export function addCapacityCommands(program: Command, op: Op, print: Print, env:
   const capacite = program
     .command('capacite')
     .description('capacité des techniciens : plannings, capacités supplémentaires, fermetures, jours non travaillés, créneaux réservés et libres');
-  const agentOption = () => new Option('--agent <nom>', 'nom de l’agent du support, écrit au journal d’audit (défaut : ESAV_AGENT)');
   const typeOption = (required = false) => {
     const option = new Option('--type <type>', 'type de rendez-vous').choices(['SAV', 'SAV_PLUS', 'EXPERTISE_CONTRADICTOIRE']);
     return required ? option.makeOptionMandatory() : option;

@@ -2,20 +2,11 @@
 // list the CRL sources with their state, and fetch them now. Clients of the admin API routes of
 // src/adapters/admin-api/crl-routes.ts. "rafraichir" names the support staff member: --agent, or
 // ESAV_AGENT (audit log).
-import { Command, CommanderError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import type { CrlOverviewJson, CrlRefreshJson, CrlSourceJson } from '../adapters/admin-api/crl-routes.js';
 import { date, printable, table } from './format.js';
 import type { Op, Print } from './operation.js';
-
-function agentOf(options: { agent?: string }, env: NodeJS.ProcessEnv): string {
-  const agent = (options.agent ?? env.ESAV_AGENT ?? '').trim();
-  if (!agent) {
-    const message = 'nom de l’agent du support requis pour le journal d’audit : --agent <nom> ou ESAV_AGENT';
-    process.stderr.write(`${message}\n`);
-    throw new CommanderError(2, 'esav.usage', message);
-  }
-  return agent;
-}
+import { agentOf } from './agent.js';
 
 const refusedCount = (s: CrlSourceJson) => s.certificats.filter((c) => c.etat === 'REVOQUE' || c.etat === 'LCR_INDISPONIBLE_REFUSE').length;
 

@@ -4,22 +4,13 @@
 // Clients of the admin API routes of src/adapters/admin-api/profiles-routes.ts and
 // operator-lifecycle-routes.ts. Every change names the support staff member: --agent, or
 // ESAV_AGENT. Registered by cli.ts after addOperatorCommands (the `operateur` command is shared).
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import type { ProfileJson } from '../adapters/admin-api/profiles-routes.js';
 import type { LifecycleJson } from '../adapters/admin-api/operator-lifecycle-routes.js';
 import { date, printable, table } from './format.js';
 import { operatorStateText } from './operator-commands.js';
 import type { Op, Print } from './operation.js';
-
-function agentOf(options: { agent?: string }, env: NodeJS.ProcessEnv): string {
-  const agent = (options.agent ?? env.ESAV_AGENT ?? '').trim();
-  if (!agent) {
-    const message = 'nom de l’agent du support requis pour le journal d’audit : --agent <nom> ou ESAV_AGENT';
-    process.stderr.write(`${message}\n`);
-    throw new CommanderError(2, 'esav.usage', message);
-  }
-  return agent;
-}
+import { agentOf, agentOption } from './agent.js';
 
 /** `--operation A --operation B` or `--operation A,B`. */
 function collectOperations(value: string, previous: string[] | undefined): string[] {
@@ -63,7 +54,6 @@ function formatOutcome(verb: string, r: LifecycleJson): string {
 }
 
 export function addLifecycleCommands(program: Command, op: Op, print: Print, env: NodeJS.ProcessEnv): void {
-  const agentOption = () => new Option('--agent <nom>', 'nom de l’agent du support, écrit au journal d’audit (défaut : ESAV_AGENT)');
 
   // ------------------------------------------------------------ profil
   const profil = program.command('profil').description('profils : les opérations que chacun accorde ; créer, modifier, retirer');

@@ -11,6 +11,7 @@ import YAML from 'yaml';
 import { ACCES_DEMANDES, PROMOTION_DOMAINS } from '../domain/operators.js';
 import type { AuditJson, AuthorityJson, CertificateJson, IssuedJson, OperatorJson, RenewalJson } from '../adapters/admin-api/operators-routes.js';
 import { date, table } from './format.js';
+import { agentOf, agentOption } from './agent.js';
 
 
 const text = (v: string | null | undefined) => (v === null || v === undefined || v === '' ? '—' : v);
@@ -42,12 +43,6 @@ function writeNewFile(option: string, file: string, contents: string | Buffer, m
 
 function assertWritable(option: string, file: string | undefined): void {
   if (file !== undefined && fs.existsSync(file)) usage(`${option} ${file} : le fichier existe déjà (choisissez un autre nom)`);
-}
-
-function agentOf(options: { agent?: string }, env: NodeJS.ProcessEnv): string {
-  const agent = (options.agent ?? env.ESAV_AGENT ?? '').trim();
-  if (!agent) usage('nom de l’agent du support requis pour le journal d’audit : --agent <nom> ou ESAV_AGENT');
-  return agent;
 }
 
 function parseInteger(min: number, max: number) {
@@ -210,7 +205,6 @@ const ORDER_FORM_OPTIONS: Array<[flag: string, field: string, description: strin
 ];
 
 export function addOperatorCommands(program: Command, op: Op, print: Print, env: NodeJS.ProcessEnv = process.env): void {
-  const agentOption = () => new Option('--agent <nom>', 'nom de l’agent du support, écrit au journal d’audit (défaut : ESAV_AGENT)');
 
   // ------------------------------------------------------------ operateur
   const operateur = program.command('operateur').description('opérateurs : créer depuis le bon de commande, consulter, promouvoir en production');

@@ -7,17 +7,8 @@ import type { Op, Print } from './operation.js';
 import { Command, CommanderError, Option } from 'commander';
 import type { PortalUserJson } from '../adapters/admin-api/portal-accounts-routes.js';
 import { date, printable, table } from './format.js';
+import { agentOf, agentOption } from './agent.js';
 
-
-function agentOf(options: { agent?: string }, env: NodeJS.ProcessEnv): string {
-  const agent = (options.agent ?? env.ESAV_AGENT ?? '').trim();
-  if (!agent) {
-    const message = 'nom de l’agent du support requis pour le journal d’audit : --agent <nom> ou ESAV_AGENT';
-    process.stderr.write(`${message}\n`);
-    throw new CommanderError(2, 'esav.usage', message);
-  }
-  return agent;
-}
 
 /** What a user's state is, in words. */
 export function portalUserState(u: PortalUserJson, now = new Date()): string {
@@ -39,7 +30,6 @@ const passwordBlock = (identifier: string, password: string) =>
 
 export function addPortalCommands(program: Command, op: Op, print: Print, env: NodeJS.ProcessEnv): void {
   const portail = program.command('portail').description('comptes du portail web e-SAV en ligne : créer, lister, réinitialiser, désactiver, déverrouiller');
-  const agentOption = () => new Option('--agent <nom>', 'nom de l’agent du support, écrit au journal d’audit (défaut : ESAV_AGENT)');
 
   portail
     .command('creer')

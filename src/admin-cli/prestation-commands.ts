@@ -10,10 +10,11 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Transform } from 'node:stream';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ImportJson, PrestationJson, RejectJson } from '../adapters/admin-api/prestations-routes.js';
 import { date, printable, table } from './format.js';
 import type { Op, Print } from './operation.js';
+import { agentOf, agentOption } from './agent.js';
 
 
 export interface PrestationCommandDeps {
@@ -29,16 +30,6 @@ export interface PrestationCommandDeps {
 const CONTENT_TYPES = { csv: 'text/csv', json: 'application/json', ndjson: 'application/x-ndjson' } as const;
 type Format = keyof typeof CONTENT_TYPES;
 const POLL_MS = 500;
-
-function agentOf(options: { agent?: string }, env: NodeJS.ProcessEnv): string {
-  const agent = (options.agent ?? env.ESAV_AGENT ?? '').trim();
-  if (!agent) {
-    const message = 'nom de l’agent du support requis pour le journal d’audit : --agent <nom> ou ESAV_AGENT';
-    process.stderr.write(`${message}\n`);
-    throw new CommanderError(2, 'esav.usage', message);
-  }
-  return agent;
-}
 
 function formatOf(file: string, given: string | undefined): Format {
   if (given) return given as Format;
@@ -115,7 +106,6 @@ export function formatPrestation(p: PrestationJson): string {
 export function addPrestationCommands(program: Command, deps: PrestationCommandDeps): void {
   const { op, print, env } = deps;
   const prestations = program.command('prestations').description('prestations : import en masse (CSV, JSON), suivi, lignes refusées, résiliation');
-  const agentOption = () => new Option('--agent <nom>', 'nom de l’agent du support, écrit au journal d’audit (défaut : ESAV_AGENT)');
 
   async function allRejects(command: Command, id: string): Promise<RejectJson[]> {
     const all: RejectJson[] = [];

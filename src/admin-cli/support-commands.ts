@@ -2,21 +2,12 @@
 // 0021): the accounts of the support console (/console on the portal's port). Clients of the admin
 // API routes of src/adapters/admin-api/support-accounts-routes.ts. Every change names the agent:
 // --agent, or ESAV_AGENT. A generated password is shown once.
-import { Command, CommanderError, Option } from 'commander';
+import { Command } from 'commander';
 import type { SupportUserJson } from '../adapters/admin-api/support-accounts-routes.js';
 import type { AdminOperationId } from '../admin-client/index.js';
 import { date, printable, table } from './format.js';
 import type { Op, Print } from './operation.js';
-
-function agentOf(options: { agent?: string }, env: NodeJS.ProcessEnv): string {
-  const agent = (options.agent ?? env.ESAV_AGENT ?? '').trim();
-  if (!agent) {
-    const message = 'nom de l’agent du support requis pour le journal d’audit : --agent <nom> ou ESAV_AGENT';
-    process.stderr.write(`${message}\n`);
-    throw new CommanderError(2, 'esav.usage', message);
-  }
-  return agent;
-}
+import { agentOf, agentOption } from './agent.js';
 
 export function supportUserState(u: SupportUserJson, now = new Date()): string {
   if (u.desactiveLe) return `désactivé le ${date(u.desactiveLe)}`;
@@ -37,7 +28,6 @@ const passwordBlock = (identifier: string, password: string) =>
 
 export function addSupportCommands(program: Command, op: Op, print: Print, env: NodeJS.ProcessEnv): void {
   const support = program.command('support').description('comptes du personnel du support (console web /console, second facteur obligatoire)');
-  const agentOption = () => new Option('--agent <nom>', 'nom de l’agent du support, écrit au journal d’audit (défaut : ESAV_AGENT)');
   const oneAction = (name: string, description: string, operationId: AdminOperationId, words: (result: { utilisateur: SupportUserJson; sessionsFermees?: number }) => string) =>
     support
       .command(name)
