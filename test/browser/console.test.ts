@@ -137,8 +137,9 @@ describeBrowser('support console in chromium', () => {
       () => 'refused',
     );
     expect(again).toBe('refused');
+    // newest first: the revocation, the issue, and the ticket moved at the start, all under the staff member
     const audit = await t.admin('GET', '/admin/audit?operateur=OPA1');
-    expect((audit.body.evenements as { action: string; agent: string }[]).filter((e) => e.agent === 'support.demo').map((e) => e.action)).toEqual(['CERTIFICAT_REVOQUE', 'CERTIFICAT_EMIS']);
+    expect((audit.body.evenements as { action: string; agent: string }[]).filter((e) => e.agent === 'support.demo').map((e) => e.action)).toEqual(['CERTIFICAT_REVOQUE', 'CERTIFICAT_EMIS', 'SIGNALISATION_ETAT_MODIFIE']);
 
     // Volumetry: charts with accessible names, and their data tables.
     await page.getByRole('link', { name: 'Volumétrie' }).click();
