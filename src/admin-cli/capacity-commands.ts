@@ -12,12 +12,11 @@ import type {
   PatternJson,
   RegenerationJson,
 } from '../adapters/admin-api/capacity-routes.js';
-import { formatParisDateTime } from '../domain/paris-calendar.js';
+import { ISO_WEEKDAY_NAMES, formatParisDateTime } from '../domain/paris-calendar.js';
 import { date, table } from './format.js';
 import type { Op, Print } from './operation.js';
 import { agentOf, agentOption } from './agent.js';
 
-const DAYS = ['', 'lun', 'mar', 'mer', 'jeu', 'ven', 'sam', 'dim'];
 const hhmm = (iso: string) => formatParisDateTime(new Date(iso)).slice(11, 16);
 const dayOf = (iso: string) => formatParisDateTime(new Date(iso)).slice(0, 10);
 
@@ -63,7 +62,7 @@ export function formatPatterns(list: PatternJson[]): string {
   if (list.length === 0) return 'aucun planning';
   return table(
     ['COMMUNE', 'TYPE', 'JOUR', 'PLAGE', 'DURÉE', 'TECHNICIENS', 'FÉRIÉS'],
-    list.map((p) => [p.commune, p.type, `${p.jour} ${DAYS[p.jour] ?? ''}`, `${p.debut}-${p.fin}`, `${p.dureeMinutes} min`, String(p.techniciens), p.joursFeries ? 'oui' : 'non']),
+    list.map((p) => [p.commune, p.type, `${p.jour} ${ISO_WEEKDAY_NAMES[p.jour]?.slice(0, 3) ?? ''}`, `${p.debut}-${p.fin}`, `${p.dureeMinutes} min`, String(p.techniciens), p.joursFeries ? 'oui' : 'non']),
   );
 }
 

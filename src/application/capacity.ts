@@ -67,10 +67,8 @@ export interface NonWorkingDayView {
   record: NonWorkingDayRecord | null;
 }
 
-export interface WindowView {
-  type: TypeRendezVous;
-  debut: Date;
-  fin: Date;
+/** The counts of a window, of a day or of the whole view. */
+export interface Totals {
   /** Technicians planned (patterns + extra capacity, holidays applied). */
   capacite: number;
   /** Live appointments. */
@@ -85,13 +83,10 @@ export interface WindowView {
   conflits: number;
 }
 
-export interface Totals {
-  capacite: number;
-  reserves: number;
-  libres: number;
-  fermes: number;
-  horsCapacite: number;
-  conflits: number;
+export interface WindowView extends Totals {
+  type: TypeRendezVous;
+  debut: Date;
+  fin: Date;
 }
 
 export interface DayView extends Totals {

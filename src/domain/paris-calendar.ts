@@ -240,6 +240,9 @@ export function isoWeekday(day: ParisDay): number {
   return ((((epochDayOf(day) + 3) % 7) + 7) % 7) + 1;
 }
 
+/** The French names of the ISO weekdays, indexed by isoWeekday (1 = lundi … 7 = dimanche; index 0: ''). */
+export const ISO_WEEKDAY_NAMES: readonly string[] = ['', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'];
+
 function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }

@@ -7,11 +7,9 @@ import type { Page } from 'playwright-core';
 import type soap from 'soap';
 import { SettableClock } from '../../src/domain/clock.js';
 import { formatParisDateTime } from '../../src/domain/paris-calendar.js';
-import { OtpAuthTotp } from '../../src/adapters/web-portal/secrets.js';
 import { depositArgs, enteteRequete, startTestGateway, type TestGateway } from '../support/gateway.js';
-import { describeWithChromium, launchChromium, submitSignIn, type Browser } from '../support/chromium.js';
+import { describeWithChromium, launchChromium, signInConsoleInBrowser, type Browser } from '../support/chromium.js';
 import { seriousViolations } from '../support/axe.js';
-import { readDemoAccounts } from '../support/web-portal.js';
 
 const describeBrowser = await describeWithChromium();
 const asList = <T>(v: T | T[] | undefined | null): T[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
@@ -46,16 +44,6 @@ describeBrowser('console: capacity page in chromium', () => {
     return asList<{ debut: Date }>(answer?.creneau).map((s) => formatParisDateTime(s.debut).slice(11, 16));
   }
 
-  async function signInSupport(page: Page): Promise<void> {
-    const demo = readDemoAccounts(t.gateway.demoAccountsFile!);
-    await submitSignIn(page, t.webUrl, 'support.demo', demo.get('support.demo')!);
-    await page.waitForURL('**/connexion/totp');
-    const secret = (await page.locator('#cle-totp').textContent())!.trim();
-    clock.advance(31_000);
-    await page.locator('#code').fill(OtpAuthTotp.codeAt(secret, clock.now()));
-    await page.locator('form[action="/connexion/totp"] button[type="submit"]').click();
-    await page.waitForURL('**/console');
-  }
 
   const synthese = (page: Page) => page.locator('#synthese').textContent();
 
@@ -63,7 +51,7 @@ describeBrowser('console: capacity page in chromium', () => {
     const page = await browser.context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(String(error)));
-    await signInSupport(page);
+    await signInConsoleInBrowser(page, t, { nextTotpStep: true });
 
     await page.getByRole('link', { name: 'Capacité', exact: true }).click();
     await page.waitForURL('**/console/capacite');

@@ -4,9 +4,8 @@
 // recognised CA, fetches the CRLs now after the CA revoked it (audited with their identifier), then
 // sees an unreachable source reported; axe-core finds no serious or critical violation.
 import { X509Certificate } from 'node:crypto';
-import { OtpAuthTotp } from '../../src/adapters/web-portal/secrets.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
-import { describeWithChromium, launchChromium, submitSignIn, type Browser } from '../support/chromium.js';
+import { describeWithChromium, launchChromium, signInConsoleInBrowser, type Browser } from '../support/chromium.js';
 import { seriousViolations } from '../support/axe.js';
 import { makeCertificate, makeRoot } from '../support/operator-pki.js';
 import { CrlServer, makeCrl } from '../support/crl.js';
@@ -40,13 +39,7 @@ describeBrowser('console: CRL sources in chromium', () => {
     expect(created.status).toBe(201);
 
     const page = await browser.context.newPage();
-    await submitSignIn(page, t.webUrl, 'nina.support', created.body.motDePasse);
-    await page.waitForURL('**/connexion/totp');
-    const secret = (await page.locator('#cle-totp').textContent())!.trim();
-    t.clock.advance(31_000);
-    await page.getByLabel('Code à 6 chiffres').fill(OtpAuthTotp.codeAt(secret, t.clock.now()));
-    await page.getByRole('button', { name: 'Valider' }).click();
-    await page.waitForURL('**/console');
+    await signInConsoleInBrowser(page, t, { identifier: 'nina.support', password: created.body.motDePasse, nextTotpStep: true });
 
     await page.getByRole('link', { name: 'Listes de révocation' }).click();
     await page.waitForURL('**/console/lcr');

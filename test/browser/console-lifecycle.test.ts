@@ -7,11 +7,9 @@
 // with the staff member's identifier. axe-core finds no serious or critical violation.
 import type { Page } from 'playwright-core';
 import { SettableClock } from '../../src/domain/clock.js';
-import { OtpAuthTotp } from '../../src/adapters/web-portal/secrets.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
-import { describeWithChromium, launchChromium, submitSignIn, type Browser } from '../support/chromium.js';
+import { describeWithChromium, launchChromium, signInConsoleInBrowser, type Browser } from '../support/chromium.js';
 import { seriousViolations } from '../support/axe.js';
-import { readDemoAccounts } from '../support/web-portal.js';
 
 const describeBrowser = await describeWithChromium();
 
@@ -26,13 +24,7 @@ describeBrowser('support console: profiles and operator life cycle in chromium',
     browser = await launchChromium();
     page = await browser.context.newPage();
     // The demo support account, its second factor enrolled at this first sign-in.
-    await submitSignIn(page, t.webUrl, 'support.demo', readDemoAccounts(t.gateway.demoAccountsFile!).get('support.demo')!);
-    await page.waitForURL('**/connexion/totp');
-    const secret = (await page.locator('#cle-totp').textContent())!.trim();
-    clock.advance(31_000);
-    await page.getByLabel('Code à 6 chiffres').fill(OtpAuthTotp.codeAt(secret, clock.now()));
-    await page.getByRole('button', { name: 'Valider' }).click();
-    await page.waitForURL('**/console');
+    await signInConsoleInBrowser(page, t, { nextTotpStep: true });
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -9,13 +9,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { OtpAuthTotp } from '../../src/adapters/web-portal/secrets.js';
 import { addDays, parisDayOf } from '../../src/domain/paris-calendar.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
-import { describeWithChromium, launchChromium, submitSignIn, type Browser } from '../support/chromium.js';
+import { describeWithChromium, launchChromium, signInConsoleInBrowser, type Browser } from '../support/chromium.js';
 import { seriousViolations } from '../support/axe.js';
 import { generateImportFile } from '../support/prestation-files.js';
-import { readDemoAccounts } from '../support/web-portal.js';
 
 const describeBrowser = await describeWithChromium();
 const LINES = 30_000;
@@ -60,12 +58,7 @@ describeBrowser('console: prestations import in chromium', () => {
       seen.push(etat);
     });
 
-    await submitSignIn(page, t.webUrl, 'support.demo', readDemoAccounts(t.gateway.demoAccountsFile!).get('support.demo')!);
-    await page.waitForURL('**/connexion/totp');
-    const secret = (await page.locator('#cle-totp').textContent())!.trim();
-    await page.getByLabel('Code à 6 chiffres').fill(OtpAuthTotp.codeAt(secret, t.clock.now()));
-    await page.getByRole('button', { name: 'Valider' }).click();
-    await page.waitForURL('**/console');
+    await signInConsoleInBrowser(page, t);
 
     await page.getByRole('link', { name: 'Prestations' }).click();
     await page.waitForURL('**/console/prestations');

@@ -11,12 +11,10 @@ import os from 'node:os';
 import path from 'node:path';
 import soap from 'soap';
 import type { Page } from 'playwright-core';
-import { OtpAuthTotp } from '../../src/adapters/web-portal/secrets.js';
 import { depositArgs, enteteRequete, startTestGateway, type TestGateway } from '../support/gateway.js';
-import { describeWithChromium, launchChromium, submitSignIn, type Browser } from '../support/chromium.js';
+import { describeWithChromium, launchChromium, signInConsoleInBrowser, type Browser } from '../support/chromium.js';
 import { seriousViolations } from '../support/axe.js';
 import { makeCsr } from '../support/operator-pki.js';
-import { readDemoAccounts } from '../support/web-portal.js';
 
 const describeBrowser = await describeWithChromium();
 
@@ -67,13 +65,7 @@ describeBrowser('support console in chromium', () => {
     page.on('pageerror', (error) => problems.push(String(error)));
 
     // Password, then the second factor: enrolled at this first sign-in.
-    await submitSignIn(page, t.webUrl, 'support.demo', readDemoAccounts(t.gateway.demoAccountsFile!).get('support.demo')!);
-    await page.waitForURL('**/connexion/totp');
-    await accessible(page);
-    const secret = (await page.locator('#cle-totp').textContent())!.trim();
-    await page.getByLabel('Code à 6 chiffres').fill(OtpAuthTotp.codeAt(secret, t.clock.now()));
-    await page.getByRole('button', { name: 'Valider' }).click();
-    await page.waitForURL('**/console');
+    await signInConsoleInBrowser(page, t, { onTotpPage: accessible });
     expect(await page.locator('h1').textContent()).toBe('Console du support');
     expect(await page.getByRole('navigation', { name: 'Navigation de la console' }).isVisible()).toBe(true);
     await accessible(page);

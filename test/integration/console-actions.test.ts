@@ -3,11 +3,10 @@
 // each page reaches the admin API by operationId and each change is audited with the staff member
 // as agent. Decision 0021.
 import { SettableClock } from '../../src/domain/clock.js';
-import { OtpAuthTotp } from '../../src/adapters/web-portal/secrets.js';
 import { SqlConformanceRunRepository } from '../../src/adapters/postgres/conformance-runs.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { describeWithPostgres } from '../support/postgres.js';
-import { PortalClient, csrfOf, readDemoAccounts } from '../support/web-portal.js';
+import { PortalClient, csrfOf, signInConsole } from '../support/web-portal.js';
 
 const describeDb = await describeWithPostgres();
 
@@ -18,12 +17,7 @@ describeDb('support console: account pages, conformance run, weekly pattern', ()
 
   beforeAll(async () => {
     t = await startTestGateway({ clock });
-    const demo = readDemoAccounts(t.gateway.demoAccountsFile!);
-    c = new PortalClient(t.webUrl, t.webCa);
-    await c.signIn('support.demo', demo.get('support.demo')!);
-    const step = await c.get('/connexion/totp');
-    const secret = /<code id="cle-totp" class="fs-5">([A-Z2-7]+)<\/code>/.exec(step.body)![1]!;
-    await c.post('/connexion/totp', { _csrf: csrfOf(step.body), code: OtpAuthTotp.codeAt(secret, clock.now()) });
+    c = await signInConsole(t);
   });
   afterAll(async () => {
     await c?.close();

@@ -4,11 +4,10 @@
 // staff member.
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'undici';
-import { OtpAuthTotp } from '../../src/adapters/web-portal/secrets.js';
 import { SettableClock } from '../../src/domain/clock.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { describeWithPostgres } from '../support/postgres.js';
-import { csrfOf, PortalClient, readDemoAccounts } from '../support/web-portal.js';
+import { csrfOf, PortalClient, signInConsole } from '../support/web-portal.js';
 
 const describeDb = await describeWithPostgres();
 
@@ -20,12 +19,7 @@ describeDb('console: prestations import form over HTTP', () => {
 
   beforeAll(async () => {
     t = await startTestGateway({ clock });
-    const demo = readDemoAccounts(t.gateway.demoAccountsFile!);
-    c = new PortalClient(t.webUrl, t.webCa);
-    await c.signIn('support.demo', demo.get('support.demo')!);
-    const step = await c.get('/connexion/totp');
-    const secret = /<code id="cle-totp" class="fs-5">([A-Z2-7]+)<\/code>/.exec(step.body)![1]!;
-    await c.post('/connexion/totp', { _csrf: csrfOf(step.body), code: OtpAuthTotp.codeAt(secret, clock.now()) });
+    c = await signInConsole(t);
     agent = new Agent({ connect: { ca: t.webCa, servername: 'localhost' } });
   });
   afterAll(async () => {

@@ -6,7 +6,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { OtpAuthTotp } from '../../src/adapters/web-portal/secrets.js';
+import type { TestGateway } from './gateway.js';
 import { IN_CI, describeWithPostgres } from './postgres.js';
+import { readDemoAccounts } from './web-portal.js';
 
 export const CHROMIUM = process.env.ESAV_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -69,4 +72,32 @@ export async function submitSignIn(page: Page, webUrl: string, identifier: strin
 export async function signInInBrowser(page: Page, webUrl: string, identifier: string, password: string): Promise<void> {
   await submitSignIn(page, webUrl, identifier, password);
   await page.waitForURL('**/accueil');
+}
+
+export interface ConsoleSignInOptions {
+  /** The support account signing in (default: the demo `support.demo` with its password from the demo accounts file). */
+  identifier?: string;
+  password?: string;
+  /** Advance the gateway's clock by 31 s (one TOTP step) before computing the code. */
+  nextTotpStep?: boolean;
+  /** Called on the TOTP enrolment page, before the code is typed (e.g. an accessibility check). */
+  onTotpPage?: (page: Page) => Promise<void>;
+}
+
+/**
+ * Signs a support account in to the console: password, then the second factor enrolled at this
+ * first sign-in (the code computed with otpauth from the secret the page shows, at the gateway's
+ * clock); waits for the console page.
+ */
+export async function signInConsoleInBrowser(page: Page, t: TestGateway, options: ConsoleSignInOptions = {}): Promise<void> {
+  const identifier = options.identifier ?? 'support.demo';
+  const password = options.password ?? readDemoAccounts(t.gateway.demoAccountsFile!).get(identifier)!;
+  await submitSignIn(page, t.webUrl, identifier, password);
+  await page.waitForURL('**/connexion/totp');
+  await options.onTotpPage?.(page);
+  const secret = (await page.locator('#cle-totp').textContent())!.trim();
+  if (options.nextTotpStep) t.clock.advance(31_000);
+  await page.getByLabel('Code à 6 chiffres').fill(OtpAuthTotp.codeAt(secret, t.clock.now()));
+  await page.getByRole('button', { name: 'Valider' }).click();
+  await page.waitForURL('**/console');
 }

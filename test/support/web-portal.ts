@@ -3,6 +3,8 @@
 // page, and the demo accounts file parsed.
 import fs from 'node:fs';
 import { Agent, request } from 'undici';
+import { OtpAuthTotp } from '../../src/adapters/web-portal/secrets.js';
+import type { TestGateway } from './gateway.js';
 
 export interface PortalResponse {
   status: number;
@@ -88,4 +90,19 @@ export function readDemoAccounts(file: string): Map<string, string> {
     if (identifier && password) accounts.set(identifier, password);
   }
   return accounts;
+}
+
+/**
+ * A portal client signed in to the console as the demo support account: password, then the second
+ * factor enrolled at this first sign-in (the code computed at the gateway's clock from the secret
+ * the TOTP page shows).
+ */
+export async function signInConsole(t: TestGateway): Promise<PortalClient> {
+  const demo = readDemoAccounts(t.gateway.demoAccountsFile!);
+  const c = new PortalClient(t.webUrl, t.webCa);
+  await c.signIn('support.demo', demo.get('support.demo')!);
+  const step = await c.get('/connexion/totp');
+  const secret = /<code id="cle-totp" class="fs-5">([A-Z2-7]+)<\/code>/.exec(step.body)![1]!;
+  await c.post('/connexion/totp', { _csrf: csrfOf(step.body), code: OtpAuthTotp.codeAt(secret, t.clock.now()) });
+  return c;
 }

@@ -14,8 +14,8 @@ import type {
   PrestationImportSession,
   StoredPrestation,
 } from '../../application/prestation-import-ports.js';
-import type { CodeValeur, Extremite } from '../../application/signalisation-ports.js';
 import type { Database, Queryable } from './db.js';
+import { PRESTATION_COLUMNS, toPrestation, type PrestationRow } from './prestations.js';
 
 const STAGING = 'prestation_import_staging';
 /** The one writing import at a time (transaction-level advisory lock). */
@@ -182,19 +182,7 @@ class SqlImportSession implements PrestationImportSession {
   }
 }
 
-const PRESTATION_COLUMNS = `identifiant, operator_code, offer_code, code_insee, gtr_code, extremites, informations,
-  date_activation::text AS date_activation, date_resiliation::text AS date_resiliation`;
-
-interface PrestationRow {
-  identifiant: string;
-  operator_code: string;
-  offer_code: string;
-  code_insee: string | null;
-  gtr_code: string;
-  extremites: Extremite[];
-  informations: CodeValeur[];
-  date_activation: string | null;
-  date_resiliation: string | null;
+interface CountedPrestationRow extends PrestationRow {
   signalisations: number;
 }
 
@@ -268,7 +256,7 @@ export class SqlPrestationImportRepository implements PrestationImportRepository
   }
 
   async findPrestation(identifiant: string): Promise<StoredPrestation | undefined> {
-    const rows = await this.db.query<PrestationRow>(
+    const rows = await this.db.query<CountedPrestationRow>(
       `SELECT ${PRESTATION_COLUMNS},
               (SELECT count(*)::int FROM signalisations s WHERE s.prestation_id = p.identifiant) AS signalisations
          FROM prestations p WHERE identifiant = $1`,
@@ -276,18 +264,7 @@ export class SqlPrestationImportRepository implements PrestationImportRepository
     );
     const r = rows[0];
     if (!r) return undefined;
-    return {
-      identifiant: r.identifiant,
-      operatorCode: r.operator_code,
-      offerCode: r.offer_code,
-      codeInsee: r.code_insee,
-      gtrCode: r.gtr_code,
-      extremites: r.extremites,
-      informations: r.informations,
-      dateActivation: r.date_activation,
-      dateResiliation: r.date_resiliation,
-      signalisations: r.signalisations,
-    };
+    return { ...toPrestation(r), signalisations: r.signalisations };
   }
 
   async terminate(identifiant: string, day: ParisDay, at: Date, audit: ImportAudit): Promise<void> {

@@ -2,7 +2,8 @@
 import type { CodeValeur, Extremite, Prestation, PrestationRepository } from '../../application/signalisation-ports.js';
 import { prepared, type Database } from './db.js';
 
-interface PrestationRow {
+/** A row of `prestations` as PRESTATION_COLUMNS reads it. */
+export interface PrestationRow {
   identifiant: string;
   operator_code: string;
   offer_code: string;
@@ -14,12 +15,13 @@ interface PrestationRow {
   date_resiliation: string | null;
 }
 
-const COLUMNS = `identifiant, operator_code, offer_code, code_insee, gtr_code, extremites, informations,
+/** The columns of a prestation, dates as text (Paris days). */
+export const PRESTATION_COLUMNS = `identifiant, operator_code, offer_code, code_insee, gtr_code, extremites, informations,
   date_activation::text AS date_activation, date_resiliation::text AS date_resiliation`;
 
 // Every deposit reads it: prepared once per pooled connection.
 const FOR_OPERATOR = prepared(
-  `SELECT ${COLUMNS} FROM prestations WHERE identifiant = $1 AND operator_code = $2`,
+  `SELECT ${PRESTATION_COLUMNS} FROM prestations WHERE identifiant = $1 AND operator_code = $2`,
 );
 
 export class SqlPrestationRepository implements PrestationRepository {
@@ -34,14 +36,14 @@ export class SqlPrestationRepository implements PrestationRepository {
   async listForOperator(operatorCode: string, offerCodes: readonly string[]): Promise<Prestation[]> {
     if (offerCodes.length === 0) return [];
     const rows = await this.db.query<PrestationRow>(
-      `SELECT ${COLUMNS} FROM prestations WHERE operator_code = $1 AND offer_code = ANY($2::text[]) ORDER BY identifiant`,
+      `SELECT ${PRESTATION_COLUMNS} FROM prestations WHERE operator_code = $1 AND offer_code = ANY($2::text[]) ORDER BY identifiant`,
       [operatorCode, [...offerCodes]],
     );
     return rows.map(toPrestation);
   }
 }
 
-function toPrestation(r: PrestationRow): Prestation {
+export function toPrestation(r: PrestationRow): Prestation {
   return {
     identifiant: r.identifiant,
     operatorCode: r.operator_code,

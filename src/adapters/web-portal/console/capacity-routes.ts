@@ -7,6 +7,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { apiRefusal } from './api.js';
 import { agentOf, formText, queryText, sendConsolePage, supportSessionOf, type ConsolePageDeps } from './common.js';
+import { ISO_WEEKDAY_NAMES } from '../../../domain/paris-calendar.js';
 import { parisDateTime, parisTime } from '../paris-time.js';
 
 // The admin API's JSON (src/adapters/admin-api/capacity-routes.ts), read structurally: the
@@ -66,7 +67,6 @@ interface NonWorkingDayJson {
 
 const TYPES = ['SAV', 'SAV_PLUS', 'EXPERTISE_CONTRADICTOIRE'] as const;
 const TYPE_LABELS: Record<string, string> = { SAV: 'SAV', SAV_PLUS: 'SAV+', EXPERTISE_CONTRADICTOIRE: 'Expertise contradictoire' };
-const DAYS = ['', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'];
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const COMMUNE = /^[0-9][0-9AB][0-9]{3}$/;
 
@@ -123,7 +123,7 @@ function patternLines(text: string): { jour: number; debut: string; fin: string;
   return lines.map((line, index) => {
     const words = line.split(/\s+/);
     const [day, debut, fin, duration, technicians, holidays, ...extra] = words;
-    const jour = /^\d$/.test(day ?? '') ? Number(day) : DAYS.indexOf((day ?? '').toLowerCase());
+    const jour = /^\d$/.test(day ?? '') ? Number(day) : ISO_WEEKDAY_NAMES.indexOf((day ?? '').toLowerCase());
     const feries = holidays === undefined ? false : /^f[ée]ri[ée]s?$/i.test(holidays) ? true : null;
     if (jour < 1 || jour > 7 || !debut || !fin || !/^\d+$/.test(duration ?? '') || !/^\d+$/.test(technicians ?? '') || feries === null || extra.length > 0) {
       throw new PatternLineError(`ligne ${index + 1} : « ${line} » ne se lit pas comme « jour début fin durée techniciens [fériés] ».`);
@@ -159,7 +159,7 @@ export const capacityConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async 
       filter,
       types: TYPES,
       typeLabel: (t: string | null) => (t ? (TYPE_LABELS[t] ?? t) : 'tous'),
-      dayName: (n: number) => DAYS[n] ?? String(n),
+      dayName: (n: number) => ISO_WEEKDAY_NAMES[n] ?? String(n),
       view,
       patterns: patterns.plannings,
       closures: closures.fermetures,
