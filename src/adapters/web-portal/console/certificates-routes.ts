@@ -29,6 +29,9 @@ interface CertificateJson {
 const FINGERPRINT = /^[0-9A-Fa-f:]{8,95}$/;
 const when = (iso: string | null | undefined) => (iso ? parisDateTime(new Date(iso)) : '');
 
+/** The admin API's answer to an issue or a renewal (issueCertificate, renewCertificate). */
+type IssuedJson = { certificat: CertificateJson; avertissements: string[]; pkcs12?: string; motDePasseGenere?: string };
+
 /** A PEM from the uploaded file (multipart) or, failing that, the pasted text. */
 function pemOf(request: FastifyRequest, fileField: string, textField: string): string {
   const body = request.body as Record<string, unknown> | undefined;
@@ -39,6 +42,23 @@ function pemOf(request: FastifyRequest, fileField: string, textField: string): s
 
 export const certificatesConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async (app, { api, downloads: service }) => {
   const downloads = new OneTimeDownloads(service);
+
+  /** The issued (or renewed) certificate's page; a generated PKCS#12 is offered once for download. */
+  async function sendIssued(request: FastifyRequest, reply: FastifyReply, title: string, issued: IssuedJson) {
+    const download = issued.pkcs12
+      ? await downloads.put(supportSessionOf(request), `${issued.certificat.operateur}-${issued.certificat.empreinte.slice(0, 16)}.p12`, Buffer.from(issued.pkcs12, 'base64'))
+      : null;
+    return sendConsolePage(request, reply, 'certificat-emis', {
+      title,
+      current: '/console/certificats',
+      status: 201,
+      certificate: issued.certificat,
+      warnings: issued.avertissements,
+      download,
+      password: issued.motDePasseGenere ?? null,
+      when,
+    });
+  }
 
   async function listPage(request: FastifyRequest, reply: FastifyReply, extra: { errors?: FieldErrors; values?: Record<string, string>; status?: number; issued?: unknown; notice?: string | null } = {}) {
     const operator = queryText(request, 'operateur');
@@ -92,23 +112,10 @@ export const certificatesConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = as
     if (values.mode === 'csr' && !csr.includes('-----BEGIN CERTIFICATE REQUEST-----')) errors.csr = 'Déposez la demande de certificat (CSR PKCS#10, PEM) de l’opérateur.';
     if (Object.keys(errors).length > 0) return listPage(request, reply, { errors, values, status: 400 });
     try {
-      const issued = await api.call<{ certificat: CertificateJson; avertissements: string[]; pkcs12?: string; motDePasseGenere?: string }>('issueCertificate', {
+      const issued = await api.call<IssuedJson>('issueCertificate', {
         body: { agent: agentOf(request), operateur: values.operateur, profil: values.profil, ...(values.mode === 'pkcs12' ? { pkcs12: true } : { csr }) },
       });
-      let download: string | null = null;
-      if (issued.pkcs12) {
-        download = await downloads.put(supportSessionOf(request), `${values.operateur}-${issued.certificat.empreinte.slice(0, 16)}.p12`, Buffer.from(issued.pkcs12, 'base64'));
-      }
-      return sendConsolePage(request, reply, 'certificat-emis', {
-        title: 'Certificat émis',
-        current: '/console/certificats',
-        status: 201,
-        certificate: issued.certificat,
-        warnings: issued.avertissements,
-        download,
-        password: issued.motDePasseGenere ?? null,
-        when,
-      });
+      return sendIssued(request, reply, 'Certificat émis', issued);
     } catch (error) {
       const refusal = apiRefusal(error);
       if (!refusal) throw error;
@@ -184,22 +191,10 @@ export const certificatesConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = as
       return certificatePage(request, reply, fingerprint, { errors: { renouvellementCsr: 'Déposez la nouvelle demande (CSR PKCS#10, PEM) de l’opérateur.' }, values: { mode }, status: 400 });
     }
     try {
-      const issued = await api.call<{ certificat: CertificateJson; avertissements: string[]; pkcs12?: string; motDePasseGenere?: string }>('renewCertificate', { params: { empreinte: fingerprint },
+      const issued = await api.call<IssuedJson>('renewCertificate', { params: { empreinte: fingerprint },
         body: { agent: agentOf(request), ...(mode === 'pkcs12' ? { pkcs12: true } : { csr }) },
       });
-      const download = issued.pkcs12
-        ? await downloads.put(supportSessionOf(request), `${issued.certificat.operateur}-${issued.certificat.empreinte.slice(0, 16)}.p12`, Buffer.from(issued.pkcs12, 'base64'))
-        : null;
-      return sendConsolePage(request, reply, 'certificat-emis', {
-        title: 'Certificat renouvelé',
-        current: '/console/certificats',
-        status: 201,
-        certificate: issued.certificat,
-        warnings: issued.avertissements,
-        download,
-        password: issued.motDePasseGenere ?? null,
-        when,
-      });
+      return sendIssued(request, reply, 'Certificat renouvelé', issued);
     } catch (error) {
       const refusal = apiRefusal(error);
       if (!refusal) throw error;
