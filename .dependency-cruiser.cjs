@@ -5,7 +5,7 @@
 
 /** The folder (or file) of one adapter, as a path pattern. */
 function adapter(name) {
-  if (name === 'paths' || name === 'http-status') return `^src/adapters/${name}\\.ts$`;
+  if (name === 'paths' || name === 'http-status' || name === 'streams') return `^src/adapters/${name}\\.ts$`;
   return `^src/adapters/${name}/`;
 }
 
@@ -19,7 +19,7 @@ const ADAPTERS = {
   // The operators' mTLS front: publishes the contracts over the SOAP core, admits by certificate.
   'operators-front': ['soap', 'contracts', 'pki', 'logging', 'paths', 'http-status'],
   // The admin HTTP API speaks JSON to the use cases; it knows nothing of SOAP, SQL or the queue.
-  'admin-api': ['logging', 'http-status'],
+  'admin-api': ['logging', 'http-status', 'streams'],
   // SQL repositories implement application ports; the migrations folder comes from paths.
   postgres: ['paths', 'logging'],
   // pg-boss runs in our PostgreSQL through our pool: the queue builds on the Database type only.
@@ -35,9 +35,11 @@ const ADAPTERS = {
   paths: [],
   // The operators' web portal (e-SAV en ligne): HTML over the use cases, templates found through
   // paths; no SOAP, SQL or certificates (decision 0015).
-  'web-portal': ['paths'],
+  'web-portal': ['paths', 'streams'],
   // The one mapping of use-case error kinds to HTTP statuses (admin API, campaign API).
   'http-status': [],
+  // Reading and dropping the rest of a request body a route stops reading early (uploads).
+  streams: [],
 };
 
 function allowedTarget(entry) {
@@ -53,7 +55,7 @@ const adapterRules = Object.entries(ADAPTERS).map(([name, allowed]) => ({
   to: { path: '^src/adapters/', pathNot: [adapter(name), ...allowed.map(allowedTarget)] },
 }));
 
-const KNOWN_ADAPTERS = Object.keys(ADAPTERS).filter((name) => name !== 'paths' && name !== 'http-status').join('|');
+const KNOWN_ADAPTERS = Object.keys(ADAPTERS).filter((name) => name !== 'paths' && name !== 'http-status' && name !== 'streams').join('|');
 
 module.exports = {
   forbidden: [

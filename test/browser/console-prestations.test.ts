@@ -1,6 +1,6 @@
 // The console's Prestations page (/console/prestations, issue 14) in a real browser (Debian's
 // chromium through playwright-core): the demo support account signs in with its second factor,
-// is refused an import without a file, runs a dry run of a generated 30 000-line file (nothing
+// is refused an import without a file, sees a file refused as a whole (its reason), runs a dry run of a generated 30 000-line file (nothing
 // changes), then the real import: the progress panel (a polite live region polled with htmx)
 // shows the import's state while the file is streamed, then the exact report and the refused
 // lines (line, identifier, field, reason); looks a prestation up and terminates it. axe-core finds
@@ -71,8 +71,22 @@ describeBrowser('console: prestations import in chromium', () => {
     expect(await page.locator('#import-fichier-erreur').textContent()).toContain('Choisissez le fichier à importer.');
     await accessible(page);
 
-    // Dry run: the report of what would be done, nothing written.
+    // A file refused as a whole (unknown column in its header), large enough that most of the
+    // upload is still on its way when the import refuses it: the report says why, nothing changes.
     const before = await prestationCount();
+    const badHeader = path.join(dir, 'entete-inconnue.csv');
+    fs.writeFileSync(badHeader, generated.csv.replace(/^identifiant/, 'identifient'));
+    await page.locator('#import-fichier').setInputFiles(badHeader);
+    await page.getByRole('button', { name: 'Importer' }).click();
+    await page.waitForURL('**/console/prestations/imports/**');
+    expect(await page.locator('#bilan-etat').textContent()).toContain('fichier refusé : rien n’est importé');
+    expect(await page.locator('main').textContent()).toContain('colonne(s) inconnue(s) « identifient »');
+    expect(await prestationCount()).toBe(before);
+    await accessible(page);
+    await page.getByRole('link', { name: 'Retour aux prestations' }).click();
+    await page.waitForURL('**/console/prestations');
+
+    // Dry run: the report of what would be done, nothing written.
     await page.getByLabel('Simulation : tout vérifier et donner le bilan sans rien écrire').check();
     await page.locator('#import-fichier').setInputFiles(file);
     await page.getByRole('button', { name: 'Importer' }).click();

@@ -79,13 +79,17 @@ function checkHeader(cells: string[]): string[] {
 
 async function* csvLines(text: AsyncIterable<string>): AsyncGenerator<RawImportLine> {
   const iterator = text[Symbol.asyncIterator]();
-  // The header line decides the delimiter: read until its end.
+  // The header line decides the delimiter: read until its end. Only the header line itself is held
+  // to MAX_LINE_CHARS, not the chunk that carries it: a chunk is as large as the stream's buffer
+  // (64 KiB by default since Node 22) and may hold the header and many lines after it.
   let head = '';
-  while (!/[\r\n]/.test(head)) {
+  for (;;) {
+    const end = head.search(/[\r\n]/);
+    if ((end < 0 ? head.length : end) > MAX_LINE_CHARS) throw new ImportFileRefused('en-tête illisible : ligne trop longue');
+    if (end >= 0) break;
     const next = await iterator.next();
     if (next.done) break;
     head += next.value;
-    if (head.length > MAX_LINE_CHARS) throw new ImportFileRefused('en-tête illisible : ligne trop longue');
   }
   if (head.trim() === '') throw new ImportFileRefused('fichier vide : en-tête attendu');
   const delimiter = delimiterOf(head.split(/\r?\n|\r/)[0] ?? '');

@@ -12,6 +12,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ImportFormat, RefusedLine } from '../../domain/prestation-import.js';
 import type { ImportRecord, StoredPrestation } from '../../application/prestation-import-ports.js';
 import type { PrestationImportService } from '../../application/prestation-imports.js';
+import { dropRest } from '../streams.js';
 import { importSource } from './prestation-import-formats.js';
 import { operation } from './schemas.js';
 
@@ -189,12 +190,13 @@ const importRoute: FastifyPluginAsync<PrestationRoutesOptions> = async (app, { s
       try {
         await service.begin(importRequest);
       } catch (error) {
-        request.raw.resume();
+        await dropRest(request.raw);
         throw error;
       }
       const record = await service.run(importRequest, importSource(request.raw, format, maxImportBytes));
-      // A file refused before its end: the rest of the body is read and dropped.
-      if (!request.raw.readableEnded) request.raw.resume();
+      // A file refused before its end: the rest of the body is read and dropped before the answer,
+      // so that a client still sending it is not answered mid-upload (its connection stays usable).
+      await dropRest(request.raw);
       return reply.header('location', `/admin/prestations/imports/${record.id}`).send(importView(record));
     },
   );

@@ -11,9 +11,10 @@
 // getPrestationImport every second with the id the page generated; without JavaScript the POST
 // completes and redirects to the report.
 import { randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { Busboy, type BusboyHeaders } from '@fastify/busboy';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { dropRest } from '../../streams.js';
 import { parisDateTime } from '../paris-time.js';
 import { apiRefusal, segment } from './api.js';
 import { agentOf, formText, queryText, sendConsolePage, supportSessionOf, type ConsolePageDeps, type FieldErrors } from './common.js';
@@ -80,6 +81,26 @@ const REJECTS_PAGE = 50;
 const when = (iso: string | null | undefined) => (iso ? parisDateTime(new Date(iso)) : '—');
 const number = (n: number) => n.toLocaleString('fr-FR');
 const stateLabel = (etat: string) => STATES[etat] ?? etat;
+
+/**
+ * The upload handed to the admin API through a pipe of its own. The API may read the file to its
+ * end, or answer early and stop reading (a file refused on its header): either way `drain()` then
+ * reads the rest of the upload and drops it, so the browser's request is consumed to its end before
+ * the page answers (an answer sent while the browser is still uploading leaves its connection
+ * stuck: the redirect that follows never arrives).
+ */
+function detachedUpload(file: Readable): { body: Readable; drain(): Promise<void> } {
+  const body = new PassThrough();
+  file.pipe(body);
+  return {
+    body,
+    async drain() {
+      file.unpipe(body);
+      body.destroy();
+      await dropRest(file);
+    },
+  };
+}
 
 /** csv/json/ndjson from the chosen format or, failing that, the file's extension. */
 function formatOf(chosen: string, fileName: string): string {
@@ -178,7 +199,7 @@ export const prestationsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = asy
     if (values.maxRejets !== '' && !/^[0-9]{1,9}$/.test(values.maxRejets)) errors.maxRejets = 'Un nombre entier de lignes (0 ou plus) est attendu.';
     if (!UUID.test(id)) errors._general = 'Formulaire incomplet : rechargez la page et recommencez.';
     const refuse = async (found: FieldErrors, status = 400) => {
-      file?.stream.resume(); // the rest of the upload is read and dropped
+      if (file) await dropRest(file.stream);
       if (request.headers['hx-request'] === 'true') {
         // htmx: the whole page again (its form with the messages), as a normal navigation would.
         reply.header('HX-Retarget', 'body').header('HX-Reswap', 'innerHTML');
@@ -188,18 +209,21 @@ export const prestationsConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = asy
     };
     if (Object.keys(errors).length > 0 || !file) return refuse(errors);
     const format = formatOf(values.format, file.name);
+    const upload = detachedUpload(file.stream);
     let result: ImportJson;
     try {
       result = await api.call<ImportJson>('importPrestations', {
         query: { agent: agentOf(request), id, simulation: values.simulation !== '' ? true : undefined, maxRejets: values.maxRejets !== '' ? Number(values.maxRejets) : undefined },
-        body: file.stream,
+        body: upload.body,
         contentType: CONTENT_TYPES[format],
       });
     } catch (error) {
+      await upload.drain();
       const refusal = apiRefusal(error);
       if (!refusal) throw error;
       return refuse({ _general: refusal.message.replace(/^requête invalide : /, '') }, refusal.status === 409 ? 409 : 400);
     }
+    await upload.drain();
     const report = `/console/prestations/imports/${segment(result.id)}`;
     if (request.headers['hx-request'] === 'true') return reply.header('HX-Redirect', report).code(204).send();
     return reply.redirect(report, 303);
