@@ -38,6 +38,8 @@ const ADAPTERS = {
   'web-portal': ['paths'],
   // The one mapping of use-case error kinds to HTTP statuses (admin API, campaign API).
   'http-status': [],
+  // Push notifications to the operators' callback endpoints: the SOAP core's writer (decision 0023).
+  push: ['soap'],
 };
 
 function allowedTarget(entry) {
