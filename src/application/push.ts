@@ -40,7 +40,7 @@ export class PushAdminService {
     if (urlProblem) throw new UseCaseError('invalid', `url : ${urlProblem}`);
     if (input.caPem !== null) {
       const caProblem = this.checkCa(input.caPem);
-      if (caProblem) throw new UseCaseError('invalid', `ca : ${caProblem}`);
+      if (caProblem) throw new UseCaseError('invalid', `autorite : ${caProblem}`);
     }
     const at = this.clock.now();
     const saved = await this.store.saveSubscription(

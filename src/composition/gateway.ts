@@ -72,6 +72,8 @@ export interface RunningGateway {
   demoAccountsFile: string | undefined;
   /** The line-test queue and this process's workers (ESAV_TEST_WORKERS). */
   lineTests: LineTestRuntime;
+  /** The push notifications of this process: admin service, delivery, queue (decision 0023). */
+  push: PushRuntime;
   close(): Promise<void>;
 }
 
@@ -323,6 +325,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       supportAccounts,
       demoAccountsFile,
       lineTests: runtime,
+      push: pushRuntime,
       close() {
         closing ??= (async () => {
           // Graceful stop: readiness 503, no job started any more (a running one finishes), no
