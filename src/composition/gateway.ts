@@ -243,7 +243,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       rules: { clock, maintenance: operations.maintenance, rateLimits: operations.rateLimits, volumetry: operations.volumetry },
       // The portal's deposit and complement forms are checked with the schema the SOAP endpoint
       // SignalisationService v1 compiled (one compilation per process).
-      pages: { useCases, catalogue, requestSchema: signalisationRequestSchema(endpoints) },
+      pages: { useCases, catalogue, requestSchema: signalisationRequestSchema(endpoints), push: push.admin },
       // The support console calls the admin API in process (inject): the same routes, schemas,
       // bearer check and audit as the CLI (decision 0021).
       consoleApi: new AdminClient(injectTransport(adminApp, adminToken)),

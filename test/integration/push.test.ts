@@ -20,6 +20,7 @@ import { describeWithPostgres } from '../support/postgres.js';
 import { enteteTest, FAST_TESTS_ENV, waitFor } from '../support/line-tests.js';
 import { startCallbackServer, type CallbackServer, type ReceivedNotification } from '../support/callback-server.js';
 import { runPython } from '../support/zeep.js';
+import { csrfOf, PortalClient, readDemoAccounts, signInConsole } from '../support/web-portal.js';
 
 const describeDb = await describeWithPostgres();
 const AGENT = 'Mme Support';
@@ -333,6 +334,63 @@ describeDb('push notifications to an operator callback (mutual TLS, published WS
     } finally {
       await t.admin('PUT', '/admin/operateurs/OPA1/notifications', { agent: AGENT, url: callback.url, autorite: callback.caPem });
       await stranger.stop();
+    }
+  });
+
+  test('the portal: the operator sees its subscription and events, and pauses and resumes it itself', async () => {
+    const demo = readDemoAccounts(t.gateway.demoAccountsFile!);
+    const c = new PortalClient(t.webUrl, t.webCa);
+    const b = new PortalClient(t.webUrl, t.webCa);
+    try {
+      expect((await c.signIn('opa1.agent', demo.get('opa1.agent')!)).location).toBe('/accueil');
+      const page = await c.get('/notifications');
+      expect(page.status).toBe(200);
+      expect(page.body).toContain(callback.url);
+      expect(page.body).toMatch(/id="etat-abonnement">actif</);
+      expect(page.body).toContain('data-statut="DELIVERED"');
+      const paused = await c.post('/notifications/suspendre', { _csrf: csrfOf(page.body) });
+      expect(paused).toMatchObject({ status: 303, location: '/notifications?fait=suspendu' });
+      const list = await t.admin('GET', '/admin/notifications/abonnements');
+      expect(list.body.abonnements[0]).toMatchObject({ codeOperateur: 'OPA1', etat: 'SUSPENDU', suspenduPar: 'operateur OPA1 : opa1.agent' });
+      const again = await c.get('/notifications?fait=suspendu');
+      expect(again.body).toMatch(/id="etat-abonnement">suspendu</);
+      expect(await c.post('/notifications/reprendre', { _csrf: csrfOf(again.body) })).toMatchObject({ status: 303 });
+      expect((await t.admin('GET', '/admin/notifications/abonnements')).body.abonnements[0]).toMatchObject({ etat: 'ACTIF' });
+
+      // Another operator sees only its own (none), a form without its CSRF token changes nothing.
+      expect((await b.signIn('opb2.agent', demo.get('opb2.agent')!)).location).toBe('/accueil');
+      expect((await b.get('/notifications')).body).toContain('Aucun service de rappel');
+      expect((await c.post('/notifications/suspendre', {})).status).toBe(403);
+      expect((await t.admin('GET', '/admin/notifications/abonnements')).body.abonnements[0]).toMatchObject({ etat: 'ACTIF' });
+    } finally {
+      await c.close();
+      await b.close();
+    }
+  });
+
+  test('the support console: subscriptions, pause and resume, events with their delivery state, replay, a bad URL beside its field', async () => {
+    const c = await signInConsole(t);
+    try {
+      const list = await c.get('/console/notifications');
+      expect(list.status).toBe(200);
+      expect(list.body).toContain('data-operateur="OPA1" data-etat="ACTIF"');
+      const bad = await c.post('/console/notifications', { _csrf: csrfOf(list.body), code: 'OPA1', url: 'http://oc.example/x', autorite: '' });
+      expect(bad.status).toBe(400);
+      expect(bad.body).toMatch(/id="url-erreur"[^>]*>[^<]*url/);
+      const pause = await c.post('/console/notifications/OPA1/suspension', { _csrf: csrfOf(list.body) });
+      expect(pause.status).toBe(303);
+      expect((await t.admin('GET', '/admin/notifications/abonnements')).body.abonnements[0]).toMatchObject({ etat: 'SUSPENDU', suspenduPar: 'support.demo' });
+      expect((await c.post('/console/notifications/OPA1/reprise', { _csrf: csrfOf(list.body) })).status).toBe(303);
+      expect((await t.admin('GET', '/admin/notifications/abonnements')).body.abonnements[0]).toMatchObject({ etat: 'ACTIF' });
+
+      const events = await c.get('/console/notifications/OPA1?statut=DELIVERED');
+      expect(events.status).toBe(200);
+      expect(events.body).toContain('data-statut="DELIVERED"');
+      expect(events.body).not.toContain('data-statut="PENDING"');
+      const replay = await c.post('/console/notifications/OPA1/rejeu', { _csrf: csrfOf(events.body) });
+      expect(replay).toMatchObject({ status: 303, location: expect.stringMatching(/^\/console\/notifications\/OPA1\?fait=/) });
+    } finally {
+      await c.close();
     }
   });
 });
