@@ -71,10 +71,10 @@ export function addPushCommands(program: Command, op: Op, print: Print, env: Nod
     .command('abonner')
     .description('enregistre ou change l’URL de rappel (https) d’un opérateur')
     .argument('<operateur>', 'code opérateur')
-    .requiredOption('--url <url>', 'URL https du service de rappel de l’opérateur')
+    .requiredOption('--rappel <url>', 'URL https du service de rappel de l’opérateur (--url est l’adresse de l’API d’administration)')
     .option('--autorite <fichier.pem>', 'autorité (PEM) qui vérifie le certificat du serveur de rappel (défaut : le magasin configuré)')
     .addOption(agentOption())
-    .action(async (code: string, o: { url: string; autorite?: string; agent?: string }, command: Command) => {
+    .action(async (code: string, o: { rappel: string; autorite?: string; agent?: string }, command: Command) => {
       const agent = agentOf(o, env);
       let autorite: string | null = null;
       if (o.autorite !== undefined) {
@@ -86,7 +86,7 @@ export function addPushCommands(program: Command, op: Op, print: Print, env: Nod
           throw new CommanderError(2, 'esav.usage', message);
         }
       }
-      const saved = await op<PushSubscriptionJson>(command, 'putPushSubscription', { params: { code }, body: { agent, url: o.url, autorite } });
+      const saved = await op<PushSubscriptionJson>(command, 'putPushSubscription', { params: { code }, body: { agent, url: o.rappel, autorite } });
       print(command, saved, () => `abonnement enregistré\n${formatSubscription(saved)}`);
     });
 

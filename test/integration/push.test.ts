@@ -11,6 +11,7 @@
 // The gateway killed (SIGKILL) loses nothing: test/integration/push-sigkill.test.ts.
 import fs from 'node:fs';
 import https from 'node:https';
+import os from 'node:os';
 import path from 'node:path';
 import soap from 'soap';
 import { SettableClock } from '../../src/domain/clock.js';
@@ -21,6 +22,7 @@ import { enteteTest, FAST_TESTS_ENV, waitFor } from '../support/line-tests.js';
 import { startCallbackServer, type CallbackServer, type ReceivedNotification } from '../support/callback-server.js';
 import { runPython } from '../support/zeep.js';
 import { csrfOf, PortalClient, readDemoAccounts, signInConsole } from '../support/web-portal.js';
+import { runProcess, shellEnv } from '../support/spawn.js';
 
 const describeDb = await describeWithPostgres();
 const AGENT = 'Mme Support';
@@ -393,4 +395,41 @@ describeDb('push notifications to an operator callback (mutual TLS, published WS
       await c.close();
     }
   });
+
+  test('the support command line: register (CA file), list, pause, resume, events, replay; refusals', async () => {
+    const CLI = path.join(PROJECT_ROOT, 'dist', 'src', 'admin-cli', 'cli.js');
+    const env = shellEnv(['ESAV_ADMIN_URL', 'ESAV_ADMIN_TOKEN', 'ESAV_DATA_DIR', 'ESAV_AGENT']);
+    const cli = (...args: string[]) => runProcess(process.execPath, [CLI, '--url', t.adminUrl, '--token', t.adminToken, ...args], { ...env, ESAV_AGENT: 'Agent CLI' });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'esav-push-cli-'));
+    try {
+      const caFile = path.join(dir, 'oc-ca.pem');
+      fs.writeFileSync(caFile, callback.caPem);
+      const saved = await cli('notifications', 'abonner', 'OPA1', '--rappel', callback.url, '--autorite', caFile);
+      expect({ code: saved.code, stderr: saved.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(saved.stdout).toContain('abonnement enregistré');
+      expect(saved.stdout).toContain('dédiée à l’abonnement');
+
+      const listed = await cli('notifications', 'lister');
+      expect(listed.stdout).toMatch(/OPA1 .*https:\/\/127\.0\.0\.1/);
+      expect((await cli('notifications', 'suspendre', 'OPA1')).stdout).toContain('SUSPENDU par Agent CLI');
+      expect((await cli('notifications', 'reprendre', 'OPA1')).stdout).toContain('ACTIF');
+
+      const json = await cli('--json', 'notifications', 'evenements', 'OPA1', '--statut', 'DELIVERED', '--limite', '5');
+      const parsed = JSON.parse(json.stdout) as { evenements: EventJson[] };
+      expect(parsed.evenements.length).toBe(5);
+      expect(parsed.evenements.every((e) => e.statut === 'DELIVERED')).toBe(true);
+      const human = await cli('notifications', 'evenements', 'OPA1', '--limite', '3');
+      expect(human.stdout).toMatch(/SIGNALISATION +N° +TYPE/);
+      expect((await cli('notifications', 'rejouer', 'OPA1')).stdout).toMatch(/^\d+ évènement\(s\) rejoué\(s\)/);
+
+      const badUrl = await cli('notifications', 'abonner', 'OPA1', '--rappel', 'http://oc.example/x');
+      expect(badUrl.code).not.toBe(0);
+      expect(badUrl.stderr).toMatch(/url/);
+      const noAgent = await runProcess(process.execPath, [CLI, '--url', t.adminUrl, '--token', t.adminToken, 'notifications', 'suspendre', 'OPA1'], env);
+      expect(noAgent.code).toBe(2);
+      expect((await t.admin('GET', '/admin/notifications/abonnements')).body.abonnements[0]).toMatchObject({ etat: 'ACTIF', url: callback.url });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
