@@ -97,6 +97,8 @@ export interface PushDeliveryOptions {
   retry: RetryPolicy;
   /** How long a worker holds a ticket (longer than one attempt's timeout). */
   leaseMs: number;
+  /** Events sent per run at most (a long backlog goes in several jobs, in order). */
+  maxPerRun?: number;
   /** Logs a failed attempt (never throws). */
   onFailure?: (event: PushEvent, error: string, failed: boolean) => void;
 }
@@ -110,15 +112,16 @@ export class PushDelivery {
   }
 
   /**
-   * Delivers the ticket's due events in sequence order until one fails, none is due, or the
-   * subscription is paused. Another process holding the ticket: nothing done (it delivers).
+   * Delivers the ticket's due events in sequence order until one fails, none is due, the
+   * subscription is paused, or `maxPerRun` were sent (the relay hands the rest to the next job).
+   * Another process holding the ticket: nothing done (it delivers).
    */
   async deliverTicket(signalisationId: number): Promise<void> {
     const { store, clock } = this.o;
     const token = randomUUID();
     if (!(await store.lease(signalisationId, token, new Date(clock.now().getTime() + this.o.leaseMs), clock.now()))) return;
     try {
-      for (;;) {
+      for (let sent = 0; sent < (this.o.maxPerRun ?? 10); sent++) {
         const head = await store.head(signalisationId);
         if (!head) return;
         const { event, subscription } = head;

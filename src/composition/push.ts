@@ -13,6 +13,9 @@ import { caPemProblem, HttpsCallbackSender } from '../adapters/push/callback-sen
 import { PushAdminService, PushDelivery } from '../application/push.js';
 import type { PushConfig } from './config/push.js';
 
+/** Events one delivery job sends at most (then the relay hands the ticket to the next job). */
+const MAX_PER_RUN = 10;
+
 export interface PushRuntime {
   admin: PushAdminService;
   delivery: PushDelivery | undefined;
@@ -33,7 +36,7 @@ export async function startPush(options: {
   const store = new SqlPushStore(db);
   const queue = new PushQueue(
     db,
-    { workers: config.workers, pollingIntervalMs: config.pollingIntervalMs, jobTimeoutSeconds: Math.ceil((config.timeoutMs * 3) / 1000) + 5 },
+    { workers: config.workers, pollingIntervalMs: config.pollingIntervalMs, jobTimeoutSeconds: Math.ceil((config.timeoutMs * (MAX_PER_RUN + 1)) / 1000) + 5 },
     logger,
   );
   await queue.start();
@@ -54,6 +57,7 @@ export async function startPush(options: {
       clock,
       retry: { baseDelayMs: config.retryBaseMs, maxDelayMs: config.retryMaxMs, windowMs: config.retryWindowMs },
       leaseMs: config.timeoutMs * 2 + 5_000,
+      maxPerRun: MAX_PER_RUN,
       onFailure: (event, error, failed) =>
         logger.warn({ event: event.id, operator: event.operatorCode, reference: event.reference, seq: event.seq, attempts: event.attempts + 1, error, failed }, 'push delivery failed'),
     });
