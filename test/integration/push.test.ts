@@ -228,6 +228,26 @@ describeDb('push notifications to an operator callback (mutual TLS, published WS
     expect(all.every((e) => e.statut === 'DELIVERED' && e.tentatives === 1 && e.prochaineTentative === null)).toBe(true);
   });
 
+  test('an event is written with its change or not at all, and concurrent changes of a ticket get consecutive numbers in commit order', async () => {
+    callback.mode = 'ok';
+    const reference = await deposit();
+    // A refused move writes nothing: no event either.
+    const refused = await t.admin('POST', `/admin/signalisations/${reference}/transitions`, { agent: AGENT, etat: 'VALIDE' });
+    expect(refused.status).toBe(409);
+    expect(await events(reference)).toEqual([]);
+
+    const texts = ['un', 'deux', 'trois', 'quatre', 'cinq', 'six'].map((w) => `Commentaire ${w}`);
+    await Promise.all(texts.map((texte) => comment(reference, texte)));
+    const received = await delivered(reference, texts.length);
+    expect(received.map((n) => n.numeroSequence)).toEqual([1, 2, 3, 4, 5, 6]);
+    const stored = await t.db.query<{ texte: string }>(
+      'SELECT c.texte FROM signalisation_comments c JOIN signalisations s ON s.id = c.signalisation_id WHERE s.reference = $1 ORDER BY c.id',
+      [reference],
+    );
+    expect(received.map((n) => (n.payload.commentaire as { texte: string }).texte)).toEqual(stored.map((r) => r.texte));
+    expect(callback.invalid).toEqual([]);
+  });
+
   test('a callback answering 500, then down: retried with exponential backoff, the next event waiting; then recovery, in order', async () => {
     const reference = await deposit();
     callback.mode = 'error';
