@@ -40,6 +40,8 @@ const ADAPTERS = {
   'http-status': [],
   // Reading and dropping the rest of a request body a route stops reading early (uploads).
   streams: [],
+  // Push notifications to the operators' callback endpoints: the SOAP core's writer (decision 0023).
+  push: ['soap'],
 };
 
 function allowedTarget(entry) {

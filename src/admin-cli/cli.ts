@@ -20,6 +20,7 @@ import { addConformanceCommands } from './conformance-commands.js';
 import { addPortalCommands } from './portal-commands.js';
 import { addPrestationCommands } from './prestation-commands.js';
 import { addExploitationCommands } from './exploitation-commands.js';
+import { addPushCommands } from './push-commands.js';
 import { addCapacityCommands } from './capacity-commands.js';
 import { addLifecycleCommands } from './lifecycle-commands.js';
 import { addCrlCommands } from './crl-commands.js';
@@ -251,6 +252,7 @@ Codes de sortie : 0 fait · 1 refusé par l’API · 2 erreur d’utilisation ·
   addCrlCommands(program, op, print, env);
   addSupportCommands(program, op, print, env);
   addExploitationCommands(program, op, print);
+  addPushCommands(program, op, print, env);
 
   return program;
 }

@@ -16,6 +16,11 @@ export function startBanner(config: GatewayConfig, gateway: RunningGateway): str
     `  back office: npm run admin -- --help`,
     `  web portal (e-SAV en ligne): ${gateway.webUrl}/${gateway.demoAccountsFile ? `  demo accounts: ${rel(gateway.demoAccountsFile)}` : ''}`,
     `  support console: ${gateway.webUrl}/console (staff accounts: npm run admin -- support --help; second factor at first sign-in)`,
+    `  push notifications: callback WSDL ${base}/wsdl/callback/esav-notification-v1.wsdl; ${
+      gateway.push.delivery
+        ? `sent with ${config.push.clientCertFile ? rel(config.push.clientCertFile) : 'the development push-client certificate'} (npm run admin -- notifications --help)`
+        : 'NO client certificate (ESAV_PUSH_CLIENT_CERT/KEY): events are recorded, none is sent'
+    }`,
   ];
   if (gateway.devPki) {
     const demo = gateway.devPki.operators.OPA1;

@@ -34,6 +34,7 @@ import { sqlVolumetrySink } from '../adapters/postgres/volumetry.js';
 import { registerCrlGauges } from '../adapters/observability/crl-metrics.js';
 import { buildRepositories, type Repositories } from './repositories.js';
 import { processName, Scheduler } from './scheduler.js';
+import { startPush, type PushRuntime } from './push.js';
 import { buildUseCases, type UseCases } from './use-cases.js';
 import { AdminClient, injectTransport } from '../admin-client/index.js';
 import { buildPrestationAdmin } from './prestations.js';
@@ -71,6 +72,8 @@ export interface RunningGateway {
   demoAccountsFile: string | undefined;
   /** The line-test queue and this process's workers (ESAV_TEST_WORKERS). */
   lineTests: LineTestRuntime;
+  /** The push notifications of this process: admin service, delivery, queue (decision 0023). */
+  push: PushRuntime;
   close(): Promise<void>;
 }
 
@@ -127,6 +130,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   let conformance: ConformanceRuntime | undefined;
   let scheduler: Scheduler | undefined;
   let portal: WebPortalRuntime | undefined;
+  let push: PushRuntime | undefined;
   try {
     const applied = await migrate(db);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
@@ -170,6 +174,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       volumetry: sqlVolumetrySink,
     });
     const { queue } = lineTests;
+    // Push notifications (decision 0023): relay and delivery workers of the ticket events the
+    // repositories write in the transaction of each change.
+    push = await startPush({ db, clock, logger, config: config.push, ...(devPki ? { devClient: devPki.pushClient } : {}) });
     operations.metrics.watchQueue(() => queue.depth());
     registerCrlGauges(operations.metrics.registry, () => certificates.crl.countByState(), logger);
     const useCases = buildUseCases({ repositories, catalogue, clock, calendar, lineTestJobs: queue, dashboardDelayMs: config.dashboardDelayMs });
@@ -211,6 +218,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       // Profiles and the operators' life cycle (issue 14, src/composition/lifecycle-admin.ts).
       ...buildLifecycleAdmin({ db, clock, operators: certificates.service, knownOperations: operationNamesOf(endpoints) }),
       supportAccounts,
+      push: push.admin,
       exploitation: { queueDepth: () => queue.depth(), metrics: operations.admin.metrics },
       token: adminToken,
       logger,
@@ -235,7 +243,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       rules: { clock, maintenance: operations.maintenance, rateLimits: operations.rateLimits, volumetry: operations.volumetry },
       // The portal's deposit and complement forms are checked with the schema the SOAP endpoint
       // SignalisationService v1 compiled (one compilation per process).
-      pages: { useCases, catalogue, requestSchema: signalisationRequestSchema(endpoints) },
+      pages: { useCases, catalogue, requestSchema: signalisationRequestSchema(endpoints), push: push.admin },
       // The support console calls the admin API in process (inject): the same routes, schemas,
       // bearer check and audit as the CLI (decision 0021).
       consoleApi: new AdminClient(injectTransport(adminApp, adminToken)),
@@ -297,6 +305,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const evidence = conformance;
     const jobs = scheduler;
     const web = portal;
+    const pushRuntime = push;
     let closing: Promise<void> | undefined;
     return {
       app: operatorsApp,
@@ -316,6 +325,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       supportAccounts,
       demoAccountsFile,
       lineTests: runtime,
+      push: pushRuntime,
       close() {
         closing ??= (async () => {
           // Graceful stop: readiness 503, no job started any more (a running one finishes), no
@@ -328,6 +338,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
           await evidence.stop();
           await running.stop();
           await admin.close();
+          await pushRuntime.stop();
           // Running tests get the grace delay; one still running is left to the queue (retried).
           await runtime.stop();
           if (!options.db) await db.close();
@@ -341,6 +352,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     await adminApp?.close().catch(() => undefined);
     await app?.close().catch(() => undefined);
     await lineTests?.stop(0).catch(() => undefined);
+    await push?.stop().catch(() => undefined);
     await operations?.stop().catch(() => undefined);
     await conformance?.stop().catch(() => undefined);
     if (!options.db) await db.close().catch(() => undefined);

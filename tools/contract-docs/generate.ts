@@ -45,7 +45,15 @@ export const HAND_WRITTEN_PAGES: ReadonlyArray<{ file: string; title: string; ab
     title: 'Exploitation',
     about: 'maintenance nocturne et travaux annoncés, limites de débit, volumétrie, cycle de vie des versions',
   },
+  {
+    file: 'notifications.md',
+    title: 'Notifications poussées (service de rappel)',
+    about: 'le service que l’opérateur implémente (`wsdl/callback/`) pour recevoir les changements de ses signalisations : message, ordre, dé-duplication, reprises, TLS mutuelle',
+  },
 ];
+
+/** WSDLs the operators implement (the gateway is their client): documented by hand, not as served services. */
+const OPERATOR_IMPLEMENTED_WSDL_DIR = 'callback';
 
 const ACTEURS: readonly Acteur[] = ['OPERATEUR', 'SAV', 'SYSTEME'];
 
@@ -80,7 +88,9 @@ function showInstant(instant: Date): string {
 }
 
 function readServices(root: string, registry: VersionRegistry): PublishedService[] {
-  const services = listFiles(path.join(root, 'wsdl'), '.wsdl').map((file): PublishedService => {
+  const callbacks = path.join(root, 'wsdl', OPERATOR_IMPLEMENTED_WSDL_DIR) + path.sep;
+  const served = listFiles(path.join(root, 'wsdl'), '.wsdl').filter((file) => !file.startsWith(callbacks));
+  const services = served.map((file): PublishedService => {
     const wsdl = readWsdl(root, rel(root, file));
     const esav = /^\/ws\/v([1-9][0-9]*)\/[^/]+$/.exec(wsdl.path);
     const interop = /^\/ws\/interop\/[^/]+$/.test(wsdl.path);

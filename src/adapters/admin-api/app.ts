@@ -38,6 +38,8 @@ import { refuseNonXmlText } from './xml-text-guard.js';
 import type { ConformanceRunService } from '../../application/conformance-runs.js';
 import { anyJson, arrayOf, instantOut, int, nullableEnum, nullableInstantOut, nullableStr, num, object, operation, referenceParams, str } from './schemas.js';
 import { capacityRoutes } from './capacity-routes.js';
+import { pushRoutes } from './push-routes.js';
+import type { PushAdminService } from '../../application/push.js';
 import type { CapacityAdminService } from '../../application/capacity.js';
 
 export interface AdminAppOptions {
@@ -64,6 +66,8 @@ export interface AdminAppOptions {
   crl?: CrlService;
   /** The support staff's accounts of the console (routes /admin/support/comptes…, src/adapters/admin-api/support-accounts-routes.ts); absent: no such routes. */
   supportAccounts?: SupportAccountService;
+  /** Push notifications: callback subscriptions, events and their delivery, replay (src/adapters/admin-api/push-routes.ts); absent: no such routes. */
+  push?: PushAdminService;
   /** The running state: queue depth and error rates (route /admin/exploitation, src/adapters/admin-api/exploitation-routes.ts); absent: no such route. */
   exploitation?: ExploitationDeps;
   /** The bearer token every request (but /health/live) must carry. */
@@ -419,7 +423,7 @@ const OPENAPI_DOCUMENT: NonNullable<FastifyDynamicSwaggerOptions['openapi']> = {
   security: [{ jetonAdmin: [] }],
 };
 
-export async function buildAdminApp({ backOffice, travaux, operations, conformance, operators, portalAccounts, capacity, supportAccounts, profiles, operatorLifecycle, crl, exploitation, prestations, token, logger, responseCheck }: AdminAppOptions) {
+export async function buildAdminApp({ backOffice, travaux, operations, conformance, operators, portalAccounts, capacity, supportAccounts, profiles, operatorLifecycle, crl, exploitation, push, prestations, token, logger, responseCheck }: AdminAppOptions) {
   if (token.length < 16) throw new Error('admin token too short (16 characters at least)');
   const expectedDigest = createHash('sha256').update(token).digest();
 
@@ -541,6 +545,7 @@ export async function buildAdminApp({ backOffice, travaux, operations, conforman
   if (crl) await app.register(crlRoutes, { service: crl });
   if (supportAccounts) await app.register(supportAccountRoutes, { service: supportAccounts });
   if (exploitation) await app.register(exploitationRoutes, { deps: exploitation });
+  if (push) await app.register(pushRoutes, { service: push });
 
   return app;
 }

@@ -1,9 +1,11 @@
-// Development PKI: a local CA, the gateway's server certificate and one client
+// Development PKI: a local CA, the gateway's server certificate, the gateway's own client
+// certificate (push-client: presented to the operators' callback servers, decision 0023) and one client
 // certificate per operator, kept on disk so that restarts (and the demo clients
 // that were handed the files) keep working.
 //
 // Layout under `dir`:
-//   ca.crt, ca.key, server.crt, server.key, operators/<CODE>.crt, operators/<CODE>.key
+//   ca.crt, ca.key, server.crt, server.key, push-client.crt, push-client.key,
+//   operators/<CODE>.crt, operators/<CODE>.key
 //
 // Files are reused when they are still usable; anything missing, unreadable,
 // outside its validity period at `now`, not matching its key or not issued by
@@ -26,6 +28,8 @@ export interface DevPki {
   dir: string;
   ca: CertificateAuthority;
   server: { certPem: string; keyPem: string };
+  /** The gateway's client certificate for the push notifications (CN "e-SAV gateway push"). */
+  pushClient: { certPem: string; keyPem: string };
   operators: Record<string, IssuedCertificate & { certPath: string; keyPath: string }>;
   paths: { caCert: string; caKey: string; serverCert: string; serverKey: string };
 }
@@ -73,11 +77,17 @@ export function ensureDevPki(opts: EnsureDevPkiOptions): DevPki {
 
   const ca = ensureCa({ certPath: paths.caCert, keyPath: paths.caKey }, opts.now);
   const server = ensureServer({ certPath: paths.serverCert, keyPath: paths.serverKey }, ca, hosts, opts.now);
+  const pushClient = ensureClient(
+    { certPath: join(opts.dir, 'push-client.crt'), keyPath: join(opts.dir, 'push-client.key') },
+    ca,
+    { commonName: 'e-SAV gateway push', organization: 'e-SAV Gateway (development)', organizationalUnit: 'e-SAV' },
+    opts.now,
+  );
   const operators: DevPki['operators'] = {};
   for (const code of opts.operatorCodes) {
     operators[code] = ensureOperator(opts.dir, code, ca, opts.now);
   }
-  return { dir: opts.dir, ca, server, operators, paths };
+  return { dir: opts.dir, ca, server, pushClient: { certPem: pushClient.certPem, keyPem: pushClient.keyPem }, operators, paths };
 }
 
 function ensureCa(files: FilePair, now: Date): CertificateAuthority {
@@ -116,16 +126,20 @@ function ensureOperator(
     certPath: join(operatorsDir(dir), `${code}.crt`),
     keyPath: join(operatorsDir(dir), `${code}.key`),
   };
+  return ensureClient(files, ca, { commonName: code, organization: `Operateur ${code}`, organizationalUnit: 'e-SAV' }, now);
+}
+
+function ensureClient(
+  files: FilePair,
+  ca: CertificateAuthority,
+  subject: { commonName: string; organization: string; organizationalUnit: string },
+  now: Date,
+): IssuedCertificate & FilePair {
   const existing = readPair(files);
   if (existing && isUsableLeaf(existing, ca, now)) {
     return { ...existing, info: describeCertificate(existing.certPem), ...files };
   }
-  const issued = issueClientCertificate(ca, {
-    commonName: code,
-    organization: `Operateur ${code}`,
-    organizationalUnit: 'e-SAV',
-    ...validity(now, LEAF_VALIDITY_YEARS),
-  });
+  const issued = issueClientCertificate(ca, { ...subject, ...validity(now, LEAF_VALIDITY_YEARS) });
   writePair(files, issued);
   return { ...issued, ...files };
 }

@@ -5,6 +5,7 @@
 import type { LocalisationProbable, Mesure, StatutTest, TestOutcome, TypeTest, Verdict } from '../../domain/line-tests.js';
 import type { ClaimResult, LineTest, LineTestRepository, NewLineTest, SqlExecutor, TestTarget } from '../../application/line-test-ports.js';
 import type { Database, Queryable } from './db.js';
+import { recordTicketEvent } from './push.js';
 
 interface LineTestRow {
   id: number;
@@ -166,7 +167,19 @@ export class SqlLineTestRepository implements LineTestRepository {
         recorded ? 'RESULTAT' : 'SUPPLANTE',
         recorded ? outcome.verdict : 'résultat écarté : exécution supplantée ou test déjà terminé',
       ]);
-      if (recorded) await onResult(tx, await readTest(tx, testId));
+      if (recorded) {
+        const test = await readTest(tx, testId);
+        // The push outbox (decision 0023): the verdict of a ticket's test, in this transaction.
+        if (test.signalisationReference && test.verdict) {
+          await recordTicketEvent(
+            tx,
+            { operatorCode: test.operatorCode, reference: test.signalisationReference },
+            { kind: 'RESULTAT_TEST', idDemandeTest: test.reference, typeTest: test.typeTest, verdict: test.verdict, localisation: test.localisation },
+            at,
+          );
+        }
+        await onResult(tx, test);
+      }
       return recorded;
     });
   }

@@ -17,6 +17,7 @@ import {
 import type { Signalisation, SignalisationChange, SignalisationKey } from '../../application/signalisation-ports.js';
 import type { Database, PreparedStatement, Queryable, TransactionQueryable } from './db.js';
 import { SqlSignalisationRepository } from './signalisations.js';
+import { recordTicketEvent } from './push.js';
 import { IN_CLOSURE, SlotGenerator, zonePatterns } from './capacity.js';
 
 const LIVE_SLOT_INDEX = 'rdv_rendezvous_creneau_reserve';
@@ -189,7 +190,9 @@ export class SqlRendezVousRepository implements RendezVousRepository {
       );
       if (live) return { rendezVous: existing(toRendezVous(live)), signalisation };
       const id = await insertRendezVous(tx, booking, signalisation.id);
-      return { rendezVous: await findById(tx, id), signalisation };
+      const rendezVous = await findById(tx, id);
+      await recordAppointmentEvent(tx, rendezVous, booking.at);
+      return { rendezVous, signalisation };
     });
   }
 
@@ -254,9 +257,29 @@ export class SqlRendezVousRepository implements RendezVousRepository {
       const current = toRendezVous(row);
       if (!check(current)) return current;
       await write(tx, current);
-      return findById(tx, current.id);
+      const changed = await findById(tx, current.id);
+      await recordAppointmentEvent(tx, changed, changed.modifieLe);
+      return changed;
     });
   }
+}
+
+/** The push outbox (decision 0023): an appointment of a ticket booked, moved or cancelled, in the change's transaction. */
+async function recordAppointmentEvent(tx: Queryable, r: RendezVous, at: Date): Promise<void> {
+  if (r.signalisationId === null) return;
+  await recordTicketEvent(
+    tx,
+    { signalisationId: r.signalisationId },
+    {
+      kind: 'RENDEZ_VOUS',
+      referenceRendezVous: r.reference,
+      typeRendezVous: r.creneau.type,
+      statut: r.statut,
+      debut: r.creneau.debut.toISOString(),
+      fin: r.creneau.fin.toISOString(),
+    },
+    at,
+  );
 }
 
 /** Inserts a live appointment; SlotUnavailable (and nothing written) when the slot is held. */

@@ -14,6 +14,7 @@ import type {
   SignalisationStateView,
 } from '../../application/signalisation-ports.js';
 import { prepared, type Database, type Queryable } from './db.js';
+import { recordTicketEvent } from './push.js';
 
 interface SignalisationRow {
   id: number;
@@ -223,6 +224,8 @@ export class SqlSignalisationRepository implements SignalisationRepository {
           `INSERT INTO signalisation_history (signalisation_id, at, from_state, to_state, actor, motif) VALUES ($1, $2, $3, $4, $5, $6)`,
           [current.id, h.at, h.from, h.to, h.actor, h.motif],
         );
+        // The push outbox (decision 0023): in this transaction, after the state is written.
+        await recordTicketEvent(tx, { signalisationId: current.id }, { kind: 'CHANGEMENT_ETAT', etatPrecedent: h.from, motif: h.motif }, h.at);
       }
       if (change.comment) {
         const c = change.comment;
@@ -232,6 +235,7 @@ export class SqlSignalisationRepository implements SignalisationRepository {
           c.author,
           c.texte,
         ]);
+        if (c.author === 'SAV') await recordTicketEvent(tx, { signalisationId: current.id }, { kind: 'COMMENTAIRE_SAV', texte: c.texte }, c.at);
       }
       if (change.audit) {
         const a = change.audit;

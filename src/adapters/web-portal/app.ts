@@ -35,6 +35,8 @@ import { signalisationRoutes, type PortalRequestSchema } from './signalisation-r
 import { consoleRoutes } from './console/index.js';
 import type { ConsoleApi } from './console/api.js';
 import type { OneTimeDownloadService } from '../../application/one-time-downloads.js';
+import type { PushAdminService } from '../../application/push.js';
+import { notificationsRoutes } from './notifications-routes.js';
 
 /** The use cases the portal's pages call: the same ones the web services call. */
 export interface PortalUseCases {
@@ -53,6 +55,8 @@ export interface PortalPageDeps {
   rules: PortalServiceRules;
   /** The contract's schema checks of the deposit and complement forms (fault 101, as in SOAP). */
   requestSchema: PortalRequestSchema;
+  /** The push notifications (absent: no /notifications page), decision 0023. */
+  push?: PushAdminService;
 }
 
 export interface WebPortalOptions {
@@ -190,6 +194,7 @@ export async function buildWebPortal(options: WebPortalOptions) {
     await app.register(documentationRoutes, deps);
     await app.register(signalisationRoutes, deps);
     await app.register(fieldServiceRoutes, deps);
+    if (deps.push) await app.register(notificationsRoutes, { push: deps.push });
   }
   if (options.console) await app.register(consoleRoutes, { api: options.console.api, downloads: options.console.downloads });
   for (const routes of options.routes ?? []) await app.register(routes);

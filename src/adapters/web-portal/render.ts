@@ -40,6 +40,7 @@ export const NAVIGATION: readonly NavEntry[] = [
   { href: '/signalisations', label: 'Signalisations' },
   { href: '/tests', label: 'Tests de ligne' },
   { href: '/travaux', label: 'Travaux et incidents' },
+  { href: '/notifications', label: 'Notifications' },
   { href: '/compte', label: 'Mon compte' },
   { href: '/documentation', label: 'Documentation' },
 ];

@@ -4,6 +4,7 @@ import { certificatesConfig, type CertificatesConfig } from './certificates.js';
 import { crlConfig, type CrlConfig } from './crl.js';
 import { operationsConfig, type OperationsConfig } from './operations.js';
 import { webPortalConfig, type WebPortalConfig } from './web-portal.js';
+import { pushConfig, type PushConfig } from './push.js';
 import type { Platform } from '../../domain/identity.js';
 import { PROJECT_ROOT } from '../../adapters/paths.js';
 import { ConfigError, flag, integer } from './env.js';
@@ -55,6 +56,8 @@ export interface GatewayConfig {
   webPortal: WebPortalConfig;
   /** Prestations import (decision 0017): ESAV_IMPORT_MAX_BYTES, the largest file; ESAV_IMPORT_PROGRESS_LINES, progress published every N lines. */
   prestationImport: { maxBytes: number; progressEveryLines: number };
+  /** Push notifications to the operators' callback endpoints (src/composition/config/push.ts, decision 0023). */
+  push: PushConfig;
 }
 
 /** Line tests (decision 0008): queue, workers and network simulator. */
@@ -147,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     certificates: certificatesConfig(env),
     crl: crlConfig(env),
     webPortal: webPortalConfig(env, host),
+    push: pushConfig(env),
     prestationImport: {
       maxBytes: integer(env, 'ESAV_IMPORT_MAX_BYTES', 2 * 1024 ** 3, 1024, 64 * 1024 ** 3),
       progressEveryLines: integer(env, 'ESAV_IMPORT_PROGRESS_LINES', 10_000, 1, 10_000_000),

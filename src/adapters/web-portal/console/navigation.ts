@@ -17,6 +17,7 @@ export const CONSOLE_NAVIGATION: readonly NavEntry[] = [
   { href: '/console/lcr', label: 'Listes de révocation' },
   { href: '/console/travaux', label: 'Travaux' },
   { href: '/console/capacite', label: 'Capacité' },
+  { href: '/console/notifications', label: 'Notifications' },
   { href: '/console/exploitation', label: 'Exploitation' },
   { href: '/console/volumetrie', label: 'Volumétrie' },
   { href: '/console/audit', label: 'Journal d’audit' },
