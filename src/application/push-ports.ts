@@ -71,8 +71,8 @@ export interface PushStore {
   /** Takes the delivery lease of a ticket until `until` (false: another process holds it). */
   lease(signalisationId: number, token: string, until: Date, now: Date): Promise<boolean>;
   release(signalisationId: number, token: string): Promise<void>;
-  /** The ticket's first undelivered event and its operator's subscription (undefined: none). */
-  head(signalisationId: number): Promise<{ event: PushEvent; subscription: PushSubscription } | undefined>;
+  /** The ticket's first undelivered event and its operator's subscription (undefined: none, or the operator is suspended or terminated at `now`). */
+  head(signalisationId: number, now: Date): Promise<{ event: PushEvent; subscription: PushSubscription } | undefined>;
   markDelivered(eventId: string, at: Date): Promise<void>;
   /** A failed attempt: retried at `nextAttemptAt`, or FAILED when null. */
   markAttemptFailed(eventId: string, failure: { at: Date; error: string; nextAttemptAt: Date | null }): Promise<void>;

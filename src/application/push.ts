@@ -122,7 +122,7 @@ export class PushDelivery {
     if (!(await store.lease(signalisationId, token, new Date(clock.now().getTime() + this.o.leaseMs), clock.now()))) return;
     try {
       for (let sent = 0; sent < (this.o.maxPerRun ?? 10); sent++) {
-        const head = await store.head(signalisationId);
+        const head = await store.head(signalisationId, clock.now());
         if (!head) return;
         const { event, subscription } = head;
         if (event.status !== 'PENDING' || subscription.paused) return;

@@ -342,6 +342,32 @@ describeDb('push notifications to an operator callback (mutual TLS, published WS
     expect(callback.invalid).toEqual([]);
   });
 
+  test('a suspended operator gets nothing (its events wait), reactivated: delivered in order', async () => {
+    callback.mode = 'ok';
+    const reference = await deposit();
+    const suspended = await t.admin('POST', '/admin/operateurs/OPA1/suspension', { agent: AGENT, motif: 'Impayés' });
+    expect(suspended.status).toBe(200);
+    await transition(reference, 'EN_QUALIFICATION');
+    await comment(reference, 'Pendant la suspension de l’opérateur.');
+
+    const [row] = await t.db.query<{ id: string }>('SELECT id FROM signalisations WHERE reference = $1', [reference]);
+    await t.gateway.push.delivery!.deliverTicket(Number(row!.id));
+    expect(await t.gateway.push.delivery!.dueTickets()).not.toContain(Number(row!.id));
+    expect((await events(reference)).map((e) => [e.numeroSequence, e.statut, e.tentatives])).toEqual([
+      [1, 'PENDING', 0],
+      [2, 'PENDING', 0],
+    ]);
+    expect(acknowledged(reference)).toEqual([]);
+
+    const reactivated = await t.admin('POST', '/admin/operateurs/OPA1/reactivation', { agent: AGENT });
+    expect(reactivated.status).toBe(200);
+    const received = await delivered(reference, 2);
+    expect(received.map((n) => [n.numeroSequence, n.typeEvenement])).toEqual([
+      [1, 'CHANGEMENT_ETAT'],
+      [2, 'COMMENTAIRE_SAV'],
+    ]);
+  });
+
   test('the callback server’s certificate must chain to the subscription’s CA: another CA is a failed attempt', async () => {
     const stranger = await startCallbackServer(t.gateway.devPki!.ca.certPem);
     try {

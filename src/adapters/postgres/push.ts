@@ -81,6 +81,13 @@ interface EventRow {
   delivered_at: Date | null;
 }
 
+/**
+ * The operator (alias o) neither suspended nor terminated at the instant bound to `nowParam`: its
+ * events wait (they are delivered in order once it is reactivated; never after its termination),
+ * as its certificates and portal users stop working (issue 14's life cycle).
+ */
+const operatorInService = (nowParam: string) => `o.suspended_at IS NULL AND (o.termination_at IS NULL OR o.termination_at > ${nowParam})`;
+
 const EVENT_COLUMNS = `e.id, e.operator_code, e.signalisation_id, e.reference, e.seq, e.kind, e.payload, e.occurred_at, e.status,
   e.attempts, e.first_failure_at, e.next_attempt_at, e.last_error, e.last_attempt_at, e.delivered_at`;
 
@@ -196,6 +203,7 @@ export class SqlPushStore implements PushStore {
            FROM push_events e WHERE e.status <> 'DELIVERED' ORDER BY e.signalisation_id, e.seq
        ) h
        JOIN push_subscriptions p ON p.operator_code = h.operator_code AND NOT p.paused
+       JOIN operators o ON o.code = h.operator_code AND ${operatorInService('$1')}
        JOIN push_ticket_sequences t ON t.signalisation_id = h.signalisation_id
       WHERE h.status = 'PENDING' AND h.next_attempt_at <= $1 AND (t.lease_until IS NULL OR t.lease_until < $1)
       LIMIT $2`,
@@ -220,12 +228,13 @@ export class SqlPushStore implements PushStore {
     );
   }
 
-  async head(signalisationId: number): Promise<{ event: PushEvent; subscription: PushSubscription } | undefined> {
+  async head(signalisationId: number, now: Date): Promise<{ event: PushEvent; subscription: PushSubscription } | undefined> {
     const [row] = await this.db.query<EventRow & { sub: SubscriptionRow }>(
       `SELECT ${EVENT_COLUMNS}, to_jsonb(p.*) AS sub
          FROM push_events e JOIN push_subscriptions p ON p.operator_code = e.operator_code
+         JOIN operators o ON o.code = e.operator_code AND ${operatorInService('$2')}
         WHERE e.signalisation_id = $1 AND e.status <> 'DELIVERED' ORDER BY e.seq LIMIT 1`,
-      [signalisationId],
+      [signalisationId, now],
     );
     if (!row) return undefined;
     const sub = row.sub;
