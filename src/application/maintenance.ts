@@ -17,7 +17,9 @@ import {
   type NightlyMaintenance,
   type WorksWindow,
 } from '../domain/maintenance.js';
+import { NOTICE_RULE_TEXTS, type NoticeRule } from '../domain/notices.js';
 import { UseCaseError } from './errors.js';
+import { GATEWAY_AUTHOR, type ForceOptions, type NoticeService } from './notices.js';
 import type { AnnouncedWindow, MaintenanceWindowRepository } from './operations-ports.js';
 
 export interface MaintenanceServiceOptions {
@@ -27,6 +29,8 @@ export interface MaintenanceServiceOptions {
   /** The nightly window; undefined: none. */
   nightly: NightlyMaintenance | undefined;
   logger: Logger;
+  /** The notices to the operators: an announced window publishes its own (decision 0022). */
+  notices?: NoticeService | undefined;
 }
 
 export interface MaintenanceStatus {
@@ -97,12 +101,52 @@ export class MaintenanceService {
     };
   }
 
-  /** Announces a works window; refused (kind refused) with less than two working days' notice. */
-  async announce(start: Date, end: Date, motif: string): Promise<AnnouncedWindow> {
+  /**
+   * Announces a works window and publishes its notice to every operator in the same transaction.
+   * Refused with less than two working days' notice (rule TRAVAUX_DEUX_JOURS_OUVRES, art. 10.2)
+   * unless a named staff member forces it (audited).
+   */
+  async announce(start: Date, end: Date, motif: string, options: ForceOptions = {}): Promise<AnnouncedWindow> {
     const now = this.options.clock.now();
     const refusal = worksRefusal(now, start, end, this.options.calendar, formatParisDateTime);
-    if (refusal) throw new UseCaseError(refusal.reason === 'PREAVIS' ? 'refused' : 'invalid', `fenêtre de travaux refusée : ${refusal.message}`);
-    const created = await this.options.repository.announce({ start, end, motif }, now);
+    let forcedRule: NoticeRule | null = null;
+    if (refusal) {
+      const rule: NoticeRule = 'TRAVAUX_DEUX_JOURS_OUVRES';
+      if (refusal.reason !== 'PREAVIS') throw new UseCaseError('invalid', `fenêtre de travaux refusée : ${refusal.message}`);
+      if (!options.force) {
+        throw new UseCaseError('refused', `fenêtre de travaux refusée : ${refusal.message} (règle ${rule}, ${NOTICE_RULE_TEXTS[rule]}) ; un agent du support peut forcer le préavis (force, audité)`);
+      }
+      if (!options.agent?.trim()) throw new UseCaseError('invalid', 'requête invalide : agent obligatoire pour forcer un préavis');
+      forcedRule = rule;
+    }
+    const notices = this.options.notices;
+    const created = notices
+      ? (
+          await notices.publishWith(
+            (tx) => tx.maintenance.announce({ start, end, motif }, now),
+            (w) => ({
+              sourceKey: `travaux-esav:${w.reference}`,
+              draft: {
+                kind: 'TRAVAUX_ESAV',
+                operatorCodes: null,
+                title: `Travaux sur e-SAV du ${formatParisDateTime(w.start)} au ${formatParisDateTime(w.end)}`,
+                body:
+                  `Des travaux sur e-SAV sont programmés (${w.motif}). Pendant cette fenêtre, les web-services répondent ` +
+                  `par l’erreur 402 (service en maintenance) avec la fin prévue, et le portail e-SAV en ligne est indisponible. ` +
+                  `Référence des travaux : ${w.reference}.`,
+                startsAt: w.start,
+                endsAt: w.end,
+              },
+            }),
+            {
+              actor: options.agent?.trim() || GATEWAY_AUTHOR,
+              forcedRule,
+              auditAction: 'TRAVAUX_ESAV_ANNONCES',
+              auditDetails: (w) => ({ reference: w.reference, debut: w.start.toISOString(), fin: w.end.toISOString() }),
+            },
+          )
+        ).result
+      : await this.options.repository.announce({ start, end, motif }, now);
     await this.refresh();
     return created;
   }

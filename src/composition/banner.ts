@@ -2,6 +2,7 @@
 // and the demo material are, with paths relative to the project root (what a newcomer types next).
 import path from 'node:path';
 import { PROJECT_ROOT } from '../adapters/paths.js';
+import { redactedSmtpUrl } from '../adapters/mail/smtp-mailer.js';
 import type { GatewayConfig } from './config/config.js';
 import type { RunningGateway } from './gateway.js';
 
@@ -16,6 +17,9 @@ export function startBanner(config: GatewayConfig, gateway: RunningGateway): str
     `  back office: npm run admin -- --help`,
     `  web portal (e-SAV en ligne): ${gateway.webUrl}/${gateway.demoAccountsFile ? `  demo accounts: ${rel(gateway.demoAccountsFile)}` : ''}`,
     `  support console: ${gateway.webUrl}/console (staff accounts: npm run admin -- support --help; second factor at first sign-in)`,
+    config.smtp
+      ? `  notices to operators: kept, shown in the portal and SignalisationService v2, e-mailed through ${redactedSmtpUrl(config.smtp.url)}`
+      : '  notices to operators: kept and shown in the portal and SignalisationService v2 only — no e-mail sent (ESAV_SMTP_URL not set)',
   ];
   if (gateway.devPki) {
     const demo = gateway.devPki.operators.OPA1;

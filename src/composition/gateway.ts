@@ -40,6 +40,7 @@ import { buildPrestationAdmin } from './prestations.js';
 import type { SupportAccountService } from '../application/support-accounts.js';
 import { buildConsoleDownloads, buildPortalAccountAdmin, buildSupportAccounts, buildWebAccounts, ensureDemoAccounts, signalisationRequestSchema, startWebPortal, type WebPortalRuntime } from './web-portal.js';
 import type { WebAccountService } from '../application/web-accounts.js';
+import { certificateRenewalNotice, startNotices, type NoticesRuntime } from './notices.js';
 
 export interface RunningGateway {
   app: GatewayApp;
@@ -71,6 +72,8 @@ export interface RunningGateway {
   demoAccountsFile: string | undefined;
   /** The line-test queue and this process's workers (ESAV_TEST_WORKERS). */
   lineTests: LineTestRuntime;
+  /** The notices to the operators and their e-mail queue (decision 0022). */
+  notices: NoticesRuntime;
   close(): Promise<void>;
 }
 
@@ -127,6 +130,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   let conformance: ConformanceRuntime | undefined;
   let scheduler: Scheduler | undefined;
   let portal: WebPortalRuntime | undefined;
+  let notices: NoticesRuntime | undefined;
   try {
     const applied = await migrate(db);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
@@ -156,7 +160,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       logger,
     });
     // Maintenance, versions, rate limits, volumetry, metrics (src/composition/operations.ts).
-    operations = await buildOperations({ config: config.operations, db, repositories, clock, calendar, logger, versions });
+    // The notices to the operators (decision 0022): announced actions publish theirs.
+    notices = await startNotices({ db, config, clock, calendar, logger });
+    operations = await buildOperations({ config: config.operations, db, repositories, clock, calendar, logger, versions, notices: notices.service });
     // The durable queue of the line tests (before the use cases that enqueue on it) and, by
     // default, its workers inside the gateway.
     lineTests = await startLineTestRuntime({
@@ -170,6 +176,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       volumetry: sqlVolumetrySink,
     });
     const { queue } = lineTests;
+    await notices.startMailing();
     operations.metrics.watchQueue(() => queue.depth());
     registerCrlGauges(operations.metrics.registry, () => certificates.crl.countByState(), logger);
     const useCases = buildUseCases({ repositories, catalogue, clock, calendar, lineTestJobs: queue, dashboardDelayMs: config.dashboardDelayMs });
@@ -289,6 +296,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     }
     // Per process: this process's in-memory counts written (the recorder logs its own failures).
     scheduler.perProcess('volumetry-flush', config.operations.volumetryFlushSeconds * 1000, () => running.volumetry.flush().catch(() => undefined));
+    // Cluster-wide: the renewal notice of the gateway's own certificate, once it is due (idempotent).
+    const noticeService = notices.service;
+    scheduler.cluster('certificate-renewal-notice', 3_600_000, () => certificateRenewalNotice(noticeService, tls.certPem));
     scheduler.start();
 
     const operatorsApp = app;
@@ -297,6 +307,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const evidence = conformance;
     const jobs = scheduler;
     const web = portal;
+    const noticesRuntime = notices;
     let closing: Promise<void> | undefined;
     return {
       app: operatorsApp,
@@ -316,6 +327,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       supportAccounts,
       demoAccountsFile,
       lineTests: runtime,
+      notices: noticesRuntime,
       close() {
         closing ??= (async () => {
           // Graceful stop: readiness 503, no job started any more (a running one finishes), no
@@ -330,6 +342,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
           await admin.close();
           // Running tests get the grace delay; one still running is left to the queue (retried).
           await runtime.stop();
+          await noticesRuntime.stop();
           if (!options.db) await db.close();
         })();
         return closing;
@@ -341,6 +354,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     await adminApp?.close().catch(() => undefined);
     await app?.close().catch(() => undefined);
     await lineTests?.stop(0).catch(() => undefined);
+    await notices?.stop().catch(() => undefined);
     await operations?.stop().catch(() => undefined);
     await conformance?.stop().catch(() => undefined);
     if (!options.db) await db.close().catch(() => undefined);
