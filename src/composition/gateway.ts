@@ -219,6 +219,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       ...buildLifecycleAdmin({ db, clock, operators: certificates.service, knownOperations: operationNamesOf(endpoints) }),
       supportAccounts,
       exploitation: { queueDepth: () => queue.depth(), metrics: operations.admin.metrics },
+      notices: notices.service,
       token: adminToken,
       logger,
     });

@@ -17,6 +17,7 @@ import * as profiles from './profiles-routes.js';
 import * as lifecycle from './lifecycle-routes.js';
 import * as crl from './crl-routes.js';
 import * as prestations from './prestations-routes.js';
+import * as notices from './notices-routes.js';
 
 export interface ConsolePage {
   /** The family's name (for messages and the parity check). */
@@ -37,6 +38,7 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
   { name: 'cycle de vie des opérateurs', routes: lifecycle.lifecycleConsoleRoutes },
   { name: 'listes de révocation', routes: crl.crlConsoleRoutes },
   { name: 'prestations', routes: prestations.prestationsConsoleRoutes },
+  { name: 'avis aux opérateurs', routes: notices.noticesConsoleRoutes },
 ];
 
 /** The console's pages, all behind requireSupport (registered by buildWebPortal when given an API client). */
