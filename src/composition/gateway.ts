@@ -248,6 +248,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       // bearer check and audit as the CLI (decision 0021).
       consoleApi: new AdminClient(injectTransport(adminApp, adminToken)),
       consoleDownloads,
+      notices: notices.service,
     });
 
     // Every periodic job of the process, in one place (decision 0014).
