@@ -179,7 +179,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     await notices.startMailing();
     operations.metrics.watchQueue(() => queue.depth());
     registerCrlGauges(operations.metrics.registry, () => certificates.crl.countByState(), logger);
-    const useCases = buildUseCases({ repositories, catalogue, clock, calendar, lineTestJobs: queue, dashboardDelayMs: config.dashboardDelayMs });
+    const useCases = buildUseCases({ repositories, catalogue, clock, calendar, lineTestJobs: queue, dashboardDelayMs: config.dashboardDelayMs, notices: notices.service });
     // Conformance runs: log of served calls (integration), campaign API, admin reads (docs/conformance.md).
     conformance = startConformance({ db, logger, platform: config.platform });
     const endpoints = buildEndpoints({ useCases, providerSiren: config.providerSiren });
