@@ -17,7 +17,7 @@ import {
   type NightlyMaintenance,
   type WorksWindow,
 } from '../domain/maintenance.js';
-import { NOTICE_RULE_TEXTS, type NoticeRule } from '../domain/notices.js';
+import { frenchDateTime, NOTICE_RULE_TEXTS, type NoticeRule } from '../domain/notices.js';
 import { UseCaseError } from './errors.js';
 import { GATEWAY_AUTHOR, type ForceOptions, type NoticeService } from './notices.js';
 import type { AnnouncedWindow, MaintenanceWindowRepository } from './operations-ports.js';
@@ -129,7 +129,7 @@ export class MaintenanceService {
               draft: {
                 kind: 'TRAVAUX_ESAV',
                 operatorCodes: null,
-                title: `Travaux sur e-SAV du ${formatParisDateTime(w.start)} au ${formatParisDateTime(w.end)}`,
+                title: `Travaux sur e-SAV du ${frenchDateTime(w.start)} au ${frenchDateTime(w.end)}`,
                 body:
                   `Des travaux sur e-SAV sont programmés (${w.motif}). Pendant cette fenêtre, les web-services répondent ` +
                   `par l’erreur 402 (service en maintenance) avec la fin prévue, et le portail e-SAV en ligne est indisponible. ` +

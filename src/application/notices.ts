@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.js';
 import type { HolidayCalendar } from '../domain/holidays.js';
 import {
+  frenchDateTime,
   latestAnnouncement,
   noticeDraftErrors,
   noticeMail,
@@ -22,7 +23,6 @@ import {
   type NoticeRule,
   type WebServiceChange,
 } from '../domain/notices.js';
-import { formatParisDateTime } from '../domain/paris-calendar.js';
 import { UseCaseError } from './errors.js';
 import type { Mailer, NoticeMailJobs, NoticeRepository, NoticeTransaction, NoticeWithRead } from './notice-ports.js';
 
@@ -131,7 +131,7 @@ export class NoticeService {
           if (!options.force) {
             throw new UseCaseError(
               'refused',
-              `avis refusé : préavis insuffisant (règle ${rule}, ${NOTICE_RULE_TEXTS[rule]}) : l’avis devait être publié au plus tard le ${formatParisDateTime(latest)} ; un agent du support peut forcer le préavis (force, audité)`,
+              `avis refusé : préavis insuffisant (règle ${rule}, ${NOTICE_RULE_TEXTS[rule]}) : l’avis devait être publié au plus tard le ${frenchDateTime(latest)} ; un agent du support peut forcer le préavis (force, audité)`,
             );
           }
           forcedRule = rule;
@@ -210,7 +210,7 @@ export class NoticeService {
           title: `Renouvellement du certificat ${certificate.role} d’e-SAV`,
           body:
             `Le certificat ${certificate.role} du fournisseur (empreinte SHA-256 ${certificate.fingerprint.slice(0, 16)}…) expire le ` +
-            `${formatParisDateTime(certificate.notAfter)}. Il sera renouvelé avant cette date : mettez à jour votre magasin de confiance ` +
+            `${frenchDateTime(certificate.notAfter)}. Il sera renouvelé avant cette date : mettez à jour votre magasin de confiance ` +
             `avec la chaîne de l’autorité de certification du fournisseur si nécessaire.`,
           startsAt: certificate.notAfter,
           endsAt: null,

@@ -13,8 +13,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.js';
 import { limitInForce, minuteOf, noticeWarning, RATE_LIMIT_NOTICE_MS, rateLimitFault, type RateLimit } from '../domain/rate-limit.js';
-import { NOTICE_RULE_TEXTS, type NoticeRule } from '../domain/notices.js';
-import { formatParisDateTime } from '../domain/paris-calendar.js';
+import { frenchDateTime, NOTICE_RULE_TEXTS, type NoticeRule } from '../domain/notices.js';
 import { UseCaseError } from './errors.js';
 import { GATEWAY_AUTHOR, type ForceOptions, type NoticeService } from './notices.js';
 import type { RateLimitRepository } from './operations-ports.js';
@@ -125,7 +124,7 @@ export class RateLimiter {
       if (!options.force) {
         throw new UseCaseError(
           'refused',
-          `limite refusée : préavis insuffisant (règle ${rule}, ${NOTICE_RULE_TEXTS[rule]}) : prise d’effet possible au plus tôt le ${formatParisDateTime(new Date(now.getTime() + RATE_LIMIT_NOTICE_MS))} ; un agent du support peut forcer le préavis (force, audité)`,
+          `limite refusée : préavis insuffisant (règle ${rule}, ${NOTICE_RULE_TEXTS[rule]}) : prise d’effet possible au plus tôt le ${frenchDateTime(new Date(now.getTime() + RATE_LIMIT_NOTICE_MS))} ; un agent du support peut forcer le préavis (force, audité)`,
         );
       }
       if (!options.agent?.trim()) throw new UseCaseError('invalid', 'requête invalide : agent obligatoire pour forcer un préavis');
@@ -144,13 +143,13 @@ export class RateLimiter {
                 operatorCodes: [l.operatorCode],
                 title:
                   l.requestsPerMinute === null
-                    ? `Levée de la limitation de débit à partir du ${formatParisDateTime(l.effectiveFrom)}`
-                    : `Limitation temporaire de débit à ${l.requestsPerMinute} requêtes par minute à partir du ${formatParisDateTime(l.effectiveFrom)}`,
+                    ? `Levée de la limitation de débit à partir du ${frenchDateTime(l.effectiveFrom)}`
+                    : `Limitation temporaire de débit à ${l.requestsPerMinute} requêtes par minute à partir du ${frenchDateTime(l.effectiveFrom)}`,
                 body:
                   l.requestsPerMinute === null
-                    ? `La limitation de débit de vos requêtes aux web-services e-SAV est levée à partir du ${formatParisDateTime(l.effectiveFrom)}.`
+                    ? `La limitation de débit de vos requêtes aux web-services e-SAV est levée à partir du ${frenchDateTime(l.effectiveFrom)}.`
                     : `En raison de la charge du service, vos requêtes aux web-services e-SAV sont limitées à ${l.requestsPerMinute} par minute ` +
-                      `à partir du ${formatParisDateTime(l.effectiveFrom)}${l.motif ? ` (motif : ${l.motif})` : ''}. Au-delà, le service répond par ` +
+                      `à partir du ${frenchDateTime(l.effectiveFrom)}${l.motif ? ` (motif : ${l.motif})` : ''}. Au-delà, le service répond par ` +
                       `l’erreur 401 avec le délai après lequel réessayer.`,
                 startsAt: l.effectiveFrom,
                 endsAt: null,

@@ -13,7 +13,7 @@
 import type { HolidayCalendar } from './holidays.js';
 import { earliestWorksStart } from './maintenance.js';
 import { PROVIDER_RENEWAL_WORKING_DAYS, workingDaysBefore } from './operators.js';
-import { addDays, addParisMonths, formatParisDateTime, parisDayOf, parisDayStart } from './paris-calendar.js';
+import { addDays, addParisMonths, formatParisDateTime, parisDayOf, parisDayStart, parisWallTime } from './paris-calendar.js';
 import { RATE_LIMIT_NOTICE_MS } from './rate-limit.js';
 
 export const NOTICE_KINDS = ['MAINTENANCE', 'TRAVAUX_ESAV', 'LIMITE_DEBIT', 'CERTIFICAT', 'VERSION_WEB_SERVICE', 'VERSION_FORMULAIRE', 'AUTRE'] as const;
@@ -72,6 +72,14 @@ export interface Notice {
   /** The rule a staff member forced (the notice was given too late), or null. */
   forcedRule: NoticeRule | null;
   withdrawnAt: Date | null;
+}
+
+const two = (n: number) => String(n).padStart(2, '0');
+
+/** An instant as the notices' French texts show it: "27/11/2026 à 10h00" (Paris time). */
+export function frenchDateTime(instant: Date): string {
+  const w = parisWallTime(instant);
+  return `${two(w.day)}/${two(w.month)}/${w.year} à ${two(w.hour)}h${two(w.minute)}`;
 }
 
 /** The public reference of a notice (AV-000042). */
@@ -161,7 +169,7 @@ export function noticeShortfall(rule: NoticeRule, now: Date, effectiveAt: Date, 
   return {
     rule,
     earliest,
-    message: `préavis insuffisant (règle ${rule}, ${NOTICE_RULE_TEXTS[rule]}) : prise d’effet possible au plus tôt le ${formatParisDateTime(earliest)}`,
+    message: `préavis insuffisant (règle ${rule}, ${NOTICE_RULE_TEXTS[rule]}) : prise d’effet possible au plus tôt le ${frenchDateTime(earliest)} (heure de Paris)`,
   };
 }
 
@@ -197,15 +205,15 @@ export function noticeDraftErrors(draft: NoticeDraft): string[] {
 export function noticeMail(notice: Notice, operatorName: string): { subject: string; text: string } {
   const dates =
     notice.startsAt && notice.endsAt
-      ? `Du ${formatParisDateTime(notice.startsAt)} au ${formatParisDateTime(notice.endsAt)} (heure de Paris).\n\n`
+      ? `Du ${frenchDateTime(notice.startsAt)} au ${frenchDateTime(notice.endsAt)} (heure de Paris).\n\n`
       : notice.startsAt
-        ? `À partir du ${formatParisDateTime(notice.startsAt)} (heure de Paris).\n\n`
+        ? `À partir du ${frenchDateTime(notice.startsAt)} (heure de Paris).\n\n`
         : '';
   return {
     subject: `[e-SAV] ${NOTICE_KIND_LABELS[notice.kind]} : ${notice.title}`,
     text:
       `Bonjour,\n\nl’équipe e-SAV informe ${operatorName} :\n\n${notice.title}\n\n${dates}${notice.body}\n\n` +
-      `Référence de l’avis : ${noticeReference(notice.id)}, publié le ${formatParisDateTime(notice.publishedAt)}.\n` +
+      `Référence de l’avis : ${noticeReference(notice.id)}, publié le ${frenchDateTime(notice.publishedAt)}.\n` +
       `Cet avis est aussi consultable dans l’Espace Opérateurs du portail e-SAV en ligne et par le web-service SignalisationService v2 (consulterAvis).\n\n` +
       `Cordialement,\nle support e-SAV\n`,
   };
