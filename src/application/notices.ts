@@ -222,6 +222,68 @@ export class NoticeService {
     return notice;
   }
 
+  /**
+   * The notices of the versions registered with their dates (decision 0022): a web-service version
+   * of the version registry and a form version of the catalogue that go live after now each get
+   * their notice to every operator, once (idempotent across processes and runs). They are
+   * configuration, not requests: a short notice period cannot be refused there, it is logged
+   * (and written in the notice) so that support staff see it. Returns the notices written.
+   */
+  async versionNotices(plan: {
+    webServices: ReadonlyArray<{ service: string; version: string; production: Date; previousEnd?: Date | undefined }>;
+    forms: ReadonlyArray<{ idFormulaire: string; version: number; production: Date }>;
+  }): Promise<Notice[]> {
+    const now = this.options.clock.now();
+    const written: Notice[] = [];
+    const publish = async (sourceKey: string, draft: NoticeDraft, rule: NoticeRule) => {
+      const shortfall = noticeShortfall(rule, now, draft.startsAt!, this.options.calendar);
+      if (shortfall) this.options.logger.warn({ notice: sourceKey, rule }, `version announced with a short notice period: ${shortfall.message}`);
+      const { notice } = await this.publishWith(async () => undefined, () => ({ sourceKey, draft }), {
+        actor: GATEWAY_AUTHOR,
+        forcedRule: null,
+        auditAction: 'AVIS_PUBLIE',
+        auditDetails: () => ({}),
+      });
+      if (notice) written.push(notice);
+    };
+    for (const v of plan.webServices) {
+      if (v.production.getTime() <= now.getTime()) continue;
+      await publish(
+        `version-ws:${v.service}:${v.version}`,
+        {
+          kind: 'VERSION_WEB_SERVICE',
+          operatorCodes: null,
+          title: `${v.service} version ${v.version} en production le ${frenchDateTime(v.production)}`,
+          body:
+            `La version ${v.version} du web-service ${v.service} sera en production le ${frenchDateTime(v.production)} (heure de Paris), ` +
+            `avec son WSDL et son schéma publiés. ` +
+            (v.previousEnd ? `La version précédente restera en service jusqu’au ${frenchDateTime(v.previousEnd)}.` : 'Les versions en service le restent.'),
+          startsAt: v.production,
+          endsAt: null,
+        },
+        'WS_MAJEURE_SIX_MOIS',
+      );
+    }
+    for (const f of plan.forms) {
+      if (f.production.getTime() <= now.getTime()) continue;
+      await publish(
+        `version-formulaire:${f.idFormulaire}:${f.version}`,
+        {
+          kind: 'VERSION_FORMULAIRE',
+          operatorCodes: null,
+          title: `Formulaire ${f.idFormulaire} version ${f.version} à partir du ${frenchDateTime(f.production)}`,
+          body:
+            `La version ${f.version} du formulaire ${f.idFormulaire} sera acceptée à partir du ${frenchDateTime(f.production)} (heure de Paris) ; ` +
+            `la version précédente reste acceptée un mois encore. Ses champs sont décrits dans l’espace documentation du portail et par consulterCatalogue.`,
+          startsAt: f.production,
+          endsAt: null,
+        },
+        'FORMULAIRE_DEUX_MOIS',
+      );
+    }
+    return written;
+  }
+
   // ------------------------------------------------------------ e-mail
 
   /**

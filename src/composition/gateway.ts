@@ -40,7 +40,7 @@ import { buildPrestationAdmin } from './prestations.js';
 import type { SupportAccountService } from '../application/support-accounts.js';
 import { buildConsoleDownloads, buildPortalAccountAdmin, buildSupportAccounts, buildWebAccounts, ensureDemoAccounts, signalisationRequestSchema, startWebPortal, type WebPortalRuntime } from './web-portal.js';
 import type { WebAccountService } from '../application/web-accounts.js';
-import { certificateRenewalNotice, startNotices, type NoticesRuntime } from './notices.js';
+import { certificateRenewalNotice, startNotices, versionNotices, type NoticesRuntime } from './notices.js';
 
 export interface RunningGateway {
   app: GatewayApp;
@@ -301,6 +301,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     // Cluster-wide: the renewal notice of the gateway's own certificate, once it is due (idempotent).
     const noticeService = notices.service;
     scheduler.cluster('certificate-renewal-notice', 3_600_000, () => certificateRenewalNotice(noticeService, tls.certPem));
+    // Cluster-wide: the notices of the versions registered with their dates (registry, catalogue), once each.
+    scheduler.cluster('version-notices', 3_600_000, () => versionNotices(noticeService, versions, catalogue));
     scheduler.start();
 
     const operatorsApp = app;

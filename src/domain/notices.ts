@@ -13,7 +13,7 @@
 import type { HolidayCalendar } from './holidays.js';
 import { earliestWorksStart } from './maintenance.js';
 import { PROVIDER_RENEWAL_WORKING_DAYS, workingDaysBefore } from './operators.js';
-import { addDays, addParisMonths, formatParisDateTime, parisDayOf, parisDayStart, parisWallTime } from './paris-calendar.js';
+import { addDays, addParisMonths, parisDayOf, parisDayStart, parisWallTime } from './paris-calendar.js';
 import { RATE_LIMIT_NOTICE_MS } from './rate-limit.js';
 
 export const NOTICE_KINDS = ['MAINTENANCE', 'TRAVAUX_ESAV', 'LIMITE_DEBIT', 'CERTIFICAT', 'VERSION_WEB_SERVICE', 'VERSION_FORMULAIRE', 'AUTRE'] as const;

@@ -6,6 +6,7 @@ import { SettableClock } from '../../src/domain/clock.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { describeWithChromium, launchChromium, submitSignIn, type Browser } from '../support/chromium.js';
 import { seriousViolations } from '../support/axe.js';
+import { withdrawAutomaticNotices } from '../support/notices.js';
 
 const describeBrowser = await describeWithChromium();
 
@@ -15,6 +16,7 @@ describeBrowser('portal notice board in chromium', () => {
 
   beforeAll(async () => {
     t = await startTestGateway({ clock: new SettableClock('2026-11-25T10:00:00+01:00') });
+    await withdrawAutomaticNotices(t);
     browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/adapters/paths.js';
 import { SettableClock } from '../../src/domain/clock.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
-import { writeRegistry } from '../support/notices.js';
+import { withdrawAutomaticNotices, writeRegistry } from '../support/notices.js';
 import { describeWithZeep, runPython } from '../support/zeep.js';
 
 const SCRIPT = path.join(PROJECT_ROOT, 'test', 'interop', 'zeep_notices.py');
@@ -16,6 +16,7 @@ describeZeep('interoperability: zeep on consulterAvis (SignalisationService v2)'
   let t: TestGateway;
   beforeAll(async () => {
     t = await startTestGateway({ clock: new SettableClock('2026-11-25T10:00:00+01:00'), env: { ESAV_VERSIONS_FILE: writeRegistry() } });
+    await withdrawAutomaticNotices(t);
   });
   afterAll(async () => {
     await t?.close();

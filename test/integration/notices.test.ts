@@ -43,6 +43,8 @@ describeDb('notices to the operators', () => {
     smtp = await startSmtpServer();
     t = await startTestGateway({ clock, env: { ESAV_VERSIONS_FILE: writeRegistry(), ESAV_SMTP_URL: smtp.url, ESAV_SMTP_FROM: 'e-SAV <esav@fournisseur.example>' } });
     await giveAddresses(t);
+    // The jobs due at start: the notice of the catalogue's next form version (FTTH_PASSIF v2) is written now.
+    await t.gateway.scheduler.runDue();
   });
   afterAll(async () => {
     await t?.close();
@@ -55,7 +57,8 @@ describeDb('notices to the operators', () => {
     expect(refused.status).toBe(409);
     expect(refused.body.erreur).toContain('TRAVAUX_DEUX_JOURS_OUVRES');
     expect(refused.body.erreur).toContain('art. 10.2');
-    expect((await t.admin('GET', '/admin/avis')).body.avis).toEqual([]);
+    const works = async () => (await t.admin('GET', '/admin/avis')).body.avis.filter((n: { type: string }) => n.type === 'TRAVAUX_ESAV');
+    expect(await works()).toEqual([]);
 
     const withoutAgent = await t.admin('POST', '/admin/maintenances', { ...late, force: true });
     expect(withoutAgent.status).toBe(400);
@@ -63,7 +66,7 @@ describeDb('notices to the operators', () => {
 
     const forced = await t.admin('POST', '/admin/maintenances', { ...late, force: true, agent: 'M. Martin' });
     expect(forced.status).toBe(201);
-    const notices = (await t.admin('GET', '/admin/avis')).body.avis;
+    const notices = await works();
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatchObject({ type: 'TRAVAUX_ESAV', operateurs: null, auteur: 'M. Martin', preavisForce: 'TRAVAUX_DEUX_JOURS_OUVRES', debut: '2026-11-26T21:00:00.000Z' });
     const audited = await audit('TRAVAUX_ESAV_ANNONCES');
@@ -170,6 +173,14 @@ describeDb('notices to the operators', () => {
     expect((await t.admin('GET', '/admin/avis')).body.avis.map((n: { reference: string }) => n.reference)).not.toContain(minor.body.reference);
     expect((await t.admin('GET', '/admin/avis?retires=true')).body.avis.find((n: { reference: string }) => n.reference === minor.body.reference).dateRetrait).not.toBeNull();
     expect((await audit('AVIS_RETIRE'))[0]).toMatchObject({ agent: 'M. Martin', details: { avis: minor.body.reference } });
+  });
+
+  test('the versions registered with their dates are announced once: the catalogue\'s next form version', async () => {
+    const forms = (await t.admin('GET', '/admin/avis?limite=500')).body.avis.filter((n: { type: string; auteur: string }) => n.type === 'VERSION_FORMULAIRE' && n.auteur === 'e-SAV');
+    expect(forms).toHaveLength(1);
+    expect(forms[0]).toMatchObject({ operateurs: null, titre: 'Formulaire FTTH_PASSIF version 2 à partir du 04/01/2027 à 00h00', debut: '2027-01-03T23:00:00.000Z' });
+    // Run again (another period, another process): nothing more.
+    expect(await t.gateway.notices.service.versionNotices({ webServices: [], forms: [{ idFormulaire: 'FTTH_PASSIF', version: 2, production: new Date('2027-01-04T00:00:00+01:00') }] })).toEqual([]);
   });
 
   test('the provider certificate renewal notice is written once, 15 working days before expiry', async () => {

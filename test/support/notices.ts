@@ -30,3 +30,17 @@ export async function giveAddresses(t: TestGateway): Promise<void> {
   await t.db.query(`UPDATE operators SET email = 'commandes@opb2.example', esav_contact = NULL WHERE code = 'OPB2'`);
 }
 
+
+/**
+ * Runs the gateway's jobs due at start (the notices of the versions registered with their dates,
+ * e.g. the catalogue's next form version) and withdraws those notices, so that a test sees only
+ * the notices it publishes.
+ */
+export async function withdrawAutomaticNotices(t: TestGateway): Promise<void> {
+  await t.gateway.scheduler.runDue();
+  const all = (await t.admin('GET', '/admin/avis?limite=500')).body.avis as Array<{ reference: string; auteur: string }>;
+  for (const n of all.filter((n) => n.auteur === 'e-SAV')) {
+    const withdrawn = await t.admin('POST', `/admin/avis/${n.reference}/retrait`, { agent: 'test' });
+    if (withdrawn.status !== 200) throw new Error(`notice ${n.reference} not withdrawn: ${JSON.stringify(withdrawn.body)}`);
+  }
+}
