@@ -14,6 +14,7 @@ import { enteteRequete, rawPost, startTestGateway, type TestGateway } from '../s
 import { describeWithPostgres } from '../support/postgres.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
 import { giveAddresses, writeRegistry } from '../support/notices.js';
+import { csrfOf, signInConsole } from '../support/web-portal.js';
 
 const describeDb = await describeWithPostgres();
 
@@ -211,6 +212,31 @@ describeDb('notices to the operators', () => {
     const [since] = await client.consulterAvisAsync({ publiesDepuis: '2030-01-01T00:00:00+01:00' });
     // node-soap gives null for an empty answer element.
     expect(since?.avis ?? []).toEqual([]);
+  });
+
+  test('the support console publishes a notice (field messages, the rule named, forced), lists and withdraws it', async () => {
+    const c = await signInConsole(t);
+    const page = await c.get('/console/avis');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('Les avis sont aussi envoyés par e-mail');
+    const empty = await c.post('/console/avis', { _csrf: csrfOf(page.body), type: 'AUTRE', titre: '', texte: '', operateurs: 'x' });
+    expect(empty.status).toBe(400);
+    expect(empty.body).toMatch(/id="avis-titre-erreur">Saisissez le titre/);
+    expect(empty.body).toMatch(/id="avis-operateurs-erreur">Codes opérateurs/);
+    const late = { _csrf: csrfOf(page.body), type: 'VERSION_FORMULAIRE', titre: 'Formulaire FTTH_ACTIVE v2', texte: 'Nouveaux champs.', operateurs: 'OPA1, OPB2', debut: '2026-12-15T00:00' };
+    const refused = await c.post('/console/avis', late);
+    expect(refused.status).toBe(409);
+    expect(refused.body).toContain('FORMULAIRE_DEUX_MOIS');
+    const forced = await c.post('/console/avis', { ...late, forcer: 'oui' });
+    expect(forced.status).toBe(200);
+    const reference = /Avis (AV-\d{6}) publié\./.exec(forced.body)?.[1];
+    expect(reference).toBeDefined();
+    const created = (await t.admin('GET', '/admin/avis?limite=500')).body.avis.find((n: { reference: string }) => n.reference === reference);
+    expect(created).toMatchObject({ operateurs: ['OPA1', 'OPB2'], preavisForce: 'FORMULAIRE_DEUX_MOIS', debut: '2026-12-14T23:00:00.000Z' });
+    expect(created.auteur).not.toBe('e-SAV');
+    const withdrawn = await c.post(`/console/avis/${reference}/retrait`, { _csrf: csrfOf(forced.body) });
+    expect(withdrawn.status).toBe(200);
+    expect(withdrawn.body).toContain(`Avis ${reference} retiré.`);
   });
 
   test('v1 is unchanged: no consulterAvis in its WSDL or schema, and the operation is unknown there', async () => {
