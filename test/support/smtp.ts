@@ -55,7 +55,8 @@ function parse(raw: string, from: string, to: string[]): ReceivedMail {
   return { from, to, subject: decodeHeader(header('Subject')), text: text.replace(/\r\n/g, '\n'), raw };
 }
 
-export async function startSmtpServer(): Promise<TestSmtpServer> {
+/** Listens on `port` (default: a free one), on 127.0.0.1. */
+export async function startSmtpServer(port = 0): Promise<TestSmtpServer> {
   const messages: ReceivedMail[] = [];
   const waiters: Array<{ count: number; resolve: (m: ReceivedMail[]) => void }> = [];
   const server = new SMTPServer({
@@ -74,10 +75,10 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const bound = (server.server.address() as AddressInfo).port;
   return {
-    url: `smtp://127.0.0.1:${port}`,
+    url: `smtp://127.0.0.1:${bound}`,
     messages,
     waitFor(count) {
       if (messages.length >= count) return Promise.resolve([...messages]);
