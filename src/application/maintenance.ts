@@ -155,9 +155,38 @@ export class MaintenanceService {
     return this.options.repository.list(this.options.clock.now(), limit);
   }
 
-  async cancel(reference: string): Promise<AnnouncedWindow> {
-    const cancelled = await this.options.repository.cancel(reference, this.options.clock.now());
-    if (!cancelled) throw new UseCaseError('not-found', `fenêtre de travaux ${reference} inconnue`);
+  /** Cancels an announced works window; the operators are told (a notice to every operator, in the same transaction). */
+  async cancel(reference: string, options: { agent?: string | undefined } = {}): Promise<AnnouncedWindow> {
+    const now = this.options.clock.now();
+    const notices = this.options.notices;
+    const notFound = () => new UseCaseError('not-found', `fenêtre de travaux ${reference} inconnue`);
+    let cancelled: AnnouncedWindow | undefined;
+    if (notices) {
+      cancelled = (
+        await notices.publishWith(
+          async (tx) => {
+            const done = await tx.maintenance.cancel(reference, now);
+            if (!done) throw notFound();
+            return done;
+          },
+          (w) => ({
+            sourceKey: `travaux-esav-annulation:${w.reference}`,
+            draft: {
+              kind: 'TRAVAUX_ESAV',
+              operatorCodes: null,
+              title: `Annulation des travaux sur e-SAV du ${frenchDateTime(w.start)}`,
+              body: `Les travaux sur e-SAV annoncés du ${frenchDateTime(w.start)} au ${frenchDateTime(w.end)} (${w.motif}, référence ${w.reference}) sont annulés : le service reste ouvert.`,
+              startsAt: w.start,
+              endsAt: w.end,
+            },
+          }),
+          { actor: options.agent?.trim() || GATEWAY_AUTHOR, forcedRule: null, auditAction: 'TRAVAUX_ESAV_ANNULES', auditDetails: (w) => ({ reference: w.reference }) },
+        )
+      ).result;
+    } else {
+      cancelled = await this.options.repository.cancel(reference, now);
+    }
+    if (!cancelled) throw notFound();
     await this.refresh();
     return cancelled;
   }

@@ -81,10 +81,18 @@ describeDb('notices to the operators', () => {
     expect(latest).toMatchObject({ type: 'TRAVAUX_ESAV', preavisForce: null, auteur: 'e-SAV' });
     expect(latest.texte).toContain(inTime.body.reference);
     expect(await audit('TRAVAUX_ESAV_ANNONCES')).toHaveLength(1);
+
+    // Cancelling the forced one tells the operators too; an unknown reference is 404 and writes nothing.
+    const cancelled = await t.admin('POST', `/admin/maintenances/${forced.body.reference}/annulation`);
+    expect(cancelled.status).toBe(200);
+    const [cancellation] = await works();
+    expect(cancellation.titre).toBe('Annulation des travaux sur e-SAV du 26/11/2026 à 22h00');
+    expect((await t.admin('POST', '/admin/maintenances/MNT-999999/annulation')).status).toBe(404);
+    expect(await works()).toHaveLength(3);
   });
 
   test('every operator concerned gets the e-mail at its e-SAV contact and order-form address, in French', async () => {
-    const [notice] = (await t.admin('GET', '/admin/avis')).body.avis;
+    const notice = (await t.admin('GET', '/admin/avis')).body.avis.find((n: { titre: string }) => n.titre === 'Travaux sur e-SAV du 27/11/2026 à 10h00 au 27/11/2026 à 11h00');
     // OPA1 (contact + order form), OPB2 (order form only); OPC3 and the others have no address.
     const mails = await mailsFor(notice.reference, 2);
     const byRecipients = Object.fromEntries(mails.map((m) => [m.to.join(','), m]));
