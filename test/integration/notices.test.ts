@@ -8,7 +8,9 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../../src/admin-cli/cli.js';
-import { PROJECT_ROOT } from '../../src/adapters/paths.js';
+import { XmlDocument, XmlElement } from 'libxml2-wasm';
+import { PROJECT_ROOT, XSD_DIR } from '../../src/adapters/paths.js';
+import { CompiledSchema } from '../../src/adapters/soap/schema-registry.js';
 import { SettableClock } from '../../src/domain/clock.js';
 import { enteteRequete, rawPost, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { describeWithPostgres } from '../support/postgres.js';
@@ -216,6 +218,31 @@ describeDb('notices to the operators', () => {
     expect(avis.map((a) => a.reference)).toEqual(expected);
     expect(avis.some((a) => a.type === 'LIMITE_DEBIT' && a.titre.includes('10 requêtes'))).toBe(false);
     expect(avis.find((a) => a.type === 'TRAVAUX_ESAV')!.tousOperateurs).toBe(true);
+
+    // The raw answer is valid against the published v2 schema (every optional part present).
+    const raw = await rawPost(
+      `${t.url}/ws/v2/signalisation`,
+      t.tlsFor('OPB2'),
+      `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Header>${enteteRequete('OPB2', { versionWS: '2' })}</soapenv:Header><soapenv:Body><s:consulterAvis xmlns:s="urn:esav:signalisation:v2"/></soapenv:Body></soapenv:Envelope>`,
+    );
+    expect(raw.status).toBe(200);
+    const schema = CompiledSchema.compile(path.join(XSD_DIR, 'v2', 'signalisation-v2.xsd'), XSD_DIR);
+    const doc = XmlDocument.fromString(raw.body);
+    try {
+      const elements = (e: XmlElement) => {
+        const out: XmlElement[] = [];
+        for (let n = e.firstChild; n; n = n.next) if (n instanceof XmlElement) out.push(n);
+        return out;
+      };
+      const [, body] = elements(doc.root);
+      const [answer] = elements(body!);
+      expect(answer!.name).toBe('consulterAvisReponse');
+      expect(elements(answer!).length).toBe(avis.length);
+      schema.validateElement(answer!);
+    } finally {
+      doc.dispose();
+      schema.dispose();
+    }
 
     const [since] = await client.consulterAvisAsync({ publiesDepuis: '2030-01-01T00:00:00+01:00' });
     // node-soap gives null for an empty answer element.
