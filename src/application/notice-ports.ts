@@ -45,6 +45,8 @@ export interface NoticeRepository {
   unreadCount(operatorCode: string, webUser: string): Promise<number>;
   /** Marks notices read by a portal user (those concerning its operator only). */
   markRead(operatorCode: string, webUser: string, ids: number[] | 'all', now: Date): Promise<number>;
+  /** The codes among `codes` that name an operator (terminated ones included). */
+  existingOperators(codes: string[]): Promise<string[]>;
   /** The operator's addresses for notices: its designated e-SAV contact and its order-form address. */
   mailRecipients(operatorCode: string): Promise<{ name: string; addresses: string[] } | undefined>;
   /** Whether the e-mail of a notice to an operator was already sent. */

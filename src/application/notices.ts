@@ -121,6 +121,11 @@ export class NoticeService {
   async create(agent: string, draft: NoticeDraft & { change?: WebServiceChange }, options: ForceOptions = {}): Promise<Notice> {
     const errors = noticeDraftErrors(draft);
     if (errors.length > 0) throw new UseCaseError('invalid', `requête invalide : ${errors.join(' ; ')}`);
+    if (draft.operatorCodes) {
+      const known = new Set(await this.options.repository.existingOperators(draft.operatorCodes));
+      const unknown = draft.operatorCodes.filter((c) => !known.has(c));
+      if (unknown.length > 0) throw new UseCaseError('not-found', `operateurs : opérateur(s) ${unknown.join(', ')} inconnu(s)`);
+    }
     const rule = ruleOf(draft.kind, draft.change);
     let forcedRule: NoticeRule | null = null;
     if (rule && draft.startsAt) {

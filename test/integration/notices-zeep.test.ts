@@ -30,7 +30,7 @@ describeZeep('interoperability: zeep on consulterAvis (SignalisationService v2)'
     };
     const toAll = await publish({ titre: 'À tous les opérateurs' });
     await publish({ titre: 'Pour OPA1 seulement', operateurs: ['OPA1'] });
-    const toOpb2 = await publish({ titre: 'Pour OPB2', operateurs: ['OPB2', 'OPC3'], type: 'TRAVAUX_ESAV', debut: '2026-12-10T22:00:00+01:00', fin: '2026-12-10T23:00:00+01:00' });
+    const toOpb2 = await publish({ titre: 'Pour OPB2', operateurs: ['OPB2'], type: 'TRAVAUX_ESAV', debut: '2026-12-10T22:00:00+01:00', fin: '2026-12-10T23:00:00+01:00' });
 
     const pki = t.gateway.devPki!;
     const opb2 = pki.operators.OPB2!;

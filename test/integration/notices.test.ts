@@ -169,6 +169,9 @@ describeDb('notices to the operators', () => {
     const bad = await t.admin('POST', '/admin/avis', { ...base, type: 'PANNE' });
     expect(bad.status).toBe(400);
     expect(bad.body.erreur).toContain('type');
+    const unknown = await t.admin('POST', '/admin/avis', { ...base, type: 'AUTRE', operateurs: ['OPA1', 'ZZZ9'] });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.erreur).toBe('operateurs : opérateur(s) ZZZ9 inconnu(s)');
 
     const published = await audit('AVIS_PUBLIE');
     expect(published.find((e: { details: { avis: string } }) => e.details.avis === formForced.body.reference)).toMatchObject({ agent: 'M. Martin', details: { preavisForce: 'FORMULAIRE_DEUX_MOIS' } });

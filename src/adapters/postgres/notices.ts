@@ -142,6 +142,11 @@ export class SqlNoticeRepository implements NoticeRepository {
     return rows.length;
   }
 
+  async existingOperators(codes: string[]): Promise<string[]> {
+    const rows = await this.db.query<{ code: string }>('SELECT code FROM operators WHERE code = ANY ($1::text[])', [codes]);
+    return rows.map((r) => r.code);
+  }
+
   async mailRecipients(operatorCode: string): Promise<{ name: string; addresses: string[] } | undefined> {
     const rows = await this.db.query<{ raison_sociale: string; email: string | null; contact: string | null }>(
       `SELECT raison_sociale, email, esav_contact ->> 'email' AS contact FROM operators WHERE code = $1`,
