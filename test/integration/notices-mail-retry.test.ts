@@ -1,6 +1,7 @@
 // The notices' e-mails go through the durable queue (decision 0022): with the SMTP server down the
 // sending fails and is retried; the gateway stops meanwhile; another gateway process on the same
-// database sends the e-mail once the SMTP server is back — nothing is lost, and it is sent once.
+// database sends the e-mail once the SMTP server is back — nothing is lost, and it is sent once. And the
+// same queue and worker on the embedded PGlite database (the default).
 import { SettableClock } from '../../src/domain/clock.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { giveAddresses } from '../support/notices.js';
@@ -56,4 +57,25 @@ describeDb('notice e-mails: SMTP down, gateway restarted, nothing lost', () => {
     }
     expect(recorded).toEqual([{ operator_code: 'OPA1' }]);
   }, 120_000);
+});
+
+describe('notice e-mails on the embedded database (PGlite, the default)', () => {
+  let t: TestGateway | undefined;
+  let smtp: TestSmtpServer | undefined;
+  afterAll(async () => {
+    await t?.close();
+    await smtp?.close();
+  });
+
+  test('the queue and its worker run on PGlite too', async () => {
+    smtp = await startSmtpServer();
+    t = await startTestGateway({ embedded: true, clock: new SettableClock('2026-11-25T10:00:00+01:00'), env: { ESAV_SMTP_URL: smtp.url } });
+    await giveAddresses(t);
+    const created = await t.admin('POST', '/admin/avis', { agent: 'M. Martin', type: 'AUTRE', titre: 'Essai embarqué', texte: 'Envoyé depuis PGlite.', operateurs: ['OPB2'] });
+    expect(created.status).toBe(201);
+    const mine = () => smtp!.messages.filter((m) => m.text.includes(`Référence de l’avis : ${created.body.reference}`));
+    while (mine().length === 0) await smtp.waitFor(smtp.messages.length + 1);
+    expect(mine()[0]!.to).toEqual(['commandes@opb2.example']);
+    expect(mine()[0]!.text).toContain('Envoyé depuis PGlite.');
+  }, 60_000);
 });
