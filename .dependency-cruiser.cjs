@@ -25,6 +25,8 @@ const ADAPTERS = {
   // pg-boss runs in our PostgreSQL through our pool: the queue builds on the Database type only.
   queue: ['postgres/db.ts', 'logging'],
   network: [],
+  // The SMTP sender of the notices' e-mails (nodemailer), decision 0022.
+  mail: [],
   pki: ['paths', 'logging'],
   // Catalogue forms are checked against the contract's XSD with the one XSD compiler the SOAP
   // core uses (same libxml2 options and import resolution), not with a second one.

@@ -14,6 +14,7 @@ import { PROJECT_ROOT } from '../adapters/paths.js';
 import { formatDetail, formatList, formatSweep, formatTransition, type DetailJson, type SignalisationJson } from './format.js';
 import { adminTokenPath, readAdminToken } from '../adapters/admin-api/token.js';
 import { addOperationsCommands } from './operations-commands.js';
+import { addNoticeCommands } from './notice-commands.js';
 import { addOperatorCommands } from './operator-commands.js';
 import { addTravauxCommands } from './travaux-commands.js';
 import { addConformanceCommands } from './conformance-commands.js';
@@ -236,7 +237,8 @@ Codes de sortie : 0 fait · 1 refusé par l’API · 2 erreur d’utilisation ·
   addTravauxCommands(program, op, print);
   addConformanceCommands(program, op, print);
   addOperatorCommands(program, op, print, env);
-  addOperationsCommands(program, op, print);
+  addOperationsCommands(program, op, print, env);
+  addNoticeCommands(program, op, print, env);
   addPortalCommands(program, op, print, env);
   addCapacityCommands(program, op, print, env);
   addPrestationCommands(program, {

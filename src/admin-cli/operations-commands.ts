@@ -7,6 +7,16 @@ import type { MaintenanceWindowJson, RateLimitJson, VolumetryReportJson } from '
 import type { MaintenanceStatus } from '../adapters/admin-api/operations-routes.js';
 import { date, table } from './format.js';
 import { parseDate } from './travaux-commands.js';
+import { agentOf, agentOption } from './agent.js';
+
+/** `--forcer`: forces a notice period of the contract announced too late (audited with the agent, decision 0022). */
+const forceOption = () => new Option('--forcer', 'force le préavis du contrat annoncé trop tard (audité avec --agent)');
+
+/** The body fields of a forced announcement (the agent is required then). */
+function forced(o: { forcer?: boolean; agent?: string }, env: NodeJS.ProcessEnv): Record<string, unknown> {
+  if (!o.forcer) return o.agent ? { agent: o.agent } : {};
+  return { force: true, agent: agentOf(o, env) };
+}
 
 
 function parseLimit(value: string): number {
@@ -34,7 +44,7 @@ export function formatMaintenanceWindows(list: MaintenanceWindowJson[]): string 
   );
 }
 
-function addMaintenanceCommands(program: Command, op: Op, print: Print): void {
+function addMaintenanceCommands(program: Command, op: Op, print: Print, env: NodeJS.ProcessEnv): void {
   const maintenance = program
     .command('maintenance')
     .description('maintenance : état, fenêtres de travaux annoncées (faute 402 pendant la fenêtre, préavis de deux jours ouvrés)');
@@ -49,12 +59,14 @@ function addMaintenanceCommands(program: Command, op: Op, print: Print): void {
 
   maintenance
     .command('annoncer')
-    .description('annonce une fenêtre de travaux : refusée si elle commence moins de deux jours ouvrés après maintenant')
+    .description('annonce une fenêtre de travaux et publie son avis aux opérateurs : refusée si elle commence moins de deux jours ouvrés après maintenant (sauf --forcer, audité)')
     .requiredOption('--debut <date>', 'début, ex. 2026-03-02T22:00 (heure de Paris)', parseDate)
     .requiredOption('--fin <date>', 'fin prévue (donnée aux opérateurs dans la faute 402)', parseDate)
     .requiredOption('--motif <texte>', 'motif (1 à 255 caractères)')
-    .action(async (o: { debut: string; fin: string; motif: string }, command: Command) => {
-      const created = await op<MaintenanceWindowJson>(command, 'announceMaintenanceWindow', { body: { debut: o.debut, fin: o.fin, motif: o.motif } });
+    .addOption(forceOption())
+    .addOption(agentOption())
+    .action(async (o: { debut: string; fin: string; motif: string; forcer?: boolean; agent?: string }, command: Command) => {
+      const created = await op<MaintenanceWindowJson>(command, 'announceMaintenanceWindow', { body: { debut: o.debut, fin: o.fin, motif: o.motif, ...forced(o, env) } });
       print(command, created, () => `annoncée : ${created.reference} du ${date(created.debut)} au ${date(created.fin)} (${created.motif})`);
     });
 
@@ -96,7 +108,7 @@ export function formatRateLimits(list: RateLimitJson[]): string {
   );
 }
 
-function addRateLimitCommands(program: Command, op: Op, print: Print): void {
+function addRateLimitCommands(program: Command, op: Op, print: Print, env: NodeJS.ProcessEnv): void {
   const limite = program.command('limite').description('limites de débit par opérateur (requêtes par minute ; au-delà, faute 401)');
 
   const define = async (command: Command, body: Record<string, unknown>) => {
@@ -110,17 +122,20 @@ function addRateLimitCommands(program: Command, op: Op, print: Print): void {
 
   limite
     .command('definir')
-    .description('fixe la limite d’un opérateur à partir d’une date (annoncée la veille : avertissement si moins d’un jour avant)')
+    .description('fixe la limite d’un opérateur à partir d’une date et publie son avis à l’opérateur (annoncée la veille : refusée si moins d’un jour avant, sauf --forcer, audité)')
     .requiredOption('--operateur <code>', 'code opérateur (ex. OPA1)', parseOperator)
     .requiredOption('--rpm <n>', 'requêtes par minute admises', parseRate)
     .option('--a-partir <date>', 'date d’effet, ex. 2026-03-02T08:00 (heure de Paris) ; défaut : maintenant', parseDate)
     .option('--motif <texte>', 'motif (1 à 255 caractères)')
-    .action(async (o: { operateur: string; rpm: number; aPartir?: string; motif?: string }, command: Command) =>
+    .addOption(forceOption())
+    .addOption(agentOption())
+    .action(async (o: { operateur: string; rpm: number; aPartir?: string; motif?: string; forcer?: boolean; agent?: string }, command: Command) =>
       define(command, {
         operateur: o.operateur,
         requetesParMinute: o.rpm,
         ...(o.aPartir !== undefined ? { aPartirDe: o.aPartir } : {}),
         ...(o.motif !== undefined ? { motif: o.motif } : {}),
+        ...forced(o, env),
       }),
     );
 
@@ -183,8 +198,8 @@ function addVolumetryCommand(program: Command, op: Op, print: Print): void {
     });
 }
 
-export function addOperationsCommands(program: Command, op: Op, print: Print): void {
-  addMaintenanceCommands(program, op, print);
-  addRateLimitCommands(program, op, print);
+export function addOperationsCommands(program: Command, op: Op, print: Print, env: NodeJS.ProcessEnv = process.env): void {
+  addMaintenanceCommands(program, op, print, env);
+  addRateLimitCommands(program, op, print, env);
   addVolumetryCommand(program, op, print);
 }

@@ -19,6 +19,7 @@ export const ADMIN_OPERATIONS = {
   createCapacityClosure: { method: 'POST', path: '/admin/capacite/fermetures' },
   createCapacityExtra: { method: 'POST', path: '/admin/capacite/supplements' },
   createNonWorkingDay: { method: 'POST', path: '/admin/capacite/jours-non-travailles' },
+  createNotice: { method: 'POST', path: '/admin/avis' },
   createPortalUser: { method: 'POST', path: '/admin/portail/utilisateurs' },
   createProfile: { method: 'POST', path: '/admin/profils' },
   createSupportAccount: { method: 'POST', path: '/admin/support/comptes' },
@@ -62,6 +63,7 @@ export const ADMIN_OPERATIONS = {
   listGrantableOperations: { method: 'GET', path: '/admin/profils/operations' },
   listMaintenanceWindows: { method: 'GET', path: '/admin/maintenances' },
   listNonWorkingDays: { method: 'GET', path: '/admin/capacite/jours-non-travailles' },
+  listNotices: { method: 'GET', path: '/admin/avis' },
   listOperators: { method: 'GET', path: '/admin/operateurs' },
   listPortalUsers: { method: 'GET', path: '/admin/portail/utilisateurs' },
   listPrestationImportRejects: { method: 'GET', path: '/admin/prestations/imports/{id}/rejets' },
@@ -103,6 +105,7 @@ export const ADMIN_OPERATIONS = {
   updateTravaux: { method: 'PATCH', path: '/admin/travaux/{reference}' },
   upsertCapacityPattern: { method: 'POST', path: '/admin/capacite/plannings/{commune}/{type}/plages' },
   withdrawAuthority: { method: 'POST', path: '/admin/autorites/{empreinte}/retrait' },
+  withdrawNotice: { method: 'POST', path: '/admin/avis/{reference}/retrait' },
 } as const satisfies Record<string, AdminOperation>;
 
 export type AdminOperationId = keyof typeof ADMIN_OPERATIONS;

@@ -17,7 +17,9 @@ import {
   type NightlyMaintenance,
   type WorksWindow,
 } from '../domain/maintenance.js';
+import { frenchDateTime, NOTICE_RULE_TEXTS, type NoticeRule } from '../domain/notices.js';
 import { UseCaseError } from './errors.js';
+import { GATEWAY_AUTHOR, type ForceOptions, type NoticeService } from './notices.js';
 import type { AnnouncedWindow, MaintenanceWindowRepository } from './operations-ports.js';
 
 export interface MaintenanceServiceOptions {
@@ -27,6 +29,8 @@ export interface MaintenanceServiceOptions {
   /** The nightly window; undefined: none. */
   nightly: NightlyMaintenance | undefined;
   logger: Logger;
+  /** The notices to the operators: an announced window publishes its own (decision 0022). */
+  notices?: NoticeService | undefined;
 }
 
 export interface MaintenanceStatus {
@@ -97,12 +101,52 @@ export class MaintenanceService {
     };
   }
 
-  /** Announces a works window; refused (kind refused) with less than two working days' notice. */
-  async announce(start: Date, end: Date, motif: string): Promise<AnnouncedWindow> {
+  /**
+   * Announces a works window and publishes its notice to every operator in the same transaction.
+   * Refused with less than two working days' notice (rule TRAVAUX_DEUX_JOURS_OUVRES, art. 10.2)
+   * unless a named staff member forces it (audited).
+   */
+  async announce(start: Date, end: Date, motif: string, options: ForceOptions = {}): Promise<AnnouncedWindow> {
     const now = this.options.clock.now();
     const refusal = worksRefusal(now, start, end, this.options.calendar, formatParisDateTime);
-    if (refusal) throw new UseCaseError(refusal.reason === 'PREAVIS' ? 'refused' : 'invalid', `fenêtre de travaux refusée : ${refusal.message}`);
-    const created = await this.options.repository.announce({ start, end, motif }, now);
+    let forcedRule: NoticeRule | null = null;
+    if (refusal) {
+      const rule: NoticeRule = 'TRAVAUX_DEUX_JOURS_OUVRES';
+      if (refusal.reason !== 'PREAVIS') throw new UseCaseError('invalid', `fenêtre de travaux refusée : ${refusal.message}`);
+      if (!options.force) {
+        throw new UseCaseError('refused', `fenêtre de travaux refusée : ${refusal.message} (règle ${rule}, ${NOTICE_RULE_TEXTS[rule]}) ; un agent du support peut forcer le préavis (force, audité)`);
+      }
+      if (!options.agent?.trim()) throw new UseCaseError('invalid', 'requête invalide : agent obligatoire pour forcer un préavis');
+      forcedRule = rule;
+    }
+    const notices = this.options.notices;
+    const created = notices
+      ? (
+          await notices.publishWith(
+            (tx) => tx.maintenance.announce({ start, end, motif }, now),
+            (w) => ({
+              sourceKey: `travaux-esav:${w.reference}`,
+              draft: {
+                kind: 'TRAVAUX_ESAV',
+                operatorCodes: null,
+                title: `Travaux sur e-SAV du ${frenchDateTime(w.start)} au ${frenchDateTime(w.end)}`,
+                body:
+                  `Des travaux sur e-SAV sont programmés (${w.motif}). Pendant cette fenêtre, les web-services répondent ` +
+                  `par l’erreur 402 (service en maintenance) avec la fin prévue, et le portail e-SAV en ligne est indisponible. ` +
+                  `Référence des travaux : ${w.reference}.`,
+                startsAt: w.start,
+                endsAt: w.end,
+              },
+            }),
+            {
+              actor: options.agent?.trim() || GATEWAY_AUTHOR,
+              forcedRule,
+              auditAction: 'TRAVAUX_ESAV_ANNONCES',
+              auditDetails: (w) => ({ reference: w.reference, debut: w.start.toISOString(), fin: w.end.toISOString() }),
+            },
+          )
+        ).result
+      : await this.options.repository.announce({ start, end, motif }, now);
     await this.refresh();
     return created;
   }
@@ -111,9 +155,38 @@ export class MaintenanceService {
     return this.options.repository.list(this.options.clock.now(), limit);
   }
 
-  async cancel(reference: string): Promise<AnnouncedWindow> {
-    const cancelled = await this.options.repository.cancel(reference, this.options.clock.now());
-    if (!cancelled) throw new UseCaseError('not-found', `fenêtre de travaux ${reference} inconnue`);
+  /** Cancels an announced works window; the operators are told (a notice to every operator, in the same transaction). */
+  async cancel(reference: string, options: { agent?: string | undefined } = {}): Promise<AnnouncedWindow> {
+    const now = this.options.clock.now();
+    const notices = this.options.notices;
+    const notFound = () => new UseCaseError('not-found', `fenêtre de travaux ${reference} inconnue`);
+    let cancelled: AnnouncedWindow | undefined;
+    if (notices) {
+      cancelled = (
+        await notices.publishWith(
+          async (tx) => {
+            const done = await tx.maintenance.cancel(reference, now);
+            if (!done) throw notFound();
+            return done;
+          },
+          (w) => ({
+            sourceKey: `travaux-esav-annulation:${w.reference}`,
+            draft: {
+              kind: 'TRAVAUX_ESAV',
+              operatorCodes: null,
+              title: `Annulation des travaux sur e-SAV du ${frenchDateTime(w.start)}`,
+              body: `Les travaux sur e-SAV annoncés du ${frenchDateTime(w.start)} au ${frenchDateTime(w.end)} (${w.motif}, référence ${w.reference}) sont annulés : le service reste ouvert.`,
+              startsAt: w.start,
+              endsAt: w.end,
+            },
+          }),
+          { actor: options.agent?.trim() || GATEWAY_AUTHOR, forcedRule: null, auditAction: 'TRAVAUX_ESAV_ANNULES', auditDetails: (w) => ({ reference: w.reference }) },
+        )
+      ).result;
+    } else {
+      cancelled = await this.options.repository.cancel(reference, now);
+    }
+    if (!cancelled) throw notFound();
     await this.refresh();
     return cancelled;
   }

@@ -12,14 +12,18 @@
 // must not add a failure of its own; the use case will meet the same database anyway.
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.js';
-import { limitInForce, minuteOf, noticeWarning, rateLimitFault, type RateLimit } from '../domain/rate-limit.js';
+import { limitInForce, minuteOf, noticeWarning, RATE_LIMIT_NOTICE_MS, rateLimitFault, type RateLimit } from '../domain/rate-limit.js';
+import { frenchDateTime, NOTICE_RULE_TEXTS, type NoticeRule } from '../domain/notices.js';
 import { UseCaseError } from './errors.js';
+import { GATEWAY_AUTHOR, type ForceOptions, type NoticeService } from './notices.js';
 import type { RateLimitRepository } from './operations-ports.js';
 
 export interface RateLimiterOptions {
   clock: Clock;
   repository: RateLimitRepository;
   logger: Logger;
+  /** The notices to the operators: a limit set publishes its own (decision 0022). */
+  notices?: NoticeService | undefined;
 }
 
 export interface RateLimitSetting {
@@ -102,15 +106,66 @@ export class RateLimiter {
 
   // ------------------------------------------------------------------ back office
 
-  /** Sets an operator's limit from `effectiveFrom` (default: now); null lifts it. Warns with less than a day's notice. */
-  async set(operatorCode: string, requestsPerMinute: number | null, effectiveFrom: Date | undefined, motif: string | null): Promise<RateLimitSetting> {
+  /**
+   * Sets an operator's limit from `effectiveFrom` (default: now) and publishes its notice to that
+   * operator in the same transaction; null lifts it. A limit (not its lifting) is announced the day
+   * before (rule LIMITE_LA_VEILLE, art. 6): with less notice it is refused, unless a named staff
+   * member forces it (audited; the warning is then given back).
+   */
+  async set(operatorCode: string, requestsPerMinute: number | null, effectiveFrom: Date | undefined, motif: string | null, options: ForceOptions = {}): Promise<RateLimitSetting> {
     const now = this.options.clock.now();
     const from = effectiveFrom ?? now;
     if (from.getTime() < minuteOf(now).getTime()) throw new UseCaseError('invalid', 'requête invalide : la date d’effet est dans le passé');
     if (!(await this.options.repository.operatorExists(operatorCode))) throw new UseCaseError('not-found', `opérateur ${operatorCode} inconnu`);
-    const limit = await this.options.repository.set({ operatorCode, requestsPerMinute, effectiveFrom: from, motif }, now);
+    const warning = requestsPerMinute !== null ? noticeWarning(now, from) : undefined;
+    let forcedRule: NoticeRule | null = null;
+    if (warning) {
+      const rule: NoticeRule = 'LIMITE_LA_VEILLE';
+      if (!options.force) {
+        throw new UseCaseError(
+          'refused',
+          `limite refusée : préavis insuffisant (règle ${rule}, ${NOTICE_RULE_TEXTS[rule]}) : prise d’effet possible au plus tôt le ${frenchDateTime(new Date(now.getTime() + RATE_LIMIT_NOTICE_MS))} ; un agent du support peut forcer le préavis (force, audité)`,
+        );
+      }
+      if (!options.agent?.trim()) throw new UseCaseError('invalid', 'requête invalide : agent obligatoire pour forcer un préavis');
+      forcedRule = rule;
+    }
+    const row = { operatorCode, requestsPerMinute, effectiveFrom: from, motif };
+    const notices = this.options.notices;
+    const limit = notices
+      ? (
+          await notices.publishWith(
+            (tx) => tx.rateLimits.set(row, now),
+            (l) => ({
+              sourceKey: `limite:${l.operatorCode}:${l.effectiveFrom.toISOString()}:${l.createdAt.toISOString()}`,
+              draft: {
+                kind: 'LIMITE_DEBIT',
+                operatorCodes: [l.operatorCode],
+                title:
+                  l.requestsPerMinute === null
+                    ? `Levée de la limitation de débit à partir du ${frenchDateTime(l.effectiveFrom)}`
+                    : `Limitation temporaire de débit à ${l.requestsPerMinute} requêtes par minute à partir du ${frenchDateTime(l.effectiveFrom)}`,
+                body:
+                  l.requestsPerMinute === null
+                    ? `La limitation de débit de vos requêtes aux web-services e-SAV est levée à partir du ${frenchDateTime(l.effectiveFrom)}.`
+                    : `En raison de la charge du service, vos requêtes aux web-services e-SAV sont limitées à ${l.requestsPerMinute} par minute ` +
+                      `à partir du ${frenchDateTime(l.effectiveFrom)}${l.motif ? ` (motif : ${l.motif})` : ''}. Au-delà, le service répond par ` +
+                      `l’erreur 401 avec le délai après lequel réessayer.`,
+                startsAt: l.effectiveFrom,
+                endsAt: null,
+              },
+            }),
+            {
+              actor: options.agent?.trim() || GATEWAY_AUTHOR,
+              forcedRule,
+              operatorCode,
+              auditAction: 'LIMITE_DEBIT_DEFINIE',
+              auditDetails: (l) => ({ requetesParMinute: l.requestsPerMinute, aPartirDe: l.effectiveFrom.toISOString() }),
+            },
+          )
+        ).result
+      : await this.options.repository.set(row, now);
     await this.refresh();
-    const warning = noticeWarning(now, from);
     return { limit, ...(warning ? { avertissement: warning } : {}) };
   }
 

@@ -2,6 +2,7 @@
 // and the demo material are, with paths relative to the project root (what a newcomer types next).
 import path from 'node:path';
 import { PROJECT_ROOT } from '../adapters/paths.js';
+import { redactedSmtpUrl } from '../adapters/mail/smtp-mailer.js';
 import type { GatewayConfig } from './config/config.js';
 import type { RunningGateway } from './gateway.js';
 
@@ -21,6 +22,9 @@ export function startBanner(config: GatewayConfig, gateway: RunningGateway): str
         ? `sent with ${config.push.clientCertFile ? rel(config.push.clientCertFile) : 'the development push-client certificate'} (npm run admin -- notifications --help)`
         : 'NO client certificate (ESAV_PUSH_CLIENT_CERT/KEY): events are recorded, none is sent'
     }`,
+    config.smtp
+      ? `  notices to operators: kept, shown in the portal and SignalisationService v2, e-mailed through ${redactedSmtpUrl(config.smtp.url)}`
+      : '  notices to operators: kept and shown in the portal and SignalisationService v2 only — no e-mail sent (ESAV_SMTP_URL not set)',
   ];
   if (gateway.devPki) {
     const demo = gateway.devPki.operators.OPA1;

@@ -12,12 +12,12 @@ import { upsertPrestation, type PrestationSeed } from '../adapters/postgres/pres
 import { SqlCapacityRepository } from '../adapters/postgres/rendezvous.js';
 import { loadDemoTestsTravaux } from './demo-tests-travaux.js';
 
-/** The profiles of spec §3; '*' grants every operation. Later capabilities add their operations. */
+/** The profiles of spec §3; '*' grants every operation. Later capabilities add their operations; every profile reads the provider's notices (consulterAvis, decision 0022). */
 export const PROFILES: readonly ProfileSeed[] = [
   {
     name: 'SIGNALISATION_LECTURE',
     libelle: 'Signalisation en lecture seule',
-    operations: ['consulterCatalogue', 'consulterEtatSignalisation', 'consulterDetailSignalisation', 'listerSignalisations', 'consulterHistorique'],
+    operations: ['consulterCatalogue', 'consulterEtatSignalisation', 'consulterDetailSignalisation', 'listerSignalisations', 'consulterHistorique', 'consulterAvis'],
   },
   {
     name: 'SIGNALISATION_COMPLET',
@@ -30,12 +30,13 @@ export const PROFILES: readonly ProfileSeed[] = [
       'listerSignalisations',
       'consulterHistorique',
       'completerSignalisation',
+      'consulterAvis',
     ],
   },
   {
     name: 'TEST',
     libelle: 'Tests de ligne, travaux et incidents',
-    operations: ['listerTestsDisponibles', 'demanderTest', 'consulterResultatTest', 'consulterTravauxIncidents', 'getInfoTravauxFTTH'],
+    operations: ['listerTestsDisponibles', 'demanderTest', 'consulterResultatTest', 'consulterTravauxIncidents', 'getInfoTravauxFTTH', 'consulterAvis'],
   },
   {
     name: 'RENDEZVOUS',
@@ -50,6 +51,7 @@ export const PROFILES: readonly ProfileSeed[] = [
       'reservationCreneau',
       'reportRDV',
       'consultationRdv',
+      'consulterAvis',
     ],
   },
   { name: 'TOUT', libelle: 'Toutes les opérations', operations: ['*'] },

@@ -41,6 +41,7 @@ import { buildPrestationAdmin } from './prestations.js';
 import type { SupportAccountService } from '../application/support-accounts.js';
 import { buildConsoleDownloads, buildPortalAccountAdmin, buildSupportAccounts, buildWebAccounts, ensureDemoAccounts, signalisationRequestSchema, startWebPortal, type WebPortalRuntime } from './web-portal.js';
 import type { WebAccountService } from '../application/web-accounts.js';
+import { certificateRenewalNotice, startNotices, versionNotices, type NoticesRuntime } from './notices.js';
 
 export interface RunningGateway {
   app: GatewayApp;
@@ -74,6 +75,8 @@ export interface RunningGateway {
   lineTests: LineTestRuntime;
   /** The push notifications of this process: admin service, delivery, queue (decision 0023). */
   push: PushRuntime;
+  /** The notices to the operators and their e-mail queue (decision 0022). */
+  notices: NoticesRuntime;
   close(): Promise<void>;
 }
 
@@ -131,6 +134,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   let scheduler: Scheduler | undefined;
   let portal: WebPortalRuntime | undefined;
   let push: PushRuntime | undefined;
+  let notices: NoticesRuntime | undefined;
   try {
     const applied = await migrate(db);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
@@ -160,7 +164,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       logger,
     });
     // Maintenance, versions, rate limits, volumetry, metrics (src/composition/operations.ts).
-    operations = await buildOperations({ config: config.operations, db, repositories, clock, calendar, logger, versions });
+    // The notices to the operators (decision 0022): announced actions publish theirs.
+    notices = await startNotices({ db, config, clock, calendar, logger });
+    operations = await buildOperations({ config: config.operations, db, repositories, clock, calendar, logger, versions, notices: notices.service });
     // The durable queue of the line tests (before the use cases that enqueue on it) and, by
     // default, its workers inside the gateway.
     lineTests = await startLineTestRuntime({
@@ -177,9 +183,10 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     // Push notifications (decision 0023): relay and delivery workers of the ticket events the
     // repositories write in the transaction of each change.
     push = await startPush({ db, clock, logger, config: config.push, ...(devPki ? { devClient: devPki.pushClient } : {}) });
+    await notices.startMailing();
     operations.metrics.watchQueue(() => queue.depth());
     registerCrlGauges(operations.metrics.registry, () => certificates.crl.countByState(), logger);
-    const useCases = buildUseCases({ repositories, catalogue, clock, calendar, lineTestJobs: queue, dashboardDelayMs: config.dashboardDelayMs });
+    const useCases = buildUseCases({ repositories, catalogue, clock, calendar, lineTestJobs: queue, dashboardDelayMs: config.dashboardDelayMs, notices: notices.service });
     // Conformance runs: log of served calls (integration), campaign API, admin reads (docs/conformance.md).
     conformance = startConformance({ db, logger, platform: config.platform });
     const endpoints = buildEndpoints({ useCases, providerSiren: config.providerSiren });
@@ -220,6 +227,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       supportAccounts,
       push: push.admin,
       exploitation: { queueDepth: () => queue.depth(), metrics: operations.admin.metrics },
+      notices: notices.service,
       token: adminToken,
       logger,
     });
@@ -248,6 +256,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       // bearer check and audit as the CLI (decision 0021).
       consoleApi: new AdminClient(injectTransport(adminApp, adminToken)),
       consoleDownloads,
+      notices: notices.service,
     });
 
     // Every periodic job of the process, in one place (decision 0014).
@@ -297,6 +306,11 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     }
     // Per process: this process's in-memory counts written (the recorder logs its own failures).
     scheduler.perProcess('volumetry-flush', config.operations.volumetryFlushSeconds * 1000, () => running.volumetry.flush().catch(() => undefined));
+    // Cluster-wide: the renewal notice of the gateway's own certificate, once it is due (idempotent).
+    const noticeService = notices.service;
+    scheduler.cluster('certificate-renewal-notice', 3_600_000, () => certificateRenewalNotice(noticeService, tls.certPem));
+    // Cluster-wide: the notices of the versions registered with their dates (registry, catalogue), once each.
+    scheduler.cluster('version-notices', 3_600_000, () => versionNotices(noticeService, versions, catalogue));
     scheduler.start();
 
     const operatorsApp = app;
@@ -306,6 +320,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const jobs = scheduler;
     const web = portal;
     const pushRuntime = push;
+    const noticesRuntime = notices;
     let closing: Promise<void> | undefined;
     return {
       app: operatorsApp,
@@ -326,6 +341,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       demoAccountsFile,
       lineTests: runtime,
       push: pushRuntime,
+      notices: noticesRuntime,
       close() {
         closing ??= (async () => {
           // Graceful stop: readiness 503, no job started any more (a running one finishes), no
@@ -341,6 +357,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
           await pushRuntime.stop();
           // Running tests get the grace delay; one still running is left to the queue (retried).
           await runtime.stop();
+          await noticesRuntime.stop();
           if (!options.db) await db.close();
         })();
         return closing;
@@ -353,6 +370,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     await app?.close().catch(() => undefined);
     await lineTests?.stop(0).catch(() => undefined);
     await push?.stop().catch(() => undefined);
+    await notices?.stop().catch(() => undefined);
     await operations?.stop().catch(() => undefined);
     await conformance?.stop().catch(() => undefined);
     if (!options.db) await db.close().catch(() => undefined);

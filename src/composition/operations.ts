@@ -17,6 +17,7 @@ import type { OperationsAdmin } from '../adapters/admin-api/operations-routes.js
 import { GatewayMetrics } from '../adapters/observability/metrics.js';
 import { observers, requestPolicy, type RequestObserver, type RequestPolicy } from '../adapters/operators-front/request-policy.js';
 import type { VersionRegistry } from './config/versions.js';
+import type { NoticeService } from '../application/notices.js';
 
 export interface OperationsDeps {
   config: OperationsConfig;
@@ -26,6 +27,8 @@ export interface OperationsDeps {
   calendar: HolidayCalendar;
   logger: Logger;
   versions?: VersionRegistry;
+  /** The notices to the operators: announced works windows and rate limits publish theirs (decision 0022). */
+  notices?: NoticeService;
 }
 
 export interface Operations {
@@ -51,10 +54,11 @@ export async function buildOperations(deps: OperationsDeps): Promise<Operations>
     repository: repositories.maintenance,
     nightly: config.nightlyMaintenance,
     logger: log,
+    notices: deps.notices,
   });
   // Loaded before the operators' port opens; reloaded by the scheduler from then on.
   await maintenance.refresh();
-  const rateLimits = new RateLimiter({ clock, repository: repositories.rateLimits, logger: log });
+  const rateLimits = new RateLimiter({ clock, repository: repositories.rateLimits, logger: log, notices: deps.notices });
   await rateLimits.refresh();
   const volumetry = new VolumetryRecorder({ write: (counts) => addVolumetry(db, counts), logger: log });
   const volumetryReports = repositories.volumetry;

@@ -14,6 +14,7 @@ import { TravauxService } from '../application/travaux.js';
 import { CapacityAdminService } from '../application/capacity.js';
 import { frenchPublicHolidayNames } from '../domain/holidays.js';
 import type { Repositories } from './repositories.js';
+import type { NoticeService } from '../application/notices.js';
 
 export interface UseCaseDeps {
   repositories: Repositories;
@@ -24,6 +25,8 @@ export interface UseCaseDeps {
   lineTestJobs: LineTestJobs;
   /** How long CLOS/VALIDE tickets stay modifiable before the sweep files them (ms). */
   dashboardDelayMs: number;
+  /** The notices to the operators (src/composition/notices.ts); absent: SignalisationService v2 lists none. */
+  notices?: NoticeService;
 }
 
 export interface UseCases {
@@ -35,9 +38,11 @@ export interface UseCases {
   backOffice: BackOfficeService;
   /** Technicians' capacity administration (admin API /admin/capacite…). */
   capacity: CapacityAdminService;
+  /** The notices to the operators (consulterAvis of SignalisationService v2, decision 0022). */
+  notices?: NoticeService;
 }
 
-export function buildUseCases({ repositories: r, catalogue, clock, calendar, lineTestJobs, dashboardDelayMs }: UseCaseDeps): UseCases {
+export function buildUseCases({ repositories: r, catalogue, clock, calendar, lineTestJobs, dashboardDelayMs, notices }: UseCaseDeps): UseCases {
   const rendezVous = new RendezVousService({
     catalogue,
     clock,
@@ -69,5 +74,6 @@ export function buildUseCases({ repositories: r, catalogue, clock, calendar, lin
       holidayNames: frenchPublicHolidayNames,
       clock,
     }),
+    ...(notices ? { notices } : {}),
   };
 }

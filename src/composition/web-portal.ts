@@ -2,6 +2,7 @@
 // repository and the adapter's secret services, the demo accounts of the embedded default,
 // the HTTPS listener, and the contract schema the deposit and complement forms are checked with.
 // Called by startGateway beside the operators' front and the admin API.
+import type { NoticeService } from '../application/notices.js';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -131,6 +132,8 @@ export async function startWebPortal(options: {
   consoleApi?: ConsoleApi;
   /** The console's one-time downloads (with consoleApi). */
   consoleDownloads?: OneTimeDownloadService;
+  /** The notices to the operators: the portal's notice board (decision 0022). */
+  notices?: NoticeService;
 }): Promise<WebPortalRuntime> {
   const app = await buildWebPortal({
     accounts: options.accounts,
@@ -140,6 +143,7 @@ export async function startWebPortal(options: {
     rules: options.rules,
     pages: options.pages,
     ...(options.consoleApi && options.consoleDownloads ? { console: { api: options.consoleApi, downloads: options.consoleDownloads } } : {}),
+    ...(options.notices ? { notices: options.notices } : {}),
   });
   try {
     await app.listen({ host: options.config.host, port: options.config.port });

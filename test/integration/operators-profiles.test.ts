@@ -38,6 +38,8 @@ const EXPECTED: Record<string, string[]> = {
   consulterResultatTest: ['TEST'],
   consulterTravauxIncidents: ['TEST'],
   getInfoTravauxFTTH: ['TEST'],
+  // SignalisationService v2 only: the provider's notices concern every operator's user (decision 0022)
+  consulterAvis: ['SIGNALISATION_LECTURE', 'SIGNALISATION_COMPLET', 'RENDEZVOUS', 'TEST'],
 };
 
 const grants = (profile: string, operation: string) => {

@@ -325,7 +325,8 @@ describeDb('web portal: appointments, line tests, works and incidents', () => {
   test("the portal counts in the operator's rate limit shared with its web services (a 429 page, then SOAP refused with 401)", async () => {
     clock.set('2026-11-02T11:37:00+01:00'); // a minute of its own: the shared counter is per minute
     const c = await signedIn('opa1.agent');
-    const set = await t.admin('POST', '/admin/limites', { operateur: 'OPA1', requetesParMinute: 3, motif: 'essai du portail' });
+    // From now on: less than the day's notice of the contract, forced by a named agent (decision 0022).
+    const set = await t.admin('POST', '/admin/limites', { operateur: 'OPA1', requetesParMinute: 3, motif: 'essai du portail', force: true, agent: 'essai' });
     expect(set.status).toBe(201);
     try {
       const statuses: number[] = [];

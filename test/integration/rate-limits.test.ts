@@ -40,8 +40,11 @@ describeDb('rate limits shared by two gateway processes', () => {
     await t?.close();
   });
 
-  test('the command sets a limit from a given time and warns when it is less than a day ahead', async () => {
-    const soon = await cli('limite', 'definir', '--operateur', 'OPA1', '--rpm', '10', '--a-partir', '2026-11-27T10:02', '--motif', 'surcharge');
+  test('the command sets a limit from a given time; less than a day ahead it is refused unless forced (then it warns)', async () => {
+    const refused = await cli('limite', 'definir', '--operateur', 'OPA1', '--rpm', '10', '--a-partir', '2026-11-27T10:02', '--motif', 'surcharge');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('LIMITE_LA_VEILLE');
+    const soon = await cli('limite', 'definir', '--operateur', 'OPA1', '--rpm', '10', '--a-partir', '2026-11-27T10:02', '--motif', 'surcharge', '--forcer', '--agent', 'M. Martin');
     expect(soon.code).toBe(0);
     expect(soon.out).toContain('OPA1 : limite de 10 requêtes par minute à partir du 2026-11-27 10:02:00+01:00');
     expect(soon.out).toContain('attention');

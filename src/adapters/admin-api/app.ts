@@ -4,6 +4,8 @@
 // The root scope holds what every route shares (JSON parser, bearer check, log line, JSON errors);
 // each route family is a Fastify plugin with its service as option: backOfficeRoutes (below),
 // travauxRoutes, operationsRoutes (+ healthRoutes), conformanceAdminRoutes, operatorRoutes.
+import type { NoticeService } from '../../application/notices.js';
+import { noticesRoutes } from './notices-routes.js';
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import Fastify, { LogController, type FastifyError, type FastifyPluginAsync } from 'fastify';
 import fastifySwagger, { type FastifyDynamicSwaggerOptions } from '@fastify/swagger';
@@ -70,6 +72,8 @@ export interface AdminAppOptions {
   push?: PushAdminService;
   /** The running state: queue depth and error rates (route /admin/exploitation, src/adapters/admin-api/exploitation-routes.ts); absent: no such route. */
   exploitation?: ExploitationDeps;
+  /** The notices to the operators (routes /admin/avis…, src/adapters/admin-api/notices-routes.ts); absent: no such routes. */
+  notices?: NoticeService;
   /** The bearer token every request (but /health/live) must carry. */
   token: string;
   /**
@@ -423,7 +427,7 @@ const OPENAPI_DOCUMENT: NonNullable<FastifyDynamicSwaggerOptions['openapi']> = {
   security: [{ jetonAdmin: [] }],
 };
 
-export async function buildAdminApp({ backOffice, travaux, operations, conformance, operators, portalAccounts, capacity, supportAccounts, profiles, operatorLifecycle, crl, exploitation, push, prestations, token, logger, responseCheck }: AdminAppOptions) {
+export async function buildAdminApp({ backOffice, travaux, operations, conformance, operators, portalAccounts, capacity, supportAccounts, profiles, operatorLifecycle, crl, exploitation, push, prestations, notices, token, logger, responseCheck }: AdminAppOptions) {
   if (token.length < 16) throw new Error('admin token too short (16 characters at least)');
   const expectedDigest = createHash('sha256').update(token).digest();
 
@@ -546,6 +550,7 @@ export async function buildAdminApp({ backOffice, travaux, operations, conforman
   if (supportAccounts) await app.register(supportAccountRoutes, { service: supportAccounts });
   if (exploitation) await app.register(exploitationRoutes, { deps: exploitation });
   if (push) await app.register(pushRoutes, { service: push });
+  if (notices) await app.register(noticesRoutes, { service: notices });
 
   return app;
 }

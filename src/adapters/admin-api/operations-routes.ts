@@ -101,12 +101,16 @@ export function rateLimitView(l: RateLimit & { enVigueur?: boolean }) {
 export type RateLimitJson = ReturnType<typeof rateLimitView>;
 
 const instant = { type: 'string', minLength: 10, maxLength: 40 } as const;
+/** The staff member (audit log) — required with `force`. */
+const forceAgent = { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S' } as const;
+/** Forces a notice period of the contract announced too late (decision 0022): audited with the agent. */
+const forceFlag = { type: 'boolean', default: false } as const;
 
 const announceBody = {
   type: 'object',
   additionalProperties: false,
   required: ['debut', 'fin', 'motif'],
-  properties: { debut: instant, fin: instant, motif: { type: 'string', minLength: 1, maxLength: 255 } },
+  properties: { debut: instant, fin: instant, motif: { type: 'string', minLength: 1, maxLength: 255 }, agent: forceAgent, force: forceFlag },
 } as const;
 
 const rateLimitBody = {
@@ -119,6 +123,8 @@ const rateLimitBody = {
     requetesParMinute: { type: ['integer', 'null'], minimum: 1, maximum: 1_000_000 },
     aPartirDe: instant,
     motif: { type: 'string', minLength: 1, maxLength: 255 },
+    agent: forceAgent,
+    force: forceFlag,
   },
 } as const;
 
@@ -225,20 +231,21 @@ export const operationsRoutes: FastifyPluginAsync<{ ops: OperationsAdmin }> = as
     }),
   );
 
-  app.post<{ Body: { debut: string; fin: string; motif: string } }>(
+  app.post<{ Body: { debut: string; fin: string; motif: string; agent?: string; force?: boolean } }>(
     '/admin/maintenances',
     {
       schema: operation({
         operationId: 'announceMaintenanceWindow',
-        summary: 'Annonce une fenêtre de travaux (refusée à moins de deux jours ouvrés) ; faute 402 aux opérateurs pendant la fenêtre',
+        summary:
+          'Annonce une fenêtre de travaux et publie son avis aux opérateurs (refusée à moins de deux jours ouvrés, règle TRAVAUX_DEUX_JOURS_OUVRES, sauf force par un agent, audité) ; faute 402 aux opérateurs pendant la fenêtre',
         tags: ['maintenance'],
         body: announceBody,
         response: { 201: maintenanceWindowSchema },
       }),
     },
     async (request, reply) => {
-      const { debut, fin, motif } = request.body;
-      const created = await ops.maintenance.announce(parseInstant(debut, 'debut'), parseInstant(fin, 'fin'), motif);
+      const { debut, fin, motif, agent, force } = request.body;
+      const created = await ops.maintenance.announce(parseInstant(debut, 'debut'), parseInstant(fin, 'fin'), motif, { agent, force });
       return reply.code(201).send(maintenanceWindowView(created));
     },
   );
@@ -271,12 +278,13 @@ export const operationsRoutes: FastifyPluginAsync<{ ops: OperationsAdmin }> = as
     async () => ({ limites: (await ops.rateLimits.list()).map(rateLimitView) }),
   );
 
-  app.post<{ Body: { operateur: string; requetesParMinute: number | null; aPartirDe?: string; motif?: string } }>(
+  app.post<{ Body: { operateur: string; requetesParMinute: number | null; aPartirDe?: string; motif?: string; agent?: string; force?: boolean } }>(
     '/admin/limites',
     {
       schema: operation({
         operationId: 'setRateLimit',
-        summary: 'Définit (ou lève, null) la limite de débit d’un opérateur à partir d’un instant',
+        summary:
+          'Définit (ou lève, null) la limite de débit d’un opérateur à partir d’un instant et publie son avis à l’opérateur ; une limite annoncée moins d’un jour avant est refusée (règle LIMITE_LA_VEILLE) sauf force par un agent (audité)',
         tags: ['limites'],
         body: rateLimitBody,
         response: { 201: object({ limite: rateLimitSchema, avertissement: str }) },
@@ -289,6 +297,7 @@ export const operationsRoutes: FastifyPluginAsync<{ ops: OperationsAdmin }> = as
         b.requetesParMinute,
         b.aPartirDe !== undefined ? parseInstant(b.aPartirDe, 'aPartirDe') : undefined,
         b.motif ?? null,
+        { agent: b.agent, force: b.force },
       );
       return reply.code(201).send({ limite: rateLimitView(result.limit), ...(result.avertissement ? { avertissement: result.avertissement } : {}) });
     },

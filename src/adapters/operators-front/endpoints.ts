@@ -21,6 +21,7 @@ import { WSDL_DIR, XSD_DIR } from '../paths.js';
 import type { CatalogueService } from '../../application/catalogue.js';
 import type { RendezVousService } from '../../application/rendezvous.js';
 import type { SignalisationService } from '../../application/signalisation.js';
+import type { NoticeService } from '../../application/notices.js';
 import { operationsByElement, type SoapEndpoint } from '../soap/endpoint.js';
 import { CompiledSchema } from '../soap/schema-registry.js';
 
@@ -31,6 +32,8 @@ export interface EndpointUseCases {
   catalogue: CatalogueService;
   lineTests: LineTestService;
   travaux: TravauxService;
+  /** The notices to the operators (consulterAvis, SignalisationService v2 only); absent: none listed. */
+  notices?: NoticeService | undefined;
 }
 
 export interface EndpointDeps {
@@ -95,7 +98,7 @@ function planChargeSavFtthEndpoints(deps: EndpointDeps): SoapEndpoint[] {
 }
 
 function signalisationEndpoints({ useCases }: EndpointDeps): SoapEndpoint[] {
-  const { signalisation, rendezVous, catalogue } = useCases;
+  const { signalisation, rendezVous, catalogue, notices } = useCases;
   return [
     {
       path: '/ws/v1/signalisation',
@@ -123,7 +126,7 @@ function signalisationEndpoints({ useCases }: EndpointDeps): SoapEndpoint[] {
       wsdlFile: path.join(WSDL_DIR, 'v2', 'signalisation-v2.wsdl'),
       schema: CompiledSchema.compile(path.join(XSD_DIR, 'v2', 'signalisation-v2.xsd'), XSD_DIR),
       conventions: esavConventions,
-      operations: operationsByElement(signalisationV2Operations(signalisation, rendezVous, catalogue)),
+      operations: operationsByElement(signalisationV2Operations(signalisation, rendezVous, catalogue, notices)),
     },
   ];
 }

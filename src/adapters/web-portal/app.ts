@@ -27,6 +27,8 @@ import { assetRoutes } from './assets.js';
 import { fieldServiceRoutes } from './field-service-routes.js';
 import { homeRoutes } from './home-routes.js';
 import { documentationRoutes } from './documentation-routes.js';
+import { noticeBoardRoutes, unreadNoticesHook } from './notice-board-routes.js';
+import type { NoticeService } from '../../application/notices.js';
 import { maintenanceGuard, maintenanceNoticeHook } from './maintenance-notice.js';
 import { COOKIE_FLAGS, PRE_SESSION_COOKIE, SESSION_COOKIE, sendMessage } from './render.js';
 import { serviceRefusal, type PortalServiceRules } from './service-rules.js';
@@ -72,6 +74,8 @@ export interface WebPortalOptions {
   rules: PortalServiceRules;
   /** The support console (/console, decision 0021) and its client of the admin API; absent: no console. */
   console?: { api: ConsoleApi; downloads: OneTimeDownloadService };
+  /** The notices to the operators: the notice board /avis and the unread count in the navigation (decision 0022); absent: none. */
+  notices?: NoticeService;
   /** Further route plugins (the portal's later pages), registered after the foundation's. */
   routes?: FastifyPluginAsync[];
 }
@@ -155,6 +159,8 @@ export async function buildWebPortal(options: WebPortalOptions) {
     }
     return undefined;
   });
+  // The unread notices of an operator's user, counted for the navigation of every page.
+  if (options.notices) app.addHook('preHandler', unreadNoticesHook(options.notices));
   // During a maintenance window an action is refused before its handler runs (nothing half done).
   app.addHook('preHandler', maintenanceGuard(options.rules));
   // Pages hold an operator's data: never kept by a cache.
@@ -196,6 +202,7 @@ export async function buildWebPortal(options: WebPortalOptions) {
     await app.register(fieldServiceRoutes, deps);
     if (deps.push) await app.register(notificationsRoutes, { push: deps.push });
   }
+  if (options.notices) await app.register(noticeBoardRoutes, { notices: options.notices });
   if (options.console) await app.register(consoleRoutes, { api: options.console.api, downloads: options.console.downloads });
   for (const routes of options.routes ?? []) await app.register(routes);
   return app;

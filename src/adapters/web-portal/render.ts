@@ -21,6 +21,8 @@ export interface PortalContext {
   token: string | undefined;
   /** The maintenance banner of the request's pages (maintenance-notice.ts). */
   maintenance?: MaintenanceNotice | undefined;
+  /** The operator user's unread notices (notice-board-routes.ts); undefined: no notice board. */
+  unreadNotices?: number | undefined;
 }
 
 declare module 'fastify' {
@@ -33,6 +35,8 @@ declare module 'fastify' {
 export interface NavEntry {
   href: string;
   label: string;
+  /** A count shown next to the label (the unread notices), with its meaning for screen readers. */
+  badge?: { count: number; label: string };
 }
 
 export const NAVIGATION: readonly NavEntry[] = [
@@ -41,6 +45,7 @@ export const NAVIGATION: readonly NavEntry[] = [
   { href: '/tests', label: 'Tests de ligne' },
   { href: '/travaux', label: 'Travaux et incidents' },
   { href: '/notifications', label: 'Notifications' },
+  { href: '/avis', label: 'Avis' },
   { href: '/compte', label: 'Mon compte' },
   { href: '/documentation', label: 'Documentation' },
 ];
@@ -57,6 +62,15 @@ export function csrfTokenOf(request: FastifyRequest): string {
   return request.portal.session?.csrfToken ?? request.cookies[PRE_SESSION_COOKIE] ?? '';
 }
 
+/** The operators' navigation: the notice board with its unread count (absent without a notice board). */
+function operatorNavigation(unread: number | undefined): readonly NavEntry[] {
+  return NAVIGATION.flatMap((entry) => {
+    if (entry.href !== '/avis') return [entry];
+    if (unread === undefined) return [];
+    return [unread > 0 ? { ...entry, badge: { count: unread, label: unread === 1 ? 'avis non lu' : 'avis non lus' } } : entry];
+  });
+}
+
 /** Renders `views/<template>.eta` inside the layout. */
 export async function sendPage(request: FastifyRequest, reply: FastifyReply, template: string, options: PageOptions): Promise<FastifyReply> {
   const session = request.portal.session?.stage === 'ACTIVE' ? request.portal.session : undefined;
@@ -64,7 +78,7 @@ export async function sendPage(request: FastifyRequest, reply: FastifyReply, tem
     ...options,
     session,
     csrf: csrfTokenOf(request),
-    navigation: session ? (session.user.role === 'SUPPORT' ? CONSOLE_NAVIGATION : NAVIGATION) : [],
+    navigation: session ? (session.user.role === 'SUPPORT' ? CONSOLE_NAVIGATION : operatorNavigation(request.portal.unreadNotices)) : [],
     current: options.current ?? request.url.split('?')[0],
     maintenance: request.portal?.maintenance,
   });

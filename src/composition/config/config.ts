@@ -58,6 +58,11 @@ export interface GatewayConfig {
   prestationImport: { maxBytes: number; progressEveryLines: number };
   /** Push notifications to the operators' callback endpoints (src/composition/config/push.ts, decision 0023). */
   push: PushConfig;
+  /**
+   * The notices' e-mails (decision 0022): ESAV_SMTP_URL (smtp:// or smtps://), ESAV_SMTP_FROM;
+   * undefined: no SMTP server, the notices are only kept (portal, web service).
+   */
+  smtp: { url: string; from: string } | undefined;
 }
 
 /** Line tests (decision 0008): queue, workers and network simulator. */
@@ -125,6 +130,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     throw new ConfigError('ESAV_ADMIN_TOKEN must be 16 to 256 printable characters without spaces');
   }
   const host = env.ESAV_HOST ?? '0.0.0.0';
+  const smtpUrl = env.ESAV_SMTP_URL || undefined;
+  if (smtpUrl !== undefined && !/^smtps?:\/\/[^/\s]+/.test(smtpUrl)) throw new ConfigError('ESAV_SMTP_URL must be smtp://[user:password@]host[:port] or smtps://…');
+  const smtpFrom = env.ESAV_SMTP_FROM || 'e-SAV <esav@localhost>';
   return {
     host,
     port: integer(env, 'ESAV_PORT', 8443, 0, 65535),
@@ -155,5 +163,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       maxBytes: integer(env, 'ESAV_IMPORT_MAX_BYTES', 2 * 1024 ** 3, 1024, 64 * 1024 ** 3),
       progressEveryLines: integer(env, 'ESAV_IMPORT_PROGRESS_LINES', 10_000, 1, 10_000_000),
     },
+    smtp: smtpUrl ? { url: smtpUrl, from: smtpFrom } : undefined,
   };
 }

@@ -5,12 +5,15 @@
 //   contact{role SITE|OC, nom, telephone, email?}, one per role, instead of contactSite/contactOC;
 // - the guarantee always carries its statut (EN_COURS / SUSPENDUE / ARRETEE);
 // - consulterDetailSignalisation gives the contacts as the same list.
+// - consulterAvis (v2 only, decision 0022): the provider's notices that concern the caller.
 // The other operations have the v1 messages in the v2 namespace (the v1 readers and writers,
 // given the v2 namespace).
 import { formatParisDateTime } from '../../../domain/paris-calendar.js';
 import { GUARANTEE_STOP_STATES } from '../../../domain/guarantee.js';
 import type { Etat, Impact } from '../../../domain/signalisation.js';
 import type { CatalogueService } from '../../../application/catalogue.js';
+import type { NoticeService } from '../../../application/notices.js';
+import { noticeReference, type Notice } from '../../../domain/notices.js';
 import type { RendezVousService } from '../../../application/rendezvous.js';
 import type { Signalisation } from '../../../application/signalisation-ports.js';
 import type { DepositAcknowledgement, DepositRequest, SignalisationDetail, SignalisationService } from '../../../application/signalisation.js';
@@ -138,11 +141,34 @@ function writeDetailResponse(w: XmlWriter, d: SignalisationDetail): void {
   w.close('consulterDetailSignalisationReponse');
 }
 
+function readNoticesRequest(p: PlainObject): { since?: Date } {
+  const since = optionalText(p, 'publiesDepuis');
+  return since !== undefined ? { since: dateTime(since) } : {};
+}
+
+function writeNotice(w: XmlWriter, n: Notice): void {
+  w.leaf('reference', noticeReference(n.id))
+    .leaf('type', n.kind)
+    .leaf('datePublication', dt(n.publishedAt))
+    .leaf('debut', n.startsAt ? dt(n.startsAt) : undefined)
+    .leaf('fin', n.endsAt ? dt(n.endsAt) : undefined)
+    .leaf('titre', n.title)
+    .leaf('texte', n.body)
+    .leaf('tousOperateurs', n.operatorCodes === null ? 'true' : 'false');
+}
+
+function writeNotices(w: XmlWriter, notices: Notice[]): void {
+  w.open('consulterAvisReponse', NS);
+  for (const n of notices) w.element('avis', n, writeNotice);
+  w.close('consulterAvisReponse');
+}
+
 /** SignalisationService v2 (SOAPAction urn:esav:signalisation:v2:<name>). */
 export function signalisationV2Operations(
   service: SignalisationService,
   rendezVous: RendezVousService,
   catalogue: CatalogueService,
+  notices?: NoticeService,
 ): SoapOperation<any, any>[] {
   const operation = esavOperationFactory(NS);
   return [
@@ -154,5 +180,6 @@ export function signalisationV2Operations(
     operation('completerSignalisation', readCompletion, (c, r) => service.complete(c, r), (w, s) => writeCompletion(w, s, NS)),
     ...rendezVousOperations(rendezVous, NS),
     ...catalogueOperations(catalogue, NS),
+    operation('consulterAvis', readNoticesRequest, async (c, r) => (notices ? notices.forOperator(c.operatorCode, r.since, 200) : []), writeNotices),
   ];
 }

@@ -18,6 +18,7 @@ import * as lifecycle from './lifecycle-routes.js';
 import * as crl from './crl-routes.js';
 import * as prestations from './prestations-routes.js';
 import * as push from './push-routes.js';
+import * as notices from './notices-routes.js';
 
 export interface ConsolePage {
   /** The family's name (for messages and the parity check). */
@@ -39,6 +40,7 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
   { name: 'listes de révocation', routes: crl.crlConsoleRoutes },
   { name: 'prestations', routes: prestations.prestationsConsoleRoutes },
   { name: 'notifications poussées', routes: push.pushConsoleRoutes },
+  { name: 'avis aux opérateurs', routes: notices.noticesConsoleRoutes },
 ];
 
 /** The console's pages, all behind requireSupport (registered by buildWebPortal when given an API client). */

@@ -19,6 +19,7 @@ export const CONSOLE_NAVIGATION: readonly NavEntry[] = [
   { href: '/console/capacite', label: 'Capacité' },
   { href: '/console/notifications', label: 'Notifications' },
   { href: '/console/exploitation', label: 'Exploitation' },
+  { href: '/console/avis', label: 'Avis aux opérateurs' },
   { href: '/console/volumetrie', label: 'Volumétrie' },
   { href: '/console/audit', label: 'Journal d’audit' },
   { href: '/console/support', label: 'Comptes du support' },

@@ -129,7 +129,7 @@ export const volumetryConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async
   app.get('/console/exploitation', async (request, reply) => exploitationPage(request, reply));
 
   app.post('/console/exploitation/maintenances', async (request, reply) => {
-    const values = { debut: formText(request, 'debut', 30), fin: formText(request, 'fin', 30), motif: formText(request, 'motif', 255) };
+    const values = { debut: formText(request, 'debut', 30), fin: formText(request, 'fin', 30), motif: formText(request, 'motif', 255), forcer: formText(request, 'forcer', 3) };
     const errors: FieldErrors = {};
     const start = parseParisInput(values.debut, { requireTime: true });
     const end = parseParisInput(values.fin, { requireTime: true });
@@ -138,7 +138,9 @@ export const volumetryConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async
     if (values.motif === '') errors.motif = 'Saisissez le motif annoncé aux opérateurs.';
     if (Object.keys(errors).length > 0) return exploitationPage(request, reply, { errors, values, status: 400 });
     try {
-      await api.call('announceMaintenanceWindow', { body: { debut: start!.toISOString(), fin: end!.toISOString(), motif: values.motif } });
+      // The notice period (two working days) may be forced by the staff member, audited (decision 0022).
+      const force = values.forcer === 'oui' ? { force: true, agent: agentOf(request) } : { agent: agentOf(request) };
+      await api.call('announceMaintenanceWindow', { body: { debut: start!.toISOString(), fin: end!.toISOString(), motif: values.motif, ...force } });
       return exploitationPage(request, reply, { notice: 'Fenêtre de maintenance annoncée.' });
     } catch (error) {
       const refusal = apiRefusal(error);
@@ -159,14 +161,18 @@ export const volumetryConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async
   });
 
   app.post('/console/exploitation/limites', async (request, reply) => {
-    const values = { operateur: formText(request, 'operateur', 10), requetesParMinute: formText(request, 'requetesParMinute', 10), motif: formText(request, 'motif', 255) };
+    const values = { operateur: formText(request, 'operateur', 10), requetesParMinute: formText(request, 'requetesParMinute', 10), motif: formText(request, 'motif', 255), forcer: formText(request, 'forcer', 3) };
     const errors: FieldErrors = {};
     if (!/^[A-Z0-9]{4}$/.test(values.operateur)) errors.operateur = 'Code opérateur (4 caractères) attendu.';
     const perMinute = values.requetesParMinute === '' ? null : Number(values.requetesParMinute);
     if (perMinute !== null && (!Number.isInteger(perMinute) || perMinute < 1)) errors.requetesParMinute = 'Nombre entier ≥ 1 attendu (vide : lever la limite).';
     if (Object.keys(errors).length > 0) return exploitationPage(request, reply, { errors, values, status: 400 });
     try {
-      await api.call('setRateLimit', { body: { operateur: values.operateur, requetesParMinute: perMinute, ...(values.motif ? { motif: `${values.motif} (${agentOf(request)})` } : { motif: `console (${agentOf(request)})` }) } });
+      // A limit set from now on is announced the day before: the staff member forces it (audited, decision 0022).
+      const force = values.forcer === 'oui' ? { force: true } : {};
+      await api.call('setRateLimit', {
+        body: { operateur: values.operateur, requetesParMinute: perMinute, agent: agentOf(request), ...force, ...(values.motif ? { motif: `${values.motif} (${agentOf(request)})` } : { motif: `console (${agentOf(request)})` }) },
+      });
       return exploitationPage(request, reply, { notice: 'Limite enregistrée.' });
     } catch (error) {
       const refusal = apiRefusal(error);
