@@ -143,20 +143,26 @@ describeDb('two gateway nodes (separate processes) on one PostgreSQL', () => {
   });
 
   test('rate limits are shared: requests spread over both nodes are counted together', async () => {
-    // The limit counts per calendar minute: start early in one, so that the run stays within it.
-    await waitFor('the start of a minute', async () => (new Date().getUTCSeconds() < 40 ? true : undefined), 25_000, 200);
     const set = await admin(a, 'POST', '/admin/limites', { operateur: 'OPA1', requetesParMinute: 6, motif: 'essai deux nœuds' });
     expect(set.status).toBe(201);
-    // Each node reloads the limits every second (ESAV_OPERATIONS_REFRESH_SECONDS=1).
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // A probe, set after OPA1's limit: once a node refuses OPB2 (one request a minute), it has
+    // reloaded the limits (every second, ESAV_OPERATIONS_REFRESH_SECONDS=1), OPA1's with them.
+    expect((await admin(a, 'POST', '/admin/limites', { operateur: 'OPB2', requetesParMinute: 1, motif: 'sonde' })).status).toBe(201);
+    for (const node of [a, b]) {
+      await waitFor(`node ${node.name} applying the limits`, async () => ((await post(node, 'OPB2', '/ws/v1/signalisation', envelope('OPB2', CONSULT_UNKNOWN()))).code === 401 ? true : undefined), 20_000, 200);
+    }
+    // The limit counts per calendar minute: start early in one, so that the run stays within it.
+    await waitFor('the start of a minute', async () => (new Date().getUTCSeconds() < 45 ? true : undefined), 20_000, 200);
     const answers: SoapAnswer[] = [];
     for (let i = 0; i < 10; i++) answers.push(await post(i % 2 === 0 ? a : b, 'OPA1', '/ws/v1/signalisation', envelope('OPA1', CONSULT_UNKNOWN())));
     const codes = answers.map((answer) => answer.code);
     // 6 in total (3 through each node), then both refuse: 401 with reessayerApres.
     expect(codes).toEqual([310, 310, 310, 310, 310, 310, 401, 401, 401, 401]);
-    const lifted = await admin(b, 'POST', '/admin/limites', { operateur: 'OPA1', requetesParMinute: null, motif: 'fin de l’essai' });
-    expect(lifted.status).toBe(201);
-  }, 60_000);
+    for (const operateur of ['OPA1', 'OPB2']) {
+      const lifted = await admin(b, 'POST', '/admin/limites', { operateur, requetesParMinute: null, motif: 'fin de l’essai' });
+      expect(lifted.status).toBe(201);
+    }
+  }, 90_000);
 
   test('a suspension made through node A is refused by node B within the trust refresh, and B closes its open connection', async () => {
     const agent = new https.Agent({ ...tlsFor('OPB2'), keepAlive: true, maxSockets: 1, checkServerIdentity: () => undefined });
@@ -172,8 +178,11 @@ describeDb('two gateway nodes (separate processes) on one PostgreSQL', () => {
         request.end(envelope('OPB2', CONSULT_UNKNOWN()));
       });
     try {
-      const first = await consult();
-      expect(first.answer.code).toBe(310); // served: the reference is unknown
+      // Served (the reference is unknown) once B has also reloaded the lifted limit of the test above.
+      const first = await waitFor('OPB2 served by B', async () => {
+        const answer = await consult();
+        return answer.answer.code === 310 ? answer : undefined;
+      }, 20_000, 200);
       const socket = first.socket;
       expect(socket.destroyed).toBe(false);
       const closed = new Promise<void>((resolve) => (socket.destroyed ? resolve() : socket.once('close', () => resolve())));
