@@ -243,6 +243,9 @@ describeDb('two gateway nodes (separate processes) on one PostgreSQL', () => {
     }, 60_000, 250);
     const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM line_tests WHERE reference = ANY($1::text[])', [accepted]);
     expect(rows[0]!.n).toBe(accepted.length);
+    // The execution A held was lost with it and run again (by B, the only node left).
+    const { rows: retried } = await client.query<{ n: number }>("SELECT max(retry_count)::int AS n FROM pgboss.job WHERE name = 'esav-line-test'");
+    expect(retried[0]!.n).toBeGreaterThanOrEqual(1);
     // B still answers.
     expect((await post(b, 'OPA1', '/ws/v1/signalisation', envelope('OPA1', CONSULT_UNKNOWN()))).code).toBe(310);
   }, 90_000);
