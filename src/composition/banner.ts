@@ -36,3 +36,14 @@ export function startBanner(config: GatewayConfig, gateway: RunningGateway): str
   }
   return `${lines.join('\n')}\n\n`;
 }
+
+/**
+ * The banner's processes line (decision 0024): one process, or the workers of the primary with
+ * their pids (what `kill` takes to replace one).
+ */
+export function withProcesses(banner: string, config: GatewayConfig, workerPids?: readonly number[]): string {
+  const line = workerPids
+    ? `  processes: ${workerPids.length} workers (ESAV_WORKERS, node:cluster, sharing every port), pids ${workerPids.join(', ')}; primary pid ${process.pid}`
+    : `  processes: 1 (pid ${process.pid})${config.workers.note ? `: ${config.workers.note}` : ''}`;
+  return `${banner.trimEnd()}\n${line}\n\n`;
+}

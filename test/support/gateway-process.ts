@@ -33,6 +33,8 @@ export async function startGatewayProcess(env: Record<string, string>, timeoutMs
       ESAV_VERSIONS_FILE: path.join(PROJECT_ROOT, 'test', 'fixtures', 'versions.yaml'),
       // The web portal on a free port (8445 may be taken by another run).
       ESAV_WEB_PORT: '0',
+      // One process unless a test asks for the workers of node:cluster (decision 0024).
+      ESAV_WORKERS: '1',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,4 +1,5 @@
 // Gateway configuration from the environment, checked once at start with clear messages.
+import os from 'node:os';
 import path from 'node:path';
 import { certificatesConfig, type CertificatesConfig } from './certificates.js';
 import { crlConfig, type CrlConfig } from './crl.js';
@@ -24,6 +25,8 @@ export interface GatewayConfig {
   /** A real PostgreSQL; when absent the embedded PGlite database under dataDir is used. */
   databaseUrl: string | undefined;
   databasePoolSize: number;
+  /** How many processes serve the ports (ESAV_WORKERS, decision 0024): node:cluster workers when more than one. */
+  workers: WorkersConfig;
   dataDir: string;
   /** Development PKI folder (generated on first start when no TLS files are configured). */
   devCertsDir: string;
@@ -63,6 +66,32 @@ export interface GatewayConfig {
    * undefined: no SMTP server, the notices are only kept (portal, web service).
    */
   smtp: { url: string; from: string } | undefined;
+}
+
+/** The processes of `npm start` (decision 0024). */
+export interface WorkersConfig {
+  /** 1: today's single process; more: a small primary forks that many workers (node:cluster). */
+  count: number;
+  /** Why the count is not the one asked for (PGlite with the default), shown in the banner. */
+  note: string | undefined;
+}
+
+/**
+ * ESAV_WORKERS: an integer in [1, 256], by default the machine's available parallelism (capped at
+ * 256). The embedded PGlite database lives in one process: with it an explicit ESAV_WORKERS above 1
+ * is refused, and the default becomes 1 (noted in the banner).
+ */
+export function workersConfig(env: NodeJS.ProcessEnv, parallelism: number = os.availableParallelism()): WorkersConfig {
+  const fallback = Math.max(1, Math.min(256, parallelism));
+  const count = integer(env, 'ESAV_WORKERS', fallback, 1, 256);
+  if (env.DATABASE_URL) return { count, note: undefined };
+  const explicit = env.ESAV_WORKERS !== undefined && env.ESAV_WORKERS !== '';
+  if (explicit && count > 1) {
+    throw new ConfigError(
+      `ESAV_WORKERS=${env.ESAV_WORKERS} needs PostgreSQL (DATABASE_URL): the embedded PGlite database serves one process only; set ESAV_WORKERS=1 or DATABASE_URL`,
+    );
+  }
+  return { count: 1, note: count > 1 ? `one process: the embedded PGlite database serves one process (ESAV_WORKERS needs DATABASE_URL)` : undefined };
 }
 
 /** Line tests (decision 0008): queue, workers and network simulator. */
@@ -139,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     publicUrl,
     databaseUrl: env.DATABASE_URL || undefined,
     databasePoolSize: integer(env, 'ESAV_DB_POOL_SIZE', 10, 1, 200),
+    workers: workersConfig(env),
     dataDir: path.resolve(PROJECT_ROOT, env.ESAV_DATA_DIR ?? 'data'),
     devCertsDir: path.resolve(PROJECT_ROOT, env.ESAV_DEV_CERTS_DIR ?? 'certs/dev'),
     tls: certFile && keyFile ? { certFile, keyFile, caFiles } : undefined,
