@@ -11,6 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Socket } from 'node:net';
 import pg from 'pg';
+import pino from 'pino';
+import { postgresDatabase } from '../../src/adapters/postgres/db.js';
+import { LineTestQueue } from '../../src/adapters/queue/queue.js';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.js';
 import { enteteRequete, rawPost, type ClientTls } from '../support/gateway.js';
 import { waitFor } from '../support/line-tests.js';
@@ -143,11 +146,11 @@ describeDb('two gateway nodes (separate processes) on one PostgreSQL', () => {
   });
 
   test('rate limits are shared: requests spread over both nodes are counted together', async () => {
-    const set = await admin(a, 'POST', '/admin/limites', { operateur: 'OPA1', requetesParMinute: 6, motif: 'essai deux nœuds' });
+    const set = await admin(a, 'POST', '/admin/limites', { operateur: 'OPA1', requetesParMinute: 6, motif: 'essai deux nœuds', force: true, agent: AGENT });
     expect(set.status).toBe(201);
     // A probe, set after OPA1's limit: once a node refuses OPB2 (one request a minute), it has
     // reloaded the limits (every second, ESAV_OPERATIONS_REFRESH_SECONDS=1), OPA1's with them.
-    expect((await admin(a, 'POST', '/admin/limites', { operateur: 'OPB2', requetesParMinute: 1, motif: 'sonde' })).status).toBe(201);
+    expect((await admin(a, 'POST', '/admin/limites', { operateur: 'OPB2', requetesParMinute: 1, motif: 'sonde', force: true, agent: AGENT })).status).toBe(201);
     for (const node of [a, b]) {
       await waitFor(`node ${node.name} applying the limits`, async () => ((await post(node, 'OPB2', '/ws/v1/signalisation', envelope('OPB2', CONSULT_UNKNOWN()))).code === 401 ? true : undefined), 20_000, 200);
     }
@@ -224,28 +227,42 @@ describeDb('two gateway nodes (separate processes) on one PostgreSQL', () => {
       expect(id).toBeDefined();
       accepted.push(id!);
     }
-    // Wait until A's workers hold one (B's simulated network answers in 20 ms, A's in 4 s).
-    await waitFor('a test running on node A', async () => {
-      const { rows } = await client.query<{ n: number }>(
-        "SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'esav-line-test' AND state = 'active' AND started_on < now() - interval '500 milliseconds'",
-      );
-      return rows[0]!.n > 0 ? true : undefined;
-    }, 20_000, 100);
-    await a.process.kill('SIGKILL');
+    // The jobs of these tests, read through the queue adapter (never pg-boss's own tables).
+    const { rows: jobRows } = await client.query<{ job_id: string }>('SELECT job_id FROM line_tests WHERE reference = ANY($1::text[])', [accepted]);
+    const jobIds = jobRows.map((row) => row.job_id);
+    const db = postgresDatabase(database.url);
+    const queue = new LineTestQueue(db, { maxAttempts: 3, timeoutSeconds: 60, retryDelaySeconds: 1, pollingIntervalMs: 500, maintenanceIntervalSeconds: 60 }, pino({ level: 'silent' }));
+    await queue.start();
+    try {
+      // Wait until A's workers hold one: the same job seen running 600 ms apart (B's simulated
+      // network answers in 20 ms, A's in 4 s).
+      let running = new Set<string>();
+      await waitFor('a test running on node A', async () => {
+        const now = new Set<string>();
+        for (const id of jobIds) if ((await queue.job(id))?.state === 'active') now.add(id);
+        const held = [...now].some((id) => running.has(id));
+        running = now;
+        return held ? true : undefined;
+      }, 20_000, 600);
+      await a.process.kill('SIGKILL');
 
-    // Node B alone carries every accepted test to its end, once each.
-    await waitFor('every test finished', async () => {
-      const { rows } = await client.query<{ n: number }>(
-        "SELECT count(*)::int AS n FROM line_tests WHERE reference = ANY($1::text[]) AND statut IN ('TERMINE', 'ECHEC')",
-        [accepted],
-      );
-      return rows[0]!.n === accepted.length ? true : undefined;
-    }, 60_000, 250);
-    const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM line_tests WHERE reference = ANY($1::text[])', [accepted]);
-    expect(rows[0]!.n).toBe(accepted.length);
-    // The execution A held was lost with it and run again (by B, the only node left).
-    const { rows: retried } = await client.query<{ n: number }>("SELECT max(retry_count)::int AS n FROM pgboss.job WHERE name = 'esav-line-test'");
-    expect(retried[0]!.n).toBeGreaterThanOrEqual(1);
+      // Node B alone carries every accepted test to its end, once each.
+      await waitFor('every test finished', async () => {
+        const { rows } = await client.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM line_tests WHERE reference = ANY($1::text[]) AND statut IN ('TERMINE', 'ECHEC')",
+          [accepted],
+        );
+        return rows[0]!.n === accepted.length ? true : undefined;
+      }, 60_000, 250);
+      const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM line_tests WHERE reference = ANY($1::text[])', [accepted]);
+      expect(rows[0]!.n).toBe(accepted.length);
+      // The execution A held was lost with it and run again (by B, the only node left).
+      const retries = await Promise.all(jobIds.map(async (id) => (await queue.job(id))?.retryCount ?? 0));
+      expect(Math.max(...retries)).toBeGreaterThanOrEqual(1);
+    } finally {
+      await queue.stop(0);
+      await db.close();
+    }
     // B still answers.
     expect((await post(b, 'OPA1', '/ws/v1/signalisation', envelope('OPA1', CONSULT_UNKNOWN()))).code).toBe(310);
   }, 90_000);

@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/composition/config/config.js';
 import { startBanner } from '../../src/composition/banner.js';
 import type { RunningGateway } from '../../src/composition/gateway.js';
 
-const gateway = { url: 'https://localhost:8443', adminUrl: 'http://127.0.0.1:8444', webUrl: 'https://localhost:8445', demoAccountsFile: undefined, devPki: undefined } as unknown as RunningGateway;
+const gateway = { url: 'https://localhost:8443', adminUrl: 'http://127.0.0.1:8444', webUrl: 'https://localhost:8445', demoAccountsFile: undefined, devPki: undefined, push: { delivery: undefined } } as unknown as RunningGateway;
 
 describe('start banner: notices', () => {
   test('without ESAV_SMTP_URL the notices are only kept', () => {

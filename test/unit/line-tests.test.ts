@@ -222,8 +222,10 @@ describe('the job queue library behind its adapter', () => {
 
   test('only the queue adapter imports it, and only its package entry point', () => {
     const importers = files.filter((f) => /from\s+'pg-boss(\/[^']*)?'|import\(\s*'pg-boss/.test(code(f)));
-    expect(importers).toEqual([path.join('src', 'adapters', 'queue', 'queue.ts')]);
-    expect(code(importers[0]!)).not.toMatch(/'pg-boss\//);
+    expect(importers.length).toBeGreaterThan(0);
+    // The line tests' queue, the notices' e-mails and the push relay: each its own module of the adapter.
+    expect(importers.filter((f) => !f.startsWith(path.join('src', 'adapters', 'queue') + path.sep))).toEqual([]);
+    for (const importer of importers) expect(code(importer)).not.toMatch(/'pg-boss\//);
   });
 });
 

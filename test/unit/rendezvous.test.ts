@@ -264,5 +264,7 @@ test('the appointment operations are granted by the TOUT and RENDEZVOUS profiles
     const granting = PROFILES.filter((p) => p.operations.includes(operation) || p.operations.includes(ALL_OPERATIONS)).map((p) => p.name);
     expect(granting.sort()).toEqual(['RENDEZVOUS', 'TOUT']);
   }
-  expect([...(PROFILES.find((p) => p.name === 'RENDEZVOUS')?.operations ?? [])].sort()).toEqual([...operations].sort());
+  // Besides the appointments, the notices to the operators (SignalisationService v2), which every
+  // demo profile reads (issue 15).
+  expect([...(PROFILES.find((p) => p.name === 'RENDEZVOUS')?.operations ?? [])].sort()).toEqual([...operations, 'consulterAvis'].sort());
 });
