@@ -1,5 +1,7 @@
 // Jest runs the TypeScript sources directly (ts-jest, native ESM).
-// Integration tests share one PostgreSQL server, so they run in band (see package.json).
+// Two test files run at once (package.json, --maxWorkers=2: CI must stay under 30 minutes for two
+// Node.js majors): each integration test file has its own database on the shared PostgreSQL
+// server, its own ports (0) and temporary folders, and its own jest worker process.
 /** @type {import('jest').Config} */
 export default {
   testEnvironment: 'node',
