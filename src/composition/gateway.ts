@@ -306,9 +306,14 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     }
     // Per process: this process's in-memory counts written (the recorder logs its own failures).
     scheduler.perProcess('volumetry-flush', config.operations.volumetryFlushSeconds * 1000, () => running.volumetry.flush().catch(() => undefined));
-    // Cluster-wide: the renewal notice of the gateway's own certificate, once it is due (idempotent).
+    // Cluster-wide: the renewal notices of the gateway's own certificates (the operators' port's
+    // server certificate, the push notifications' client certificate), once each is due (idempotent).
     const noticeService = notices.service;
-    scheduler.cluster('certificate-renewal-notice', 3_600_000, () => certificateRenewalNotice(noticeService, tls.certPem));
+    const pushClientPem = push.clientCertPem;
+    scheduler.cluster('certificate-renewal-notice', 3_600_000, async () => {
+      await certificateRenewalNotice(noticeService, tls.certPem, 'serveur');
+      if (pushClientPem) await certificateRenewalNotice(noticeService, pushClientPem, 'client (notifications poussées)');
+    });
     // Cluster-wide: the notices of the versions registered with their dates (registry, catalogue), once each.
     scheduler.cluster('version-notices', 3_600_000, () => versionNotices(noticeService, versions, catalogue));
     scheduler.start();

@@ -45,11 +45,15 @@ export async function startNotices(deps: { db: Database; config: GatewayConfig; 
   };
 }
 
-/** The renewal notice of the gateway's own server certificate, when it is due (idempotent). */
-export async function certificateRenewalNotice(service: NoticeService, certPem: string): Promise<void> {
+/**
+ * The renewal notice of one of the gateway's own certificates, when it is due (idempotent): the
+ * server certificate of the operators' port ('serveur'), the client certificate presented to the
+ * operators' callback servers ('client (notifications poussées)').
+ */
+export async function certificateRenewalNotice(service: NoticeService, certPem: string, role: string): Promise<void> {
   const cert = new X509Certificate(certPem);
   await service.certificateRenewal({
-    role: 'serveur',
+    role,
     fingerprint: cert.fingerprint256.replace(/:/g, '').toLowerCase(),
     notAfter: new Date(cert.validTo),
   });

@@ -19,6 +19,8 @@ const MAX_PER_RUN = 10;
 export interface PushRuntime {
   admin: PushAdminService;
   delivery: PushDelivery | undefined;
+  /** The provider's client certificate presented to callback servers (its renewal is announced). */
+  clientCertPem: string | undefined;
   queue: PushQueue;
   stop(): Promise<void>;
 }
@@ -68,6 +70,7 @@ export async function startPush(options: {
   return {
     admin: new PushAdminService(store, clock, queue, caPemProblem),
     delivery,
+    clientCertPem: client?.certPem,
     queue,
     stop: () => queue.stop(),
   };

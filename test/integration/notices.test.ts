@@ -12,6 +12,8 @@ import { XmlDocument, XmlElement } from 'libxml2-wasm';
 import { PROJECT_ROOT, XSD_DIR } from '../../src/adapters/paths.js';
 import { CompiledSchema } from '../../src/adapters/soap/schema-registry.js';
 import { SettableClock } from '../../src/domain/clock.js';
+import { createCertificateAuthority, issueClientCertificate } from '../../src/adapters/pki/certificates.js';
+import { certificateRenewalNotice } from '../../src/composition/notices.js';
 import { enteteRequete, rawPost, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { describeWithPostgres } from '../support/postgres.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
@@ -205,10 +207,18 @@ describeDb('notices to the operators', () => {
     const written = await service.certificateRenewal(due);
     expect(written).toMatchObject({ kind: 'CERTIFICAT', operatorCodes: null, createdBy: 'e-SAV' });
     expect(await service.certificateRenewal(due)).toBeUndefined();
-    // The scheduled job over the gateway's own certificate (valid for long: nothing written).
+    // The scheduled job over the gateway's own certificates (valid for long: nothing written).
     await t.gateway.scheduler.runDue();
     const certificates = (await t.admin('GET', '/admin/avis?limite=500')).body.avis.filter((n: { type: string }) => n.type === 'CERTIFICAT');
     expect(certificates).toHaveLength(1);
+    // The push notifications' client certificate, read from its PEM, announced under its role.
+    const ca = createCertificateAuthority({ commonName: 'AC essai', notBefore: new Date('2026-01-01T00:00:00Z'), notAfter: new Date('2028-01-01T00:00:00Z') });
+    const pushClient = issueClientCertificate(ca, { commonName: 'e-SAV gateway push', organization: 'Fournisseur', notBefore: new Date('2026-01-01T00:00:00Z'), notAfter: new Date('2026-12-11T00:00:00+01:00') });
+    await certificateRenewalNotice(service, pushClient.certPem, 'client (notifications poussées)');
+    await certificateRenewalNotice(service, pushClient.certPem, 'client (notifications poussées)');
+    const after = (await t.admin('GET', '/admin/avis?limite=500')).body.avis.filter((n: { type: string }) => n.type === 'CERTIFICAT');
+    expect(after).toHaveLength(2);
+    expect(after.map((n: { titre: string }) => n.titre)).toContain('Renouvellement du certificat client (notifications poussées) d’e-SAV');
   });
 
   test('consulterAvis (SignalisationService v2, node-soap from the served WSDL over mTLS): the notices of the caller only', async () => {
