@@ -10,22 +10,13 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.js';
+import { DEPOSIT_ENVELOPE } from '../support/operations.js';
 import { describeWithPostgres } from '../support/postgres.js';
 import { freePort, startThrowawayPostgres, type ThrowawayPostgres } from '../support/throwaway-postgres.js';
 
 const describeDb = await describeWithPostgres();
 
 const SOAP11 = 'http://schemas.xmlsoap.org/soap/envelope/';
-const depositXml = (referenceInterneOC: string) =>
-  `<soapenv:Envelope xmlns:soapenv="${SOAP11}"><soapenv:Header><com:enteteRequete xmlns:com="urn:esav:commun:v1">` +
-  `<com:versionWS>1</com:versionWS><com:horodatageRequete>2026-11-27T10:00:00+01:00</com:horodatageRequete>` +
-  `<com:codeOperateur>OPA1</com:codeOperateur></com:enteteRequete></soapenv:Header><soapenv:Body>` +
-  `<s:deposerSignalisation xmlns:s="urn:esav:signalisation:v1"><s:offre>FTTH_PASSIF</s:offre>` +
-  `<s:identifiantPrestation>FI-1000-0001</s:identifiantPrestation><s:formulaire><s:idFormulaire>FTTH_PASSIF</s:idFormulaire>` +
-  `<s:version>1</s:version></s:formulaire><s:defautDeclare>INTERRUPTION_TOTALE</s:defautDeclare><s:impact>TOTAL</s:impact>` +
-  `<s:referenceInterneOC>${referenceInterneOC}</s:referenceInterneOC><s:contactSite><s:nom>Site</s:nom>` +
-  `<s:telephone>0612345678</s:telephone></s:contactSite><s:contactOC><s:nom>NOC</s:nom><s:telephone>0100000000</s:telephone>` +
-  `</s:contactOC></s:deposerSignalisation></soapenv:Body></soapenv:Envelope>`;
 
 type Outcome = { kind: 'ack'; reference: string; ms: number } | { kind: 'fault'; code: number; ms: number } | { kind: 'error'; ms: number };
 
@@ -69,7 +60,7 @@ function startLoad(url: string, tls: { key: Buffer; cert: Buffer; ca: Buffer }, 
     while (running) {
       const referenceInterneOC = `F-${w}-${n}`;
       for (;;) {
-        const outcome = await post(depositXml(referenceInterneOC));
+        const outcome = await post(DEPOSIT_ENVELOPE(referenceInterneOC));
         outcomes.push({ ...outcome, at: Date.now() });
         if (outcome.kind === 'ack') {
           const previous = acknowledged.get(referenceInterneOC);

@@ -13,23 +13,13 @@ import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../
 import { freePort } from '../support/throwaway-postgres.js';
 import { rawPost, type ClientTls } from '../support/gateway.js';
 import { waitFor } from '../support/line-tests.js';
+import { DEPOSIT_ENVELOPE } from '../support/operations.js';
 import { startCallbackServer, type CallbackServer } from '../support/callback-server.js';
 
 const describeDb = await describeWithPostgres();
 const TOKEN = 'push-sigkill-test-token-0123456789';
 const AGENT = 'M. Support';
-const SOAP11 = 'http://schemas.xmlsoap.org/soap/envelope/';
 
-const depositXml = (referenceInterneOC: string) =>
-  `<soapenv:Envelope xmlns:soapenv="${SOAP11}"><soapenv:Header><com:enteteRequete xmlns:com="urn:esav:commun:v1">` +
-  `<com:versionWS>1</com:versionWS><com:horodatageRequete>2026-11-27T10:00:00+01:00</com:horodatageRequete>` +
-  `<com:codeOperateur>OPA1</com:codeOperateur></com:enteteRequete></soapenv:Header><soapenv:Body>` +
-  `<s:deposerSignalisation xmlns:s="urn:esav:signalisation:v1"><s:offre>FTTH_PASSIF</s:offre>` +
-  `<s:identifiantPrestation>FI-1000-0001</s:identifiantPrestation><s:formulaire><s:idFormulaire>FTTH_PASSIF</s:idFormulaire>` +
-  `<s:version>1</s:version></s:formulaire><s:defautDeclare>INTERRUPTION_TOTALE</s:defautDeclare><s:impact>TOTAL</s:impact>` +
-  `<s:referenceInterneOC>${referenceInterneOC}</s:referenceInterneOC><s:contactSite><s:nom>Site</s:nom>` +
-  `<s:telephone>0612345678</s:telephone></s:contactSite><s:contactOC><s:nom>NOC</s:nom><s:telephone>0100000000</s:telephone>` +
-  `</s:contactOC></s:deposerSignalisation></soapenv:Body></soapenv:Envelope>`;
 
 describeDb('push notifications across a gateway SIGKILL (gateway as a process)', () => {
   let database: TestDatabase;
@@ -91,7 +81,7 @@ describeDb('push notifications across a gateway SIGKILL (gateway as a process)',
   }
 
   async function deposit(referenceInterneOC: string): Promise<string> {
-    const answer = await rawPost(`${url}/ws/v1/signalisation`, tls, depositXml(referenceInterneOC));
+    const answer = await rawPost(`${url}/ws/v1/signalisation`, tls, DEPOSIT_ENVELOPE(referenceInterneOC));
     const reference = /<referenceSignalisation>([^<]+)</.exec(answer.body)?.[1];
     if (answer.status !== 200 || !reference) throw new Error(`deposit refused: ${answer.status} ${answer.body}`);
     return reference;

@@ -17,7 +17,7 @@ import { LineTestQueue } from '../../src/adapters/queue/queue.js';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.js';
 import { enteteRequete, rawPost, type ClientTls } from '../support/gateway.js';
 import { waitFor } from '../support/line-tests.js';
-import { CONSULT_UNKNOWN, readAnswer, type SoapAnswer } from '../support/operations.js';
+import { CONSULT_UNKNOWN, DEPOSIT_ENVELOPE, readAnswer, type SoapAnswer } from '../support/operations.js';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../support/postgres.js';
 import { freePort } from '../support/throwaway-postgres.js';
 
@@ -29,17 +29,6 @@ const AGENT = 'agent.deux-noeuds';
 const envelope = (code: string, body: string) =>
   `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">` +
   `<soapenv:Header>${enteteRequete(code)}</soapenv:Header><soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`;
-
-const deposit = (referenceInterneOC: string) =>
-  envelope(
-    'OPA1',
-    `<s:deposerSignalisation xmlns:s="urn:esav:signalisation:v1"><s:offre>FTTH_PASSIF</s:offre>` +
-      `<s:identifiantPrestation>FI-1000-0001</s:identifiantPrestation><s:formulaire><s:idFormulaire>FTTH_PASSIF</s:idFormulaire>` +
-      `<s:version>1</s:version></s:formulaire><s:defautDeclare>INTERRUPTION_TOTALE</s:defautDeclare><s:impact>TOTAL</s:impact>` +
-      `<s:referenceInterneOC>${referenceInterneOC}</s:referenceInterneOC><s:contactSite><s:nom>Site</s:nom>` +
-      `<s:telephone>0612345678</s:telephone></s:contactSite><s:contactOC><s:nom>NOC</s:nom><s:telephone>0100000000</s:telephone>` +
-      `</s:contactOC></s:deposerSignalisation>`,
-  );
 
 const lineTest = () =>
   envelope(
@@ -134,7 +123,7 @@ describeDb('two gateway nodes (separate processes) on one PostgreSQL', () => {
 
   test('the same deposit sent to both nodes at once makes one ticket', async () => {
     const referenceInterneOC = 'DEUX-NOEUDS-1';
-    const answers = await Promise.all([a, b, a, b].map((node) => post(node, 'OPA1', '/ws/v1/signalisation', deposit(referenceInterneOC))));
+    const answers = await Promise.all([a, b, a, b].map((node) => post(node, 'OPA1', '/ws/v1/signalisation', DEPOSIT_ENVELOPE(referenceInterneOC))));
     const references = answers.map((answer) => /<(?:\w+:)?referenceSignalisation>([^<]+)</.exec(answer.body)?.[1]);
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
     expect(new Set(references).size).toBe(1);

@@ -77,3 +77,18 @@ export async function soapCall(
 /** consulterEtatSignalisation of an unknown reference: 310 when the service is open. */
 export const CONSULT_UNKNOWN = (ns = 'urn:esav:signalisation:v1') =>
   `<sig:consulterEtatSignalisation xmlns:sig="${ns}"><sig:referenceSignalisation>SIG-9999999999</sig:referenceSignalisation></sig:consulterEtatSignalisation>`;
+
+/**
+ * A whole SOAP 1.1 deposerSignalisation envelope of OPA1 on the demo prestation FI-1000-0001 (for
+ * tests posting raw bytes to gateway processes): `referenceInterneOC` tells the tickets apart.
+ */
+export const DEPOSIT_ENVELOPE = (referenceInterneOC: string) =>
+  `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Header><com:enteteRequete xmlns:com="urn:esav:commun:v1">` +
+  `<com:versionWS>1</com:versionWS><com:horodatageRequete>2026-11-27T10:00:00+01:00</com:horodatageRequete>` +
+  `<com:codeOperateur>OPA1</com:codeOperateur></com:enteteRequete></soapenv:Header><soapenv:Body>` +
+  `<s:deposerSignalisation xmlns:s="urn:esav:signalisation:v1"><s:offre>FTTH_PASSIF</s:offre>` +
+  `<s:identifiantPrestation>FI-1000-0001</s:identifiantPrestation><s:formulaire><s:idFormulaire>FTTH_PASSIF</s:idFormulaire>` +
+  `<s:version>1</s:version></s:formulaire><s:defautDeclare>INTERRUPTION_TOTALE</s:defautDeclare><s:impact>TOTAL</s:impact>` +
+  `<s:referenceInterneOC>${referenceInterneOC}</s:referenceInterneOC><s:contactSite><s:nom>Site</s:nom>` +
+  `<s:telephone>0612345678</s:telephone></s:contactSite><s:contactOC><s:nom>NOC</s:nom><s:telephone>0100000000</s:telephone>` +
+  `</s:contactOC></s:deposerSignalisation></soapenv:Body></soapenv:Envelope>`;
