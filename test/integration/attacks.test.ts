@@ -37,6 +37,7 @@ import { SqlOperatorRepository } from '../../src/adapters/postgres/operators.js'
 import { upsertPrestation } from '../../src/adapters/postgres/prestations.js';
 import { startTestGateway, type ClientTls, type TestGateway } from '../support/gateway.js';
 import { FAST_TESTS_ENV } from '../support/line-tests.js';
+import { writeRegistry } from '../support/notices.js';
 import { describeWithPostgres } from '../support/postgres.js';
 
 const describeDb = await describeWithPostgres();
@@ -61,7 +62,7 @@ const HOSTILE_VALUES = [SQL_QUOTE, SQL_DROP, LONG];
 // ---------------------------------------------------------------------------------------------
 // The endpoints and their operations, each with a valid request of the operator OPA1.
 
-type EndpointId = 'signalisation' | 'test' | 'planCharge' | 'infoTravaux';
+type EndpointId = 'signalisation' | 'signalisationV2' | 'test' | 'planCharge' | 'infoTravaux';
 
 interface EndpointDef {
   id: EndpointId;
@@ -77,6 +78,13 @@ const ENDPOINTS: Record<EndpointId, EndpointDef> = {
     path: '/ws/v1/signalisation',
     header: (code) => esavHeader(code),
     soapAction: (op) => `"urn:esav:signalisation:v1:${op}"`,
+  },
+  // SignalisationService v2: its own operation (consulterAvis); the others are v1's, attacked there.
+  signalisationV2: {
+    id: 'signalisationV2',
+    path: '/ws/v2/signalisation',
+    header: (code) => esavHeader(code, '2'),
+    soapAction: (op) => `"urn:esav:signalisation:v2:${op}"`,
   },
   test: {
     id: 'test',
@@ -102,9 +110,9 @@ const ENDPOINTS: Record<EndpointId, EndpointDef> = {
   },
 };
 
-function esavHeader(code: string): string {
+function esavHeader(code: string, versionWS = '1'): string {
   return (
-    '<com:enteteRequete xmlns:com="urn:esav:commun:v1"><com:versionWS>1</com:versionWS>' +
+    `<com:enteteRequete xmlns:com="urn:esav:commun:v1"><com:versionWS>${versionWS}</com:versionWS>` +
     `<com:horodatageRequete>${T0}</com:horodatageRequete><com:codeOperateur>${code}</com:codeOperateur>` +
     '<com:idCorrelation>ATTAQUE-1</com:idCorrelation></com:enteteRequete>'
   );
@@ -263,6 +271,12 @@ const OPERATIONS: OperationDef[] = [
     endpoint: E.signalisation,
     name: 'consulterRendezVous',
     payload: (fx) => sig('consulterRendezVous', [['referenceSignalisation', fx.sigA], ['idRendezVous', fx.rdvA]]),
+    writes: [],
+  },
+  {
+    endpoint: E.signalisationV2,
+    name: 'consulterAvis',
+    payload: () => `<sig2:consulterAvis xmlns:sig2="urn:esav:signalisation:v2"><sig2:publiesDepuis>2026-10-01T00:00:00+02:00</sig2:publiesDepuis></sig2:consulterAvis>`,
     writes: [],
   },
   { endpoint: E.test, name: 'listerTestsDisponibles', payload: () => tst('listerTestsDisponibles', [['identifiantPrestation', 'FI-1000-0002']]), writes: [] },
@@ -619,7 +633,8 @@ describeDb('attack suite: every operation of every endpoint', () => {
   }
 
   beforeAll(async () => {
-    t = await startTestGateway({ clock, env: FAST_TESTS_ENV });
+    // SignalisationService v2 live at T0 beside v1 (its own operation, consulterAvis, is attacked too).
+    t = await startTestGateway({ clock, env: { ...FAST_TESTS_ENV, ESAV_VERSIONS_FILE: writeRegistry() } });
     opa = new Client(t.url, t.tlsFor('OPA1'));
     opb = new Client(t.url, t.tlsFor('OPB2'));
     xxeServer = http.createServer((_request, response) => {
@@ -948,7 +963,7 @@ describeDb('attack suite: every operation of every endpoint', () => {
     for (const op of OPERATIONS) {
       for (const code of ['OPB2', 'ZZZZ']) {
         const fault = await expectRefused(() => opa.call(op, op.payload(fx), code), 201, `${op.name} as ${code}`);
-        const field = { signalisation: 'enteteRequete/codeOperateur', test: 'enteteRequete/codeOperateur', planCharge: 'EnteteType/sirenOC', infoTravaux: 'InfoTravauxFTTHHeader/serviceProviderID' }[op.endpoint.id];
+        const field = { signalisation: 'enteteRequete/codeOperateur', signalisationV2: 'enteteRequete/codeOperateur', test: 'enteteRequete/codeOperateur', planCharge: 'EnteteType/sirenOC', infoTravaux: 'InfoTravauxFTTHHeader/serviceProviderID' }[op.endpoint.id];
         expect(fault.champ ?? fault.message).toContain(field);
       }
       await expectRefused(() => opa.post(op.endpoint.path, envelope('', op.payload(fx)), { headers: soapHeaders(op) }), 101, `${op.name} without header`);
