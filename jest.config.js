@@ -1,7 +1,8 @@
 // Jest runs the TypeScript sources directly (ts-jest, native ESM).
-// Two test files run at once (package.json, --maxWorkers=2: CI must stay under 30 minutes for two
-// Node.js majors): each integration test file has its own database on the shared PostgreSQL
-// server, its own ports (0) and temporary folders, and its own jest worker process.
+// Test files run one at a time (package.json, --runInBand): each file already saturates a 2-core
+// machine (the gateway, PostgreSQL, child processes, chromium); two at once made every file 3 to 8
+// times slower and the whole run longer (measured in CI on 2026-12-06), and pushed the embedded
+// PGlite tests past their time limits.
 /** @type {import('jest').Config} */
 export default {
   testEnvironment: 'node',
