@@ -4,8 +4,9 @@
 import type { NewNotice, NoticeRepository, NoticeTransaction, NoticeWithRead } from '../../application/notice-ports.js';
 import type { AuditEntry } from '../../application/operator-ports.js';
 import type { Notice, NoticeKind, NoticeRule } from '../../domain/notices.js';
-import type { Database, Queryable } from './db.js';
+import type { Database } from './db.js';
 import { SqlMaintenanceRepository } from './maintenance.js';
+import { insertAudit } from './profiles.js';
 import { SqlRateLimitRepository } from './rate-limits.js';
 
 interface NoticeRow {
@@ -41,17 +42,6 @@ const COLUMNS = 'n.id, n.kind, n.operator_codes, n.title, n.body, n.published_at
 /** The notices concerning operator $1. */
 const CONCERNS = '(n.operator_codes IS NULL OR $1 = ANY (n.operator_codes))';
 
-async function audit(q: Queryable, entry: AuditEntry): Promise<void> {
-  await q.query('INSERT INTO audit_log (at, actor, action, operator_code, certificate_fingerprint, details) VALUES ($1, $2, $3, $4, $5, $6)', [
-    entry.at,
-    entry.actor,
-    entry.action,
-    entry.operatorCode ?? null,
-    entry.certificateFingerprint ?? null,
-    JSON.stringify(entry.details ?? {}),
-  ]);
-}
-
 export class SqlNoticeRepository implements NoticeRepository {
   constructor(private readonly db: Database) {}
 
@@ -70,7 +60,7 @@ export class SqlNoticeRepository implements NoticeRepository {
           );
           return rows[0] ? toNotice(rows[0]) : undefined;
         },
-        audit: (entry) => audit(q, entry),
+        audit: (entry) => insertAudit(q, entry),
         async recipients(codes) {
           const rows = await q.query<{ code: string }>(
             `SELECT code FROM operators WHERE termination_at IS NULL AND ($1::text[] IS NULL OR code = ANY ($1::text[])) ORDER BY code`,
@@ -105,7 +95,7 @@ export class SqlNoticeRepository implements NoticeRepository {
         [id, now],
       );
       if (!rows[0]) return undefined;
-      await audit(q, entry);
+      await insertAudit(q, entry);
       return toNotice(rows[0]);
     });
   }

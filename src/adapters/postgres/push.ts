@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { PushEventDetails, PushEventKind, PushEventStatus } from '../../domain/push.js';
 import type { PushAudit, PushEvent, PushEventFilter, PushStore, PushSubscription } from '../../application/push-ports.js';
 import type { Database, Queryable } from './db.js';
+import { insertAudit } from './profiles.js';
 
 /** Where the event's ticket is: by id (signalisation changes) or by the operator's reference (tests). */
 export type TicketOf = { signalisationId: number } | { operatorCode: string; reference: string };
@@ -111,15 +112,8 @@ const toEvent = (r: EventRow): PushEvent => ({
   deliveredAt: r.delivered_at,
 });
 
-async function audit(q: Queryable, operatorCode: string, a: PushAudit): Promise<void> {
-  await q.query('INSERT INTO audit_log (at, actor, action, operator_code, details) VALUES ($1, $2, $3, $4, $5)', [
-    a.at,
-    a.actor,
-    a.action,
-    operatorCode,
-    JSON.stringify(a.details),
-  ]);
-}
+/** One audit_log row of a subscription change (the one writer, insertAudit). */
+const audit = (q: Queryable, operatorCode: string, a: PushAudit) => insertAudit(q, { ...a, operatorCode });
 
 export class SqlPushStore implements PushStore {
   constructor(private readonly db: Database) {}
