@@ -1,8 +1,12 @@
 // Jest runs the TypeScript sources directly (ts-jest, native ESM).
-// Test files run one at a time (package.json, --runInBand): each file already saturates a 2-core
-// machine (the gateway, PostgreSQL, child processes, chromium); two at once made every file 3 to 8
-// times slower and the whole run longer (measured in CI on 2026-12-06), and pushed the embedded
-// PGlite tests past their time limits.
+// Test files run one at a time: each file already saturates a 2-core machine (the gateway,
+// PostgreSQL, child processes, chromium); two at once made every file 3 to 8 times slower and the
+// whole run longer (measured in CI on 2026-12-06). They run in one worker process, not in Jest's own
+// (no --runInBand), so that the worker can be replaced once its heap passes workerIdleMemoryLimit:
+// every test file loads its own copy of the modules (libxml2 and PGlite WebAssembly included) and
+// some of it stays reachable, so one process running all 121 files grew past 2 GB and every later
+// file ran 2 to 5 times slower than on its own (the embedded PGlite tests timed out). Measured on
+// 2026-12-07: the whole suite 1 087 s in one process, see docs/operations.md "CI".
 /** @type {import('jest').Config} */
 export default {
   testEnvironment: 'node',
@@ -13,6 +17,8 @@ export default {
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 30000,
+  maxWorkers: 1,
+  workerIdleMemoryLimit: '400MB',
   // dist/ is compiled once for the tests that spawn compiled processes.
   globalSetup: '<rootDir>/test/support/global-setup.mjs',
   reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
