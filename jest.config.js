@@ -21,5 +21,6 @@ export default {
   workerIdleMemoryLimit: '400MB',
   // dist/ is compiled once for the tests that spawn compiled processes.
   globalSetup: '<rootDir>/test/support/global-setup.mjs',
+  globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
   reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
 };

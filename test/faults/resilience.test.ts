@@ -13,6 +13,7 @@ import { startGatewayProcess, type GatewayProcess } from '../support/gateway-pro
 import { DEPOSIT_ENVELOPE } from '../support/operations.js';
 import { describeWithPostgres } from '../support/postgres.js';
 import { freePort, startThrowawayPostgres, type ThrowawayPostgres } from '../support/throwaway-postgres.js';
+import { testCertsDir } from '../support/dev-pki.js';
 
 const describeDb = await describeWithPostgres();
 
@@ -141,7 +142,7 @@ describeDb('fault suite (own PostgreSQL server, gateway as a process)', () => {
 
   beforeAll(async () => {
     postgres = await startThrowawayPostgres();
-    const certs = fs.mkdtempSync(path.join(os.tmpdir(), 'esav-faults-pki-'));
+    const certs = testCertsDir('esav-faults-pki-');
     const data = fs.mkdtempSync(path.join(os.tmpdir(), 'esav-faults-data-'));
     dirs.push(certs, data);
     const port = await freePort();

@@ -12,6 +12,7 @@ import { waitFor } from '../support/line-tests.js';
 import { CONSULT_UNKNOWN, readAnswer } from '../support/operations.js';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../support/postgres.js';
 import { freePort } from '../support/throwaway-postgres.js';
+import { testCertsDir } from '../support/dev-pki.js';
 
 const describeDb = await describeWithPostgres();
 
@@ -61,7 +62,7 @@ describeDb('npm start with ESAV_WORKERS=2 on PostgreSQL (node:cluster)', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    const certs = fs.mkdtempSync(path.join(os.tmpdir(), 'esav-cluster-pki-'));
+    const certs = testCertsDir('esav-cluster-pki-');
     const data = fs.mkdtempSync(path.join(os.tmpdir(), 'esav-cluster-data-'));
     dirs.push(certs, data);
     const port = await freePort();

@@ -15,6 +15,7 @@ import { rawPost, type ClientTls } from '../support/gateway.js';
 import { waitFor } from '../support/line-tests.js';
 import { DEPOSIT_ENVELOPE } from '../support/operations.js';
 import { startCallbackServer, type CallbackServer } from '../support/callback-server.js';
+import { testCertsDir } from '../support/dev-pki.js';
 
 const describeDb = await describeWithPostgres();
 const TOKEN = 'push-sigkill-test-token-0123456789';
@@ -33,7 +34,7 @@ describeDb('push notifications across a gateway SIGKILL (gateway as a process)',
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    const certs = fs.mkdtempSync(path.join(os.tmpdir(), 'esav-push-pki-'));
+    const certs = testCertsDir('esav-push-pki-');
     const data = fs.mkdtempSync(path.join(os.tmpdir(), 'esav-push-data-'));
     dirs.push(certs, data);
     const [port, adminPort] = [await freePort(), await freePort()];

@@ -20,6 +20,7 @@ import { waitFor } from '../support/line-tests.js';
 import { CONSULT_UNKNOWN, DEPOSIT_ENVELOPE, readAnswer, type SoapAnswer } from '../support/operations.js';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../support/postgres.js';
 import { freePort } from '../support/throwaway-postgres.js';
+import { testCertsDir } from '../support/dev-pki.js';
 
 const describeDb = await describeWithPostgres();
 
@@ -103,7 +104,7 @@ describeDb('two gateway nodes (separate processes) on one PostgreSQL', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    certs = fs.mkdtempSync(path.join(os.tmpdir(), 'esav-nodes-pki-'));
+    certs = testCertsDir('esav-nodes-pki-');
     dirs.push(certs);
     // A migrates the database and makes the PKI; B then starts on both, as a second machine would.
     // A's simulated network is slow, so that a line test it runs is still running when it is killed.

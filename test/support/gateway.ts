@@ -16,6 +16,7 @@ import { startGateway, type RunningGateway } from '../../src/composition/gateway
 import { createLogger } from '../../src/adapters/logging/logger.js';
 import { postgresDatabase, type Database } from '../../src/adapters/postgres/db.js';
 import { createTestDatabase, type TestDatabase } from './postgres.js';
+import { testCertsDir } from './dev-pki.js';
 
 export interface ClientTls {
   key: Buffer;
@@ -60,7 +61,7 @@ export interface TestGatewayOptions {
 }
 
 export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
-  const certsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'esav-test-pki-'));
+  const certsDir = testCertsDir();
   const testDb: TestDatabase | undefined = options.embedded ? undefined : await createTestDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'esav-test-data-'));
   const config = loadConfig({
