@@ -29,6 +29,7 @@ import type {
   ZoneSlot,
 } from '../../application/capacity-ports.js';
 import type { Database, Queryable } from './db.js';
+import { insertAudit } from './audit-log.js';
 
 /** SQL condition: slot `c` lies in a closure (the search never offers it). */
 export const IN_CLOSURE = `EXISTS (SELECT 1 FROM rdv_fermetures f
@@ -501,11 +502,6 @@ export class SqlCapacityAdminRepository implements CapacityAdminRepository {
   }
 
   async audit(entry: CapacityAuditEntry): Promise<void> {
-    await this.q.query(`INSERT INTO audit_log (at, actor, action, details) VALUES ($1, $2, $3, $4)`, [
-      entry.at,
-      entry.actor,
-      entry.action,
-      JSON.stringify(entry.details),
-    ]);
+    await insertAudit(this.q, entry);
   }
 }

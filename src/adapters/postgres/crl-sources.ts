@@ -2,6 +2,7 @@
 // of recognised CAs they cover, and the audit of support staff's refreshes.
 import type { CrlAuditEntry, CrlRepository, CrlSourceRecord, ExternalCertificate, VerifiedCrl } from '../../application/crl-ports.js';
 import type { Queryable } from './db.js';
+import { insertAudit } from './audit-log.js';
 
 interface SourceRow {
   url: string;
@@ -73,6 +74,6 @@ export class SqlCrlRepository implements CrlRepository {
   }
 
   async audit(entry: CrlAuditEntry): Promise<void> {
-    await this.db.query('INSERT INTO audit_log (at, actor, action, details) VALUES ($1, $2, $3, $4)', [entry.at, entry.actor, entry.action, JSON.stringify(entry.details)]);
+    await insertAudit(this.db, entry);
   }
 }

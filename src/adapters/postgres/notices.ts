@@ -6,7 +6,7 @@ import type { AuditEntry } from '../../application/operator-ports.js';
 import type { Notice, NoticeKind, NoticeRule } from '../../domain/notices.js';
 import type { Database } from './db.js';
 import { SqlMaintenanceRepository } from './maintenance.js';
-import { insertAudit } from './profiles.js';
+import { insertAudit } from './audit-log.js';
 import { SqlRateLimitRepository } from './rate-limits.js';
 
 interface NoticeRow {

@@ -5,7 +5,7 @@ import type { AuditEntry, OperatorRecord } from '../../application/operator-port
 import type { OperatorLifecycleRepository } from '../../application/operator-lifecycle.js';
 import type { Database, Queryable } from './db.js';
 import { toOperator, type OperatorRow } from './operators.js';
-import { insertAudit } from './profiles.js';
+import { insertAudit } from './audit-log.js';
 
 export class SqlOperatorLifecycleRepository implements OperatorLifecycleRepository {
   /** `q`: the open transaction, when bound to one. */

@@ -19,6 +19,7 @@ import type {
   RecordedAuditEntry,
 } from '../../application/operator-ports.js';
 import type { Database, Queryable } from './db.js';
+import { insertAudit } from './audit-log.js';
 
 export interface ProfileSeed {
   name: string;
@@ -525,10 +526,7 @@ export class SqlOperatorRepository implements OperatorAdminRepository {
   }
 
   async audit(entry: AuditEntry): Promise<void> {
-    await this.db.query(
-      `INSERT INTO audit_log (at, actor, action, operator_code, certificate_fingerprint, details) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [entry.at, entry.actor, entry.action, entry.operatorCode ?? null, entry.certificateFingerprint ?? null, JSON.stringify(entry.details ?? {})],
-    );
+    await insertAudit(this.db, entry);
   }
 
   async auditLog(query: AuditQuery): Promise<RecordedAuditEntry[]> {

@@ -16,6 +16,7 @@ import type {
 } from '../../application/prestation-import-ports.js';
 import type { Database, Queryable } from './db.js';
 import { PRESTATION_COLUMNS, toPrestation, type PrestationRow } from './prestations.js';
+import { insertAudit } from './audit-log.js';
 
 const STAGING = 'prestation_import_staging';
 /** The one writing import at a time (transaction-level advisory lock). */
@@ -70,15 +71,8 @@ const toRecord = (r: ImportRow): ImportRecord => ({
 const COUNTS_SET = `bytes_read = $2, lines_read = $3, lines_accepted = $4, lines_refused = $5, created = $6, updated = $7, unchanged = $8, updated_at = $9`;
 const countsParams = (id: string, c: ImportCounts, at: Date) => [id, c.bytesRead, c.linesRead, c.accepted, c.refused, c.created, c.updated, c.unchanged, at];
 
-async function insertAudit(q: Queryable, at: Date, audit: ImportAudit, operatorCode: string | null = null): Promise<void> {
-  await q.query(`INSERT INTO audit_log (at, actor, action, operator_code, details) VALUES ($1, $2, $3, $4, $5)`, [
-    at,
-    audit.actor,
-    audit.action,
-    operatorCode,
-    JSON.stringify(audit.details),
-  ]);
-}
+const auditImport = (q: Queryable, at: Date, audit: ImportAudit, operatorCode: string | null = null): Promise<void> =>
+  insertAudit(q, { at, actor: audit.actor, action: audit.action, operatorCode, details: audit.details });
 
 class SqlImportSession implements PrestationImportSession {
   constructor(
@@ -178,7 +172,7 @@ class SqlImportSession implements PrestationImportSession {
       `UPDATE prestation_imports SET ${COUNTS_SET}, state = $10, ended_at = $9, reason = $11 WHERE id = $1`,
       [...countsParams(this.importId, counts, at), state, reason],
     );
-    await insertAudit(this.tx, at, audit);
+    await auditImport(this.tx, at, audit);
   }
 }
 
@@ -232,7 +226,7 @@ export class SqlPrestationImportRepository implements PrestationImportRepository
         state,
         reason,
       ]);
-      await insertAudit(tx, at, audit);
+      await auditImport(tx, at, audit);
     });
   }
 
@@ -273,7 +267,7 @@ export class SqlPrestationImportRepository implements PrestationImportRepository
         'UPDATE prestations SET date_resiliation = $2::date WHERE identifiant = $1 RETURNING operator_code',
         [identifiant, day],
       );
-      await insertAudit(tx, at, audit, rows[0]?.operator_code ?? null);
+      await auditImport(tx, at, audit, rows[0]?.operator_code ?? null);
     });
   }
 }

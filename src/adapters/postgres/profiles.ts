@@ -4,6 +4,7 @@
 import type { AuditEntry } from '../../application/operator-ports.js';
 import type { NewProfile, ProfileAdminRecord, ProfileRepository } from '../../application/profile-ports.js';
 import type { Database, Queryable } from './db.js';
+import { insertAudit } from './audit-log.js';
 
 interface ProfileRow {
   name: string;
@@ -33,18 +34,6 @@ const toProfile = (r: ProfileRow): ProfileAdminRecord => ({
   certificatesInUse: Number(r.certificates),
   portalUsersInUse: Number(r.portal_users),
 });
-
-/** Writes one audit_log row (the table of src/adapters/postgres/operators.ts). */
-export async function insertAudit(q: Queryable, entry: AuditEntry): Promise<void> {
-  await q.query(`INSERT INTO audit_log (at, actor, action, operator_code, certificate_fingerprint, details) VALUES ($1, $2, $3, $4, $5, $6)`, [
-    entry.at,
-    entry.actor,
-    entry.action,
-    entry.operatorCode ?? null,
-    entry.certificateFingerprint ?? null,
-    JSON.stringify(entry.details ?? {}),
-  ]);
-}
 
 export class SqlProfileRepository implements ProfileRepository {
   /** `q`: the open transaction, when bound to one. */

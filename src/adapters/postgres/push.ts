@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { PushEventDetails, PushEventKind, PushEventStatus } from '../../domain/push.js';
 import type { PushAudit, PushEvent, PushEventFilter, PushStore, PushSubscription } from '../../application/push-ports.js';
 import type { Database, Queryable } from './db.js';
-import { insertAudit } from './profiles.js';
+import { insertAudit } from './audit-log.js';
 
 /** Where the event's ticket is: by id (signalisation changes) or by the operator's reference (tests). */
 export type TicketOf = { signalisationId: number } | { operatorCode: string; reference: string };

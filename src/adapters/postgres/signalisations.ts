@@ -15,6 +15,7 @@ import type {
 } from '../../application/signalisation-ports.js';
 import { prepared, type Database, type Queryable } from './db.js';
 import { recordTicketEvent } from './push.js';
+import { insertAudit } from './audit-log.js';
 
 interface SignalisationRow {
   id: number;
@@ -239,13 +240,7 @@ export class SqlSignalisationRepository implements SignalisationRepository {
       }
       if (change.audit) {
         const a = change.audit;
-        await tx.query('INSERT INTO audit_log (at, actor, action, operator_code, details) VALUES ($1, $2, $3, $4, $5)', [
-          a.at,
-          a.actor,
-          a.action,
-          current.operatorCode,
-          JSON.stringify(a.details),
-        ]);
+        await insertAudit(tx, { at: a.at, actor: a.actor, action: a.action, operatorCode: current.operatorCode, details: a.details });
       }
       return toSignalisation(updated!);
     });
