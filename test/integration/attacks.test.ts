@@ -37,7 +37,7 @@ import { SqlOperatorRepository } from '../../src/adapters/postgres/operators.js'
 import { upsertPrestation } from '../../src/adapters/postgres/prestations.js';
 import { startTestGateway, type ClientTls, type TestGateway } from '../support/gateway.js';
 import { FAST_TESTS_ENV } from '../support/line-tests.js';
-import { writeRegistry } from '../support/notices.js';
+import { writeRegistry } from '../support/versions.js';
 import { describeWithPostgres } from '../support/postgres.js';
 
 const describeDb = await describeWithPostgres();

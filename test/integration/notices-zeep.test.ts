@@ -6,7 +6,8 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/adapters/paths.js';
 import { SettableClock } from '../../src/domain/clock.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
-import { withdrawAutomaticNotices, writeRegistry } from '../support/notices.js';
+import { withdrawAutomaticNotices } from '../support/notices.js';
+import { writeRegistry } from '../support/versions.js';
 import { describeWithZeep, runPython } from '../support/zeep.js';
 
 const SCRIPT = path.join(PROJECT_ROOT, 'test', 'interop', 'zeep_notices.py');

@@ -17,7 +17,8 @@ import { certificateRenewalNotice } from '../../src/composition/notices.js';
 import { enteteRequete, rawPost, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { describeWithPostgres } from '../support/postgres.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
-import { giveAddresses, writeRegistry } from '../support/notices.js';
+import { giveAddresses } from '../support/notices.js';
+import { writeRegistry } from '../support/versions.js';
 import { csrfOf, signInConsole } from '../support/web-portal.js';
 
 const describeDb = await describeWithPostgres();

@@ -17,28 +17,11 @@ import { startGatewayProcess } from '../support/gateway-process.js';
 import { CONSULT_UNKNOWN, soapCall } from '../support/operations.js';
 import { parseFault } from '../support/faults.js';
 import { describeWithPostgres } from '../support/postgres.js';
+import { V1_AND_V2_REGISTRY, writeRegistry } from '../support/versions.js';
 import type soap from 'soap';
 
 const describeDb = await describeWithPostgres();
 const V2 = 'urn:esav:signalisation:v2';
-
-const REGISTRY = `services:
-  SignalisationService:
-    - version: 1
-      production: "2018-01-01"
-      fin: "2027-05-01T00:00:00+02:00"
-    - version: 2
-      production: "2026-11-01"
-  TestService:
-    - version: 1
-      production: "2018-01-01"
-`;
-
-function writeRegistry(text: string): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'esav-versions-')), 'versions.yaml');
-  fs.writeFileSync(file, text);
-  return file;
-}
 
 /** A v2 deposit in schema order: localisationPresumee mandatory, contacts as a list with roles. */
 function depositV2(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -105,7 +88,7 @@ describeDb('SignalisationService v1 and v2 live side by side', () => {
   let v1: soap.Client;
   let v2: soap.Client;
   const clock = new SettableClock('2026-11-27T10:00:00+01:00');
-  const registryFile = writeRegistry(REGISTRY);
+  const registryFile = writeRegistry(V1_AND_V2_REGISTRY);
 
   beforeAll(async () => {
     t = await startTestGateway({ clock, env: { ESAV_VERSIONS_FILE: registryFile } });
