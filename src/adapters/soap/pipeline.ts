@@ -4,7 +4,7 @@
 // details (src/server/ adapts Fastify to it).
 import { EsavFault, isEsavFault } from '../../domain/faults.js';
 import { authorizeOperation, type OperatorIdentity, type Platform } from '../../domain/identity.js';
-import type { OperationContext, SoapEndpoint, SoapOperation } from './endpoint.js';
+import type { ContractConventions, OperationContext, SoapEndpoint, SoapOperation } from './endpoint.js';
 import { clark, parseEnvelope, toPlain } from './envelope.js';
 import { DEFAULT_GUARD_LIMITS, guardRequestBody, type GuardLimits } from './guard.js';
 import { XmlWriter, responseEnvelope } from './writer.js';
@@ -68,6 +68,14 @@ function checkSoapAction(soapAction: string | undefined, operation: SoapOperatio
   }
 }
 
+/** The header blocks a contract understands (mustUnderstand="1" allowed): its own header, one set per contract. */
+const understood = new WeakMap<ContractConventions, ReadonlySet<string>>();
+function understoodHeaders(conventions: ContractConventions): ReadonlySet<string> {
+  let set = understood.get(conventions);
+  if (!set) understood.set(conventions, (set = new Set([conventions.headerElement])));
+  return set;
+}
+
 export async function handleSoapRequest(endpoint: SoapEndpoint, request: SoapRequest, options: PipelineOptions): Promise<SoapResult> {
   let operationName: string | undefined;
   let operatorCode: string | undefined;
@@ -80,7 +88,7 @@ export async function handleSoapRequest(endpoint: SoapEndpoint, request: SoapReq
     guardRequestBody(request.body, options.limits ?? DEFAULT_GUARD_LIMITS);
 
     const { conventions } = endpoint;
-    const envelope = parseEnvelope(request.body, new Set([conventions.headerElement]));
+    const envelope = parseEnvelope(request.body, understoodHeaders(conventions));
     let context: OperationContext;
     let operation: SoapOperation;
     let input: unknown;
