@@ -10,25 +10,18 @@ import {
   firstAttribute,
   firstChild,
   localName,
+  messageElement,
   namespaceUri,
   nextSibling,
   nodeType,
   ParsedMessage,
   textContent,
+  type MessageElement,
   type NodePointer,
 } from './message-tree.js';
 import { SOAP11_NS, SOAP12_NS } from './namespaces.js';
 
-/**
- * An element of a parsed message: its local name, its namespace, and libxml2's node (valid until
- * the envelope's `doc` is disposed). Read through src/adapters/soap/message-tree.ts (decision 0026).
- */
-export interface MessageElement {
-  readonly node: NodePointer;
-  readonly name: string;
-  /** '' when the element has no namespace. */
-  readonly namespaceUri: string;
-}
+export type { MessageElement } from './message-tree.js';
 
 export interface ParsedEnvelope {
   /** The parsed document: `doc.dispose()` frees it (WASM memory is not garbage-collected). */
@@ -44,10 +37,6 @@ export function clark(element: { readonly name: string; readonly namespaceUri: s
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
-
-function messageElement(node: NodePointer): MessageElement {
-  return { node, name: localName(node), namespaceUri: namespaceUri(node) };
-}
 
 function isElement(node: NodePointer, name: string, namespace: string): boolean {
   return localName(node) === name && namespaceUri(node) === namespace;

@@ -39,6 +39,17 @@ import {
 /** A node of a parsed message: libxml2's pointer, valid until the message is disposed. */
 export type NodePointer = number;
 
+/**
+ * An element of a parsed message: its local name, its namespace, and libxml2's node (valid until
+ * the message is disposed).
+ */
+export interface MessageElement {
+  readonly node: NodePointer;
+  readonly name: string;
+  /** '' when the element has no namespace. */
+  readonly namespaceUri: string;
+}
+
 export const ELEMENT_NODE = 1;
 export const TEXT_NODE = 3;
 
@@ -99,6 +110,10 @@ export class ParsedMessage {
     return root;
   }
 
+  rootElement(): MessageElement {
+    return messageElement(this.root);
+  }
+
   dispose(): void {
     if (this.doc === 0) return;
     xmlFreeDoc(this.doc);
@@ -121,6 +136,10 @@ export function namespaceUri(node: NodePointer): string {
 /** The text of a node (for an element: the concatenated text of its descendants; for an attribute: its value). */
 export const textContent = (node: NodePointer): string => xmlNodeGetContent(node);
 export const firstAttribute = (element: NodePointer): NodePointer => XmlNodeStruct.properties(element);
+
+export function messageElement(node: NodePointer): MessageElement {
+  return { node, name: localName(node), namespaceUri: namespaceUri(node) };
+}
 
 /** The pointer behind one of libxml2-wasm's node wrappers (for callers holding an XmlElement). */
 export function pointerOfNode(node: XmlNode): NodePointer {

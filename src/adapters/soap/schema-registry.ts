@@ -7,8 +7,7 @@ import { XmlDocument, XsdValidator, XmlValidateError, xmlRegisterInputProvider }
 import type { XmlElement } from 'libxml2-wasm';
 import { fsInputProviders } from 'libxml2-wasm/lib/nodejs.mjs';
 import { EsavFault } from '../../domain/faults.js';
-import type { MessageElement } from './envelope.js';
-import { ElementValidator, pointerOfNode } from './message-tree.js';
+import { ElementValidator, pointerOfNode, type MessageElement } from './message-tree.js';
 
 const allowedRoots = new Set<string>();
 let providerRegistered = false;
