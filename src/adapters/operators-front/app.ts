@@ -151,7 +151,8 @@ export async function buildGateway(options: GatewayOptions) {
 
   // The per-request line has fixed fields only: written without the redaction pass (logger.ts).
   const requestLine = fixedFieldsLogger(logger);
-  app.addHook('onResponse', async (request, reply) => {
+  // Callback hooks (not async): no promise per request; a throw is handled as a rejection would be.
+  app.addHook('onResponse', (request, reply, done) => {
     const outcome = request.esavOutcome;
     requestLine.info(
       {
@@ -166,6 +167,7 @@ export async function buildGateway(options: GatewayOptions) {
       },
       'request',
     );
+    done();
   });
 
   if (options.echoRoute) await app.register(benchEchoRoutes, { maxBodyBytes });
