@@ -29,8 +29,9 @@ const ADAPTERS = {
   mail: [],
   pki: ['paths', 'logging'],
   // Catalogue forms are checked against the contract's XSD with the one XSD compiler the SOAP
-  // core uses (same libxml2 options and import resolution), not with a second one.
-  catalogue: ['soap/schema-registry.ts', 'paths'],
+  // core uses (same libxml2 options and import resolution), not with a second one, on a document
+  // parsed the way the SOAP core parses (message-tree.ts, decision 0026).
+  catalogue: ['soap/schema-registry.ts', 'soap/message-tree.ts', 'paths'],
   logging: [],
   // Prometheus metrics observe the SOAP requests the operators' front answered (RequestObserver).
   observability: ['operators-front/request-policy.ts', 'logging'],

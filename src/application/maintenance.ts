@@ -12,6 +12,7 @@ import {
   maintenanceAt,
   maintenanceFault,
   nextMaintenance,
+  openUntil,
   worksRefusal,
   type MaintenanceState,
   type NightlyMaintenance,
@@ -46,6 +47,11 @@ export interface MaintenanceStatus {
 export class MaintenanceService {
   private windows: WorksWindow[] = [];
   private refreshing: Promise<void> | undefined;
+  /**
+   * What assertOpen last found: open from `from` until `until` (ms, half-open) with these windows
+   * (openUntil in src/domain/maintenance.ts). A reload brings a new list, hence a new check.
+   */
+  private open: { from: number; until: number; windows: readonly WorksWindow[] } = { from: 0, until: 0, windows: [] };
 
   constructor(private readonly options: MaintenanceServiceOptions) {}
 
@@ -79,8 +85,12 @@ export class MaintenanceService {
 
   /** Fault 402 (planned end, reessayerApres) when the service is in maintenance at `now`. */
   assertOpen(now: Date): void {
+    const t = now.getTime();
+    const open = this.open;
+    if (open.windows === this.windows && t >= open.from && t < open.until) return;
     const state = this.current(now);
     if (state) throw maintenanceFault(state, now, formatParisDateTime);
+    this.open = { from: t, until: openUntil(now, this.options.nightly, this.windows), windows: this.windows };
   }
 
   status(now: Date = this.options.clock.now()): MaintenanceStatus {

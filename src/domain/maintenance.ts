@@ -118,6 +118,22 @@ export function maintenanceAt(now: Date, nightly: NightlyMaintenance | undefined
   };
 }
 
+/**
+ * For an instant at which the service is open (maintenanceAt(now) is undefined): the earliest start
+ * of a window after `now`, in ms since the epoch (Infinity: none known). maintenanceAt is undefined
+ * at every instant of [now, openUntil(now)): a window that contains such an instant starts at or
+ * before it, so either at or before `now` — it would then contain `now`, or have ended — or after
+ * `now`, no earlier than this start (the nightly windows of the next Paris day are among those
+ * looked at, and every later one starts after them). What lets the gateway check maintenance once
+ * per open period instead of once per request (MaintenanceService.assertOpen).
+ */
+export function openUntil(now: Date, nightly: NightlyMaintenance | undefined, works: readonly WorksWindow[]): number {
+  const t = now.getTime();
+  let next = Number.POSITIVE_INFINITY;
+  for (const i of intervalsAround(now, nightly, works)) if (i.start > t && i.start < next) next = i.start;
+  return next;
+}
+
 /** The next maintenance to start after `now` (for health and the back office), or undefined. */
 export function nextMaintenance(now: Date, nightly: NightlyMaintenance | undefined, works: readonly WorksWindow[]): { start: Date; end: Date; nature: MaintenanceNature } | undefined {
   const t = now.getTime();

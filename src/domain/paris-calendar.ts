@@ -112,6 +112,25 @@ const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
  * 2026-11-27T15:21:00+01:00: what operators read in every response.
  */
 export function formatParisDateTime(instant: Date): string {
+  const time = instant.getTime();
+  // The text depends on the whole second only: the last few seconds written are kept (every
+  // answer writes the current one in its header; an invalid date goes on to throw as before).
+  if (!Number.isFinite(time)) return formatParisDateTimeOnce(instant);
+  const second = Math.floor(time / 1000);
+  const slot = second & (FORMATTED_SLOTS - 1);
+  if (formattedSecond[slot] === second) return formattedText[slot]!;
+  const text = formatParisDateTimeOnce(instant);
+  formattedSecond[slot] = second;
+  formattedText[slot] = text;
+  return text;
+}
+
+const FORMATTED_SLOTS = 16;
+const formattedSecond = new Float64Array(FORMATTED_SLOTS).fill(Number.NaN);
+const formattedText: string[] = new Array<string>(FORMATTED_SLOTS).fill('');
+
+/** formatParisDateTime without its cache (the reference the cached one is checked against). */
+export function formatParisDateTimeOnce(instant: Date): string {
   const w = parisWallTime(instant);
   const sign = w.offsetMinutes >= 0 ? '+' : '-';
   const off = Math.abs(w.offsetMinutes);

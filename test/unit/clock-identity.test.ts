@@ -1,6 +1,7 @@
 import { SettableClock, systemClock } from '../../src/domain/clock.js';
 import {
   formatParisDateTime,
+  formatParisDateTimeOnce,
   instantFromParisWallTime,
   parisWallTime,
   parisWallTimeIntl,
@@ -35,6 +36,23 @@ describe('formatParisDateTime', () => {
     for (const iso of ['2026-03-29T01:00:00Z', '2026-10-25T00:30:00Z', '2026-10-25T01:30:00Z', '2026-06-01T12:00:00Z']) {
       expect(new Date(formatParisDateTime(new Date(iso))).getTime()).toBe(new Date(iso).getTime());
     }
+  });
+
+  test('the seconds kept (last ones written) give what a fresh formatting gives', () => {
+    let seed = 5;
+    const random = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296;
+    const base = Date.UTC(2026, 2, 29, 0, 59, 50);
+    const mismatches: string[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      // Mostly instants a few seconds or milliseconds apart (same slot, same second, next one),
+      // sometimes far away (years before or after, before 1970) or the same second again.
+      const r = random();
+      const t = r < 0.1 ? base + Math.floor((random() - 0.5) * 4e12) : base + Math.floor(random() * 40_000) - (r < 0.2 ? 16_000 : 0);
+      const d = new Date(t);
+      if (formatParisDateTime(d) !== formatParisDateTimeOnce(d)) mismatches.push(d.toISOString());
+    }
+    expect(mismatches).toEqual([]);
+    expect(() => formatParisDateTime(new Date(Number.NaN))).toThrow();
   });
 
   test('parisWallTime gives the UTC offset in minutes', () => {

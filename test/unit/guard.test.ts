@@ -144,6 +144,13 @@ describe('guardRequestBody: forbidden constructs → 100', () => {
     for (const accepted of ['UTF-8', 'utf-8', 'utf8']) {
       expect(() => guardRequestBody(utf8(`<?xml version="1.0" encoding='${accepted}'?>` + envelope(payload)))).not.toThrow();
     }
+    // The usual declaration (double quotes) is recognised without being read: its near misses are read.
+    for (const accepted of ['UTF-8', 'utf-8', 'Utf-8', 'UTF8']) {
+      expect(() => guardRequestBody(utf8(`<?xml version="1.0" encoding="${accepted}"?>` + envelope(payload)))).not.toThrow();
+    }
+    for (const refused of ['UTF-9', 'UTF_8', 'UCS-8', 'UTF-1', 'utf-16']) {
+      expect(faultCode(utf8(`<?xml version="1.0" encoding="${refused}"?>` + envelope(payload)))).toBe(100);
+    }
   });
 
   test('an empty body', () => {

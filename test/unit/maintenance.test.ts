@@ -3,12 +3,18 @@
 import { SettableClock } from '../../src/domain/clock.js';
 import { formatParisDateTime } from '../../src/domain/paris-calendar.js';
 import { fixedHolidayCalendar, NO_HOLIDAYS } from '../../src/domain/holidays.js';
+import { MaintenanceService } from '../../src/application/maintenance.js';
+import type { AnnouncedWindow, MaintenanceWindowRepository } from '../../src/application/operations-ports.js';
+import { createLogger } from '../../src/adapters/logging/logger.js';
+import { EsavFault } from '../../src/domain/faults.js';
 import {
   DEFAULT_NIGHTLY_MAINTENANCE,
   earliestWorksStart,
   maintenanceAt,
   maintenanceFault,
   nextMaintenance,
+  nightlyWindowsAround,
+  openUntil,
   worksRefusal,
   type NightlyMaintenance,
   type WorksWindow,
@@ -147,5 +153,81 @@ describe('two working days of notice for announced works', () => {
     expect(maintenanceAt(clock.now(), nightly, [])).toBeDefined();
     clock.advance(1000);
     expect(maintenanceAt(clock.now(), nightly, [])).toBeUndefined();
+  });
+});
+
+describe('the check of every request (MaintenanceService.assertOpen, once per open period)', () => {
+  function service(windows: () => WorksWindow[], n: NightlyMaintenance | undefined): MaintenanceService {
+    const announced = (): AnnouncedWindow[] => windows().map((w) => ({ ...w, createdAt: at('2026-01-01T00:00:00Z'), cancelledAt: null }));
+    const repository: MaintenanceWindowRepository = {
+      announce: () => Promise.reject(new Error('not here')),
+      active: () => Promise.resolve(announced()),
+      list: () => Promise.resolve(announced()),
+      cancel: () => Promise.resolve(undefined),
+    };
+    return new MaintenanceService({ clock: new SettableClock(at('2026-03-27T00:00:00Z')), calendar: NO_HOLIDAYS, repository, nightly: n, logger: createLogger('silent') });
+  }
+  const verdict = (check: () => void): string => {
+    try {
+      check();
+      return 'open';
+    } catch (error) {
+      if (!(error instanceof EsavFault)) throw error;
+      return `${error.code} ${error.libelle}`;
+    }
+  };
+
+  test('answers what maintenanceAt answers, instant after instant (DST change, chained and isolated works, clock set back)', async () => {
+    const works: WorksWindow[] = [
+      { reference: 'TRV-1', start: at('2026-03-28T03:10:00Z'), end: at('2026-03-28T05:00:00Z'), motif: 'chained to the nightly one' },
+      { reference: 'TRV-2', start: at('2026-03-30T12:00:00Z'), end: at('2026-03-30T12:00:01Z'), motif: 'one second' },
+    ];
+    for (const n of [nightly, { hour: 23, minute: 50, durationMinutes: 30 }, { hour: 2, minute: 30, durationMinutes: 90 }, undefined]) {
+      const maintenance = service(() => works, n);
+      await maintenance.refresh();
+      let seed = 11;
+      const random = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296;
+      let t = at('2026-03-27T00:00:00Z').getTime();
+      const end = at('2026-04-02T00:00:00Z').getTime();
+      // The edges of every window of the period (starts and ends), to land next to them now and then.
+      const edges = [...works.flatMap((w) => [w.start.getTime(), w.end.getTime()])];
+      for (let day = t; n && day < end; day += 86_400_000) {
+        for (const w of nightlyWindowsAround(new Date(day), n)) edges.push(w.start.getTime(), w.end.getTime());
+      }
+      edges.sort((a, b) => a - b);
+      let checked = 0;
+      while (t < end && checked < 20_000) {
+        const now = new Date(t);
+        const expected = maintenanceAt(now, n, works);
+        const found = verdict(() => maintenance.assertOpen(now));
+        expect({ at: now.toISOString(), found }).toEqual({
+          at: now.toISOString(),
+          found: expected ? verdict(() => { throw maintenanceFault(expected, now, formatParisDateTime); }) : 'open',
+        });
+        checked++;
+        // Mostly forward by up to 10 minutes, to the exact edges of the windows now and then, sometimes back.
+        const r = random();
+        t += r < 0.03 ? -Math.floor(random() * 7_200_000) : r < 0.1 ? 1 : Math.floor(random() * 600_000);
+        const edge = edges.find((e) => e > t);
+        if (r > 0.97 && edge !== undefined) t = edge - Math.floor(random() * 3);
+      }
+      expect(checked).toBeGreaterThan(300);
+    }
+  });
+
+  test('a reload that brings a window starting now closes the service at once', async () => {
+    let windows: WorksWindow[] = [];
+    const maintenance = service(() => windows, nightly);
+    await maintenance.refresh();
+    const now = at('2026-03-27T10:00:00Z');
+    expect(verdict(() => maintenance.assertOpen(now))).toBe('open');
+    windows = [{ reference: 'TRV-3', start: at('2026-03-27T10:00:30Z'), end: at('2026-03-27T11:00:00Z'), motif: 'urgent' }];
+    await maintenance.refresh();
+    expect(verdict(() => maintenance.assertOpen(at('2026-03-27T10:00:30Z')))).toMatch(/^402 /);
+  });
+
+  test('openUntil is the next start of a window (Infinity without any)', () => {
+    expect(new Date(openUntil(at('2026-03-27T10:00:00Z'), nightly, [])).toISOString()).toBe('2026-03-28T03:00:00.000Z');
+    expect(openUntil(at('2026-03-27T10:00:00Z'), undefined, [])).toBe(Number.POSITIVE_INFINITY);
   });
 });

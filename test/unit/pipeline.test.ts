@@ -7,6 +7,7 @@ import { defineOperation, type OperationContext, type SoapEndpoint } from '../..
 import type { PlainObject } from '../../src/adapters/soap/envelope.js';
 import { handleSoapRequest, type SoapRequest, type SoapResult } from '../../src/adapters/soap/pipeline.js';
 import { CompiledSchema } from '../../src/adapters/soap/schema-registry.js';
+import { XmlWriter } from '../../src/adapters/soap/writer.js';
 import { COM, consulterEtat, deposerSignalisation, enteteRequete, envelope, SIG, SOAP11, testIdentity, utf8 } from './_support/soap-messages.js';
 import { esavConventions } from '../../src/adapters/contracts/esav-conventions.js';
 
@@ -159,6 +160,23 @@ describe('handleSoapRequest: success', () => {
       expect(() => schema.validateElement(payload)).not.toThrow();
     } finally {
       doc.dispose();
+    }
+  });
+
+  test('the response header is what the writer gives, escaped', () => {
+    const endpoint = { version: '1' } as SoapEndpoint;
+    const now = new Date('2026-03-10T09:15:30Z');
+    for (const idCorrelation of [undefined, 'corr-42', 'a<b>&c\r"d\'', '']) {
+      const header = { versionWS: '1', horodatageRequete: 'x', codeOperateur: 'OPA1', ...(idCorrelation !== undefined ? { idCorrelation } : {}) };
+      const expected = new XmlWriter()
+        .open('enteteReponse', COM)
+        .leaf('versionWS', '1')
+        .leaf('horodatageReponse', '2026-03-10T10:15:30+01:00')
+        .leaf('idCorrelation', idCorrelation)
+        .leaf('idRequete', 'req<&>')
+        .close('enteteReponse')
+        .toString();
+      expect(esavConventions.writeResponseHeader(header, 'req<&>', now, endpoint)).toBe(expected);
     }
   });
 

@@ -27,6 +27,7 @@ import {
 import { addCalendarMonths, isParisDay } from '../../domain/paris-calendar.js';
 import { EsavFault } from '../../domain/faults.js';
 import { describeInvalidXmlChar, escapeXmlText, firstInvalidXmlChar, firstInvalidXmlCharInFile, isXmlText } from '../../domain/xml-text.js';
+import { ParsedMessage } from '../soap/message-tree.js';
 import { CompiledSchema } from '../soap/schema-registry.js';
 
 export class CatalogueError extends Error {
@@ -590,9 +591,9 @@ function champsChecker(idFormulaire: string, version: number, fields: FormField[
       `<f:${FORM_ROOT} xmlns:f="${namespace}">` +
       champs.map((c) => `<f:${c.code}>${escapeXmlText(c.valeur)}</f:${c.code}>`).join('') +
       `</f:${FORM_ROOT}>`;
-    const doc = XmlDocument.fromString(xml, { option: ParseOption.XML_PARSE_NONET });
+    const doc = ParsedMessage.parse(Buffer.from(xml, 'utf8'), ParseOption.XML_PARSE_NONET);
     try {
-      schema.validateElement(doc.root);
+      schema.validateElement(doc.rootElement());
     } catch (error) {
       if (!(error instanceof EsavFault)) throw error;
       // The path is "champs/<CODE>" (prefixes dropped); fall back to the only field sent.

@@ -7,7 +7,7 @@ import { assertHeaderDesignatesCaller } from '../../domain/identity.js';
 import { defineOperation, type ContractConventions, type SoapOperation } from '../soap/endpoint.js';
 import type { PlainObject } from '../soap/envelope.js';
 import { COMMON_NS } from '../soap/namespaces.js';
-import { XmlWriter, faultEnvelope } from '../soap/writer.js';
+import { XmlWriter, escapeAttribute, escapeXml, faultEnvelope } from '../soap/writer.js';
 
 /** The validated request header (enteteRequete). */
 export interface RequestHeader {
@@ -22,6 +22,8 @@ export function describeLiveVersions(live: ReadonlyArray<{ version: string; path
   if (live.length === 0) return 'aucune version en service';
   return `version(s) en service : ${live.map((l) => `${l.version} (${l.path})`).join(', ')}`;
 }
+
+const RESPONSE_HEADER_OPEN = `<enteteReponse xmlns="${escapeAttribute(COMMON_NS)}">`;
 
 export const esavConventions: ContractConventions<RequestHeader> = {
   headerElement: `{${COMMON_NS}}enteteRequete`,
@@ -47,15 +49,15 @@ export const esavConventions: ContractConventions<RequestHeader> = {
     assertHeaderDesignatesCaller(header.codeOperateur === identity.operatorCode, 'enteteRequete/codeOperateur');
   },
 
+  // What XmlWriter would write (open with the default namespace, one leaf per field, optional
+  // idCorrelation), as one template: every answer writes it (test/unit/pipeline.test.ts).
   writeResponseHeader(header, requestId, now, endpoint) {
-    return new XmlWriter()
-      .open('enteteReponse', COMMON_NS)
-      .leaf('versionWS', endpoint.version)
-      .leaf('horodatageReponse', formatParisDateTime(now))
-      .leaf('idCorrelation', header.idCorrelation)
-      .leaf('idRequete', requestId)
-      .close('enteteReponse')
-      .toString();
+    const correlation = header.idCorrelation === undefined ? '' : `<idCorrelation>${escapeXml(header.idCorrelation)}</idCorrelation>`;
+    return (
+      `${RESPONSE_HEADER_OPEN}<versionWS>${escapeXml(endpoint.version)}</versionWS>` +
+      `<horodatageReponse>${escapeXml(formatParisDateTime(now))}</horodatageReponse>${correlation}` +
+      `<idRequete>${escapeXml(requestId)}</idRequete></enteteReponse>`
+    );
   },
 
   writeFault: faultEnvelope,

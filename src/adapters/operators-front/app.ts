@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import Fastify, { LogController, type FastifyError, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Clock } from '../../domain/clock.js';
 import type { Platform } from '../../domain/identity.js';
@@ -20,7 +20,7 @@ import { WSDL_DIR, XSD_DIR } from '../paths.js';
 import type { SoapEndpoint } from '../soap/endpoint.js';
 import { DEFAULT_GUARD_LIMITS } from '../soap/guard.js';
 import { ContractDocuments, documentRoutes } from './documents.js';
-import { fixedFieldsLogger } from '../logging/logger.js';
+import { fixedFieldsLogger, lazyChildLoggerFactory } from '../logging/logger.js';
 import type { RequestObserver, RequestPolicy } from './request-policy.js';
 import {
   benchEchoRoutes,
@@ -106,6 +106,8 @@ export async function buildGateway(options: GatewayOptions) {
     loggerInstance: logger,
     // One log line per request is written by the onResponse hook below, with the e-SAV fields.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'idRequete' }),
+    // request.log (errors only, on this port) becomes pino's child on first use (logger.ts).
+    childLoggerFactory: (parent, bindings, childOptions) => lazyChildLoggerFactory(parent as Logger, bindings, childOptions) as FastifyBaseLogger,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     bodyLimit: maxBodyBytes,
@@ -149,7 +151,8 @@ export async function buildGateway(options: GatewayOptions) {
 
   // The per-request line has fixed fields only: written without the redaction pass (logger.ts).
   const requestLine = fixedFieldsLogger(logger);
-  app.addHook('onResponse', async (request, reply) => {
+  // Callback hooks (not async): no promise per request; a throw is handled as a rejection would be.
+  app.addHook('onResponse', (request, reply, done) => {
     const outcome = request.esavOutcome;
     requestLine.info(
       {
@@ -164,6 +167,7 @@ export async function buildGateway(options: GatewayOptions) {
       },
       'request',
     );
+    done();
   });
 
   if (options.echoRoute) await app.register(benchEchoRoutes, { maxBodyBytes });

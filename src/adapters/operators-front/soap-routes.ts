@@ -38,7 +38,10 @@ declare module 'fastify' {
   }
 }
 
-export const pathOf = (request: FastifyRequest): string => request.url.split('?')[0] ?? '';
+export const pathOf = (request: FastifyRequest): string => {
+  const query = request.url.indexOf('?');
+  return query < 0 ? request.url : request.url.slice(0, query);
+};
 
 /** A fault written with `writeFault` (a contract's conventions; e-SAV erreurESAV by default), HTTP 500. */
 export function sendFault(request: FastifyRequest, reply: FastifyReply, fault: EsavFault, writeFault: (fault: EsavFault) => string = faultEnvelope): FastifyReply {
@@ -113,19 +116,22 @@ export const soapEndpointRoutes: FastifyPluginAsync<SoapEndpointRoutesOptions> =
   scope.setErrorHandler(soapErrorHandler(options.maxBodyBytes, endpoint.conventions));
 
   if (observer) {
-    scope.addHook('onResponse', async (request, reply) => {
+    // A callback hook (not async): no promise per request (app.ts).
+    scope.addHook('onResponse', (request, reply, done) => {
       const outcome = request.esavOutcome;
-      if (!outcome || request.method !== 'POST') return;
-      observer.served({
-        endpoint,
-        operation: outcome.operation,
-        operatorCode: outcome.operatorCode,
-        outcome: outcome.outcome.replace(/^fault:/, ''),
-        durationSeconds: reply.elapsedTime / 1000,
-        at: clock.now(),
-        certificateFingerprint: outcome.certificateFingerprint,
-        requestId: request.id,
-      });
+      if (outcome && request.method === 'POST') {
+        observer.served({
+          endpoint,
+          operation: outcome.operation,
+          operatorCode: outcome.operatorCode,
+          outcome: outcome.outcome.startsWith('fault:') ? outcome.outcome.slice(6) : outcome.outcome,
+          durationSeconds: reply.elapsedTime / 1000,
+          at: clock.now(),
+          certificateFingerprint: outcome.certificateFingerprint,
+          requestId: request.id,
+        });
+      }
+      done();
     });
   }
 

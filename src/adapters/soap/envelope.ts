@@ -1,30 +1,54 @@
 // SOAP 1.1 envelope parsing (after the guard): one libxml2 parse gives the tree used for
 // dispatch, schema validation and mapping. Measured faster than a second parse with
-// fast-xml-parser (docs/decisions/0001-xml-parsing-and-validation.md).
-import { XmlDocument, XmlElement, XmlText, ParseOption, XmlParseError } from 'libxml2-wasm';
+// fast-xml-parser (docs/decisions/0001-xml-parsing-and-validation.md). The tree is read as node
+// pointers (message-tree.ts, decision 0026): no wrapper object per node.
+import { XmlParseError } from 'libxml2-wasm';
 import { EsavFault } from '../../domain/faults.js';
+import {
+  ELEMENT_NODE,
+  TEXT_NODE,
+  firstAttribute,
+  firstChild,
+  localName,
+  messageElement,
+  namespaceUri,
+  nextSibling,
+  nodeType,
+  ParsedMessage,
+  textContent,
+  type MessageElement,
+  type NodePointer,
+} from './message-tree.js';
 import { SOAP11_NS, SOAP12_NS } from './namespaces.js';
 
+export type { MessageElement } from './message-tree.js';
+
 export interface ParsedEnvelope {
-  doc: XmlDocument;
+  /** The parsed document: `doc.dispose()` frees it (WASM memory is not garbage-collected). */
+  doc: ParsedMessage;
   /** Header blocks, in order. */
-  headers: XmlElement[];
+  headers: MessageElement[];
   /** The single child element of soap:Body (document/literal payload). */
-  payload: XmlElement;
+  payload: MessageElement;
 }
 
-// No entity substitution, no DTD loading, no network; CDATA read as text.
-const PARSE_OPTIONS = ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NOCDATA;
-
-export function clark(element: XmlElement): string {
+export function clark(element: { readonly name: string; readonly namespaceUri: string }): string {
   return `{${element.namespaceUri}}${element.name}`;
 }
 
-function elementChildren(element: XmlElement, where: string): XmlElement[] {
-  const out: XmlElement[] = [];
-  for (let node = element.firstChild; node; node = node.next) {
-    if (node instanceof XmlElement) out.push(node);
-    else if (node instanceof XmlText && node.content.trim() !== '') {
+const EMPTY: ReadonlySet<string> = new Set();
+
+function isElement(node: NodePointer, name: string, namespace: string): boolean {
+  return localName(node) === name && namespaceUri(node) === namespace;
+}
+
+/** The element children of `element`; non-blank text among them → 100 (comments and PIs are skipped). */
+function elementChildren(element: NodePointer, where: string): NodePointer[] {
+  const out: NodePointer[] = [];
+  for (let node = firstChild(element); node !== 0; node = nextSibling(node)) {
+    const type = nodeType(node);
+    if (type === ELEMENT_NODE) out.push(node);
+    else if (type === TEXT_NODE && textContent(node).trim() !== '') {
       throw new EsavFault(100, `Texte inattendu dans ${where}`);
     }
   }
@@ -35,10 +59,10 @@ function elementChildren(element: XmlElement, where: string): XmlElement[] {
  * Parses and checks the SOAP 1.1 envelope shape; the caller must dispose `doc`.
  * `understoodHeaders` (clark names) may carry soap:mustUnderstand="1"; any other such block → 100.
  */
-export function parseEnvelope(body: Uint8Array, understoodHeaders: ReadonlySet<string> = new Set()): ParsedEnvelope {
-  let doc: XmlDocument;
+export function parseEnvelope(body: Uint8Array, understoodHeaders: ReadonlySet<string> = EMPTY): ParsedEnvelope {
+  let doc: ParsedMessage;
   try {
-    doc = XmlDocument.fromBuffer(body, { option: PARSE_OPTIONS });
+    doc = ParsedMessage.parse(body);
   } catch (error) {
     if (error instanceof XmlParseError) {
       const detail = error.details?.[0];
@@ -48,31 +72,30 @@ export function parseEnvelope(body: Uint8Array, understoodHeaders: ReadonlySet<s
     throw error;
   }
   try {
-    return { doc, ...readEnvelope(doc, understoodHeaders) };
+    return { doc, ...readEnvelope(doc.root, understoodHeaders) };
   } catch (error) {
     doc.dispose();
     throw error;
   }
 }
 
-function readEnvelope(doc: XmlDocument, understoodHeaders: ReadonlySet<string>): Omit<ParsedEnvelope, 'doc'> {
-  const root = doc.root;
-  if (root.name !== 'Envelope' || root.namespaceUri !== SOAP11_NS) {
-    if (root.name === 'Envelope' && root.namespaceUri === SOAP12_NS) {
+function readEnvelope(root: NodePointer, understoodHeaders: ReadonlySet<string>): Omit<ParsedEnvelope, 'doc'> {
+  if (!isElement(root, 'Envelope', SOAP11_NS)) {
+    if (isElement(root, 'Envelope', SOAP12_NS)) {
       throw new EsavFault(100, "Enveloppe SOAP 1.2 reçue : ce service n'accepte que SOAP 1.1");
     }
     throw new EsavFault(100, "L'élément racine doit être soap:Envelope (SOAP 1.1)");
   }
   const children = elementChildren(root, 'Envelope');
   let index = 0;
-  let headers: XmlElement[] = [];
+  let headers: MessageElement[] = [];
   const first = children[0];
-  if (first && first.namespaceUri === SOAP11_NS && first.name === 'Header') {
-    headers = elementChildren(first, 'Header');
+  if (first !== undefined && isElement(first, 'Header', SOAP11_NS)) {
+    headers = elementChildren(first, 'Header').map(messageElement);
     index = 1;
   }
   const bodyElement = children[index];
-  if (!bodyElement || bodyElement.namespaceUri !== SOAP11_NS || bodyElement.name !== 'Body') {
+  if (bodyElement === undefined || !isElement(bodyElement, 'Body', SOAP11_NS)) {
     throw new EsavFault(100, 'Enveloppe SOAP sans soap:Body');
   }
   if (children.length > index + 1) {
@@ -80,20 +103,20 @@ function readEnvelope(doc: XmlDocument, understoodHeaders: ReadonlySet<string>):
   }
   const payloads = elementChildren(bodyElement, 'Body');
   const payload = payloads[0];
-  if (!payload || payloads.length > 1) {
+  if (payload === undefined || payloads.length > 1) {
     throw new EsavFault(100, 'soap:Body doit contenir exactement un élément (document/literal, WS-I BP R2201)');
   }
   for (const header of headers) {
-    if (mustUnderstand(header) && !understoodHeaders.has(clark(header))) {
+    if (mustUnderstand(header.node) && !understoodHeaders.has(clark(header))) {
       throw new EsavFault(100, `En-tête obligatoire non compris : ${clark(header)}`);
     }
   }
-  return { headers, payload };
+  return { headers, payload: messageElement(payload) };
 }
 
-function mustUnderstand(header: XmlElement): boolean {
-  for (const attr of header.attrs) {
-    if (attr.name === 'mustUnderstand' && attr.namespaceUri === SOAP11_NS) return attr.value.trim() === '1';
+function mustUnderstand(header: NodePointer): boolean {
+  for (let attr = firstAttribute(header); attr !== 0; attr = nextSibling(attr)) {
+    if (localName(attr) === 'mustUnderstand' && namespaceUri(attr) === SOAP11_NS) return textContent(attr).trim() === '1';
   }
   return false;
 }
@@ -105,17 +128,21 @@ export interface PlainObject {
 }
 
 /** Converts a (validated) element to plain data, keyed by local names. */
-export function toPlain(element: XmlElement): PlainObject | string {
+export function toPlain(element: MessageElement): PlainObject | string {
+  return plainOf(element.node);
+}
+
+function plainOf(element: NodePointer): PlainObject | string {
   let object: PlainObject | null = null;
-  for (let node = element.firstChild; node; node = node.next) {
-    if (!(node instanceof XmlElement)) continue;
+  for (let node = firstChild(element); node !== 0; node = nextSibling(node)) {
+    if (nodeType(node) !== ELEMENT_NODE) continue;
     object ??= {};
-    const key = node.name;
-    const value = toPlain(node);
+    const key = localName(node);
+    const value = plainOf(node);
     const existing = object[key];
     if (existing === undefined) object[key] = value;
     else if (Array.isArray(existing)) existing.push(value);
     else object[key] = [existing, value];
   }
-  return object ?? element.content;
+  return object ?? textContent(element);
 }

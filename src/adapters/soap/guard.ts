@@ -89,7 +89,7 @@ export function guardRequestBody(body: Uint8Array, limits: GuardLimits = DEFAULT
       const isXmlDeclaration = i === skipBom(body) && startsWith(body, i, '<?xml') && isSpace(body[i + 5]);
       if (!isXmlDeclaration) throw new EsavFault(100, 'Instruction de traitement interdite');
       // The parser would switch to a declared encoding (ISO-8859-1…) and read these bytes otherwise.
-      const encoding = declaredEncoding(body, i, end);
+      const encoding = isUsualDeclaration(body, i, end + 2) ? 'UTF-8' : declaredEncoding(body, i, end);
       if (encoding !== undefined && !/^utf-?8$/i.test(encoding)) {
         throw new EsavFault(100, `Encodage ${encoding.slice(0, 40)} non supporté : UTF-8 attendu`);
       }
@@ -130,6 +130,21 @@ export function guardRequestBody(body: Uint8Array, limits: GuardLimits = DEFAULT
     }
     i = j + 1;
   }
+}
+
+/** What almost every client sends: `<?xml version="1.0" encoding="UTF-8"?>` (either case of utf-8). */
+const USUAL_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
+
+/** Whether bytes [from, end) are the usual declaration, whose encoding is UTF-8 (no need to read it). */
+function isUsualDeclaration(body: Uint8Array, from: number, end: number): boolean {
+  if (end - from !== USUAL_DECLARATION.length) return false;
+  for (let k = 0; k < USUAL_DECLARATION.length; k++) {
+    const c = body[from + k]!;
+    const expected = USUAL_DECLARATION.charCodeAt(k);
+    // "UTF" may be written "utf": compare those three letters without case.
+    if (c !== expected && !(k >= 30 && k <= 32 && (c | 0x20) === (expected | 0x20))) return false;
+  }
+  return true;
 }
 
 /** The encoding named by the XML declaration spanning [from, end), if any. */

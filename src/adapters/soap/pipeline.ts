@@ -4,7 +4,7 @@
 // details (src/server/ adapts Fastify to it).
 import { EsavFault, isEsavFault } from '../../domain/faults.js';
 import { authorizeOperation, type OperatorIdentity, type Platform } from '../../domain/identity.js';
-import type { OperationContext, SoapEndpoint, SoapOperation } from './endpoint.js';
+import type { ContractConventions, OperationContext, SoapEndpoint, SoapOperation } from './endpoint.js';
 import { clark, parseEnvelope, toPlain } from './envelope.js';
 import { DEFAULT_GUARD_LIMITS, guardRequestBody, type GuardLimits } from './guard.js';
 import { XmlWriter, responseEnvelope } from './writer.js';
@@ -47,7 +47,16 @@ export interface PipelineOptions {
   policy?: RequestPolicy;
 }
 
+/** Content-Type values already accepted (clients send one or two spellings): checked once each. */
+const acceptedContentTypes = new Set<string>();
+
 function checkContentType(contentType: string | undefined): void {
+  if (contentType !== undefined && acceptedContentTypes.has(contentType)) return;
+  checkContentTypeOnce(contentType);
+  if (contentType !== undefined && acceptedContentTypes.size < 64) acceptedContentTypes.add(contentType);
+}
+
+function checkContentTypeOnce(contentType: string | undefined): void {
   const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();
   if (mediaType === 'text/xml') {
     const charset = /charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? '')?.[1]?.toLowerCase();
@@ -61,11 +70,24 @@ function checkContentType(contentType: string | undefined): void {
 }
 
 function checkSoapAction(soapAction: string | undefined, operation: SoapOperation): void {
-  if (soapAction === undefined) return;
+  if (soapAction === undefined || isQuoted(soapAction, operation.soapAction)) return;
   const action = soapAction.trim().replace(/^"(.*)"$/, '$1');
   if (action !== '' && action !== operation.soapAction) {
     throw new EsavFault(102, `SOAPAction ${action} ne correspond pas à l'opération ${operation.name}`);
   }
+}
+
+/** The header blocks a contract understands (mustUnderstand="1" allowed): its own header, one set per contract. */
+const understood = new WeakMap<ContractConventions, ReadonlySet<string>>();
+function understoodHeaders(conventions: ContractConventions): ReadonlySet<string> {
+  let set = understood.get(conventions);
+  if (!set) understood.set(conventions, (set = new Set([conventions.headerElement])));
+  return set;
+}
+
+/** `"<action>"`, the usual form of the header (what the regular expression below would read as `action`). */
+function isQuoted(header: string, action: string): boolean {
+  return header.length === action.length + 2 && header.charCodeAt(0) === 0x22 && header.charCodeAt(header.length - 1) === 0x22 && header.startsWith(action, 1);
 }
 
 export async function handleSoapRequest(endpoint: SoapEndpoint, request: SoapRequest, options: PipelineOptions): Promise<SoapResult> {
@@ -80,7 +102,7 @@ export async function handleSoapRequest(endpoint: SoapEndpoint, request: SoapReq
     guardRequestBody(request.body, options.limits ?? DEFAULT_GUARD_LIMITS);
 
     const { conventions } = endpoint;
-    const envelope = parseEnvelope(request.body, new Set([conventions.headerElement]));
+    const envelope = parseEnvelope(request.body, understoodHeaders(conventions));
     let context: OperationContext;
     let operation: SoapOperation;
     let input: unknown;

@@ -7,6 +7,7 @@ import { XmlDocument, XsdValidator, XmlValidateError, xmlRegisterInputProvider }
 import type { XmlElement } from 'libxml2-wasm';
 import { fsInputProviders } from 'libxml2-wasm/lib/nodejs.mjs';
 import { EsavFault } from '../../domain/faults.js';
+import { ElementValidator, pointerOfNode, type MessageElement } from './message-tree.js';
 
 const allowedRoots = new Set<string>();
 let providerRegistered = false;
@@ -41,12 +42,19 @@ function allowSchemaRoot(root: string): void {
   });
 }
 
-/** A compiled schema able to validate single elements of a parsed message. */
+/**
+ * A compiled schema able to validate single elements of a parsed message, with one reused libxml2
+ * validation context (src/adapters/soap/message-tree.ts, decision 0026).
+ */
 export class CompiledSchema {
+  private readonly validator: ElementValidator;
+
   private constructor(
     readonly file: string,
-    private readonly validator: XsdValidator,
-  ) {}
+    validator: XsdValidator,
+  ) {
+    this.validator = new ElementValidator(validator);
+  }
 
   /**
    * Compiles an XSD file (and what it imports). `root` is the folder its imports may read from.
@@ -65,10 +73,13 @@ export class CompiledSchema {
     }
   }
 
-  /** Validates one element (a header block or the Body's payload); throws fault 101 naming the field. */
-  validateElement(element: XmlElement): void {
+  /**
+   * Validates one element (a header block or the Body's payload, or an element of a document parsed
+   * with libxml2-wasm's public API); throws fault 101 naming the field.
+   */
+  validateElement(element: MessageElement | XmlElement): void {
     try {
-      this.validator.validate(element);
+      this.validator.validate('node' in element ? element.node : pointerOfNode(element));
     } catch (error) {
       if (error instanceof XmlValidateError) throw schemaFault(error);
       throw error;
