@@ -24,7 +24,7 @@ import { SqlLineTestRepository } from '../src/adapters/postgres/line-tests.js';
 import { parseFlags } from './lib/args.js';
 import { diskUse, loadNational, nationalPlan, type BulkLoad, type DiskUse } from './lib/bulk.js';
 import { cpuSnapshot, cpuUse, type CpuSnapshot, type CpuUse } from './lib/cpu.js';
-import { createDatabase, describeMachine, int, machineLines, mib, ms, table, tempDir, writeJson } from './lib/env.js';
+import { ADMIN_DATABASE_URL, createDatabase, describeMachine, int, machineLines, mib, ms, table, tempDir, writeJson } from './lib/env.js';
 import { runLoad, type LoadRequest, type LoadResult } from './lib/load.js';
 import {
   SERVICE_PATH,
@@ -40,12 +40,13 @@ import { forkServer } from './lib/server-process.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
-const OPERATIONS = ['consult', 'list', 'detail', 'historique', 'slots', 'deposit'] as const;
+const OPERATIONS = ['consult', 'list', 'list-periode', 'detail', 'historique', 'slots', 'deposit'] as const;
 type Operation = (typeof OPERATIONS)[number];
 const LABELS: Record<Operation, string> = {
   deposit: 'deposerSignalisation',
   consult: 'consulterEtatSignalisation',
   list: 'listerSignalisations (taille 50)',
+  'list-periode': 'listerSignalisations (periode a year ago)',
   detail: 'consulterDetailSignalisation (historique)',
   historique: 'consulterHistorique (taille 50)',
   slots: 'rechercherCreneaux (SAV, 14 days)',
@@ -54,7 +55,10 @@ const LABELS: Record<Operation, string> = {
 const flags = parseFlags(
   {
     sizes: { default: '10000,1000000,5000000', help: 'national ticket counts, comma-separated (the first is the reference)' },
-    operations: { default: OPERATIONS.join(','), help: `operations measured, in this order in each round (${OPERATIONS.join(', ')})` },
+    operations: {
+      default: OPERATIONS.filter((o) => o !== 'list-periode').join(','),
+      help: `operations measured, in this order in each round (${OPERATIONS.join(', ')}; list-periode: a deposit period a year ago, seconds per call at 5 M, see docs/benchmarks.md)`,
+    },
     'prestations-per-ticket': { default: 2, help: 'prestations loaded per ticket (10 M prestations for 5 M tickets)' },
     'prestations-per-commune': { default: 300, help: 'prestations per commune (communes clamped to 50 … 35 000)' },
     duration: { default: 10, help: 'measured seconds per operation and size' },
@@ -68,6 +72,7 @@ const flags = parseFlags(
     'log-level': { default: 'info', help: "the gateway's LOG_LEVEL" },
     json: { default: 'reports/bench-scale.json', help: 'write the figures to this JSON file (empty: do not)' },
     'keep-db': { default: false, help: 'keep the databases instead of dropping them' },
+    databases: { default: '', help: 'reuse these databases kept by an earlier run (--keep-db), one per size, smallest first, instead of loading: --sizes is then read from them; the gateways apply any newer migration at start' },
     'keep-logs': { default: false, help: "keep the servers' log file (one line per request) after a successful run" },
     'cpu-prof': { default: false, help: "CPU-profile the gateway's main thread over each measured window (reports/cpu-prof/)" },
   },
@@ -264,8 +269,29 @@ async function pageUse(url: string, visible: string[], open: string[], calls: nu
   }
 }
 
+/** The URL of a database of the benchmarks' server. */
+function databaseUrl(name: string): string {
+  const url = new URL(ADMIN_DATABASE_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** How many tickets the national load wrote into a kept database. */
+async function loadedTickets(name: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl(name) });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>("SELECT count(*)::text AS n FROM signalisations WHERE reference_interne_oc LIKE 'NAT-%'");
+    return Number(rows[0]!.n);
+  } finally {
+    await client.end();
+  }
+}
+
 async function main(): Promise<void> {
-  const sizes = flags.sizes.split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0);
+  const reused = flags.databases.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const name of reused) if (!/^esav_scale_[0-9a-f]+$/.test(name)) throw new Error(`--databases: ${name} is not a database of bench:scale`);
+  const sizes = reused.length > 0 ? await Promise.all(reused.map(loadedTickets)) : flags.sizes.split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0);
   if (sizes.length === 0) throw new Error('--sizes: at least one positive integer');
   const operations = flags.operations.split(',').map((s) => s.trim()).filter(Boolean) as Operation[];
   for (const o of operations) if (!OPERATIONS.includes(o)) throw new Error(`--operations: unknown ${o} (${OPERATIONS.join(', ')})`);
@@ -302,6 +328,10 @@ async function main(): Promise<void> {
     fresh: string[];
     deposited: number;
     ticketsAfter?: number;
+    /** Seconds from the fork of the gateway to its readiness (migrations included). */
+    gatewayStartSeconds: number;
+    reused: boolean;
+    stopped?: boolean;
     pages?: Record<'consult' | 'detail' | 'slots', PageUse>;
   }
   const setups: Setup[] = [];
@@ -320,6 +350,16 @@ async function main(): Promise<void> {
         () => soap('listerSignalisations', listRequest(50)),
         // a full first page has a next-page cursor
         (status, body) => status === 200 && body.includes('curseurSuivant'),
+      ],
+      'list-periode': [
+        () => {
+          // Deposited during 30 days a year ago, a random day apart: the tickets still open or
+          // closed within 90 days among them (almost none: the answer may well be empty).
+          const now = businessNow();
+          const debut = new Date(now.getTime() - (365 + Math.floor(random() * 30)) * DAY_MS);
+          return soap('listerSignalisations', listRequest(50, 'OPA1', { debut, fin: new Date(debut.getTime() + 30 * DAY_MS) }));
+        },
+        (status, body) => status === 200 && body.includes('listerSignalisationsReponse'),
       ],
       detail: [
         () => soap('consulterDetailSignalisation', detailRequest(pick(setup.visible))),
@@ -356,8 +396,10 @@ async function main(): Promise<void> {
     for (const tickets of sizes) {
       const plan = nationalPlan(tickets, flags['prestations-per-ticket'], flags['prestations-per-commune'], flags.chunk, foreignKeys);
       log(`\n== ${int(tickets)} tickets, ${int(plan.prestations)} prestations, ${int(plan.communes)} communes`);
-      const db = await createDatabase('esav_scale');
+      const name = reused[setups.length];
+      const db = name ? { name, url: databaseUrl(name), drop: async () => undefined } : await createDatabase('esav_scale');
       const client = new pg.Client({ connectionString: db.url });
+      const forked = performance.now();
       const gateway = await forkServer(path.join(HERE, 'gateway-child.js'), {
         env: {
           DATABASE_URL: db.url,
@@ -375,20 +417,27 @@ async function main(): Promise<void> {
         },
         logFile,
       });
+      const gatewayStartSeconds = (performance.now() - forked) / 1000;
+      log(`  gateway ready in ${gatewayStartSeconds.toFixed(1)} s (migrations included)`);
       await client.connect();
-      const setup: Setup = { tickets, db, gateway, client, visible: [], visibleCount: 0, open: [], fresh: [], deposited: 0 };
+      const setup: Setup = { tickets, db, gateway, client, visible: [], visibleCount: 0, open: [], fresh: [], deposited: 0, gatewayStartSeconds, reused: Boolean(name) };
       setups.push(setup);
       const now = businessNow();
-      const load = await loadNational(client, plan, now, log);
-      setup.load = load;
-      const t = performance.now();
-      await client.query('CHECKPOINT');
-      setup.checkpointSeconds = (performance.now() - t) / 1000;
-      setup.disk = await diskUse(client);
-      log(
-        `  loaded in ${load.seconds.toFixed(1)} s + VACUUM ANALYZE ${load.vacuumSeconds.toFixed(1)} s + CHECKPOINT ${setup.checkpointSeconds.toFixed(1)} s; ` +
-          `database ${mib(setup.disk.databaseBytes)}; rows ${Object.entries(load.rows).map(([k, v]) => `${k} ${int(v)}`).join(', ')}`,
-      );
+      if (name) {
+        log(`  reused ${name} as it was left (its earlier deposits included)`);
+        setup.disk = await diskUse(client);
+      } else {
+        const load = await loadNational(client, plan, now, log);
+        setup.load = load;
+        const t = performance.now();
+        await client.query('CHECKPOINT');
+        setup.checkpointSeconds = (performance.now() - t) / 1000;
+        setup.disk = await diskUse(client);
+        log(
+          `  loaded in ${load.seconds.toFixed(1)} s + VACUUM ANALYZE ${load.vacuumSeconds.toFixed(1)} s + CHECKPOINT ${setup.checkpointSeconds.toFixed(1)} s; ` +
+            `database ${mib(setup.disk.databaseBytes)}; rows ${Object.entries(load.rows).map(([k, v]) => `${k} ${int(v)}`).join(', ')}`,
+        );
+      }
       const windowStart = historyWindowStart(now);
       const visible = await client.query<{ reference: string }>(
         `SELECT reference FROM signalisations WHERE operator_code = 'OPA1' AND (date_cloture IS NULL OR date_cloture >= $1)
@@ -421,6 +470,14 @@ async function main(): Promise<void> {
         [[...candidates]],
       );
       setup.fresh = fresh.rows.map((r) => r.id);
+      if (setup.fresh.length === 0) {
+        // a reused database whose earlier deposits took them all: prestations that have tickets then
+        const any = await client.query<{ id: string }>(
+          `SELECT c.id FROM unnest($1::text[]) AS c (id) WHERE EXISTS (SELECT 1 FROM prestations p WHERE p.identifiant = c.id) LIMIT 30000`,
+          [[...candidates]],
+        );
+        setup.fresh = any.rows.map((r) => r.id);
+      }
       log(
         `  OPA1: ${int(setup.visibleCount)} tickets open or closed within 90 days (${int(setup.visible.length)} sampled for consult and detail), ` +
           `${int(setup.open.length)} open sampled (slot search), ${int(setup.fresh.length)} FTTH_PASSIF prestations without a ticket (deposits)`,
@@ -479,6 +536,9 @@ async function main(): Promise<void> {
     for (const setup of setups) {
       const { client, tickets } = setup;
       const now = businessNow();
+      // The gateway stopped first: its queue and scheduler would touch pages of the same database.
+      await setup.gateway.stop();
+      setup.stopped = true;
       setup.pages = await pageUse(setup.db.url, setup.visible, setup.open, 500, now);
       log(
         `\npages per call, ${int(tickets)} tickets (shared buffers hit + read from the OS): ` +
@@ -513,6 +573,14 @@ async function main(): Promise<void> {
       const statements: Record<Operation, Statement[]> = {
         consult: await captured('findState', (db) => new SqlSignalisationRepository(db).findState('OPA1', { referenceSignalisation: reference })),
         list: await captured('list', (db) => new SqlSignalisationRepository(db).list('OPA1', { etats: [], closedNotBefore: historyWindowStart(now) }, undefined, 51)),
+        'list-periode': await captured('list', (db) =>
+          new SqlSignalisationRepository(db).list(
+            'OPA1',
+            { etats: [], closedNotBefore: historyWindowStart(now), depositedFrom: new Date(now.getTime() - 380 * DAY_MS), depositedTo: new Date(now.getTime() - 350 * DAY_MS) },
+            undefined,
+            51,
+          ),
+        ),
         detail: [
           ...(await captured('find', (db) => new SqlSignalisationRepository(db).find('OPA1', { referenceSignalisation: reference }))),
           ...(await captured('prestation', (db) => new SqlPrestationRepository(db).findForOperator('OPA1', row!.prestation_id))),
@@ -568,10 +636,10 @@ async function main(): Promise<void> {
       setup.ticketsAfter = Number(after.rows[0]!.n);
     }
   } finally {
-    for (const { client, gateway, db } of setups) {
+    for (const { client, gateway, db, stopped } of setups) {
       await client.end().catch(() => undefined);
-      await gateway.stop().catch(() => gateway.kill());
-      if (!flags['keep-db']) await db.drop();
+      if (!stopped) await gateway.stop().catch(() => gateway.kill());
+      if (!flags['keep-db'] && reused.length === 0) await db.drop();
       else log(`kept database ${db.name}`);
     }
     fs.rmSync(certsDir, { recursive: true, force: true });
@@ -615,24 +683,28 @@ async function main(): Promise<void> {
   log(
     table(
       ['tickets', 'prestations', 'communes', 'history rows', 'comments', 'slots', 'appointments', 'load s', 'VACUUM ANALYZE s', 'CHECKPOINT s', 'database'],
-      setups.map((s) => [
-        int(s.tickets),
-        int(s.load!.rows.prestations!),
-        int(s.load!.plan.communes),
-        int(s.load!.rows.history!),
-        int(s.load!.rows.comments!),
-        int(s.load!.rows.slots!),
-        int(s.load!.rows.appointments!),
-        s.load!.seconds.toFixed(0),
-        s.load!.vacuumSeconds.toFixed(0),
-        s.checkpointSeconds!.toFixed(0),
-        mib(s.disk!.databaseBytes),
-      ]),
+      setups.map((s) =>
+        s.load
+          ? [
+              int(s.tickets),
+              int(s.load.rows.prestations!),
+              int(s.load.plan.communes),
+              int(s.load.rows.history!),
+              int(s.load.rows.comments!),
+              int(s.load.rows.slots!),
+              int(s.load.rows.appointments!),
+              s.load.seconds.toFixed(0),
+              s.load.vacuumSeconds.toFixed(0),
+              s.checkpointSeconds!.toFixed(0),
+              mib(s.disk!.databaseBytes),
+            ]
+          : [int(s.tickets), 'reused', '', '', '', '', '', '', '', '', mib(s.disk!.databaseBytes)],
+      ),
     ),
   );
   for (const s of setups) {
     log('');
-    log(`load phases, ${int(s.tickets)} tickets: ${s.load!.phases.map((p) => `${p.name} ${p.seconds.toFixed(1)} s (${int(p.rows)} ${p.name.startsWith('foreign keys') ? 'constraints' : 'rows'})`).join('; ')}`);
+    if (s.load) log(`load phases, ${int(s.tickets)} tickets: ${s.load.phases.map((p) => `${p.name} ${p.seconds.toFixed(1)} s (${int(p.rows)} ${p.name.startsWith('foreign keys') ? 'constraints' : 'rows'})`).join('; ')}`);
     log(`biggest tables, ${int(s.tickets)} tickets: ${s.disk!.tables.slice(0, 6).map((t) => `${t.name} ${mib(t.tableBytes)} + indexes ${mib(t.indexBytes)}`).join('; ')}`);
     log(`biggest indexes, ${int(s.tickets)} tickets: ${s.disk!.indexes.slice(0, 8).map((i) => `${i.name} ${mib(i.bytes)}`).join('; ')}`);
   }
@@ -731,6 +803,8 @@ async function main(): Promise<void> {
       loadAverageAfter: loadAfter,
       dataSets: setups.map((s) => ({
         tickets: s.tickets,
+        database: s.reused ? s.db.name : undefined,
+        gatewayStartSeconds: s.gatewayStartSeconds,
         load: s.load,
         checkpointSeconds: s.checkpointSeconds,
         disk: s.disk,

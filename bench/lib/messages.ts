@@ -52,8 +52,9 @@ export function consultStateRequest(referenceSignalisation: string, operatorCode
   );
 }
 
-export function listRequest(taille: number, operatorCode = 'OPA1'): string {
-  return envelope(operatorCode, `<sig:listerSignalisations><sig:taille>${taille}</sig:taille></sig:listerSignalisations>`);
+export function listRequest(taille: number, operatorCode = 'OPA1', periode?: { debut: Date; fin: Date }): string {
+  const period = periode ? `<sig:periode><sig:debut>${periode.debut.toISOString()}</sig:debut><sig:fin>${periode.fin.toISOString()}</sig:fin></sig:periode>` : '';
+  return envelope(operatorCode, `<sig:listerSignalisations>${period}<sig:taille>${taille}</sig:taille></sig:listerSignalisations>`);
 }
 
 export function detailRequest(referenceSignalisation: string, operatorCode = 'OPA1'): string {
