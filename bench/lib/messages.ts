@@ -23,13 +23,13 @@ function envelope(operatorCode: string, payload: string): string {
   );
 }
 
-/** A complete deposit on the demo prestation FI-1000-0001 (FTTH_PASSIF, form v1 with one field). */
-export function depositRequest(referenceInterneOC: string, operatorCode = 'OPA1'): string {
+/** A complete deposit, by default on the demo prestation FI-1000-0001 (FTTH_PASSIF, form v1 with one field). */
+export function depositRequest(referenceInterneOC: string, operatorCode = 'OPA1', identifiantPrestation = 'FI-1000-0001'): string {
   return envelope(
     operatorCode,
     '<sig:deposerSignalisation>' +
       '<sig:offre>FTTH_PASSIF</sig:offre>' +
-      '<sig:identifiantPrestation>FI-1000-0001</sig:identifiantPrestation>' +
+      `<sig:identifiantPrestation>${identifiantPrestation}</sig:identifiantPrestation>` +
       '<sig:formulaire><sig:idFormulaire>FTTH_PASSIF</sig:idFormulaire><sig:version>1</sig:version></sig:formulaire>' +
       '<sig:defautDeclare>INTERRUPTION_TOTALE</sig:defautDeclare>' +
       '<sig:impact>TOTAL</sig:impact>' +
@@ -52,8 +52,38 @@ export function consultStateRequest(referenceSignalisation: string, operatorCode
   );
 }
 
-export function listRequest(taille: number, operatorCode = 'OPA1'): string {
-  return envelope(operatorCode, `<sig:listerSignalisations><sig:taille>${taille}</sig:taille></sig:listerSignalisations>`);
+export function listRequest(taille: number, operatorCode = 'OPA1', periode?: { debut: Date; fin: Date }): string {
+  const period = periode ? `<sig:periode><sig:debut>${periode.debut.toISOString()}</sig:debut><sig:fin>${periode.fin.toISOString()}</sig:fin></sig:periode>` : '';
+  return envelope(operatorCode, `<sig:listerSignalisations>${period}<sig:taille>${taille}</sig:taille></sig:listerSignalisations>`);
+}
+
+export function detailRequest(referenceSignalisation: string, operatorCode = 'OPA1'): string {
+  return envelope(
+    operatorCode,
+    `<sig:consulterDetailSignalisation><sig:referenceSignalisation>${referenceSignalisation}</sig:referenceSignalisation></sig:consulterDetailSignalisation>`,
+  );
+}
+
+/** consulterHistorique: the tickets closed in [debut, fin[ (first page of `taille`). */
+export function closedHistoryRequest(debut: Date, fin: Date, taille: number, operatorCode = 'OPA1'): string {
+  return envelope(
+    operatorCode,
+    '<sig:consulterHistorique>' +
+      `<sig:periode><sig:debut>${debut.toISOString()}</sig:debut><sig:fin>${fin.toISOString()}</sig:fin></sig:periode>` +
+      `<sig:taille>${taille}</sig:taille></sig:consulterHistorique>`,
+  );
+}
+
+/** rechercherCreneaux: the free slots of a type in the zone of the ticket's prestation over [debut, fin[. */
+export function slotSearchRequest(referenceSignalisation: string, typeRendezVous: string, debut: Date, fin: Date, operatorCode = 'OPA1'): string {
+  return envelope(
+    operatorCode,
+    '<sig:rechercherCreneaux>' +
+      `<sig:referenceSignalisation>${referenceSignalisation}</sig:referenceSignalisation>` +
+      `<sig:typeRendezVous>${typeRendezVous}</sig:typeRendezVous>` +
+      `<sig:periode><sig:debut>${debut.toISOString()}</sig:debut><sig:fin>${fin.toISOString()}</sig:fin></sig:periode>` +
+      '</sig:rechercherCreneaux>',
+  );
 }
 
 /** The text of the first `<…localName>value</…localName>` of an answer (good enough for our own answers). */
