@@ -23,9 +23,9 @@
 // - comments: one SAV comment once in progress, and for the tickets that were frozen one SAV
 //   question and the operator's answer;
 // - line tests: one ticket in four (past EN_DEPOT) had a test asked on it (TERMINE, KO);
-// - appointments: one closed ticket in five had a SAV appointment (a booked slot of its commune the
-//   day after the deposit, one in twenty of those cancelled); one open ticket in three (EN_COURS,
-//   GELE) holds a booked future slot of its commune.
+// - appointments: one in five of the tickets closed before the last 30 days had a SAV appointment
+//   (a booked slot of its commune the day after the deposit, one in twenty of those cancelled);
+//   one in three of the recent EN_COURS and GELE tickets holds a booked future slot of its commune.
 import type pg from 'pg';
 import { addDays, parisDayOf } from '../../src/domain/paris-calendar.js';
 import { DEFAULT_HORIZON_DAYS, slotsOfDays, type TypeRendezVous, type WorkingPattern } from '../../src/domain/rendezvous.js';
