@@ -1,7 +1,7 @@
 // Jest runs the TypeScript sources directly (ts-jest, native ESM).
 // Test files run one at a time: each file already saturates a 2-core machine (the gateway,
-// PostgreSQL, child processes, chromium); two at once made every file 3 to 8 times slower and the
-// whole run longer (measured in CI on 2026-12-06). They run in one worker process, not in Jest's own
+// PostgreSQL, child processes, chromium); two at once were no faster (14 files: 120 s with one
+// worker, 121 s with two, 2026-12-07). They run in one worker process, not in Jest's own
 // (no --runInBand), so that the worker can be replaced once its heap passes workerIdleMemoryLimit:
 // every test file loads its own copy of the modules (libxml2 and PGlite WebAssembly included) and
 // some of it stays reachable, so one process running all 121 files grew past 2 GB and every later
