@@ -6,12 +6,13 @@ import { systemClock } from '../src/domain/clock.js';
 import { frenchPublicHolidays } from '../src/domain/holidays.js';
 import { loadConfig } from '../src/composition/config/config.js';
 import { CATALOG_DIR } from '../src/adapters/paths.js';
-import { SignalisationService, type DepositRequest } from '../src/application/signalisation.js';
+import { SignalisationService } from '../src/application/signalisation.js';
 import { loadCatalogue } from '../src/adapters/catalogue/catalogue-files.js';
 import { postgresDatabase } from '../src/adapters/postgres/db.js';
 import { SqlPrestationRepository } from '../src/adapters/postgres/prestations.js';
 import { SqlSignalisationRepository } from '../src/adapters/postgres/signalisations.js';
 import { percentile } from './lib/load.js';
+import { depositUseCaseRequest as deposit } from './lib/soap-fixtures.js';
 
 interface RunMessage {
   type: 'run';
@@ -20,26 +21,6 @@ interface RunMessage {
   durationMs: number;
   maxRequests: number;
   prefix: string;
-}
-
-/** The same deposit as bench/lib/messages.ts depositRequest, as the use case receives it. */
-function deposit(referenceInterneOC: string): DepositRequest {
-  return {
-    canal: 'WS',
-    offre: 'FTTH_PASSIF',
-    identifiantPrestation: 'FI-1000-0001',
-    formulaire: { idFormulaire: 'FTTH_PASSIF', version: 1 },
-    defautDeclare: 'INTERRUPTION_TOTALE',
-    impact: 'TOTAL',
-    dateDebutDefaut: new Date('2026-11-27T08:00:00+01:00'),
-    localisationPresumee: 'PTO',
-    referenceInterneOC,
-    contactSite: { nom: 'Mme Martin', telephone: '+33 1 23 45 67 89' },
-    contactOC: { nom: 'SAV OPA', telephone: '0800 000 000', email: 'sav@opa.example' },
-    accesSite: { horaires: '8h-18h', informations: 'Digicode 1234' },
-    commentaire: 'Plus de synchronisation depuis ce matin',
-    champs: [{ code: 'REF_PTO', valeur: 'PTO-75056-000123' }],
-  };
 }
 
 if (!process.send) throw new Error('started by the benchmark runner');

@@ -8,22 +8,17 @@
 // Needs a migrated database with the demo data, e.g. one kept by
 //   npm run bench -- --scenarios c --duration 1 --warmup 1 --keep-db
 // Usage: node dist/bench/micro/soap-deposit-db.js <postgres url> [--rounds 3] [--calls 3000] [--connections 32]
-import path from 'node:path';
 import { systemClock } from '../../src/domain/clock.js';
 import { frenchPublicHolidays } from '../../src/domain/holidays.js';
-import type { OperatorIdentity } from '../../src/domain/identity.js';
-import { CATALOG_DIR, WSDL_DIR, XSD_DIR } from '../../src/adapters/paths.js';
-import { SignalisationService, type DepositRequest } from '../../src/application/signalisation.js';
+import { CATALOG_DIR } from '../../src/adapters/paths.js';
+import { SignalisationService } from '../../src/application/signalisation.js';
 import { loadCatalogue } from '../../src/adapters/catalogue/catalogue-files.js';
 import { postgresDatabase } from '../../src/adapters/postgres/db.js';
 import { SqlPrestationRepository } from '../../src/adapters/postgres/prestations.js';
 import { SqlSignalisationRepository } from '../../src/adapters/postgres/signalisations.js';
-import { esavConventions } from '../../src/adapters/contracts/esav-conventions.js';
-import { signalisationV1Operations, SIGNALISATION_V1_NS } from '../../src/adapters/contracts/esav-v1/signalisation.js';
-import { operationsByElement, type SoapEndpoint } from '../../src/adapters/soap/endpoint.js';
 import { handleSoapRequest } from '../../src/adapters/soap/pipeline.js';
-import { CompiledSchema } from '../../src/adapters/soap/schema-registry.js';
 import { depositRequest } from '../lib/messages.js';
+import { BENCH_IDENTITY, depositUseCaseRequest as request, signalisationV1Endpoint } from '../lib/soap-fixtures.js';
 
 const args = process.argv.slice(2);
 const url = args.find((a) => a.startsWith('postgres'));
@@ -47,47 +42,9 @@ const service = new SignalisationService({
   prestations: new SqlPrestationRepository(db),
   signalisations: new SqlSignalisationRepository(db),
 });
-const endpoint: SoapEndpoint = {
-  path: '/ws/v1/signalisation',
-  serviceName: 'SignalisationService',
-  version: '1',
-  domain: 'signalisation',
-  payloadNamespace: SIGNALISATION_V1_NS,
-  wsdlFile: path.join(WSDL_DIR, 'v1', 'signalisation-v1.wsdl'),
-  schema: CompiledSchema.compile(path.join(XSD_DIR, 'v1', 'signalisation-v1.xsd'), XSD_DIR),
-  conventions: esavConventions,
-  operations: operationsByElement(signalisationV1Operations(service)),
-};
-const identity: OperatorIdentity = {
-  operatorCode: 'OPA1',
-  operatorSiren: '123456789',
-  operatorName: 'Opérateur A',
-  operatorPlatform: 'integration',
-  productionDomains: new Set(),
-  profileName: 'COMPLET',
-  allowedOperations: new Set(['*']),
-  certificateFingerprint: 'AA',
-  certificateNotAfter: new Date('2030-01-01T00:00:00Z'),
-  certificateRevokedAt: null,
-};
+const endpoint = signalisationV1Endpoint(service);
+const identity = BENCH_IDENTITY;
 
-/** The deposit of bench/lib/messages.ts depositRequest, as the use case receives it (as bench/usecase-child.ts). */
-const request = (referenceInterneOC: string): DepositRequest => ({
-  canal: 'WS',
-  offre: 'FTTH_PASSIF',
-  identifiantPrestation: 'FI-1000-0001',
-  formulaire: { idFormulaire: 'FTTH_PASSIF', version: 1 },
-  defautDeclare: 'INTERRUPTION_TOTALE',
-  impact: 'TOTAL',
-  dateDebutDefaut: new Date('2026-11-27T08:00:00+01:00'),
-  localisationPresumee: 'PTO',
-  referenceInterneOC,
-  contactSite: { nom: 'Mme Martin', telephone: '+33 1 23 45 67 89' },
-  contactOC: { nom: 'SAV OPA', telephone: '0800 000 000', email: 'sav@opa.example' },
-  accesSite: { horaires: '8h-18h', informations: 'Digicode 1234' },
-  commentaire: 'Plus de synchronisation depuis ce matin',
-  champs: [{ code: 'REF_PTO', valeur: 'PTO-75056-000123' }],
-});
 
 const run = `MICRO-${Date.now().toString(36).toUpperCase()}`;
 let next = 0;

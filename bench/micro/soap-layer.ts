@@ -4,22 +4,13 @@
 // no TLS, no HTTP, no database. Then each stage on its own (guard, parse, validations, mapping,
 // response), so that a change to the pipeline shows what it saves, in CPU microseconds per call.
 // Usage: node dist/bench/micro/soap-layer.js [--rounds 5] [--calls 20000] [--only consult|deposit] [--stages 0]
-import path from 'node:path';
 import type { SignalisationService } from '../../src/application/signalisation.js';
-import type { RendezVousService } from '../../src/application/rendezvous.js';
-import type { CatalogueService } from '../../src/application/catalogue.js';
-import type { OperatorIdentity } from '../../src/domain/identity.js';
 import { esavConventions } from '../../src/adapters/contracts/esav-conventions.js';
-import { signalisationV1Operations, SIGNALISATION_V1_NS } from '../../src/adapters/contracts/esav-v1/signalisation.js';
-import { rendezVousV1Operations } from '../../src/adapters/contracts/esav-v1/rendezvous.js';
-import { catalogueV1Operations } from '../../src/adapters/contracts/esav-v1/catalogue.js';
-import { WSDL_DIR, XSD_DIR } from '../../src/adapters/paths.js';
-import { operationsByElement, type SoapEndpoint } from '../../src/adapters/soap/endpoint.js';
 import { parseEnvelope, toPlain } from '../../src/adapters/soap/envelope.js';
 import { guardRequestBody } from '../../src/adapters/soap/guard.js';
 import { handleSoapRequest } from '../../src/adapters/soap/pipeline.js';
-import { CompiledSchema } from '../../src/adapters/soap/schema-registry.js';
 import { consultStateRequest, depositRequest } from '../lib/messages.js';
+import { BENCH_IDENTITY, signalisationV1Endpoint } from '../lib/soap-fixtures.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: number): number => {
@@ -33,18 +24,6 @@ const onlyAt = args.indexOf('--only');
 const ONLY = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
 
 const now = new Date('2026-12-07T10:00:00Z');
-const identity: OperatorIdentity = {
-  operatorCode: 'OPA1',
-  operatorSiren: '123456789',
-  operatorName: 'Opérateur A',
-  operatorPlatform: 'integration',
-  productionDomains: new Set(),
-  profileName: 'COMPLET',
-  allowedOperations: new Set(['*']),
-  certificateFingerprint: 'AA',
-  certificateNotAfter: new Date('2030-01-01T00:00:00Z'),
-  certificateRevokedAt: null,
-};
 
 const signalisation = {
   state: async () => ({ referenceSignalisation: 'SIG-0000000001', referenceInterneOC: 'REF-1', etat: 'EN_DEPOT', dateEtat: now, motif: 'Dépôt de la signalisation' }),
@@ -56,22 +35,9 @@ const signalisation = {
     created: true,
   }),
 } as unknown as SignalisationService;
+const endpoint = signalisationV1Endpoint(signalisation);
+const identity = BENCH_IDENTITY;
 
-const endpoint: SoapEndpoint = {
-  path: '/ws/v1/signalisation',
-  serviceName: 'SignalisationService',
-  version: '1',
-  domain: 'signalisation',
-  payloadNamespace: SIGNALISATION_V1_NS,
-  wsdlFile: path.join(WSDL_DIR, 'v1', 'signalisation-v1.wsdl'),
-  schema: CompiledSchema.compile(path.join(XSD_DIR, 'v1', 'signalisation-v1.xsd'), XSD_DIR),
-  conventions: esavConventions,
-  operations: operationsByElement([
-    ...signalisationV1Operations(signalisation),
-    ...rendezVousV1Operations({} as RendezVousService),
-    ...catalogueV1Operations({} as CatalogueService),
-  ]),
-};
 
 const consult = Buffer.from(consultStateRequest('SIG-0000000001'));
 const deposit = Buffer.from(depositRequest('BENCH-REF-000001'));

@@ -97,7 +97,7 @@ function planChargeSavFtthEndpoints(deps: EndpointDeps): SoapEndpoint[] {
   ];
 }
 
-function signalisationEndpoints({ useCases }: EndpointDeps): SoapEndpoint[] {
+export function signalisationEndpoints({ useCases }: EndpointDeps): SoapEndpoint[] {
   const { signalisation, rendezVous, catalogue, notices } = useCases;
   return [
     {
