@@ -21,7 +21,7 @@ export interface NoticesRuntime {
   service: NoticeService;
   /** The e-mail queue; undefined without SMTP server. */
   mails: NoticeMailQueue | undefined;
-  /** Starts sending the queued e-mails in this process (after the use cases are built). */
+  /** Starts sending the queued e-mails in this process (after the use cases are built), unless ESAV_MAIL_WORKERS=0. */
   startMailing(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -36,7 +36,7 @@ export async function startNotices(deps: { db: Database; config: GatewayConfig; 
     service,
     mails,
     async startMailing() {
-      await mails?.startWorker((job) => service.deliver(job));
+      if (deps.config.smtp?.workers) await mails?.startWorker((job) => service.deliver(job));
     },
     async stop() {
       await mails?.stop();

@@ -1,7 +1,10 @@
 // The worker process's composition root (`npm run worker`, src/processes/worker.ts): catalogue →
-// PostgreSQL (+ migrations) → the repositories it needs → the line-test queue and its workers.
-// It shares the gateway's database and durable queue; it runs no periodic job of its own (the
-// gateways' scheduler does, decision 0014; pg-boss keeps its queue itself).
+// PostgreSQL (+ migrations) → the repositories it needs → the consumers of the three durable
+// queues: line tests, the notices' e-mails (with ESAV_SMTP_URL) and the push notifications (relay
+// and deliveries, decision 0023). It shares the gateways' database and queues, so worker processes
+// add capacity to all of them, and gateways started with ESAV_TEST_WORKERS=0, ESAV_MAIL_WORKERS=0
+// and ESAV_PUSH_WORKERS=0 leave that work to them. It runs no periodic job of its own (the
+// gateways' scheduler does, decision 0014; pg-boss keeps its queues itself).
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config/config.js';
 import { ConfigError } from './config/config.js';
@@ -13,9 +16,13 @@ import { postgresDatabase, type Database } from '../adapters/postgres/db.js';
 import { migrate } from '../adapters/postgres/migrate.js';
 import { sqlVolumetrySink } from '../adapters/postgres/volumetry.js';
 import type { NetworkAdapter } from '../application/network-port.js';
+import { ensureDevPki } from '../adapters/pki/dev-pki.js';
 import { buildRepositories } from './repositories.js';
 import { processName } from './scheduler.js';
-import { startLineTestRuntime } from './line-tests.js';
+import { startLineTestRuntime, type LineTestRuntime } from './line-tests.js';
+import { startNotices, type NoticesRuntime } from './notices.js';
+import { startPush, type PushRuntime } from './push.js';
+import { DEMO_OPERATOR_CODES } from './demo-data.js';
 
 export interface WorkerOptions {
   logger: Logger;
@@ -28,34 +35,49 @@ export interface WorkerOptions {
 
 export interface RunningWorker {
   db: Database;
-  /** Worker loops in this process. */
+  /** Line-test worker loops in this process. */
   workers: number;
+  /** Whether this process sends the notices' e-mails (ESAV_SMTP_URL set and ESAV_MAIL_WORKERS=1). */
+  mailing: boolean;
+  /** Push delivery loops in this process (0 without a client certificate or with ESAV_PUSH_WORKERS=0). */
+  pushWorkers: number;
   workerName: string;
-  /** Running tests get the grace delay, the others stay queued; then the pool is closed. */
+  /** Running tests get the grace delay, the others stay queued; mails and pushes stop; then the pool is closed. */
   close(): Promise<void>;
 }
 
 export async function startWorker(config: GatewayConfig, options: WorkerOptions): Promise<RunningWorker> {
   if (!config.databaseUrl) {
     throw new ConfigError(
-      'npm run worker needs DATABASE_URL (PostgreSQL): the embedded PGlite database is single-process, its tests run on the gateway’s own workers (ESAV_TEST_WORKERS)',
+      'npm run worker needs DATABASE_URL (PostgreSQL): the embedded PGlite database is single-process, its line tests, e-mails and pushes run in the gateway',
     );
   }
   const { logger } = options;
   const catalogue = loadCatalogue(CATALOG_DIR);
   const db = postgresDatabase(config.databaseUrl, { max: config.databasePoolSize });
+  const clock = options.clock ?? systemClock;
+  let runtime: LineTestRuntime | undefined;
+  let notices: NoticesRuntime | undefined;
+  let push: PushRuntime | undefined;
+  const stopAll = async () => {
+    await runtime?.stop();
+    await push?.stop();
+    await notices?.stop();
+    await db.close();
+  };
   try {
     const applied = await migrate(db);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
     const name = processName();
-    const repositories = buildRepositories(db, frenchPublicHolidays(), name);
+    const calendar = frenchPublicHolidays();
+    const repositories = buildRepositories(db, calendar, name);
     const workers = Math.max(1, config.lineTests.workers);
     const workerName = options.workerName ?? name;
-    const runtime = await startLineTestRuntime({
+    runtime = await startLineTestRuntime({
       db,
       repositories,
       catalogue,
-      clock: options.clock ?? systemClock,
+      clock,
       logger,
       config: config.lineTests,
       workers,
@@ -64,21 +86,27 @@ export async function startWorker(config: GatewayConfig, options: WorkerOptions)
       // A test that produced a result is counted in the transaction storing it (spec §3 volumetry).
       volumetry: sqlVolumetrySink,
     });
+    // The notices' e-mails (decision 0022): the same queue and sender as the gateways'.
+    notices = await startNotices({ db, config, clock, calendar, logger });
+    await notices.startMailing();
+    // Push notifications (decision 0023): the provider's client certificate from ESAV_PUSH_CLIENT_*
+    // or, in development (no ESAV_TLS_*), the development PKI the gateways share (ESAV_DEV_CERTS_DIR).
+    const devPki = config.tls || config.push.clientCertFile ? undefined : ensureDevPki({ dir: config.devCertsDir, operatorCodes: DEMO_OPERATOR_CODES, now: systemClock.now() });
+    push = await startPush({ db, clock, logger, config: config.push, ...(devPki ? { devClient: devPki.pushClient } : {}) });
     let closing: Promise<void> | undefined;
     return {
       db,
       workers,
+      mailing: Boolean(notices.mails && config.smtp?.workers),
+      pushWorkers: push.delivery ? config.push.workers : 0,
       workerName,
       close() {
-        closing ??= (async () => {
-          await runtime.stop();
-          await db.close();
-        })();
+        closing ??= stopAll();
         return closing;
       },
     };
   } catch (error) {
-    await db.close().catch(() => undefined);
+    await stopAll().catch(() => undefined);
     throw error;
   }
 }

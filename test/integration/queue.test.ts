@@ -24,9 +24,12 @@ import { SqlLineTestRepository } from '../../src/adapters/postgres/line-tests.js
 import { migrate } from '../../src/adapters/postgres/migrate.js';
 import { waitFor } from '../support/line-tests.js';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../support/postgres.js';
+import { testCertsDir } from '../support/dev-pki.js';
 
 const describeDb = await describeWithPostgres();
 const WORKER = path.join(PROJECT_ROOT, 'dist', 'src', 'processes', 'worker.js');
+const certsDir = testCertsDir('esav-queue-pki-');
+afterAll(() => fs.rmSync(certsDir, { recursive: true, force: true }));
 const silent = pino({ level: 'silent' });
 const catalogue = loadCatalogue(CATALOG_DIR);
 
@@ -78,6 +81,8 @@ function startWorkerProcess(databaseUrl: string, name: string, env: Record<strin
       ESAV_QUEUE_POLL_MS: '500',
       ESAV_QUEUE_MAINTENANCE_SECONDS: '1',
       ESAV_TEST_RETRY_DELAY_SECONDS: '0',
+      // The worker also relays push notifications with the development PKI's client pair.
+      ESAV_DEV_CERTS_DIR: certsDir,
       LOG_LEVEL: 'warn',
       ...env,
     },

@@ -30,3 +30,15 @@ describe('ESAV_WORKERS', () => {
     expect(() => loadConfig({ ESAV_WORKERS: '2' })).toThrow(ConfigError);
   });
 });
+
+describe('ESAV_MAIL_WORKERS (the notices e-mails sent by this process or not)', () => {
+  const SMTP = { ...PG, ESAV_SMTP_URL: 'smtp://127.0.0.1:2525' };
+  test('1 by default, 0 leaves them to another process; only with an SMTP server', () => {
+    expect(loadConfig(SMTP).smtp?.workers).toBe(1);
+    expect(loadConfig({ ...SMTP, ESAV_MAIL_WORKERS: '0' }).smtp?.workers).toBe(0);
+    expect(loadConfig(PG).smtp).toBeUndefined();
+  });
+  test('anything but 0 or 1 is refused, naming the variable', () => {
+    for (const bad of ['2', '-1', 'yes']) expect(() => loadConfig({ ...SMTP, ESAV_MAIL_WORKERS: bad })).toThrow(/ESAV_MAIL_WORKERS/);
+  });
+});

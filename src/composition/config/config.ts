@@ -63,9 +63,11 @@ export interface GatewayConfig {
   push: PushConfig;
   /**
    * The notices' e-mails (decision 0022): ESAV_SMTP_URL (smtp:// or smtps://), ESAV_SMTP_FROM;
-   * undefined: no SMTP server, the notices are only kept (portal, web service).
+   * undefined: no SMTP server, the notices are only kept (portal, web service). `workers`
+   * (ESAV_MAIL_WORKERS, 0 or 1, default 1): whether this process sends the queued e-mails (0: a
+   * `npm run worker` process does).
    */
-  smtp: { url: string; from: string } | undefined;
+  smtp: { url: string; from: string; workers: number } | undefined;
 }
 
 /** The processes of `npm start` (decision 0024). */
@@ -193,6 +195,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       maxBytes: integer(env, 'ESAV_IMPORT_MAX_BYTES', 2 * 1024 ** 3, 1024, 64 * 1024 ** 3),
       progressEveryLines: integer(env, 'ESAV_IMPORT_PROGRESS_LINES', 10_000, 1, 10_000_000),
     },
-    smtp: smtpUrl ? { url: smtpUrl, from: smtpFrom } : undefined,
+    smtp: smtpUrl ? { url: smtpUrl, from: smtpFrom, workers: integer(env, 'ESAV_MAIL_WORKERS', 1, 0, 1) } : undefined,
   };
 }

@@ -11,7 +11,7 @@ export interface PushConfig {
   clientKeyFile: string | undefined;
   /** ESAV_PUSH_CA_FILE: CAs for callback servers without a CA of their own (unset: the system's). */
   caFile: string | undefined;
-  /** ESAV_PUSH_WORKERS: delivery loops in the gateway (0: none; events wait for a process that has some). */
+  /** ESAV_PUSH_WORKERS: relay and delivery loops in this process (0: none; events wait for a process that has some). */
   workers: number;
   /** ESAV_PUSH_POLL_MS: how often the relay looks for due tickets and an idle worker for a job. */
   pollingIntervalMs: number;
