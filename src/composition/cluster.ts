@@ -4,8 +4,10 @@
 // cluster's shared listening sockets. The first worker starts alone (migrations, development PKI,
 // admin token file, demo data are made once), then the others. A worker that dies is replaced
 // after a back-off that doubles while crashes follow each other (a crash loop does not spin);
-// SIGTERM/SIGINT drains every worker (each closes its gateway) and then the primary exits.
+// SIGTERM/SIGINT drains every worker (each closes its gateway) and then the primary exits. A scrape
+// of /metrics on any worker is answered with every ready worker's metrics, merged here.
 import cluster, { type Worker } from 'node:cluster';
+import { answerClusterScrapes } from './cluster-metrics.js';
 
 /** Messages from a worker to the primary. */
 export type WorkerMessage = { type: 'esav-ready'; banner: string };
@@ -118,6 +120,8 @@ export function superviseWorkers(options: SupervisorOptions): Promise<number> {
 
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
+  // /metrics on any worker answers the merged metrics of the ready ones (src/composition/cluster-metrics.ts).
+  answerClusterScrapes(() => [...ready]);
   fork();
   return done;
 }

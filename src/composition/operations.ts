@@ -14,6 +14,8 @@ import { addVolumetry } from '../adapters/postgres/volumetry.js';
 import type { Database } from '../adapters/postgres/db.js';
 import type { Repositories } from './repositories.js';
 import type { OperationsAdmin } from '../adapters/admin-api/operations-routes.js';
+import cluster from 'node:cluster';
+import { clusterMetricsExposition } from './cluster-metrics.js';
 import { GatewayMetrics } from '../adapters/observability/metrics.js';
 import { observers, requestPolicy, type RequestObserver, type RequestPolicy } from '../adapters/operators-front/request-policy.js';
 import type { VersionRegistry } from './config/versions.js';
@@ -78,7 +80,8 @@ export async function buildOperations(deps: OperationsDeps): Promise<Operations>
     observer: observers([{ served: (r) => volumetry.count(r) }, metrics], (error) => log.error({ err: error }, 'request observer failed')),
     admin: { health: { db, stopping: () => stopping }, maintenance,
       rateLimits,
-      metrics,
+      // A worker of `npm start` with ESAV_WORKERS > 1 serves the metrics of every worker (decision 0024).
+      metrics: cluster.isWorker ? clusterMetricsExposition(metrics) : metrics,
       volumetry: { flush: () => volumetry.flush(), report: (from, to, options) => volumetryReports.report(from, to, options) },
     },
     maintenance,

@@ -1,9 +1,10 @@
 // Every core (issue 16, decision 0024): the real entry point (`node dist/src/processes/gateway.js`,
 // what `npm start` runs) with ESAV_WORKERS=2 on PostgreSQL. A small primary forks two workers that
 // share the operators' mTLS port and the admin port: SOAP is served with a client certificate,
-// health answers, a killed worker is replaced, SIGTERM stops everything. With the embedded PGlite
+// health answers, /metrics merges every worker's, a killed worker is replaced, SIGTERM stops everything. With the embedded PGlite
 // database an explicit ESAV_WORKERS above 1 is refused at start.
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.js';
@@ -106,6 +107,39 @@ describeDb('npm start with ESAV_WORKERS=2 on PostgreSQL (node:cluster)', () => {
     for (const probe of ['/health/live', '/health/ready']) {
       const response = await fetch(`${adminUrl}${probe}`);
       expect({ probe, status: response.status }).toEqual({ probe, status: 200 });
+    }
+  });
+
+  test('/metrics on any worker answers the merged metrics of every worker', async () => {
+    /** One scrape on a new connection (the shared admin port hands connections to the workers in turn). */
+    const scrape = () =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        http
+          .get(`${adminUrl}/metrics`, { agent: false }, (response) => {
+            let body = '';
+            response.setEncoding('utf8');
+            response.on('data', (chunk: string) => (body += chunk));
+            response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+          })
+          .on('error', reject);
+      });
+    const served = (body: string) =>
+      body
+        .split('\n')
+        .filter((line) => line.startsWith('esav_requests_total{'))
+        .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+    const before = await scrape();
+    expect(before.status).toBe(200);
+    // Each consult on a new connection: both workers serve some of them.
+    for (let i = 0; i < 6; i++) expect((await soapConsult()).code).toBe(310);
+    for (let i = 0; i < 4; i++) {
+      const after = await scrape();
+      expect(after.status).toBe(200);
+      // Every scrape counts the six, whichever worker answered it (one worker alone has about half).
+      expect(served(after.body) - served(before.body)).toBe(6);
+      // Per-process facts appear once (not summed): the Node.js version series, one line.
+      expect(after.body.split('\n').filter((line) => line.startsWith('esav_nodejs_version_info{'))).toHaveLength(1);
+      expect(after.body).toMatch(/^esav_maintenance_active 0$/m);
     }
   });
 

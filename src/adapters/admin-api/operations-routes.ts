@@ -10,13 +10,13 @@ import { VOLUMETRY_KINDS, type VolumetryKind } from '../../domain/volumetry.js';
 import type { VolumetryRow } from '../../application/volumetry.js';
 import type { AnnouncedWindow } from '../../application/operations-ports.js';
 import { healthRoutes, type HealthDeps } from './health.js';
-import { arrayOf, bool, instantOut, int, nullableInstantOut, nullableStr, object, operation, referenceParams, str } from './schemas.js';
+import { arrayOf, bool, errorResponse, instantOut, int, nullableInstantOut, nullableStr, object, operation, referenceParams, str } from './schemas.js';
 
 export interface OperationsAdmin {
   health: HealthDeps;
   maintenance: MaintenanceService;
   rateLimits: RateLimiter;
-  /** The Prometheus exposition of this process (src/adapters/observability/metrics.ts). */
+  /** The Prometheus exposition of this process, or of every process of the cluster (rejects: 503). */
   metrics: { text(): Promise<{ contentType: string; body: string }> };
   volumetry: {
     /** Writes this process's counts not yet written (so the report includes them). */
@@ -181,15 +181,25 @@ export const operationsRoutes: FastifyPluginAsync<{ ops: OperationsAdmin }> = as
     {
       schema: operation({
         operationId: 'getMetrics',
-        summary: 'Métriques Prometheus du processus (format texte ; sans jeton)',
+        summary: 'Métriques Prometheus de tous les processus du nœud (format texte ; sans jeton)',
         tags: ['exploitation'],
         secured: false,
-        response: { 200: { description: 'Exposition Prometheus (text/plain)', type: 'string' } },
+        response: {
+          200: { description: 'Exposition Prometheus (text/plain)', type: 'string' },
+          503: { ...errorResponse, description: 'Un processus du nœud n’a pas répondu : pas d’exposition partielle' },
+        },
       }),
     },
-    async (_request, reply) => {
-      const { contentType, body } = await ops.metrics.text();
-      return reply.type(contentType).send(body);
+    async (request, reply) => {
+      try {
+        const { contentType, body } = await ops.metrics.text();
+        return reply.type(contentType).send(body);
+      } catch (error) {
+        // With several processes the exposition merges all of them; a partial one would read as a
+        // counter reset, so a scrape that cannot have every process fails instead.
+        request.log.warn({ err: error }, 'metrics unavailable');
+        return reply.code(503).send({ erreur: `Métriques indisponibles : ${error instanceof Error ? error.message : String(error)}` });
+      }
     },
   );
 

@@ -13,6 +13,8 @@ export function registerCrlGauges(registry: Registry, read: () => Promise<Record
     name: 'esav_crl_sources',
     help: 'CRL sources of the recognised CAs by state (A_JOUR, ECHEC, PERIMEE, INDISPONIBLE)',
     labelNames: ['state'],
+    // Read from PostgreSQL: the same in every process, not summed when a cluster's metrics are merged.
+    aggregator: 'max',
     registers: [registry],
     async collect() {
       try {

@@ -73,10 +73,14 @@ export class GatewayMetrics implements RequestObserver {
     });
 
     const depth = () => this.queueDepth;
+    // Gauges read from PostgreSQL or the shared configuration give every process the same value:
+    // when the workers of a cluster are merged (src/composition/cluster-metrics.ts) they are not
+    // summed ('max'); this process's own counts (counters, histograms, pending volumetry) are.
     new Gauge({
       name: 'esav_line_test_queue_depth',
       help: 'Line-test jobs in the durable queue, by state (created: waiting, retry: waiting to be retried, active: running)',
       labelNames: ['state'],
+      aggregator: 'max',
       registers: [registry],
       async collect() {
         const read = depth();
@@ -94,6 +98,7 @@ export class GatewayMetrics implements RequestObserver {
       name: 'esav_client_certificates_expiring',
       help: `Registered client certificates, not revoked, still valid and expiring within ${deps.certificateExpiryWarningDays} days, by operator`,
       labelNames: ['operator'],
+      aggregator: 'max',
       registers: [registry],
       async collect() {
         try {
@@ -110,6 +115,7 @@ export class GatewayMetrics implements RequestObserver {
     new Gauge({
       name: 'esav_maintenance_active',
       help: '1 while the service is in a maintenance window (fault 402), else 0',
+      aggregator: 'max',
       registers: [registry],
       collect() {
         this.set(deps.maintenanceActive() ? 1 : 0);
@@ -131,6 +137,7 @@ export class GatewayMetrics implements RequestObserver {
         name: 'esav_version_live',
         help: 'Service versions of the version registry: 1 when live now, 0 when not yet live or retired',
         labelNames: ['service', 'version'],
+        aggregator: 'max',
         registers: [registry],
         collect() {
           for (const v of versions()) this.set({ service: v.service, version: v.version }, v.live ? 1 : 0);
