@@ -193,7 +193,7 @@ describeDb('support console: pages over the admin API', () => {
     const state = await t.admin('GET', '/admin/exploitation');
     expect(state.status).toBe(200);
     expect(state.body.file).toEqual({ enAttente: expect.any(Number), enReprise: expect.any(Number), enCours: expect.any(Number) });
-    expect(state.body.requetes).toMatchObject({ depuis: 'démarrage du processus', total: expect.any(Number), tauxErreur: expect.any(Number) });
+    expect(state.body.requetes).toMatchObject({ depuis: 'démarrage des processus du nœud', total: expect.any(Number), tauxErreur: expect.any(Number) });
     const page = await c.get('/console/exploitation');
     expect(page.body).toContain('id="taux-erreur"');
   });
