@@ -83,8 +83,9 @@ function addMaintenanceCommands(program: Command, op: Op, print: Print, env: Nod
     .command('annuler')
     .description('annule une fenêtre de travaux annoncée')
     .argument('<reference>', 'référence de la fenêtre (MNT-…)')
-    .action(async (reference: string, _o: unknown, command: Command) => {
-      const cancelled = await op<MaintenanceWindowJson>(command, 'cancelMaintenanceWindow', { params: { reference } });
+    .addOption(agentOption())
+    .action(async (reference: string, o: { agent?: string }, command: Command) => {
+      const cancelled = await op<MaintenanceWindowJson>(command, 'cancelMaintenanceWindow', { params: { reference }, body: { agent: agentOf(o, env) } });
       print(command, cancelled, () => `${cancelled.reference} annulée le ${date(cancelled.dateAnnulation)}`);
     });
 }

@@ -190,7 +190,8 @@ export class MaintenanceService {
               endsAt: w.end,
             },
           }),
-          { actor: options.agent?.trim() || GATEWAY_AUTHOR, forcedRule: null, auditAction: 'TRAVAUX_ESAV_ANNULES', auditDetails: (w) => ({ reference: w.reference }) },
+          // Always audited: reopening the service during announced works is a staff decision.
+          { actor: options.agent?.trim() || GATEWAY_AUTHOR, forcedRule: null, auditAction: 'TRAVAUX_ESAV_ANNULES', auditDetails: (w) => ({ reference: w.reference }), alwaysAudit: true },
         )
       ).result;
     } else {

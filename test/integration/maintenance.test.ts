@@ -88,7 +88,7 @@ describeDb('maintenance windows (fault 402)', () => {
     expect((await t.admin('GET', '/health/live', undefined, null)).body).toMatchObject({ maintenance: { nature: 'TRAVAUX', reference } });
 
     // Cancelled: open again at once (the process that cancelled reloads its windows).
-    const cancelled = await cli('maintenance', 'annuler', reference!);
+    const cancelled = await cli('maintenance', 'annuler', reference!, '--agent', 'M. Martin');
     expect(cancelled.code).toBe(0);
     expect((await soapCall(t, 'OPA1', '/ws/v1/signalisation', CONSULT_UNKNOWN())).code).toBe(310);
   });

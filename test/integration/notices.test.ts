@@ -88,10 +88,14 @@ describeDb('notices to the operators', () => {
     expect(await audit('TRAVAUX_ESAV_ANNONCES')).toHaveLength(1);
 
     // Cancelling the forced one tells the operators too; an unknown reference is 404 and writes nothing.
-    const cancelled = await t.admin('POST', `/admin/maintenances/${forced.body.reference}/annulation`);
+    // The agent who cancels is named in the audit log (and in the notice's author); a blank one is refused.
+    expect((await t.admin('POST', `/admin/maintenances/${forced.body.reference}/annulation`, { agent: ' ' })).status).toBe(400);
+    const cancelled = await t.admin('POST', `/admin/maintenances/${forced.body.reference}/annulation`, { agent: 'Mme Durand' });
     expect(cancelled.status).toBe(200);
     const [cancellation] = await works();
     expect(cancellation.titre).toBe('Annulation des travaux sur e-SAV du 26/11/2026 à 22h00');
+    expect(cancellation.auteur).toBe('Mme Durand');
+    expect((await audit('TRAVAUX_ESAV_ANNULES')).map((row: { agent: string }) => row.agent)).toEqual(['Mme Durand']);
     expect((await t.admin('POST', '/admin/maintenances/MNT-999999/annulation')).status).toBe(404);
     expect(await works()).toHaveLength(3);
   });

@@ -260,18 +260,20 @@ export const operationsRoutes: FastifyPluginAsync<{ ops: OperationsAdmin }> = as
     },
   );
 
-  app.post<{ Params: { reference: string } }>(
+  app.post<{ Params: { reference: string }; Body: { agent?: string } | undefined }>(
     '/admin/maintenances/:reference/annulation',
     {
       schema: operation({
         operationId: 'cancelMaintenanceWindow',
-        summary: 'Annule une fenêtre de travaux annoncée',
+        summary: 'Annule une fenêtre de travaux annoncée et publie l’avis d’annulation (audité avec l’agent nommé)',
         tags: ['maintenance'],
         params: referenceParams,
+        // No body at all is accepted too (the agent is then the gateway's own name in the audit).
+        body: { type: ['object', 'null'], additionalProperties: false, properties: { agent: forceAgent } },
         response: { 200: maintenanceWindowSchema },
       }),
     },
-    async (request) => maintenanceWindowView(await ops.maintenance.cancel(request.params.reference)),
+    async (request) => maintenanceWindowView(await ops.maintenance.cancel(request.params.reference, { agent: request.body?.agent })),
   );
 
   // ------------------------------------------------------------ rate limits

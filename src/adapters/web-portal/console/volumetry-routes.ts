@@ -151,7 +151,7 @@ export const volumetryConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async
 
   app.post<{ Params: { reference: string } }>('/console/exploitation/maintenances/:reference/annulation', async (request, reply) => {
     try {
-      await api.call('cancelMaintenanceWindow', { params: { reference: request.params.reference } });
+      await api.call('cancelMaintenanceWindow', { params: { reference: request.params.reference }, body: { agent: agentOf(request) } });
       return exploitationPage(request, reply, { notice: 'Fenêtre annulée.' });
     } catch (error) {
       const refusal = apiRefusal(error);
