@@ -61,7 +61,7 @@ describeBrowser('web portal in chromium: line tests, appointments, works', () =>
     const field = page.getByLabel('Identifiant de la prestation');
     await field.pressSequentially('FI-1000-000');
     await page.locator('#suggestions-prestation option').first().waitFor({ state: 'attached' });
-    expect(await page.locator('#suggestions-prestation option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value))).toEqual([
+    expect(await page.locator('#suggestions-prestation option').evaluateAll((options) => options.map((o) => o.getAttribute('value')))).toEqual([
       'FI-1000-0002',
       'FI-1000-0003',
       'FI-1000-0004',
