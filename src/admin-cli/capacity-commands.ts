@@ -143,6 +143,8 @@ export function addCapacityCommands(program: Command, op: Op, print: Print, env:
     const option = new Option('--type <type>', 'type de rendez-vous').choices(['SAV', 'SAV_PLUS', 'EXPERTISE_CONTRADICTOIRE']);
     return required ? option.makeOptionMandatory() : option;
   };
+  // A list cut at its page: how to ask for the next one.
+  const withNextPage = (text: string, next: string | null) => (next ? `${text}\n(suite : --apres ${next})` : text);
   const withRegeneration = (head: string, r: RegenerationJson | undefined) => [head, formatRegeneration(r)].filter(Boolean).join('\n');
 
   // ---- patterns
@@ -151,9 +153,13 @@ export function addCapacityCommands(program: Command, op: Op, print: Print, env:
     .description('les plannings hebdomadaires (toutes les communes, ou une)')
     .option('--commune <insee>', 'code INSEE de la commune')
     .addOption(typeOption())
-    .action(async (o: { commune?: string; type?: string }, command: Command) => {
-      const list = await op<{ plannings: PatternJson[] }>(command, 'listCapacityPatterns', { query: { commune: o.commune, type: o.type } });
-      print(command, list, () => formatPatterns(list.plannings));
+    .option('--limite <n>', 'plages au plus (1000 par défaut, 5000 au plus)', integer)
+    .option('--apres <position>', 'la page qui suit cette position (donnée par la page précédente)')
+    .action(async (o: { commune?: string; type?: string; limite?: number; apres?: string }, command: Command) => {
+      const list = await op<{ plannings: PatternJson[]; suivant: string | null }>(command, 'listCapacityPatterns', {
+        query: { commune: o.commune, type: o.type, limite: o.limite, apres: o.apres },
+      });
+      print(command, list, () => withNextPage(formatPatterns(list.plannings), list.suivant));
     });
 
   const planning = capacite.command('planning').description('modifier le planning hebdomadaire d’une commune et d’un type');
@@ -228,9 +234,13 @@ export function addCapacityCommands(program: Command, op: Op, print: Print, env:
     .addOption(typeOption())
     .option('--du <AAAA-MM-JJ>', 'à partir de ce jour')
     .option('--au <AAAA-MM-JJ>', 'jusqu’à ce jour')
-    .action(async (o: { commune?: string; type?: string; du?: string; au?: string }, command: Command) => {
-      const list = await op<{ supplements: ExtraJson[] }>(command, 'listCapacityExtras', { query: { commune: o.commune, type: o.type, du: o.du, au: o.au } });
-      print(command, list, () => formatExtras(list.supplements));
+    .option('--limite <n>', 'capacités au plus (1000 par défaut, 5000 au plus)', integer)
+    .option('--apres <position>', 'la page qui suit cette position (donnée par la page précédente)')
+    .action(async (o: { commune?: string; type?: string; du?: string; au?: string; limite?: number; apres?: string }, command: Command) => {
+      const list = await op<{ supplements: ExtraJson[]; suivant: string | null }>(command, 'listCapacityExtras', {
+        query: { commune: o.commune, type: o.type, du: o.du, au: o.au, limite: o.limite, apres: o.apres },
+      });
+      print(command, list, () => withNextPage(formatExtras(list.supplements), list.suivant));
     });
 
   const supplement = capacite.command('supplement').description('ajouter ou supprimer une capacité supplémentaire');

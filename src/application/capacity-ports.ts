@@ -52,15 +52,38 @@ export interface CapacityFilter {
   type?: TypeRendezVous;
 }
 
+/** Where a page of weekly patterns resumes: after this line, in (commune, type, day, start) order. */
+export interface PatternKey {
+  codeInsee: string;
+  type: TypeRendezVous;
+  jour: number;
+  debut: string;
+}
+
+/** Where a page of extra capacity resumes: after this one, in (day, start, id) order. */
+export interface ExtraKey {
+  jour: ParisDay;
+  debut: string;
+  id: number;
+}
+
+/** At most `limit` rows after `after` (all of them when no limit: one commune's, inside a change). */
+export interface Paging<K> {
+  after?: K;
+  limit?: number;
+}
+
 export interface CapacityAdminRepository {
   /** Runs `work` in one transaction: every change and its regeneration and audit, or nothing. */
   transaction<T>(work: (repository: CapacityAdminRepository) => Promise<T>): Promise<T>;
 
-  patterns(filter: CapacityFilter): Promise<WorkingPattern[]>;
+  /** In (commune, type, day, start) order. */
+  patterns(filter: CapacityFilter & Paging<PatternKey>): Promise<WorkingPattern[]>;
   /** Replaces the whole weekly pattern set of a zone and type (an empty set deletes it). */
   replacePatterns(codeInsee: string, type: TypeRendezVous, lines: readonly WorkingPattern[]): Promise<void>;
 
-  extras(filter: CapacityFilter & { from?: ParisDay; to?: ParisDay }): Promise<CapacityExtraRecord[]>;
+  /** In (day, start, id) order. */
+  extras(filter: CapacityFilter & { from?: ParisDay; to?: ParisDay } & Paging<ExtraKey>): Promise<CapacityExtraRecord[]>;
   addExtra(extra: CapacityExtra & { motif: string | null }, at: Date, by: string): Promise<CapacityExtraRecord>;
   deleteExtra(id: number): Promise<CapacityExtraRecord | undefined>;
 

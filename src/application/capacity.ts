@@ -26,6 +26,8 @@ import type {
   BookedAppointment,
   CapacityAdminRepository,
   CapacityExtraRecord,
+  ExtraKey,
+  PatternKey,
   ClosureRecord,
   NonWorkingDayRecord,
   Regeneration,
@@ -113,6 +115,12 @@ export interface CapacityView {
 
 const invalid = (p: Problem) => new UseCaseError('invalid', `requête invalide : ${p.champ} : ${p.message}`);
 
+/** Default and maximum lines of one page of the pattern and extra-capacity lists. */
+export const LIST_DEFAULT = 1000;
+export const LIST_MAX = 5000;
+
+const listLimit = (limit: number | undefined): number => Math.min(Math.max(Math.trunc(limit ?? LIST_DEFAULT), 1), LIST_MAX);
+
 function checkCommune(codeInsee: string, champ = 'commune'): void {
   if (!COMMUNE.test(codeInsee)) throw invalid({ champ, message: 'code INSEE de commune attendu (5 caractères)' });
 }
@@ -146,9 +154,21 @@ export class CapacityAdminService {
 
   // ---------------------------------------------------------------- patterns
 
-  patterns(filter: { codeInsee?: string; type?: TypeRendezVous }): Promise<WorkingPattern[]> {
+  /**
+   * A page of the weekly patterns (every commune's, or one's): at most `limit` lines (LIST_MAX at
+   * most) in (commune, type, day, start) order, and where the next page starts if more follow. A
+   * national deployment has some 35 000 communes × 17 lines: never all of them in one answer.
+   */
+  async patterns(
+    filter: { codeInsee?: string; type?: TypeRendezVous },
+    page: { after?: PatternKey; limit?: number } = {},
+  ): Promise<{ patterns: WorkingPattern[]; next: PatternKey | undefined }> {
     if (filter.codeInsee !== undefined) checkCommune(filter.codeInsee);
-    return this.deps.repository.patterns(filter);
+    const limit = listLimit(page.limit);
+    const rows = await this.deps.repository.patterns({ ...filter, ...(page.after ? { after: page.after } : {}), limit: limit + 1 });
+    const patterns = rows.slice(0, limit);
+    const last = patterns.at(-1);
+    return { patterns, next: rows.length > limit && last ? { codeInsee: last.codeInsee, type: last.type, jour: last.jour, debut: last.debut } : undefined };
   }
 
   /** Replaces the weekly pattern set of a commune and type; the future free slots are regenerated. */
@@ -218,14 +238,27 @@ export class CapacityAdminService {
 
   // ---------------------------------------------------------------- extra capacity
 
-  extras(filter: { codeInsee?: string; type?: TypeRendezVous; du?: ParisDay; au?: ParisDay }): Promise<CapacityExtraRecord[]> {
+  /**
+   * A page of the extra capacity (kept after its day: the list grows with time): at most `limit`
+   * (LIST_MAX at most) in (day, start, id) order, and where the next page starts if more follow.
+   */
+  async extras(
+    filter: { codeInsee?: string; type?: TypeRendezVous; du?: ParisDay; au?: ParisDay },
+    page: { after?: ExtraKey; limit?: number } = {},
+  ): Promise<{ extras: CapacityExtraRecord[]; next: ExtraKey | undefined }> {
     if (filter.codeInsee !== undefined) checkCommune(filter.codeInsee);
-    return this.deps.repository.extras({
+    const limit = listLimit(page.limit);
+    const rows = await this.deps.repository.extras({
       ...(filter.codeInsee ? { codeInsee: filter.codeInsee } : {}),
       ...(filter.type ? { type: filter.type } : {}),
       ...(filter.du ? { from: filter.du } : {}),
       ...(filter.au ? { to: filter.au } : {}),
+      ...(page.after ? { after: page.after } : {}),
+      limit: limit + 1,
     });
+    const extras = rows.slice(0, limit);
+    const last = extras.at(-1);
+    return { extras, next: rows.length > limit && last ? { jour: last.jour, debut: last.debut, id: last.id } : undefined };
   }
 
   async addExtra(extra: CapacityExtra & { motif: string | null }, agent: string): Promise<{ supplement: CapacityExtraRecord; regeneration: Regeneration }> {

@@ -21,6 +21,17 @@ export interface AvailableTests {
   tests: TestDisponible[];
 }
 
+export interface PrestationSuggestion {
+  identifiantPrestation: string;
+  offre: string;
+}
+
+/** The most suggestions one call answers. */
+export const SUGGESTION_LIMIT = 20;
+
+/** What an identifier of prestation may start with (the contracts' IdentifiantPrestation, ≤ 64). */
+const IDENTIFIER_PREFIX = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
 export interface TestRequest {
   identifiantPrestation: string;
   typeTest: TypeTest;
@@ -55,10 +66,17 @@ export class LineTestService {
     };
   }
 
-  /** The caller's prestations on which a test can be asked (those of the activated offers). */
-  async testablePrestations(caller: Caller): Promise<Array<{ identifiantPrestation: string; offre: string }>> {
+  /**
+   * Suggestions while an agent types a prestation's identifier: at most SUGGESTION_LIMIT (or
+   * `limit`, if lower) of the caller's prestations on which a test can be asked (those of the
+   * activated offers) whose identifier starts with `prefix`. Never the whole list: an operator may
+   * have millions. A prefix that no identifier can start with (empty, other characters) suggests
+   * nothing, without reading.
+   */
+  async suggestTestablePrestations(caller: Caller, prefix: string, limit: number = SUGGESTION_LIMIT): Promise<PrestationSuggestion[]> {
+    if (!IDENTIFIER_PREFIX.test(prefix)) return [];
     const offers = [...this.deps.catalogue.offers.values()].filter((o) => availableTests(o).length > 0).map((o) => o.code);
-    const found = await this.deps.prestations.listForOperator(caller.operatorCode, offers);
+    const found = await this.deps.prestations.suggestForOperator(caller.operatorCode, offers, prefix, Math.min(Math.max(limit, 0), SUGGESTION_LIMIT));
     return found.map((p) => ({ identifiantPrestation: p.identifiant, offre: p.offerCode }));
   }
 

@@ -29,8 +29,17 @@ export interface Prestation {
 export interface PrestationRepository {
   /** The prestation if it belongs to this operator; undefined otherwise (never another's). */
   findForOperator(operatorCode: string, identifiant: string): Promise<Prestation | undefined>;
-  /** The operator's prestations of these offers, by identifier (the portal's choice lists). */
-  listForOperator(operatorCode: string, offerCodes: readonly string[]): Promise<Prestation[]>;
+  /**
+   * At most `limit` of the operator's prestations of these offers whose identifier starts with
+   * `prefix` (exactly, case included), in byte order of the identifier: the portal's suggestions.
+   * Bounded whatever the operator's number of prestations (an index range per offer, never a scan).
+   */
+  suggestForOperator(operatorCode: string, offerCodes: readonly string[], prefix: string, limit: number): Promise<PrestationSuggestion[]>;
+}
+
+export interface PrestationSuggestion {
+  identifiant: string;
+  offerCode: string;
 }
 
 export interface ContactSite {

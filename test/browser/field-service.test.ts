@@ -1,6 +1,7 @@
 // The portal's line tests, appointments and works in a real browser (Debian's chromium through
-// playwright-core): ask a line test and watch it run to its verdict without the page reloading
-// (server-sent events, views/static/suivi-test.js, nothing inline for the CSP); book an appointment
+// playwright-core): type a prestation with the suggestions htmx brings (a <datalist>), ask a line
+// test and watch it run to its verdict without the page reloading (server-sent events,
+// views/static/suivi-test.js, nothing inline for the CSP); book an appointment
 // on a ticket deposited through SOAP and see it; the works page; another operator's test
 // unreachable; the read-only profile refused; axe-core finds no serious or critical violation.
 import type { Page } from 'playwright-core';
@@ -55,7 +56,20 @@ describeBrowser('web portal in chromium: line tests, appointments, works', () =>
     await page.getByRole('link', { name: 'Tests de ligne' }).click();
     await page.waitForURL('**/tests');
     expect(await seriousViolations(page)).toEqual([]);
-    await page.getByLabel('Prestation (offres activées)').selectOption('FI-1000-0003');
+    // The prestation is typed; htmx fills the field's <datalist> with the operator's testable
+    // prestations starting with what was typed (at most 20), and the polite status says how many.
+    const field = page.getByLabel('Identifiant de la prestation');
+    await field.pressSequentially('FI-1000-000');
+    await page.locator('#suggestions-prestation option').first().waitFor({ state: 'attached' });
+    expect(await page.locator('#suggestions-prestation option').evaluateAll((options) => options.map((o) => o.getAttribute('value')))).toEqual([
+      'FI-1000-0002',
+      'FI-1000-0003',
+      'FI-1000-0004',
+      'FI-1000-0005',
+    ]);
+    expect(await page.getByRole('status').textContent()).toBe('4 prestations testables proposées.');
+    expect(await seriousViolations(page)).toEqual([]);
+    await field.fill('FI-1000-0003');
     await page.getByRole('button', { name: 'Voir les tests possibles' }).click();
     await page.waitForURL('**/tests?identifiantPrestation=FI-1000-0003');
     await page.getByLabel(/Mesure des puissances optiques/).check();

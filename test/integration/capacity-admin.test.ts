@@ -293,4 +293,56 @@ describeDb('capacity administration (admin API → operators’ slot searches)',
       'JOUR_NON_TRAVAILLE_SUPPRIME',
     ]);
   });
+
+  test('the lists of patterns and of extra capacity come by pages (keyset, `limite` and `suivant`), never every commune at once', async () => {
+    /** Every page of a list, following `suivant`, with the size of each. */
+    async function pages(path: string, key: string, limite: number): Promise<{ items: unknown[]; sizes: number[] }> {
+      const items: unknown[] = [];
+      const sizes: number[] = [];
+      let apres: string | null = null;
+      do {
+        const answer = await t.admin('GET', `${path}${path.includes('?') ? '&' : '?'}limite=${limite}${apres ? `&apres=${encodeURIComponent(apres)}` : ''}`);
+        expect(answer.status).toBe(200);
+        items.push(...answer.body[key]);
+        sizes.push(answer.body[key].length);
+        apres = answer.body.suivant;
+      } while (apres !== null && sizes.length < 100);
+      return { items, sizes };
+    }
+
+    // Patterns: all communes, 7 lines a page; the pages put end to end are the whole list, in order.
+    const all = await t.admin('GET', '/admin/capacite/plannings?limite=5000');
+    expect(all.body.suivant).toBeNull();
+    const total = all.body.plannings.length;
+    expect(total).toBeGreaterThan(14);
+    expect(new Set(all.body.plannings.map((p: { commune: string }) => p.commune)).size).toBeGreaterThan(1);
+    const paged = await pages('/admin/capacite/plannings', 'plannings', 7);
+    expect(paged.items).toEqual(all.body.plannings);
+    // Full pages, then the rest (`suivant` is null on the last: no empty page to ask).
+    expect(paged.sizes).toEqual([...Array(Math.ceil(total / 7) - 1).fill(7), total - 7 * (Math.ceil(total / 7) - 1)]);
+    // A page says where the next one starts: its last line.
+    const first = await t.admin('GET', '/admin/capacite/plannings?limite=2');
+    expect(first.body.suivant).toBe(`${first.body.plannings[1].commune}/${first.body.plannings[1].type}/${first.body.plannings[1].jour}/${first.body.plannings[1].debut}`);
+
+    // Extra capacity: three on two days, one a page, in (day, start, number) order.
+    for (const [jour, debut, fin] of [['2026-11-21', '14:00', '16:00'], ['2026-11-21', '09:00', '11:00'], ['2026-11-20', '09:00', '11:00']] as const) {
+      const added = await t.admin('POST', '/admin/capacite/supplements', { agent: AGENT, commune: '75056', type: 'SAV', jour, debut, fin, dureeMinutes: 120, techniciens: 1 });
+      expect(added.status).toBe(201);
+    }
+    const extras = await pages('/admin/capacite/supplements?commune=75056&du=2026-11-20', 'supplements', 1);
+    expect(extras.sizes).toEqual([1, 1, 1]);
+    expect(extras.items.map((e) => `${(e as { jour: string }).jour} ${(e as { debut: string }).debut}`)).toEqual(['2026-11-20 09:00', '2026-11-21 09:00', '2026-11-21 14:00']);
+
+    // A bad page: 400 naming the parameter.
+    for (const [url, field] of [
+      ['/admin/capacite/plannings?limite=0', 'limite'],
+      ['/admin/capacite/plannings?limite=5001', 'limite'],
+      ['/admin/capacite/plannings?apres=75056', 'apres'],
+      ['/admin/capacite/supplements?apres=2026-11-21/09:00/x', 'apres'],
+    ] as const) {
+      const answer = await t.admin('GET', url);
+      expect({ url, status: answer.status }).toEqual({ url, status: 400 });
+      expect(answer.body.erreur).toContain(field);
+    }
+  });
 });

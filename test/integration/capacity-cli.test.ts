@@ -59,6 +59,12 @@ describeDb('capacity through the command line (spawned) → operators’ slot se
   test('capacite planning: list, replace (slots regenerated), add a line, delete; bad input exit 1 naming the field', async () => {
     expect(await ok('capacite', 'plannings', '--commune', '75056', '--type', 'EXPERTISE_CONTRADICTOIRE')).toMatch(/75056\s+EXPERTISE_CONTRADICTOIRE\s+2 mar\s+14:00-17:00\s+180 min\s+1\s+non/);
     expect(await search('2026-11-04', 'EXPERTISE_CONTRADICTOIRE')).toEqual([]);
+    // A page of the list says how to ask for the next one.
+    const page = await ok('capacite', 'plannings', '--limite', '2');
+    const next = /\(suite : --apres (\d{5}\/[A-Z_]+\/\d\/\d\d:\d\d)\)/.exec(page)?.[1];
+    expect(next).toBeDefined();
+    const whole = JSON.parse(await ok('--json', 'capacite', 'plannings')).plannings;
+    expect(JSON.parse(await ok('--json', 'capacite', 'plannings', '--limite', '2', '--apres', next!)).plannings).toEqual(whole.slice(2, 4));
 
     const replaced = await ok('capacite', 'planning', 'definir', '--commune', '75056', '--type', 'EXPERTISE_CONTRADICTOIRE', '--plage', '1-5 09:00-12:00 90 1');
     expect(replaced).toMatch(/75056\s+EXPERTISE_CONTRADICTOIRE\s+3 mer\s+09:00-12:00\s+90 min\s+1\s+non/);

@@ -10,12 +10,19 @@ import { FAST_TESTS_ENV, waitFor } from '../support/line-tests.js';
 import { soapFault } from '../support/faults.js';
 import { describeWithPostgres } from '../support/postgres.js';
 import { PortalClient, csrfOf, readDemoAccounts, type PortalResponse } from '../support/web-portal.js';
+import { SUGGEST_SQL, upsertPrestation } from '../../src/adapters/postgres/prestations.js';
 
 const describeDb = await describeWithPostgres();
 const MONDAY = '2026-11-02T10:00:00+01:00';
 
 const asList = <T>(v: T | T[] | undefined | null): T[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
 const slotIds = (html: string) => [...html.matchAll(/name="idCreneau" id="creneau-\d+" value="([^"]+)"/g)].map((m) => m[1]!);
+/** The identifiers GET /tests/suggestions offers for a prefix (the <option>s htmx puts in the datalist). */
+async function suggested(c: PortalClient, prefix: string): Promise<string[]> {
+  const answer = await c.get(`/tests/suggestions?identifiantPrestation=${encodeURIComponent(prefix)}`);
+  expect(answer.status).toBe(200);
+  return [...answer.body.matchAll(/<option value="([^"]+)">/g)].map((m) => m[1]!);
+}
 const title = (html: string) => /<h1[^>]*>([\s\S]*?)<\/h1>/.exec(html)?.[1]?.trim();
 
 describeDb('web portal: appointments, line tests, works and incidents', () => {
@@ -166,14 +173,22 @@ describeDb('web portal: appointments, line tests, works and incidents', () => {
     expect((await b.post(`/signalisations/${reference}/rendez-vous/RDV-0000000001/annuler`, { _csrf: csrf })).status).toBe(404);
   });
 
-  test('line tests: activated prestations of the operator only, ask a test, follow it by events to its verdict', async () => {
+  test('line tests: a prestation typed (suggested among the activated ones of the operator), ask a test, follow it by events to its verdict', async () => {
     const c = await signedIn('opa1.agent');
     const choice = await c.get('/tests');
     expect(choice.status).toBe(200);
-    const options = [...choice.body.matchAll(/<option value="([^"]+)"/g)].map((m) => m[1]);
-    expect(options).toEqual(expect.arrayContaining(['FI-1000-0002', 'FI-1000-0003', 'DSL-1000-0001', 'CE2O-1000-0001']));
-    expect(options).not.toContain('FI-1000-0001'); // passive offer: no test
-    expect(options).not.toContain('FI-2000-0002'); // OPB2's
+    // A text field with its suggestions list, never the list of the operator's prestations.
+    expect(choice.body).toMatch(/<input[^>]*id="identifiantPrestation" name="identifiantPrestation" value=""[^>]*list="suggestions-prestation"/);
+    expect(choice.body).toMatch(/hx-get="\/tests\/suggestions"/);
+    expect(choice.body).toContain('<datalist id="suggestions-prestation"></datalist>');
+    expect(choice.body).not.toContain('<option');
+    expect(choice.body).not.toContain('FI-1000-0002');
+    // The suggestions: activated offers of the operator only, by identifier prefix (case included).
+    expect(await suggested(c, 'FI-')).toEqual(['FI-1000-0002', 'FI-1000-0003', 'FI-1000-0004', 'FI-1000-0005']); // not FI-1000-0001, passive
+    expect(await suggested(c, 'D')).toEqual(['DSL-1000-0001', 'DSL-1000-0002']);
+    expect(await suggested(c, 'FI-2')).toEqual([]); // OPB2's FI-2000-0002
+    expect(await suggested(c, 'fi-')).toEqual([]);
+    expect(await suggested(c, '014')).toEqual([]); // CUIVRE_DEGROUPAGE: no test
 
     const open = await c.get('/tests?identifiantPrestation=FI-1000-0003');
     expect(open.status).toBe(200);
@@ -189,6 +204,17 @@ describeDb('web portal: appointments, line tests, works and incidents', () => {
     const passive = await c.get('/tests?identifiantPrestation=FI-1000-0001');
     expect(passive.status).toBe(422);
     expect(passive.body).toMatch(/id="erreur-identifiantPrestation">Aucun test disponible pour l&#39;offre FTTH_PASSIF/);
+    // The field keeps what was typed, the message tied to it; sent empty (no `required` in the browser): said on the field.
+    expect(unknown.body).toMatch(/id="identifiantPrestation" name="identifiantPrestation" value="FI-9999-0001"[^>]*aria-describedby="aide-identifiantPrestation erreur-identifiantPrestation" aria-invalid="true"/);
+    const empty = await c.get('/tests?identifiantPrestation=+');
+    expect(empty.status).toBe(422);
+    expect(empty.body).toMatch(/id="erreur-identifiantPrestation">Saisissez l’identifiant d’une prestation</);
+    expect(empty.body).not.toContain('id="form-test"');
+    // Asking a test on another operator's prestation: the same 404, the typed identifier kept in the field.
+    const foreignAsk = await c.post('/tests', { _csrf: csrfOf(open.body), identifiantPrestation: 'FI-2000-0002', typeTest: 'ETAT_SYNCHRO' });
+    expect(foreignAsk.status).toBe(404);
+    expect(foreignAsk.body).toMatch(/id="identifiantPrestation" name="identifiantPrestation" value="FI-2000-0002"/);
+    expect(foreignAsk.body).toMatch(/id="erreur-identifiantPrestation">Identifiant de prestation FI-2000-0002 inconnu</);
 
     const before = await volumetry('TEST_RESULTAT');
     const asked = await c.post('/tests', { _csrf: csrfOf(open.body), identifiantPrestation: 'FI-1000-0003', typeTest: 'MESURE_OPTIQUE' });
@@ -232,6 +258,58 @@ describeDb('web portal: appointments, line tests, works and incidents', () => {
     expect(none.status).toBe(404);
     expect(theirs.body.replace(id, 'X')).toBe(none.body.replace('TST-9999999999', 'X'));
     expect((await b.get(`/tests/${id}/flux`)).status).toBe(404);
+  });
+
+  test('line-test suggestions are bounded (20, by identifier prefix in byte order, one index range per offer), never the whole list', async () => {
+    // 45 more prestations of OPA1 under "ZZ-": one in three passive (no test), the others on two
+    // activated offers; and around them the edges of the prefix's range.
+    const seeds: Array<[string, string]> = [];
+    for (let i = 0; i < 45; i++) seeds.push([`ZZ-${String(i).padStart(4, '0')}`, ['FTTH_PASSIF', 'FTTH_ACTIVE', 'CE2O'][i % 3]!]);
+    seeds.push(['ZZ-', 'FTTH_ACTIVE'], ['ZZ.', 'FTTH_ACTIVE'], ['ZZ', 'CE2O']);
+    for (const [id, offer] of [['YY-a', 'FTTH_ACTIVE'], ['YY-B', 'CE2O'], ['YY-_', 'FTTH_ACTIVE'], ['YY-1', 'CE2O']] as const) seeds.push([id, offer]);
+    for (const [identifiant, offerCode] of seeds) {
+      await upsertPrestation(t.db, { identifiant, operatorCode: 'OPA1', offerCode, codeInsee: '75056', gtrCode: 'GTR_STANDARD', extremites: [], informations: [] });
+    }
+    const testable = seeds.filter(([id, offer]) => id.startsWith('ZZ-') && offer !== 'FTTH_PASSIF').map(([id]) => id);
+    expect(testable).toHaveLength(31);
+
+    const c = await signedIn('opa1.agent');
+    const answer = await c.get('/tests/suggestions?identifiantPrestation=ZZ-');
+    expect(answer.headers['cache-control']).toBe('no-store');
+    const first = [...answer.body.matchAll(/<option value="([^"]+)">\1 \(([A-Z0-9_]+)\)<\/option>/g)].map((m) => m[1]!);
+    // The prefix itself first, then the next 19 in order; neither "ZZ" nor "ZZ." (the range's ends).
+    expect(first).toEqual(['ZZ-', ...testable.filter((id) => id !== 'ZZ-').sort().slice(0, 19)]);
+    expect(answer.body).toMatch(/<span id="suggestions-etat" hx-swap-oob="innerHTML">Les 20 premières prestations testables commençant par ZZ- sont proposées/);
+    expect(await suggested(c, 'ZZ-003')).toEqual(['ZZ-0031', 'ZZ-0032', 'ZZ-0034', 'ZZ-0035', 'ZZ-0037', 'ZZ-0038']);
+    // Byte order whatever the database's collation: digits, capitals, "_", small letters.
+    expect(await suggested(c, 'YY-')).toEqual(['YY-1', 'YY-B', 'YY-_', 'YY-a']);
+    // Nothing an identifier may start with: nothing read, nothing suggested, no error.
+    for (const prefix of ['', '-ZZ', "ZZ'", 'ZZ-%', 'Z'.repeat(65)]) expect(await suggested(c, prefix)).toEqual([]);
+    expect((await c.get('/tests/suggestions?identifiantPrestation=QQ')).body).toContain('Aucune prestation testable ne commence par QQ.');
+    // Another operator sees none of them; the read-only profile may not ask (403).
+    expect(await suggested(await signedIn('opb2.agent'), 'ZZ-')).toEqual([]);
+    expect((await (await signedIn('opa1.lecture')).get('/tests/suggestions?identifiantPrestation=ZZ-')).status).toBe(403);
+
+    // The index answers it: each offer's range is an index condition (the "C" collations of the
+    // query and of prestations_operator_offer_identifiant agree), read up to the limit, no filter.
+    // (A table this small would be read whole: sequential and bitmap scans are set aside, so that
+    // the plan shows what the index itself can answer.)
+    const sql = SUGGEST_SQL.replace(/\$(\d)/g, (_, n: string) => ['', "'OPA1'", "ARRAY['FTTH_ACTIVE','CE2O']", "'ZZ-'", "'ZZ.'", '20'][Number(n)]!);
+    const [plan] = await t.db.transaction(async (tx) => {
+      await tx.query('SET LOCAL enable_seqscan = off');
+      await tx.query('SET LOCAL enable_bitmapscan = off');
+      return tx.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${sql}`);
+    });
+    const scans: Array<Record<string, unknown>> = [];
+    const walk = (node: Record<string, unknown>) => {
+      if (node['Relation Name'] === 'prestations') scans.push(node);
+      for (const child of (node.Plans as Array<Record<string, unknown>> | undefined) ?? []) walk(child);
+    };
+    walk((plan!['QUERY PLAN'] as Array<{ Plan: Record<string, unknown> }>)[0]!.Plan);
+    expect(scans).toHaveLength(1);
+    expect(scans[0]).toMatchObject({ 'Node Type': expect.stringMatching(/^Index (Only )?Scan$/), 'Index Name': 'prestations_operator_offer_identifiant' });
+    expect(String(scans[0]!['Index Cond'])).toMatch(/identifiant[^)]* >= 'ZZ-'.* AND .*identifiant[^)]* < 'ZZ\.'/);
+    expect(scans[0]!.Filter).toBeUndefined();
   });
 
   test('a test asked without JavaScript: the page offers "Actualiser" until the verdict', async () => {

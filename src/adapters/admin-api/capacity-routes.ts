@@ -7,8 +7,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { parseParisInstant, type Perimetre } from '../../domain/capacity.js';
 import { TYPES_RENDEZ_VOUS, type TypeRendezVous, type WorkingPattern } from '../../domain/rendezvous.js';
 import { UseCaseError } from '../../application/errors.js';
-import type { BookedAppointment, CapacityExtraRecord, ClosureRecord, Regeneration } from '../../application/capacity-ports.js';
-import type { CapacityAdminService, CapacityView, NonWorkingDayView, PatternLine } from '../../application/capacity.js';
+import type { BookedAppointment, CapacityExtraRecord, ClosureRecord, ExtraKey, PatternKey, Regeneration } from '../../application/capacity-ports.js';
+import { LIST_DEFAULT, LIST_MAX, type CapacityAdminService, type CapacityView, type NonWorkingDayView, type PatternLine } from '../../application/capacity.js';
 import { operation } from './schemas.js';
 
 // ---------------------------------------------------------------- JSON views
@@ -136,6 +136,27 @@ const instant = {
 const motif = { type: 'string', minLength: 1, maxLength: 500 } as const;
 const id = { type: 'integer', minimum: 1 } as const;
 const nullable = <T extends object>(schema: T) => ({ anyOf: [schema, { type: 'null' }] });
+// The lists' pages (a national deployment has ~35 000 communes): `limite` lines at most, and the
+// position of the last one given back as `apres` (keyset: the next page starts right after it).
+const limite = { type: 'integer', minimum: 1, maximum: LIST_MAX, default: LIST_DEFAULT } as const;
+const patternCursor = {
+  type: 'string',
+  pattern: '^[0-9][0-9AB][0-9]{3}/(SAV|SAV_PLUS|EXPERTISE_CONTRADICTOIRE)/[1-7]/([01][0-9]|2[0-3]):[0-5][0-9]$',
+  description: 'la dernière plage d’une page (commune/type/jour/début), telle que `suivant` la donne',
+} as const;
+const extraCursor = {
+  type: 'string',
+  pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}/([01][0-9]|2[0-3]):[0-5][0-9]/[1-9][0-9]{0,14}$',
+  description: 'la dernière capacité d’une page (jour/début/numéro), telle que `suivant` la donne',
+} as const;
+const patternKeyOf = (cursor: string): PatternKey => {
+  const [codeInsee, type, jour, debut] = cursor.split('/') as [string, TypeRendezVous, string, string];
+  return { codeInsee, type, jour: Number(jour), debut };
+};
+const extraKeyOf = (cursor: string): ExtraKey => {
+  const [jour, debut, id] = cursor.split('/') as [string, string, string];
+  return { jour, debut, id: Number(id) };
+};
 
 const lineProperties = {
   jour: { type: 'integer', minimum: 1, maximum: 7, description: 'jour ISO : 1 = lundi … 7 = dimanche' },
@@ -297,20 +318,26 @@ const lineOf = (l: PatternLine & { joursFeries?: boolean }): PatternLine => ({
 
 export const capacityRoutes: FastifyPluginAsync<{ service: CapacityAdminService }> = async (app, { service }) => {
   // ---- patterns
-  app.get<{ Querystring: { commune?: string; type?: TypeRendezVous } }>(
+  app.get<{ Querystring: { commune?: string; type?: TypeRendezVous; limite: number; apres?: string } }>(
     '/admin/capacite/plannings',
     {
       schema: operation({
         operationId: 'listCapacityPatterns',
-        summary: 'Plannings hebdomadaires des techniciens (par commune et type de rendez-vous)',
+        summary: 'Plannings hebdomadaires des techniciens (par commune et type de rendez-vous), par pages',
+        description:
+          'Dans l’ordre commune, type, jour, début ; au plus `limite` plages. `suivant`, quand il reste des plages, se redonne en `apres` pour la page suivante.',
         tags: TAGS,
-        querystring: { type: 'object', additionalProperties: false, properties: { commune, type: typeRdv } },
-        response: { 200: patternsAnswer },
+        querystring: { type: 'object', additionalProperties: false, properties: { commune, type: typeRdv, limite, apres: patternCursor } },
+        response: { 200: { type: 'object', required: ['plannings', 'suivant'], properties: { plannings: { type: 'array', items: patternJson }, suivant: nullable(patternCursor) } } },
       }),
     },
     async (request) => {
       const q = request.query;
-      return { plannings: (await service.patterns({ ...(q.commune ? { codeInsee: q.commune } : {}), ...(q.type ? { type: q.type } : {}) })).map(patternView) };
+      const page = await service.patterns(
+        { ...(q.commune ? { codeInsee: q.commune } : {}), ...(q.type ? { type: q.type } : {}) },
+        { limit: q.limite, ...(q.apres ? { after: patternKeyOf(q.apres) } : {}) },
+      );
+      return { plannings: page.patterns.map(patternView), suivant: page.next ? `${page.next.codeInsee}/${page.next.type}/${page.next.jour}/${page.next.debut}` : null };
     },
   );
 
@@ -375,21 +402,26 @@ export const capacityRoutes: FastifyPluginAsync<{ service: CapacityAdminService 
   );
 
   // ---- extra capacity
-  app.get<{ Querystring: { commune?: string; type?: TypeRendezVous; du?: string; au?: string } }>(
+  app.get<{ Querystring: { commune?: string; type?: TypeRendezVous; du?: string; au?: string; limite: number; apres?: string } }>(
     '/admin/capacite/supplements',
     {
       schema: operation({
         operationId: 'listCapacityExtras',
-        summary: 'Capacités supplémentaires (par commune, type, jours)',
+        summary: 'Capacités supplémentaires (par commune, type, jours), par pages',
+        description:
+          'Dans l’ordre jour, début, numéro ; au plus `limite`. `suivant`, quand il en reste, se redonne en `apres` pour la page suivante.',
         tags: TAGS,
-        querystring: { type: 'object', additionalProperties: false, properties: { commune, type: typeRdv, du: day, au: day } },
-        response: { 200: { type: 'object', required: ['supplements'], properties: { supplements: { type: 'array', items: extraJson } } } },
+        querystring: { type: 'object', additionalProperties: false, properties: { commune, type: typeRdv, du: day, au: day, limite, apres: extraCursor } },
+        response: { 200: { type: 'object', required: ['supplements', 'suivant'], properties: { supplements: { type: 'array', items: extraJson }, suivant: nullable(extraCursor) } } },
       }),
     },
     async (request) => {
       const q = request.query;
-      const list = await service.extras({ ...(q.commune ? { codeInsee: q.commune } : {}), ...(q.type ? { type: q.type } : {}), ...(q.du ? { du: q.du } : {}), ...(q.au ? { au: q.au } : {}) });
-      return { supplements: list.map(extraView) };
+      const page = await service.extras(
+        { ...(q.commune ? { codeInsee: q.commune } : {}), ...(q.type ? { type: q.type } : {}), ...(q.du ? { du: q.du } : {}), ...(q.au ? { au: q.au } : {}) },
+        { limit: q.limite, ...(q.apres ? { after: extraKeyOf(q.apres) } : {}) },
+      );
+      return { supplements: page.extras.map(extraView), suivant: page.next ? `${page.next.jour}/${page.next.debut}/${page.next.id}` : null };
     },
   );
 

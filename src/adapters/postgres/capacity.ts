@@ -23,6 +23,9 @@ import type {
   CapacityAuditEntry,
   CapacityExtraRecord,
   CapacityFilter,
+  ExtraKey,
+  Paging,
+  PatternKey,
   ClosureRecord,
   NonWorkingDayRecord,
   Regeneration,
@@ -375,12 +378,15 @@ export class SqlCapacityAdminRepository implements CapacityAdminRepository {
     return this.db.transaction((tx) => work(new SqlCapacityAdminRepository(this.db, this.generator, tx)));
   }
 
-  async patterns(filter: CapacityFilter): Promise<WorkingPattern[]> {
+  async patterns(filter: CapacityFilter & Paging<PatternKey>): Promise<WorkingPattern[]> {
+    // A page resumes after its last line (the order of rdv_plannings_unique: a range of it).
+    const a = filter.after;
     const rows = await this.q.query<PatternRow>(
       `SELECT code_insee, type_rdv, jour, debut, fin, duree_minutes, techniciens, jours_feries FROM rdv_plannings
         WHERE ($1::text IS NULL OR code_insee = $1) AND ($2::text IS NULL OR type_rdv = $2)
-        ORDER BY code_insee, type_rdv, jour, debut`,
-      [filter.codeInsee ?? null, filter.type ?? null],
+          AND ($3::text IS NULL OR (code_insee, type_rdv, jour, debut) > ($3::text, $4::text, $5::smallint, $6::text))
+        ORDER BY code_insee, type_rdv, jour, debut LIMIT $7`,
+      [filter.codeInsee ?? null, filter.type ?? null, a?.codeInsee ?? null, a?.type ?? null, a?.jour ?? null, a?.debut ?? null, filter.limit ?? null],
     );
     return rows.map(toPattern);
   }
@@ -396,13 +402,15 @@ export class SqlCapacityAdminRepository implements CapacityAdminRepository {
     }
   }
 
-  async extras(filter: CapacityFilter & { from?: ParisDay; to?: ParisDay }): Promise<CapacityExtraRecord[]> {
+  async extras(filter: CapacityFilter & { from?: ParisDay; to?: ParisDay } & Paging<ExtraKey>): Promise<CapacityExtraRecord[]> {
+    const a = filter.after;
     const rows = await this.q.query<ExtraRow>(
       `SELECT ${EXTRA_COLUMNS} FROM rdv_supplements
         WHERE ($1::text IS NULL OR code_insee = $1) AND ($2::text IS NULL OR type_rdv = $2)
           AND ($3::date IS NULL OR jour >= $3::date) AND ($4::date IS NULL OR jour <= $4::date)
-        ORDER BY jour, debut, id`,
-      [filter.codeInsee ?? null, filter.type ?? null, filter.from ?? null, filter.to ?? null],
+          AND ($5::date IS NULL OR (jour, debut, id) > ($5::date, $6::text, $7::bigint))
+        ORDER BY jour, debut, id LIMIT $8`,
+      [filter.codeInsee ?? null, filter.type ?? null, filter.from ?? null, filter.to ?? null, a?.jour ?? null, a?.debut ?? null, a?.id ?? null, filter.limit ?? null],
     );
     return rows.map(toExtra);
   }

@@ -1,5 +1,5 @@
 // SQL of the prestation aggregate (the operator's lines/services the provider delivers).
-import type { CodeValeur, Extremite, Prestation, PrestationRepository } from '../../application/signalisation-ports.js';
+import type { CodeValeur, Extremite, Prestation, PrestationRepository, PrestationSuggestion } from '../../application/signalisation-ports.js';
 import { prepared, type Database } from './db.js';
 
 /** A row of `prestations` as PRESTATION_COLUMNS reads it. */
@@ -24,6 +24,16 @@ const FOR_OPERATOR = prepared(
   `SELECT ${PRESTATION_COLUMNS} FROM prestations WHERE identifiant = $1 AND operator_code = $2`,
 );
 
+/** The suggestions' query ($1 operator, $2 offers, $3 prefix, $4 prefixEnd($3), $5 limit). */
+export const SUGGEST_SQL = `SELECT s.identifiant, s.offer_code
+  FROM unnest($2::text[]) AS o (code)
+ CROSS JOIN LATERAL (
+       SELECT p.identifiant, p.offer_code FROM prestations p
+        WHERE p.operator_code = $1 AND p.offer_code = o.code
+          AND p.identifiant COLLATE "C" >= $3 AND p.identifiant COLLATE "C" < $4
+        ORDER BY p.identifiant COLLATE "C" LIMIT $5) s
+ ORDER BY s.identifiant COLLATE "C" LIMIT $5`;
+
 export class SqlPrestationRepository implements PrestationRepository {
   constructor(private readonly db: Database) {}
 
@@ -33,14 +43,28 @@ export class SqlPrestationRepository implements PrestationRepository {
     return r && toPrestation(r);
   }
 
-  async listForOperator(operatorCode: string, offerCodes: readonly string[]): Promise<Prestation[]> {
-    if (offerCodes.length === 0) return [];
-    const rows = await this.db.query<PrestationRow>(
-      `SELECT ${PRESTATION_COLUMNS} FROM prestations WHERE operator_code = $1 AND offer_code = ANY($2::text[]) ORDER BY identifiant`,
-      [operatorCode, [...offerCodes]],
+  async suggestForOperator(operatorCode: string, offerCodes: readonly string[], prefix: string, limit: number): Promise<PrestationSuggestion[]> {
+    if (offerCodes.length === 0 || limit <= 0) return [];
+    // One range of prestations_operator_offer_identifiant (migration 0022) per offer, each cut at
+    // `limit`, then the first `limit` of them all: at most offers × limit index entries read, however
+    // many prestations the operator has or how few of them are on these offers. The "C" collation
+    // makes the range [prefix, prefixEnd) exactly the identifiers that start with the prefix.
+    const rows = await this.db.query<{ identifiant: string; offer_code: string }>(
+      SUGGEST_SQL,
+      [operatorCode, [...new Set(offerCodes)], prefix, prefixEnd(prefix), limit],
     );
-    return rows.map(toPrestation);
+    return rows.map((r) => ({ identifiant: r.identifiant, offerCode: r.offer_code }));
   }
+}
+
+/**
+ * The first string, in byte order, that is after every string starting with `prefix`: the prefix
+ * with its last character incremented (identifiers are ASCII, [A-Za-z0-9._-]), or the highest code
+ * point for the empty prefix.
+ */
+export function prefixEnd(prefix: string): string {
+  if (prefix === '') return '\u{10FFFF}';
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
 }
 
 export function toPrestation(r: PrestationRow): Prestation {

@@ -1,12 +1,15 @@
-// Line tests (issue 13, point 5): choose one of the operator's prestations of an activated offer,
-// see the tests open for it (listerTestsDisponibles), ask one (demanderTest), then follow it to its
-// verdict (consulterResultatTest). Without JavaScript the test's page has an "Actualiser" link;
+// Line tests (issue 13, point 5): give the identifier of one of the operator's prestations of an
+// activated offer, see the tests open for it (listerTestsDisponibles), ask one (demanderTest), then
+// follow it to its verdict (consulterResultatTest). The prestation is a text field, never a list of
+// the operator's prestations (3 M for one operator at national volumes, issue 16 point 4): with
+// JavaScript, htmx fills its <datalist> with at most SUGGESTION_LIMIT identifiers starting with what
+// was typed (GET /tests/suggestions, one bounded index range per offer). Without JavaScript the test's page has an "Actualiser" link;
 // with it, views/static/suivi-test.js listens to /tests/:id/flux, server-sent events carrying the
 // test's state (rendered here, escaped) until it is finished. Another operator's prestation or test
 // is the same 404 as an unknown one (faults 300 and 331 of the use cases).
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { LineTest } from '../../application/line-test-ports.js';
-import type { AvailableTests } from '../../application/line-tests.js';
+import { SUGGESTION_LIMIT, type AvailableTests } from '../../application/line-tests.js';
 import { EsavFault } from '../../domain/faults.js';
 import { isTypeTest, TEST_DESCRIPTIONS } from '../../domain/line-tests.js';
 import { formErrorOf, refusedUnlessGranted, type FormError, type FieldServiceDeps } from './field-service-common.js';
@@ -63,14 +66,17 @@ export const lineTestRoutes: FastifyPluginAsync<FieldServiceDeps> = async (app, 
     stopping = true;
   });
 
+  /**
+   * The page: the prestation's field (holding `typed`) and, when `chosen` is given, the tests open
+   * for it. Nothing on it grows with the operator's prestations.
+   */
   async function showChoice(
     request: FastifyRequest,
     reply: FastifyReply,
     chosen: string | undefined,
-    extra: { error?: FormError; status?: number; typeTest?: string; referenceSignalisation?: string } = {},
+    extra: { error?: FormError; status?: number; typed?: string; typeTest?: string; referenceSignalisation?: string } = {},
   ): Promise<FastifyReply> {
     const { operatorCode } = sessionOf(request).user;
-    const prestations = await tests.testablePrestations({ operatorCode });
     let available: AvailableTests | undefined;
     let error = extra.error;
     let status = extra.status ?? 200;
@@ -90,8 +96,7 @@ export const lineTestRoutes: FastifyPluginAsync<FieldServiceDeps> = async (app, 
       title: 'Tests de ligne',
       current: '/tests',
       status,
-      prestations,
-      chosen: chosen ?? '',
+      typed: extra.typed ?? chosen ?? '',
       available,
       error,
       typeTest: extra.typeTest,
@@ -103,7 +108,25 @@ export const lineTestRoutes: FastifyPluginAsync<FieldServiceDeps> = async (app, 
   app.get<{ Querystring: { identifiantPrestation?: string } }>('/tests', async (request, reply) => {
     if (await refusedUnlessGranted(request, reply, 'listerTestsDisponibles')) return reply;
     const chosen = typeof request.query.identifiantPrestation === 'string' ? request.query.identifiantPrestation.trim() : undefined;
+    if (chosen === '') {
+      // The form sent without an identifier (a browser that ignores `required`): say so on the field.
+      const error = formErrorOf(new EsavFault(101, 'Saisissez l’identifiant d’une prestation', { champ: 'identifiantPrestation' }), TEST_INPUTS);
+      return showChoice(request, reply, undefined, { error, status: 422 });
+    }
     return showChoice(request, reply, chosen);
+  });
+
+  // What htmx puts in the field's <datalist> while the agent types: <option>s, at most
+  // SUGGESTION_LIMIT, and the count for the polite live region (out of band). The operator's own
+  // prestations only, as every read here. Not a web-service operation: no volumetry nor rate limit
+  // of the operator's calls (a bounded index read, after the typing pauses).
+  app.get<{ Querystring: { identifiantPrestation?: string } }>('/tests/suggestions', async (request, reply) => {
+    if (await refusedUnlessGranted(request, reply, 'listerTestsDisponibles')) return reply;
+    const { operatorCode } = sessionOf(request).user;
+    const prefix = typeof request.query.identifiantPrestation === 'string' ? request.query.identifiantPrestation.trim() : '';
+    const suggestions = await tests.suggestTestablePrestations({ operatorCode }, prefix);
+    const html = await reply.viewAsync('partials/suggestions-prestation', { suggestions, prefix, limit: SUGGESTION_LIMIT });
+    return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
   });
 
   app.post<{ Body: Record<string, string> }>('/tests', async (request, reply) => {
@@ -131,6 +154,7 @@ export const lineTestRoutes: FastifyPluginAsync<FieldServiceDeps> = async (app, 
       return showChoice(request, reply, notFound ? undefined : identifiantPrestation, {
         error,
         status: notFound ? 404 : 422,
+        typed: identifiantPrestation,
         typeTest,
         referenceSignalisation,
       });
