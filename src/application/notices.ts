@@ -243,9 +243,12 @@ export class NoticeService {
     const publish = async (sourceKey: string, draft: NoticeDraft, rule: NoticeRule) => {
       const shortfall = noticeShortfall(rule, now, draft.startsAt!, this.options.calendar);
       if (shortfall) this.options.logger.warn({ notice: sourceKey, rule }, `version announced with a short notice period: ${shortfall.message}`);
+      // A version whose date leaves less than the contract's notice was forced by whoever wrote
+      // the registry or the catalogue: the notice says so (preavisForce) and the audit log keeps it,
+      // as for a notice forced by an agent, not only a log line.
       const { notice } = await this.publishWith(async () => undefined, () => ({ sourceKey, draft }), {
         actor: GATEWAY_AUTHOR,
-        forcedRule: null,
+        forcedRule: shortfall ? rule : null,
         auditAction: 'AVIS_PUBLIE',
         auditDetails: () => ({}),
       });

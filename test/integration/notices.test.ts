@@ -200,6 +200,13 @@ describeDb('notices to the operators', () => {
     const forms = (await t.admin('GET', '/admin/avis?limite=500')).body.avis.filter((n: { type: string; auteur: string }) => n.type === 'VERSION_FORMULAIRE' && n.auteur === 'e-SAV');
     expect(forms).toHaveLength(1);
     expect(forms[0]).toMatchObject({ operateurs: null, titre: 'Formulaire FTTH_PASSIF version 2 à partir du 04/01/2027 à 00h00', debut: '2027-01-03T23:00:00.000Z' });
+    // Less than two months ahead of the test's clock: published anyway (the catalogue says so),
+    // marked as a forced notice period and audited under the gateway's name.
+    expect(forms[0].preavisForce).toBe('FORMULAIRE_DEUX_MOIS');
+    expect((await audit('AVIS_PUBLIE')).find((e: { details: { avis: string } }) => e.details.avis === forms[0].reference)).toMatchObject({
+      agent: 'e-SAV',
+      details: { preavisForce: 'FORMULAIRE_DEUX_MOIS' },
+    });
     // Run again (another period, another process): nothing more.
     expect(await t.gateway.notices.service.versionNotices({ webServices: [], forms: [{ idFormulaire: 'FTTH_PASSIF', version: 2, production: new Date('2027-01-04T00:00:00+01:00') }] })).toEqual([]);
   });
