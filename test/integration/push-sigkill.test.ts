@@ -5,17 +5,10 @@
 // each restart every event of every ticket reaches the callback (mutual TLS, each message valid
 // against the published callback schema), in sequence order per ticket: nothing is lost, and an
 // event delivered twice (at least once) carries the same event id.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.js';
-import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../support/postgres.js';
-import { freePort } from '../support/throwaway-postgres.js';
-import { rawPost, type ClientTls } from '../support/gateway.js';
+import { processBed, startGatewayProcess, type GatewayProcess, type ProcessBed } from '../support/gateway-process.js';
+import { describeWithPostgres } from '../support/postgres.js';
 import { waitFor } from '../support/line-tests.js';
-import { DEPOSIT_ENVELOPE } from '../support/operations.js';
 import { startCallbackServer, type CallbackServer } from '../support/callback-server.js';
-import { testCertsDir } from '../support/dev-pki.js';
 
 const describeDb = await describeWithPostgres();
 const TOKEN = 'push-sigkill-test-token-0123456789';
@@ -23,70 +16,30 @@ const AGENT = 'M. Support';
 
 
 describeDb('push notifications across a gateway SIGKILL (gateway as a process)', () => {
-  let database: TestDatabase;
+  let bed: ProcessBed;
   let gateway: GatewayProcess | undefined;
   let callback: CallbackServer;
-  let env: Record<string, string>;
-  let url: string;
-  let adminUrl: string;
-  let tls: ClientTls;
-  const dirs: string[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const certs = testCertsDir('esav-push-pki-');
-    const data = fs.mkdtempSync(path.join(os.tmpdir(), 'esav-push-data-'));
-    dirs.push(certs, data);
-    const [port, adminPort] = [await freePort(), await freePort()];
-    env = {
-      DATABASE_URL: database.url,
-      ESAV_HOST: '127.0.0.1',
-      ESAV_PORT: String(port),
-      ESAV_ADMIN_HOST: '127.0.0.1',
-      ESAV_ADMIN_PORT: String(adminPort),
-      ESAV_ADMIN_TOKEN: TOKEN,
-      ESAV_SWEEP_INTERVAL_SECONDS: '0',
-      ESAV_DEV_CERTS_DIR: certs,
-      ESAV_DATA_DIR: data,
+    bed = await processBed('push', TOKEN, {
       // Short backoff and polling through the configuration (no timed assertion below).
       ESAV_PUSH_POLL_MS: '100',
       ESAV_PUSH_RETRY_BASE_MS: '200',
       ESAV_PUSH_RETRY_MAX_MS: '1000',
       ESAV_PUSH_TIMEOUT_MS: '2000',
-    };
-    gateway = await startGatewayProcess(env);
-    url = `https://127.0.0.1:${port}`;
-    adminUrl = `http://127.0.0.1:${adminPort}`;
-    tls = {
-      key: fs.readFileSync(path.join(certs, 'operators', 'OPA1.key')),
-      cert: fs.readFileSync(path.join(certs, 'operators', 'OPA1.crt')),
-      ca: fs.readFileSync(path.join(certs, 'ca.crt')),
-    };
-    callback = await startCallbackServer(fs.readFileSync(path.join(certs, 'ca.crt'), 'utf8'));
+    });
+    gateway = await startGatewayProcess(bed.env);
+    callback = await startCallbackServer(bed.caPem);
   }, 120_000);
 
   afterAll(async () => {
     await gateway?.kill('SIGKILL');
     await callback?.stop();
-    await database?.drop();
-    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+    await bed?.cleanup();
   });
 
-  async function admin(method: string, urlPath: string, body?: unknown): Promise<{ status: number; body: any }> {
-    const response = await fetch(`${adminUrl}${urlPath}`, {
-      method,
-      headers: { authorization: `Bearer ${TOKEN}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    return { status: response.status, body: await response.json() };
-  }
-
-  async function deposit(referenceInterneOC: string): Promise<string> {
-    const answer = await rawPost(`${url}/ws/v1/signalisation`, tls, DEPOSIT_ENVELOPE(referenceInterneOC));
-    const reference = /<referenceSignalisation>([^<]+)</.exec(answer.body)?.[1];
-    if (answer.status !== 200 || !reference) throw new Error(`deposit refused: ${answer.status} ${answer.body}`);
-    return reference;
-  }
+  const admin = (method: string, urlPath: string, body?: unknown) => bed.admin(method, urlPath, body);
+  const deposit = (referenceInterneOC: string) => bed.deposit(referenceInterneOC);
 
   /** Three events per ticket: a state change, a SAV comment, a state change. */
   async function changes(reference: string): Promise<void> {
@@ -154,7 +107,7 @@ describeDb('push notifications across a gateway SIGKILL (gateway as a process)',
     expect(gateway!.child.signalCode).toBe('SIGKILL');
 
     await callback.start();
-    gateway = await startGatewayProcess(env);
+    gateway = await startGatewayProcess(bed.env);
     await expectAllDelivered(references);
   }, 180_000);
 
@@ -167,7 +120,7 @@ describeDb('push notifications across a gateway SIGKILL (gateway as a process)',
     }
     await gateway!.kill('SIGKILL');
     expect(gateway!.child.signalCode).toBe('SIGKILL');
-    gateway = await startGatewayProcess(env);
+    gateway = await startGatewayProcess(bed.env);
     await expectAllDelivered(references);
   }, 180_000);
 });

@@ -3,10 +3,9 @@
 // as two processes would) never run the same job; a worker process killed (SIGKILL) in the middle
 // of a test loses nothing and the test completes exactly once, on another worker; an execution
 // lost on the last attempt ends the test in ECHEC with its reason.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import pino from 'pino';
 import type { LineTestConfig } from '../../src/composition/config/config.js';
 import { loadCatalogue } from '../../src/adapters/catalogue/catalogue-files.js';
@@ -16,7 +15,7 @@ import { buildRepositories } from '../../src/composition/repositories.js';
 import { frenchPublicHolidays } from '../../src/domain/holidays.js';
 import type { NetworkAdapter } from '../../src/application/network-port.js';
 import { LineTestQueue } from '../../src/adapters/queue/queue.js';
-import { CATALOG_DIR, PROJECT_ROOT } from '../../src/adapters/paths.js';
+import { CATALOG_DIR } from '../../src/adapters/paths.js';
 import type { SqlExecutor } from '../../src/application/line-test-ports.js';
 import type { VolumetrySink } from '../../src/application/volumetry.js';
 import { postgresDatabase, type Database } from '../../src/adapters/postgres/db.js';
@@ -24,10 +23,10 @@ import { SqlLineTestRepository } from '../../src/adapters/postgres/line-tests.js
 import { migrate } from '../../src/adapters/postgres/migrate.js';
 import { waitFor } from '../support/line-tests.js';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../support/postgres.js';
+import { startWorkerProcess, stopProcess, type WorkerProcess } from '../support/gateway-process.js';
 import { testCertsDir } from '../support/dev-pki.js';
 
 const describeDb = await describeWithPostgres();
-const WORKER = path.join(PROJECT_ROOT, 'dist', 'src', 'processes', 'worker.js');
 const certsDir = testCertsDir('esav-queue-pki-');
 afterAll(() => fs.rmSync(certsDir, { recursive: true, force: true }));
 const silent = pino({ level: 'silent' });
@@ -56,24 +55,12 @@ const recordingSink: VolumetrySink = {
   },
 };
 
-/** dist/ is compiled once by the jest global setup. */
-function build(): Promise<void> {
-  if (!fs.existsSync(WORKER)) return Promise.reject(new Error(`${WORKER} missing: dist/ is built by the jest global setup`));
-  return Promise.resolve();
-}
-
-interface WorkerProcess {
-  child: ChildProcess;
-  output: () => string;
-}
-
-/** `node dist/src/processes/worker.js` with its own settings; resolves once it says it is ready. */
-function startWorkerProcess(databaseUrl: string, name: string, env: Record<string, string>): Promise<WorkerProcess> {
+/** `npm run worker` on `databaseUrl` named `name`, with fast queue settings and `env`; resolves once it says it is ready. */
+function startWorker(databaseUrl: string, name: string, env: Record<string, string>): Promise<WorkerProcess> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env };
   delete childEnv.NODE_OPTIONS;
-  const child = spawn(process.execPath, [WORKER], {
-    cwd: PROJECT_ROOT,
-    env: {
+  return startWorkerProcess(
+    {
       ...childEnv,
       DATABASE_URL: databaseUrl,
       ESAV_WORKER_NAME: name,
@@ -86,32 +73,8 @@ function startWorkerProcess(databaseUrl: string, name: string, env: Record<strin
       LOG_LEVEL: 'warn',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker ${name} not ready:\n${output}`)), 30_000);
-    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-    child.stdout!.on('data', (c: Buffer) => {
-      output += c.toString();
-      if (output.includes('e-SAV test worker ready')) {
-        clearTimeout(timer);
-        resolve({ child, output: () => output });
-      }
-    });
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (!output.includes('e-SAV test worker ready')) reject(new Error(`worker ${name} exited (${code ?? signal}):\n${output}`));
-    });
-  });
-}
-
-function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill(signal);
-  });
+    30_000,
+  );
 }
 
 describeDb('line-test job queue', () => {
@@ -274,15 +237,12 @@ describeDb('line-test job queue', () => {
 
   describe('worker processes (npm run worker)', () => {
     const children: ChildProcess[] = [];
-    beforeAll(async () => {
-      await build();
-    }, 180_000);
     afterAll(async () => {
       for (const c of children) await stopProcess(c, 'SIGKILL');
     });
 
     test('a worker killed (SIGKILL) in the middle of a test: another one completes it, exactly once', async () => {
-      const first = await startWorkerProcess(testDb.url, 'child-1', { ESAV_SIMULATOR_LATENCY_MS: '3000', ESAV_TEST_TIMEOUT_SECONDS: '4' });
+      const first = await startWorker(testDb.url, 'child-1', { ESAV_SIMULATOR_LATENCY_MS: '3000', ESAV_TEST_TIMEOUT_SECONDS: '4' });
       children.push(first.child);
       const test = await requestTest('DSL-Q-0001', 'ETAT_PORT');
       await waitFor('the first worker running the test', async () => ((await runsOf(test.id)).length === 1 ? true : undefined), 10_000, 50);
@@ -292,7 +252,7 @@ describeDb('line-test job queue', () => {
       expect(first.child.signalCode).toBe('SIGKILL');
       expect((await runsOf(test.id)).map((r) => [r.worker, r.outcome])).toEqual([['child-1/1', null]]);
 
-      const second = await startWorkerProcess(testDb.url, 'child-2', { ESAV_SIMULATOR_LATENCY_MS: '100', ESAV_TEST_TIMEOUT_SECONDS: '4' });
+      const second = await startWorker(testDb.url, 'child-2', { ESAV_SIMULATOR_LATENCY_MS: '100', ESAV_TEST_TIMEOUT_SECONDS: '4' });
       children.push(second.child);
       const done = await waitFor(
         'the test completed by the second worker',
