@@ -88,9 +88,13 @@ export function formatClosures(list: ClosureJson[]): string {
   if (list.length === 0) return 'aucune fermeture';
   const rows = table(
     ['N°', 'PÉRIMÈTRE', 'TYPE', 'DÉBUT', 'FIN', 'RDV À TRAITER', 'MOTIF'],
-    list.map((c) => [String(c.id), c.perimetre ?? 'toutes', c.type ?? 'tous', date(c.debut), date(c.fin), String(c.conflits.length), c.motif]),
+    list.map((c) => [String(c.id), c.perimetre ?? 'toutes', c.type ?? 'tous', date(c.debut), date(c.fin), String(c.conflitsTotal), c.motif]),
   );
-  const conflicts = list.flatMap((c) => c.conflits.map((b) => `  fermeture ${c.id} : ${b.idRendezVous}  ${b.operateur}  ${b.commune}  ${b.type}  ${date(b.debut)}`));
+  // The answer lists the first appointments of each closure; the rest is counted.
+  const conflicts = list.flatMap((c) => [
+    ...c.conflits.map((b) => `  fermeture ${c.id} : ${b.idRendezVous}  ${b.operateur}  ${b.commune}  ${b.type}  ${date(b.debut)}`),
+    ...(c.conflitsTotal > c.conflits.length ? [`  fermeture ${c.id} : … et ${c.conflitsTotal - c.conflits.length} autres`] : []),
+  ]);
   return conflicts.length > 0 ? `${rows}\nrendez-vous réservés dans une fermeture (à traiter) :\n${conflicts.join('\n')}` : rows;
 }
 
@@ -291,9 +295,13 @@ export function addCapacityCommands(program: Command, op: Op, print: Print, env:
     .addOption(typeOption())
     .option('--du <date>', 'qui finissent après (AAAA-MM-JJ ou AAAA-MM-JJTHH:MM)')
     .option('--au <date>', 'qui commencent avant')
-    .action(async (o: { commune?: string; type?: string; du?: string; au?: string }, command: Command) => {
-      const list = await op<{ fermetures: ClosureJson[] }>(command, 'listCapacityClosures', { query: { commune: o.commune, type: o.type, du: o.du, au: o.au } });
-      print(command, list, () => formatClosures(list.fermetures));
+    .option('--limite <n>', 'fermetures au plus (100 par défaut, 500 au plus)', integer)
+    .option('--apres <position>', 'la page qui suit cette position (donnée par la page précédente)')
+    .action(async (o: { commune?: string; type?: string; du?: string; au?: string; limite?: number; apres?: string }, command: Command) => {
+      const list = await op<{ fermetures: ClosureJson[]; suivant: string | null }>(command, 'listCapacityClosures', {
+        query: { commune: o.commune, type: o.type, du: o.du, au: o.au, limite: o.limite, apres: o.apres },
+      });
+      print(command, list, () => withNextPage(formatClosures(list.fermetures), list.suivant));
     });
 
   const fermeture = capacite.command('fermeture').description('fermer une période ou lever une fermeture');

@@ -168,14 +168,14 @@ const csvCell = (value: string): string => (/[",\n]/.test(value) ? `"${value.rep
 
 /** The report as CSV (RFC 4180, comma, ISO-8601 UTC minutes): operateur[,minute],<five kinds>,total. */
 export function volumetryCsv(report: VolumetryReportJson): string {
-  const perMinute = report.detail === 'minute';
+  const perMinute = report.detail !== 'total';
   const header = ['operateur', ...(perMinute ? ['minute'] : []), ...VOLUMETRY_KINDS, 'total'];
   const rows = report.lignes.map((l) => [l.operateur, ...(perMinute ? [l.minute ?? ''] : []), ...VOLUMETRY_KINDS.map((k) => String(l.compteurs[k])), String(l.total)]);
   return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n');
 }
 
 export function formatVolumetry(report: VolumetryReportJson): string {
-  const perMinute = report.detail === 'minute';
+  const perMinute = report.detail !== 'total';
   const title = `volumétrie du ${date(report.debut)} au ${date(report.fin)}`;
   if (report.lignes.length === 0) return `${title} : aucune requête comptée`;
   const rows = report.lignes.map((l) => [l.operateur, ...(perMinute ? [date(l.minute)] : []), ...VOLUMETRY_KINDS.map((k) => String(l.compteurs[k])), String(l.total)]);
@@ -190,10 +190,12 @@ function addVolumetryCommand(program: Command, op: Op, print: Print): void {
     .requiredOption('--debut <date>', 'début de la période, ex. 2026-11-01T00:00 (heure de Paris)', parseDate)
     .requiredOption('--fin <date>', 'fin de la période (exclue)', parseDate)
     .option('--operateur <code>', 'un seul opérateur', parseOperator)
-    .option('--par-minute', 'une ligne par opérateur et par minute')
+    .option('--par-minute', 'une ligne par opérateur et par minute (100 000 lignes opérateur × minute × type au plus : au-delà, refusé)')
+    .option('--pic', 'la minute la plus chargée de chaque opérateur')
     .option('--csv', 'sortie CSV (séparateur virgule) au lieu du tableau')
-    .action(async (o: { debut: string; fin: string; operateur?: string; parMinute?: boolean; csv?: boolean }, command: Command) => {
-      const query = { debut: o.debut, fin: o.fin, detail: o.parMinute ? 'minute' : 'total', operateur: o.operateur };
+    .action(async (o: { debut: string; fin: string; operateur?: string; parMinute?: boolean; pic?: boolean; csv?: boolean }, command: Command) => {
+      if (o.parMinute && o.pic) command.error('--par-minute et --pic ne vont pas ensemble', { exitCode: 2 });
+      const query = { debut: o.debut, fin: o.fin, detail: o.parMinute ? 'minute' : o.pic ? 'pic' : 'total', operateur: o.operateur };
       const report = await op<VolumetryReportJson>(command, 'getVolumetry', { query });
       print(command, report, () => (o.csv ? volumetryCsv(report) : formatVolumetry(report)));
     });

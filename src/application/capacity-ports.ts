@@ -67,6 +67,18 @@ export interface ExtraKey {
   id: number;
 }
 
+/** Where a page of closures resumes: after this one, in (start, id) order. */
+export interface ClosureKey {
+  debut: Date;
+  id: number;
+}
+
+/** A closure's booked appointments to handle: the first ones (by start) and how many in all. */
+export interface ClosureConflicts {
+  conflits: BookedAppointment[];
+  total: number;
+}
+
 /** At most `limit` rows after `after` (all of them when no limit: one commune's, inside a change). */
 export interface Paging<K> {
   after?: K;
@@ -87,12 +99,16 @@ export interface CapacityAdminRepository {
   addExtra(extra: CapacityExtra & { motif: string | null }, at: Date, by: string): Promise<CapacityExtraRecord>;
   deleteExtra(id: number): Promise<CapacityExtraRecord | undefined>;
 
-  /** Closures overlapping [from, to) (any when absent) that cover the commune (when given). */
-  closures(filter: { codeInsee?: string; type?: TypeRendezVous; from?: Date; to?: Date }): Promise<ClosureRecord[]>;
+  /** Closures overlapping [from, to) (any when absent) that cover the commune (when given), in (start, id) order. */
+  closures(filter: { codeInsee?: string; type?: TypeRendezVous; from?: Date; to?: Date } & Paging<ClosureKey>): Promise<ClosureRecord[]>;
   addClosure(closure: Closure & { motif: string }, at: Date, by: string): Promise<ClosureRecord>;
   deleteClosure(id: number): Promise<ClosureRecord | undefined>;
-  /** Live appointments on slots the closure covers that start after `now`. */
-  closureConflicts(closure: Closure, now: Date): Promise<BookedAppointment[]>;
+  /**
+   * For each closure (by id), the live appointments on slots it covers that start after `now`:
+   * the first `perClosure` by (start, commune, reference), and their total. One statement for all
+   * the closures given (a page), whatever their number.
+   */
+  closureConflicts(closures: readonly ClosureRecord[], now: Date, perClosure: number): Promise<Map<number, ClosureConflicts>>;
 
   /** The provider's days of [from, to] (covering the commune, when given). */
   nonWorkingDays(filter: { from: ParisDay; to: ParisDay; codeInsee?: string }): Promise<NonWorkingDayRecord[]>;

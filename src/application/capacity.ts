@@ -26,6 +26,8 @@ import type {
   BookedAppointment,
   CapacityAdminRepository,
   CapacityExtraRecord,
+  ClosureConflicts,
+  ClosureKey,
   ExtraKey,
   PatternKey,
   ClosureRecord,
@@ -118,6 +120,27 @@ const invalid = (p: Problem) => new UseCaseError('invalid', `requête invalide :
 /** Default and maximum lines of one page of the pattern and extra-capacity lists. */
 export const LIST_DEFAULT = 1000;
 export const LIST_MAX = 5000;
+
+/**
+ * The closures come by pages of CLOSURES_LIST_DEFAULT (CLOSURES_LIST_MAX at most), each with at
+ * most CLOSURE_CONFLICTS_LISTED of its booked appointments: an answer of a few thousand
+ * appointments at most, whatever the country's bookings.
+ */
+export const CLOSURES_LIST_DEFAULT = 100;
+export const CLOSURES_LIST_MAX = 500;
+export const CLOSURE_CONFLICTS_LISTED = 20;
+
+/** A closure with its first booked appointments to handle and how many there are. */
+export interface ClosureWithConflicts {
+  fermeture: ClosureRecord;
+  conflits: BookedAppointment[];
+  conflitsTotal: number;
+}
+
+const withConflicts = (fermeture: ClosureRecord, conflicts: ReadonlyMap<number, ClosureConflicts>): ClosureWithConflicts => {
+  const found = conflicts.get(fermeture.id);
+  return { fermeture, conflits: found?.conflits ?? [], conflitsTotal: found?.total ?? 0 };
+};
 
 const listLimit = (limit: number | undefined): number => Math.min(Math.max(Math.trunc(limit ?? LIST_DEFAULT), 1), LIST_MAX);
 
@@ -292,30 +315,52 @@ export class CapacityAdminService {
 
   // ---------------------------------------------------------------- closures
 
-  /** The closures (overlapping the range, covering the commune), each with its booked appointments to handle. */
-  async closures(filter: { codeInsee?: string; type?: TypeRendezVous; debut?: Date; fin?: Date }): Promise<Array<{ fermeture: ClosureRecord; conflits: BookedAppointment[] }>> {
+  /**
+   * A page of the closures (overlapping the range, covering the commune), in (start, id) order: at
+   * most `limit` (CLOSURES_LIST_MAX at most), each with its booked appointments to handle — the
+   * first CLOSURE_CONFLICTS_LISTED and their total (a closure without a perimeter covers every
+   * commune: its appointments are the whole country's) —, read in one statement for the page.
+   */
+  async closures(
+    filter: { codeInsee?: string; type?: TypeRendezVous; debut?: Date; fin?: Date },
+    page: { after?: ClosureKey; limit?: number } = {},
+  ): Promise<{ fermetures: ClosureWithConflicts[]; next: ClosureKey | undefined }> {
     if (filter.codeInsee !== undefined) checkCommune(filter.codeInsee);
     const now = this.deps.clock.now();
-    const list = await this.deps.repository.closures({
+    const limit = Math.min(Math.max(Math.trunc(page.limit ?? CLOSURES_LIST_DEFAULT), 1), CLOSURES_LIST_MAX);
+    const rows = await this.deps.repository.closures({
       ...(filter.codeInsee ? { codeInsee: filter.codeInsee } : {}),
       ...(filter.type ? { type: filter.type } : {}),
       ...(filter.debut ? { from: filter.debut } : {}),
       ...(filter.fin ? { to: filter.fin } : {}),
+      ...(page.after ? { after: page.after } : {}),
+      limit: limit + 1,
     });
-    return Promise.all(list.map(async (fermeture) => ({ fermeture, conflits: await this.deps.repository.closureConflicts(fermeture, now) })));
+    const list = rows.slice(0, limit);
+    const conflicts = await this.deps.repository.closureConflicts(list, now, CLOSURE_CONFLICTS_LISTED);
+    const last = list.at(-1);
+    return {
+      fermetures: list.map((fermeture) => withConflicts(fermeture, conflicts)),
+      next: rows.length > limit && last ? { debut: last.debut, id: last.id } : undefined,
+    };
   }
 
-  /** No free slot is offered in the closure from now on; the booked ones stay and are listed. */
-  async addClosure(closure: NewClosure, agent: string): Promise<{ fermeture: ClosureRecord; conflits: BookedAppointment[] }> {
+  /** No free slot is offered in the closure from now on; the booked ones stay and are listed (the first CLOSURE_CONFLICTS_LISTED, and their total). */
+  async addClosure(closure: NewClosure, agent: string): Promise<ClosureWithConflicts> {
     checkPerimeter(closure.perimetre);
     if (closure.fin.getTime() <= closure.debut.getTime()) throw invalid({ champ: 'fin', message: 'doit suivre le début' });
     const now = this.deps.clock.now();
     if (closure.fin.getTime() <= now.getTime()) throw invalid({ champ: 'fin', message: 'fermeture déjà terminée' });
     return this.deps.repository.transaction(async (repo) => {
       const fermeture = await repo.addClosure(closure, now, agent);
-      const conflits = await repo.closureConflicts(fermeture, now);
-      await repo.audit({ at: now, actor: agent, action: 'CAPACITE_FERMETURE_AJOUTEE', details: { id: fermeture.id, ...closureDetails(fermeture), conflits: bookedSummary(conflits) } });
-      return { fermeture, conflits };
+      const added = withConflicts(fermeture, await repo.closureConflicts([fermeture], now, CLOSURE_CONFLICTS_LISTED));
+      await repo.audit({
+        at: now,
+        actor: agent,
+        action: 'CAPACITE_FERMETURE_AJOUTEE',
+        details: { id: fermeture.id, ...closureDetails(fermeture), conflits: bookedSummary(added.conflits), conflitsTotal: added.conflitsTotal },
+      });
+      return added;
     });
   }
 

@@ -1,7 +1,9 @@
 // The portal's export of the operator's closed signalisations of the last 90 days (issue 13) as a
 // CSV file for a spreadsheet. The rows come from the same use case as consulterHistorique
-// (SignalisationService.history: the caller's own tickets, the 90-day window), read page by page.
-import { toCsv, type CsvOptions, type CsvValue } from '../domain/csv.js';
+// (SignalisationService.history: the caller's own tickets, the 90-day window), read page by page
+// and written page by page: the export never holds more than one page (200 tickets) whatever its
+// size (docs/benchmarks.md measures the memory of both ways).
+import { CSV_SEPARATOR_FR, csvHead, csvLine, toCsv, type CsvOptions, type CsvValue } from '../domain/csv.js';
 import { parisDayOf, parisWallTime } from '../domain/paris-calendar.js';
 import { historyWindowStart } from '../domain/signalisation.js';
 import type { Caller, HistoryRequest, Page } from './signalisation.js';
@@ -73,27 +75,55 @@ export function closedExportFileName(operatorCode: string, now: Date): string {
 /** Spreadsheets stop near a million lines; a bigger export is cut and says so. */
 export const MAX_EXPORT_ROWS = 100_000;
 
+/** Where an export stands: pages read, lines written, and whether MAX_EXPORT_ROWS cut it. */
+export interface ExportProgress {
+  pages: number;
+  rows: number;
+  truncated: boolean;
+}
+
+export interface ClosedExport {
+  /** The file's text, the BOM and header line first, then one chunk per page read. */
+  chunks: AsyncGenerator<string, void, undefined>;
+  /** Updated as the chunks are read. */
+  progress: ExportProgress;
+}
+
 /**
  * Every closed signalisation of the caller within the 90-day window, most recently closed first,
- * read through the history use case page by page (each page is one history request: the adapter
- * counts them in the HISTORIQUE volumetry). `truncated` when MAX_EXPORT_ROWS was reached.
+ * as CSV text read through the history use case page by page (keyset: each page is one history
+ * request, which the adapter counts in the HISTORIQUE volumetry and rate-limits). The first page
+ * is read before this resolves, so a refusal (rate limit, fault) comes before any byte is sent;
+ * each further page is read only when the consumer asks for more text — a consumer that stops
+ * (the client went away: the stream is destroyed, the generator returned) stops the reading.
+ * At most `maxRows` lines; `progress.truncated` when more were there.
  */
-export async function closedOfHistoryWindow(
+export async function closedSignalisationsExport(
   history: (caller: Caller, request: HistoryRequest) => Promise<Page>,
   caller: Caller,
   now: Date,
-  maxRows = MAX_EXPORT_ROWS,
-): Promise<{ signalisations: Signalisation[]; pages: number; truncated: boolean }> {
+  options: { maxRows?: number; csv?: CsvOptions } = {},
+): Promise<ClosedExport> {
+  const maxRows = options.maxRows ?? MAX_EXPORT_ROWS;
+  const separator = options.csv?.separator ?? CSV_SEPARATOR_FR;
   const periode = { debut: historyWindowStart(now), fin: new Date(now.getTime() + 1) };
-  const signalisations: Signalisation[] = [];
-  let curseur: string | undefined;
-  let pages = 0;
-  do {
-    const page = await history(caller, { periode, taille: MAX_PAGE_SIZE, ...(curseur ? { curseur } : {}) });
-    pages++;
-    signalisations.push(...page.signalisations);
-    curseur = page.curseurSuivant;
-  } while (curseur && signalisations.length < maxRows);
-  const truncated = signalisations.length > maxRows || (curseur !== undefined && signalisations.length >= maxRows);
-  return { signalisations: signalisations.slice(0, maxRows), pages, truncated };
+  const read = (curseur?: string) => history(caller, { periode, taille: MAX_PAGE_SIZE, ...(curseur ? { curseur } : {}) });
+  const progress: ExportProgress = { pages: 1, rows: 0, truncated: false };
+  let page = await read();
+  async function* chunks(): AsyncGenerator<string, void, undefined> {
+    yield csvHead(CLOSED_EXPORT_HEADERS, options.csv);
+    for (;;) {
+      const room = maxRows - progress.rows;
+      const rows = page.signalisations.slice(0, room);
+      progress.rows += rows.length;
+      if (page.signalisations.length > room || (progress.rows >= maxRows && page.curseurSuivant !== undefined)) {
+        progress.truncated = true;
+      }
+      if (rows.length > 0) yield rows.map((s) => csvLine(rowOf(s), separator)).join('');
+      if (progress.truncated || page.curseurSuivant === undefined) return;
+      page = await read(page.curseurSuivant);
+      progress.pages++;
+    }
+  }
+  return { chunks: chunks(), progress };
 }

@@ -42,8 +42,24 @@ export interface VolumetryRow {
   requests: number;
 }
 
+/**
+ * How a report is detailed: `total` per operator and kind; `minute` per operator, minute and kind;
+ * `pic` the busiest minute of each operator (all kinds together; the earliest of equals), per kind.
+ */
+export type VolumetryDetail = 'total' | 'minute' | 'pic';
+
+/**
+ * The most rows a per-minute report gives (operator × minute × kind: 40 operators active every
+ * minute in two kinds make ≈ 115 000 a day). A longer period is refused rather than cut: the
+ * report's totals would be silently wrong otherwise.
+ */
+export const VOLUMETRY_MINUTE_ROWS_MAX = 100_000;
+
 /** The stored counts, as the back office reads them (SqlVolumetryRepository). */
 export interface VolumetryReports {
-  /** Counts of [from, to), per operator and kind, or per operator, minute and kind. */
-  report(from: Date, to: Date, options: { operatorCode?: string; perMinute: boolean }): Promise<VolumetryRow[]>;
+  /**
+   * Counts of [from, to) as `detail` says. Per minute, at most VOLUMETRY_MINUTE_ROWS_MAX + 1 rows:
+   * one more than the maximum says the period holds more (the caller refuses it).
+   */
+  report(from: Date, to: Date, options: { operatorCode?: string; detail: VolumetryDetail }): Promise<VolumetryRow[]>;
 }

@@ -37,12 +37,21 @@ export function csvCell(value: CsvValue, separator: ';' | ',' = CSV_SEPARATOR_FR
   return text.includes(separator) || /["\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** One line: the cells, each quoted and guarded as csvCell says, joined by the separator, ended by CRLF (RFC 4180 §2.1). */
+export function csvLine(cells: readonly CsvValue[], separator: ';' | ',' = CSV_SEPARATOR_FR): string {
+  return `${cells.map((c) => csvCell(c, separator)).join(separator)}\r\n`;
+}
+
+/** The start of a file: the byte order mark (unless `bom: false`) and the header line. */
+export function csvHead(headers: readonly string[], options: CsvOptions = {}): string {
+  return (options.bom === false ? '' : CSV_BOM) + csvLine(headers, options.separator ?? CSV_SEPARATOR_FR);
+}
+
 /** A whole file: a header line, then one line per row, every line ended by CRLF (RFC 4180 §2.1). */
 export function toCsv(headers: readonly string[], rows: ReadonlyArray<readonly CsvValue[]>, options: CsvOptions = {}): string {
   const separator = options.separator ?? CSV_SEPARATOR_FR;
-  const line = (cells: readonly CsvValue[]) => `${cells.map((c) => csvCell(c, separator)).join(separator)}\r\n`;
   for (const [i, row] of rows.entries()) {
     if (row.length !== headers.length) throw new Error(`CSV row ${i + 1} has ${row.length} cells, ${headers.length} expected`);
   }
-  return (options.bom === false ? '' : CSV_BOM) + line(headers) + rows.map(line).join('');
+  return csvHead(headers, options) + rows.map((row) => csvLine(row, separator)).join('');
 }

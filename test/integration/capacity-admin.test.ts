@@ -4,6 +4,7 @@
 // PostgreSQL, an injected clock. Demo capacity of Paris (75056): SAV Monday–Friday 08:00–12:00
 // and 14:00–18:00 in 2-hour windows, 3 technicians; expertise Tuesday and Thursday 14:00–17:00.
 import type soap from 'soap';
+import { runCli } from '../../src/admin-cli/cli.js';
 import { SettableClock } from '../../src/domain/clock.js';
 import { formatParisDateTime } from '../../src/domain/paris-calendar.js';
 import { depositArgs, enteteRequete, startTestGateway, type TestGateway } from '../support/gateway.js';
@@ -344,5 +345,93 @@ describeDb('capacity administration (admin API → operators’ slot searches)',
       expect({ url, status: answer.status }).toEqual({ url, status: 400 });
       expect(answer.body.erreur).toContain(field);
     }
+  });
+  test('the closures come by pages (keyset, `limite` and `suivant`), each with its first 20 booked appointments and their total, read for the page at once', async () => {
+    // Booked appointments in March 2027 (away from the other tests): 10 in 13001, 25 in 69001, and
+    // a cancelled one (not to handle). Booked through Interop'Fibre: no ticket needed.
+    await t.db.query(
+      `WITH s AS (
+         INSERT INTO rdv_creneaux (code_insee, type_rdv, debut, fin, technicien)
+         SELECT v.z, 'SAV', '2027-03-02T07:00:00Z'::timestamptz + g * interval '1 hour', '2027-03-02T08:00:00Z'::timestamptz + g * interval '1 hour', 1
+           FROM (VALUES ('13001', 10), ('69001', 25), ('69002', 1)) AS v(z, n), generate_series(1, v.n) g
+         RETURNING id, type_rdv, code_insee)
+       INSERT INTO rdv_rendezvous (operator_code, creneau_id, type_rdv, statut, canal, reserve_le, modifie_le, annule_le)
+       SELECT 'OPB2', id, type_rdv, CASE WHEN code_insee = '69002' THEN 'ANNULE' ELSE 'RESERVE' END, 'INTEROP', now(), now(),
+              CASE WHEN code_insee = '69002' THEN now() END FROM s`,
+    );
+    const close = async (perimetre: string | null, debut: string, fin: string) => {
+      const created = await t.admin('POST', '/admin/capacite/fermetures', { agent: AGENT, ...(perimetre ? { perimetre } : {}), debut, fin, motif: `fermeture ${perimetre ?? 'nationale'}` });
+      expect(created.status).toBe(201);
+      return created.body;
+    };
+    // A national closure: every booked appointment of the country in its period — 35 —, 20 listed.
+    const national = await close(null, '2027-03-02', '2027-03-04');
+    expect(national.conflits).toHaveLength(20);
+    expect(national.conflitsTotal).toBe(35);
+    // Listed by start, then commune: the first hours have both communes.
+    expect(national.conflits.slice(0, 4).map((b: { commune: string; debut: string }) => `${b.debut.slice(11, 16)} ${b.commune}`)).toEqual([
+      '08:00 13001', '08:00 69001', '09:00 13001', '09:00 69001',
+    ]);
+    const audit = await t.db.query<{ details: { conflits: unknown[]; conflitsTotal: number } }>(
+      `SELECT details FROM audit_log WHERE action = 'CAPACITE_FERMETURE_AJOUTEE' AND details->>'id' = $1`, [String(national.id)],
+    );
+    expect(audit[0]!.details.conflits).toHaveLength(20);
+    expect(audit[0]!.details.conflitsTotal).toBe(35);
+    const department = await close('69', '2027-03-02', '2027-03-03');
+    const commune = await close('13001', '2027-03-01', '2027-03-05');
+    expect([department.conflitsTotal, department.conflits.length, commune.conflitsTotal, commune.conflits.length]).toEqual([25, 20, 10, 10]);
+    // Four more without any appointment (different starts; two at the same start: the id decides).
+    const empty = [await close('33063', '2027-03-10', '2027-03-11'), await close('33063', '2027-03-10', '2027-03-12'), await close('44109', '2027-03-20', '2027-03-21'), await close('59350', '2027-03-01', '2027-03-02')];
+    expect(empty.map((c) => c.conflitsTotal)).toEqual([0, 0, 0, 0]);
+
+    const whole = await t.admin('GET', '/admin/capacite/fermetures?du=2027-03-01&limite=500');
+    expect(whole.status).toBe(200);
+    expect(whole.body.suivant).toBeNull();
+    // In (start, id) order.
+    expect(whole.body.fermetures.map((c: { id: number }) => c.id)).toEqual([commune.id, empty[3].id, national.id, department.id, empty[0].id, empty[1].id, empty[2].id]);
+    expect(whole.body.fermetures.find((c: { id: number }) => c.id === national.id)).toEqual(national);
+
+    // Two a page: the pages end to end are the whole list; `suivant` is the last one's start/number.
+    const pages: unknown[][] = [];
+    let apres: string | null = null;
+    do {
+      const page = await t.admin('GET', `/admin/capacite/fermetures?du=2027-03-01&limite=2${apres ? `&apres=${encodeURIComponent(apres)}` : ''}`);
+      expect(page.status).toBe(200);
+      pages.push(page.body.fermetures);
+      const last = page.body.fermetures.at(-1);
+      if (page.body.suivant !== null) expect(page.body.suivant).toBe(`${last.debut}/${last.id}`);
+      apres = page.body.suivant;
+    } while (apres !== null && pages.length < 10);
+    expect(pages.map((p) => p.length)).toEqual([2, 2, 2, 1]);
+    expect(pages.flat()).toEqual(whole.body.fermetures);
+    // By commune: those that cover it (national, department), paged the same way.
+    const lyon = await t.admin('GET', '/admin/capacite/fermetures?commune=69001&du=2027-03-01&limite=1');
+    expect(lyon.body.fermetures.map((c: { id: number }) => c.id)).toEqual([national.id]);
+    const lyon2 = await t.admin('GET', `/admin/capacite/fermetures?commune=69001&du=2027-03-01&limite=1&apres=${encodeURIComponent(lyon.body.suivant)}`);
+    expect(lyon2.body).toEqual({ fermetures: [department], suivant: null });
+
+    // The CLI pages alike.
+    let out = '';
+    const code = await runCli(['--url', t.adminUrl, '--token', t.adminToken, 'capacite', 'fermetures', '--du', '2027-03-01', '--limite', '3'], {
+      env: {},
+      out: (text) => (out += `${text}\n`),
+      err: () => undefined,
+    });
+    expect(code).toBe(0);
+    expect(out).toContain(`fermeture ${national.id} : … et 15 autres`);
+    expect(out).toContain(`(suite : --apres ${national.debut}/${national.id})`);
+    expect(out).not.toContain(`fermeture ${department.id}`);
+
+    // A bad page: 400 naming the parameter.
+    for (const [url, field] of [
+      ['/admin/capacite/fermetures?limite=0', 'limite'],
+      ['/admin/capacite/fermetures?limite=501', 'limite'],
+      ['/admin/capacite/fermetures?apres=2027-03-01/3', 'apres'],
+    ] as const) {
+      const answer = await t.admin('GET', url);
+      expect({ url, status: answer.status }).toEqual({ url, status: 400 });
+      expect(answer.body.erreur).toContain(field);
+    }
+    for (const c of [national, department, commune, ...empty]) expect((await t.admin('DELETE', `/admin/capacite/fermetures/${c.id}`, { agent: AGENT })).status).toBe(200);
   });
 });

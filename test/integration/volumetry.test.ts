@@ -132,6 +132,53 @@ describeDb('volumetry per operator, minute and kind', () => {
     expect(table.out).toMatch(/TOTAL\s+1\s+2\s+4\s+9\s+3\s+19/);
   }, 60_000);
 
+  test('a per-minute report longer than 100 000 rows is refused (400 naming fin), never cut; the peaks per operator come whole', async () => {
+    // 20 operators × 2 500 minutes × 2 kinds = exactly 100 000 rows (January 2027: no other test
+    // counts there), V007 busiest at minute 1 234; then one row more at minute 2 500 (V001).
+    const start = new Date('2027-01-04T00:00:00Z');
+    const at = (minutes: number) => new Date(start.getTime() + minutes * 60_000).toISOString();
+    await t.db.query(
+      `INSERT INTO volumetry (operator_code, minute, kind, requests)
+       SELECT 'V' || lpad(o::text, 3, '0'), $1::timestamptz + m * interval '1 minute', k,
+              CASE WHEN o = 7 AND m = 1234 AND k = 'HISTORIQUE' THEN 50 ELSE 1 END
+         FROM generate_series(1, 20) o, generate_series(0, 2499) m, unnest(ARRAY['DEPOT_SIGNALISATION', 'HISTORIQUE']) k`,
+      [start],
+    );
+    const report = (fin: string, detail: string, operateur?: string) =>
+      t.admin('GET', `/admin/volumetrie?debut=${encodeURIComponent(start.toISOString())}&fin=${encodeURIComponent(fin)}&detail=${detail}${operateur ? `&operateur=${operateur}` : ''}`);
+
+    const full = await report(at(2500), 'minute');
+    expect(full.status).toBe(200);
+    expect(full.body.lignes).toHaveLength(50_000);
+    expect(full.body.total).toBe(100_000 + 49);
+
+    await t.db.query("INSERT INTO volumetry (operator_code, minute, kind, requests) VALUES ('V001', $1, 'DEPOT_SIGNALISATION', 1)", [at(2500)]);
+    const tooLong = await report(at(2501), 'minute');
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.erreur).toMatch(/^requête invalide : fin : période trop longue pour le détail par minute/);
+    // The same period for one operator, or in total, is answered.
+    const one = await report(at(2501), 'minute', 'V001');
+    expect(one.status).toBe(200);
+    expect(one.body.lignes).toHaveLength(2501);
+    expect(one.body.total).toBe(5001);
+    expect((await report(at(2501), 'total')).body.total).toBe(100_000 + 49 + 1);
+    // The CLI says so too (exit 1, the API's message).
+    const cliTooLong = await cli('volumetrie', '--debut', start.toISOString(), '--fin', at(2501), '--par-minute');
+    expect(cliTooLong.code).toBe(1);
+    expect(cliTooLong.err).toContain('fin : période trop longue pour le détail par minute');
+
+    // detail=pic: one line per operator, its busiest minute (the earliest of equals) with its kinds.
+    const peaks = await report(at(2501), 'pic');
+    expect(peaks.status).toBe(200);
+    expect(peaks.body.detail).toBe('pic');
+    expect(peaks.body.lignes).toHaveLength(20);
+    const line = (op: string) => peaks.body.lignes.find((l: { operateur: string }) => l.operateur === op);
+    expect(line('V007')).toMatchObject({ minute: at(1234), total: 51, compteurs: { HISTORIQUE: 50, DEPOT_SIGNALISATION: 1 } });
+    expect(line('V001')).toMatchObject({ minute: at(0), total: 2 });
+    const cliPeaks = await cli('volumetrie', '--debut', start.toISOString(), '--fin', at(2501), '--pic', '--operateur', 'V007', '--csv');
+    expect(parseCsv(cliPeaks.out).map((r) => [r.operateur, r.minute, r.total])).toEqual([['V007', at(1234), '51']]);
+  }, 60_000);
+
   test('counts still in memory are written when a gateway stops', async () => {
     const second = await startSecondGateway(t, clock);
     clock.set('2026-11-02T10:05:00+01:00');

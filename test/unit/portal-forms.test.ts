@@ -13,8 +13,8 @@ import type { Signalisation } from '../../src/application/signalisation-ports.js
 import {
   CLOSED_EXPORT_HEADERS,
   closedExportFileName,
-  closedOfHistoryWindow,
   closedSignalisationsCsv,
+  closedSignalisationsExport,
   spreadsheetDateTime,
 } from '../../src/application/signalisation-export.js';
 import { thrown } from './_support/soap-messages.js';
@@ -216,22 +216,47 @@ describe('export of closed signalisations', () => {
     expect(closedExportFileName('OPA1', new Date('2026-11-27T23:30:00Z'))).toBe('signalisations-closes-OPA1-2026-11-28.csv');
   });
 
-  test('the rows are read through the history use case, page by page over the 90-day window', async () => {
+  test('the rows are read through the history use case, page by page over the 90-day window, and written as they come', async () => {
     const now = new Date('2026-11-27T12:00:00Z');
-    const all = Array.from({ length: 5 }, (_, i) => closed(i + 1));
+    const all = Array.from({ length: 5 }, (_, i) => closed(i + 1, i === 2 ? { commentaire: '@SUM(A1)' } : {}));
     const asked: Array<{ debut: Date; fin: Date; curseur?: string }> = [];
     const history = async (_caller: { operatorCode: string }, request: { periode: { debut: Date; fin: Date }; curseur?: string }): Promise<Page> => {
       asked.push({ ...request.periode, ...(request.curseur ? { curseur: request.curseur } : {}) });
       const from = Number(request.curseur ?? 0);
       return { signalisations: all.slice(from, from + 2), ...(from + 2 < all.length ? { curseurSuivant: String(from + 2) } : {}) };
     };
-    const result = await closedOfHistoryWindow(history, { operatorCode: 'OPA1' }, now);
-    expect(result).toMatchObject({ pages: 3, truncated: false });
-    expect(result.signalisations.map((s) => s.id)).toEqual([1, 2, 3, 4, 5]);
+    const drain = async (chunks: AsyncIterable<string>) => {
+      const parts: string[] = [];
+      for await (const chunk of chunks) parts.push(chunk);
+      return parts;
+    };
+    const exported = await closedSignalisationsExport(history, { operatorCode: 'OPA1' }, now);
+    // The first page is read before any text is asked for; the others only as the text is read.
+    expect(asked).toHaveLength(1);
+    const parts = await drain(exported.chunks);
+    expect(exported.progress).toEqual({ pages: 3, rows: 5, truncated: false });
+    // The same file as the whole-list formatter's, one chunk for the head and one per page.
+    expect(parts.join('')).toBe(closedSignalisationsCsv(all));
+    expect(parts).toHaveLength(4);
     expect(asked[0]!.debut.toISOString()).toBe('2026-08-28T22:00:00.000Z'); // Paris midnight, 90 days before
     expect(asked[0]!.fin.getTime()).toBeGreaterThan(now.getTime());
-    const cut = await closedOfHistoryWindow(history, { operatorCode: 'OPA1' }, now, 3);
-    expect(cut).toMatchObject({ truncated: true });
-    expect(cut.signalisations).toHaveLength(3);
+    expect(asked.map((a) => a.curseur)).toEqual([undefined, '2', '4']);
+
+    // The cap: within a page (3), at a page's end with more to come (4), exactly everything (5).
+    for (const [maxRows, truncated, pages] of [[3, true, 2], [4, true, 2], [5, false, 3]] as const) {
+      const cut = await closedSignalisationsExport(history, { operatorCode: 'OPA1' }, now, { maxRows });
+      expect((await drain(cut.chunks)).join('')).toBe(closedSignalisationsCsv(all.slice(0, maxRows)));
+      expect(cut.progress).toEqual({ pages, rows: maxRows, truncated });
+    }
+
+    // A consumer that stops after the first page: no further page is read.
+    asked.length = 0;
+    const stopped = await closedSignalisationsExport(history, { operatorCode: 'OPA1' }, now);
+    await stopped.chunks.next(); // the head
+    await stopped.chunks.next(); // page 1
+    await stopped.chunks.return();
+    expect(asked).toHaveLength(1);
+    expect(await stopped.chunks.next()).toEqual({ done: true, value: undefined });
+    expect(asked).toHaveLength(1);
   });
 });

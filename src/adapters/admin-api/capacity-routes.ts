@@ -7,8 +7,14 @@ import type { FastifyPluginAsync } from 'fastify';
 import { parseParisInstant, type Perimetre } from '../../domain/capacity.js';
 import { TYPES_RENDEZ_VOUS, type TypeRendezVous, type WorkingPattern } from '../../domain/rendezvous.js';
 import { UseCaseError } from '../../application/errors.js';
-import type { BookedAppointment, CapacityExtraRecord, ClosureRecord, ExtraKey, PatternKey, Regeneration } from '../../application/capacity-ports.js';
-import { LIST_DEFAULT, LIST_MAX, type CapacityAdminService, type CapacityView, type NonWorkingDayView, type PatternLine } from '../../application/capacity.js';
+import type { BookedAppointment, CapacityExtraRecord, ClosureKey, ClosureRecord, ExtraKey, PatternKey, Regeneration } from '../../application/capacity-ports.js';
+import {
+  CLOSURE_CONFLICTS_LISTED,
+  CLOSURES_LIST_DEFAULT,
+  CLOSURES_LIST_MAX,
+  LIST_DEFAULT,
+  LIST_MAX,
+  type CapacityAdminService, type CapacityView, type NonWorkingDayView, type PatternLine } from '../../application/capacity.js';
 import { operation } from './schemas.js';
 
 // ---------------------------------------------------------------- JSON views
@@ -50,7 +56,8 @@ export function extraView(e: CapacityExtraRecord) {
   };
 }
 
-export function closureView(c: ClosureRecord, conflits: BookedAppointment[]) {
+/** A closure with its first booked appointments to handle and their total (`conflitsTotal`). */
+export function closureView(c: ClosureRecord, conflits: BookedAppointment[], conflitsTotal: number) {
   return {
     id: c.id,
     perimetre: c.perimetre,
@@ -61,6 +68,7 @@ export function closureView(c: ClosureRecord, conflits: BookedAppointment[]) {
     creeLe: c.creeLe.toISOString(),
     creePar: c.creePar,
     conflits: conflits.map(bookedView),
+    conflitsTotal,
   };
 }
 
@@ -149,6 +157,16 @@ const extraCursor = {
   pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}/([01][0-9]|2[0-3]):[0-5][0-9]/[1-9][0-9]{0,14}$',
   description: 'la dernière capacité d’une page (jour/début/numéro), telle que `suivant` la donne',
 } as const;
+const closuresLimite = { type: 'integer', minimum: 1, maximum: CLOSURES_LIST_MAX, default: CLOSURES_LIST_DEFAULT } as const;
+const closureCursor = {
+  type: 'string',
+  pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z/[1-9][0-9]{0,14}$',
+  description: 'la dernière fermeture d’une page (début/numéro), telle que `suivant` la donne',
+} as const;
+const closureKeyOf = (cursor: string): ClosureKey => {
+  const [debut, id] = cursor.split('/') as [string, string];
+  return { debut: new Date(debut), id: Number(id) };
+};
 const patternKeyOf = (cursor: string): PatternKey => {
   const [codeInsee, type, jour, debut] = cursor.split('/') as [string, TypeRendezVous, string, string];
   return { codeInsee, type, jour: Number(jour), debut };
@@ -217,7 +235,7 @@ const extraJson = {
 const extraAnswer = { type: 'object', required: ['supplement', 'regeneration'], properties: { supplement: extraJson, regeneration: regenerationJson } } as const;
 const closureJson = {
   type: 'object',
-  required: ['id', 'perimetre', 'type', 'debut', 'fin', 'motif', 'creeLe', 'creePar', 'conflits'],
+  required: ['id', 'perimetre', 'type', 'debut', 'fin', 'motif', 'creeLe', 'creePar', 'conflits', 'conflitsTotal'],
   properties: {
     id: { type: 'integer' },
     perimetre: nullable({ type: 'string' }),
@@ -227,7 +245,12 @@ const closureJson = {
     motif: { type: 'string' },
     creeLe: { type: 'string' },
     creePar: { type: 'string' },
-    conflits: { type: 'array', items: bookedJson, description: 'rendez-vous réservés dans la fermeture, à traiter' },
+    conflits: {
+      type: 'array',
+      items: bookedJson,
+      description: `rendez-vous réservés dans la fermeture, à traiter : les ${CLOSURE_CONFLICTS_LISTED} premiers (par début, commune, référence)`,
+    },
+    conflitsTotal: { type: 'integer', description: 'combien de rendez-vous réservés dans la fermeture, en tout' },
   },
 } as const;
 const dayJson = {
@@ -470,26 +493,33 @@ export const capacityRoutes: FastifyPluginAsync<{ service: CapacityAdminService 
   );
 
   // ---- closures
-  app.get<{ Querystring: { commune?: string; type?: TypeRendezVous; du?: string; au?: string } }>(
+  app.get<{ Querystring: { commune?: string; type?: TypeRendezVous; du?: string; au?: string; limite: number; apres?: string } }>(
     '/admin/capacite/fermetures',
     {
       schema: operation({
         operationId: 'listCapacityClosures',
-        summary: 'Fermetures (qui couvrent la commune, dans la période), avec leurs rendez-vous réservés à traiter',
+        summary: 'Fermetures (qui couvrent la commune, dans la période), avec leurs rendez-vous réservés à traiter, par pages',
+        description: `Dans l’ordre début, numéro ; au plus \`limite\` fermetures. \`suivant\`, quand il en reste, se redonne en \`apres\` pour la page suivante. Chaque fermeture donne ses ${CLOSURE_CONFLICTS_LISTED} premiers rendez-vous réservés à traiter et leur nombre (\`conflitsTotal\`).`,
         tags: TAGS,
-        querystring: { type: 'object', additionalProperties: false, properties: { commune, type: typeRdv, du: instant, au: instant } },
-        response: { 200: { type: 'object', required: ['fermetures'], properties: { fermetures: { type: 'array', items: closureJson } } } },
+        querystring: { type: 'object', additionalProperties: false, properties: { commune, type: typeRdv, du: instant, au: instant, limite: closuresLimite, apres: closureCursor } },
+        response: { 200: { type: 'object', required: ['fermetures', 'suivant'], properties: { fermetures: { type: 'array', items: closureJson }, suivant: nullable(closureCursor) } } },
       }),
     },
     async (request) => {
       const q = request.query;
-      const list = await service.closures({
-        ...(q.commune ? { codeInsee: q.commune } : {}),
-        ...(q.type ? { type: q.type } : {}),
-        ...(q.du ? { debut: instantOf(q.du, 'du') } : {}),
-        ...(q.au ? { fin: instantOf(q.au, 'au', true) } : {}),
-      });
-      return { fermetures: list.map((c) => closureView(c.fermeture, c.conflits)) };
+      const page = await service.closures(
+        {
+          ...(q.commune ? { codeInsee: q.commune } : {}),
+          ...(q.type ? { type: q.type } : {}),
+          ...(q.du ? { debut: instantOf(q.du, 'du') } : {}),
+          ...(q.au ? { fin: instantOf(q.au, 'au', true) } : {}),
+        },
+        { limit: q.limite, ...(q.apres ? { after: closureKeyOf(q.apres) } : {}) },
+      );
+      return {
+        fermetures: page.fermetures.map((c) => closureView(c.fermeture, c.conflits, c.conflitsTotal)),
+        suivant: page.next ? `${page.next.debut.toISOString()}/${page.next.id}` : null,
+      };
     },
   );
 
@@ -515,7 +545,7 @@ export const capacityRoutes: FastifyPluginAsync<{ service: CapacityAdminService 
         { perimetre: (b.perimetre ?? null) as Perimetre, type: b.type ?? null, debut: instantOf(b.debut, 'debut'), fin: instantOf(b.fin, 'fin', true), motif: b.motif },
         b.agent,
       );
-      return reply.code(201).send(closureView(result.fermeture, result.conflits));
+      return reply.code(201).send(closureView(result.fermeture, result.conflits, result.conflitsTotal));
     },
   );
 
@@ -531,7 +561,7 @@ export const capacityRoutes: FastifyPluginAsync<{ service: CapacityAdminService 
         response: { 200: closureJson },
       }),
     },
-    async (request) => closureView(await service.deleteClosure(request.params.id, request.body.agent), []),
+    async (request) => closureView(await service.deleteClosure(request.params.id, request.body.agent), [], 0),
   );
 
   // ---- non-working days

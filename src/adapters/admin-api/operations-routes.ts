@@ -7,7 +7,7 @@ import type { RateLimit } from '../../domain/rate-limit.js';
 import type { MaintenanceService } from '../../application/maintenance.js';
 import type { RateLimiter } from '../../application/rate-limits.js';
 import { VOLUMETRY_KINDS, type VolumetryKind } from '../../domain/volumetry.js';
-import type { VolumetryRow } from '../../application/volumetry.js';
+import { VOLUMETRY_MINUTE_ROWS_MAX, type VolumetryDetail, type VolumetryRow } from '../../application/volumetry.js';
 import type { AnnouncedWindow } from '../../application/operations-ports.js';
 import { healthRoutes, type HealthDeps } from './health.js';
 import { arrayOf, bool, errorResponse, instantOut, int, nullableInstantOut, nullableStr, object, operation, referenceParams, str } from './schemas.js';
@@ -21,7 +21,7 @@ export interface OperationsAdmin {
   volumetry: {
     /** Writes this process's counts not yet written (so the report includes them). */
     flush(): Promise<void>;
-    report(from: Date, to: Date, options: { operatorCode?: string; perMinute: boolean }): Promise<VolumetryRow[]>;
+    report(from: Date, to: Date, options: { operatorCode?: string; detail: VolumetryDetail }): Promise<VolumetryRow[]>;
   };
 }
 
@@ -35,7 +35,7 @@ export interface VolumetryLine {
 export interface VolumetryReportJson {
   debut: string;
   fin: string;
-  detail: 'total' | 'minute';
+  detail: VolumetryDetail;
   lignes: VolumetryLine[];
   totaux: Record<VolumetryKind, number>;
   total: number;
@@ -44,7 +44,7 @@ export interface VolumetryReportJson {
 const zeroCounts = (): Record<VolumetryKind, number> => Object.fromEntries(VOLUMETRY_KINDS.map((k) => [k, 0])) as Record<VolumetryKind, number>;
 
 /** Rows (operator, minute?, kind, n) pivoted to one line per operator (and minute), the five kinds as columns. */
-export function volumetryReportView(from: Date, to: Date, perMinute: boolean, rows: readonly VolumetryRow[]): VolumetryReportJson {
+export function volumetryReportView(from: Date, to: Date, detail: VolumetryDetail, rows: readonly VolumetryRow[]): VolumetryReportJson {
   const lines = new Map<string, VolumetryLine>();
   const totaux = zeroCounts();
   for (const r of rows) {
@@ -62,7 +62,7 @@ export function volumetryReportView(from: Date, to: Date, perMinute: boolean, ro
   return {
     debut: from.toISOString(),
     fin: to.toISOString(),
-    detail: perMinute ? 'minute' : 'total',
+    detail,
     lignes: [...lines.values()],
     totaux,
     total: Object.values(totaux).reduce((a, b) => a + b, 0),
@@ -136,7 +136,12 @@ const volumetryQuery = {
     debut: instant,
     fin: instant,
     operateur: { type: 'string', pattern: '^[A-Z0-9]{4}$' },
-    detail: { type: 'string', enum: ['total', 'minute'], default: 'total' },
+    detail: {
+      type: 'string',
+      enum: ['total', 'minute', 'pic'],
+      default: 'total',
+      description: `total : par opérateur ; minute : par opérateur et minute (${VOLUMETRY_MINUTE_ROWS_MAX} lignes opérateur × minute × type au plus : au-delà, 400 demandant une période plus courte) ; pic : la minute la plus chargée de chaque opérateur`,
+    },
   },
 } as const;
 
@@ -165,7 +170,7 @@ const counts = object(Object.fromEntries(VOLUMETRY_KINDS.map((k) => [k, int])));
 const volumetrySchema = object({
   debut: instantOut,
   fin: instantOut,
-  detail: { type: 'string', enum: ['total', 'minute'] },
+  detail: { type: 'string', enum: ['total', 'minute', 'pic'] },
   lignes: arrayOf(object({ operateur: str, minute: instantOut, compteurs: counts, total: int })),
   totaux: counts,
   total: int,
@@ -316,7 +321,7 @@ export const operationsRoutes: FastifyPluginAsync<{ ops: OperationsAdmin }> = as
   );
 
   // ------------------------------------------------------------ volumetry
-  app.get<{ Querystring: { debut: string; fin: string; operateur?: string; detail: 'total' | 'minute' } }>(
+  app.get<{ Querystring: { debut: string; fin: string; operateur?: string; detail: VolumetryDetail } }>(
     '/admin/volumetrie',
     {
       schema: operation({
@@ -333,9 +338,15 @@ export const operationsRoutes: FastifyPluginAsync<{ ops: OperationsAdmin }> = as
       const to = parseInstant(q.fin, 'fin');
       if (to.getTime() <= from.getTime()) throw new UseCaseError('invalid', 'requête invalide : la fin doit être postérieure au début');
       await ops.volumetry.flush().catch(() => undefined);
-      const perMinute = q.detail === 'minute';
-      const rows = await ops.volumetry.report(from, to, { perMinute, ...(q.operateur ? { operatorCode: q.operateur } : {}) });
-      return volumetryReportView(from, to, perMinute, rows);
+      const rows = await ops.volumetry.report(from, to, { detail: q.detail, ...(q.operateur ? { operatorCode: q.operateur } : {}) });
+      if (q.detail === 'minute' && rows.length > VOLUMETRY_MINUTE_ROWS_MAX) {
+        // Refused rather than cut: a cut report's totals would be wrong without saying so.
+        throw new UseCaseError(
+          'invalid',
+          `requête invalide : fin : période trop longue pour le détail par minute (plus de ${VOLUMETRY_MINUTE_ROWS_MAX} lignes opérateur × minute × type) : raccourcissez-la, filtrez par operateur, ou demandez detail=total ou detail=pic`,
+        );
+      }
+      return volumetryReportView(from, to, q.detail, rows);
     },
   );
 };

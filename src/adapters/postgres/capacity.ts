@@ -23,6 +23,8 @@ import type {
   CapacityAuditEntry,
   CapacityExtraRecord,
   CapacityFilter,
+  ClosureConflicts,
+  ClosureKey,
   ExtraKey,
   Paging,
   PatternKey,
@@ -429,14 +431,16 @@ export class SqlCapacityAdminRepository implements CapacityAdminRepository {
     return row ? toExtra(row) : undefined;
   }
 
-  async closures(filter: { codeInsee?: string; type?: TypeRendezVous; from?: Date; to?: Date }): Promise<ClosureRecord[]> {
+  async closures(filter: { codeInsee?: string; type?: TypeRendezVous; from?: Date; to?: Date } & Paging<ClosureKey>): Promise<ClosureRecord[]> {
+    const a = filter.after;
     const rows = await this.q.query<ClosureRow>(
       `SELECT * FROM rdv_fermetures
         WHERE ($1::text IS NULL OR perimetre IS NULL OR starts_with($1::text, perimetre))
           AND ($2::text IS NULL OR type_rdv IS NULL OR type_rdv = $2)
           AND ($3::timestamptz IS NULL OR fin > $3) AND ($4::timestamptz IS NULL OR debut < $4)
-        ORDER BY debut, id`,
-      [filter.codeInsee ?? null, filter.type ?? null, filter.from ?? null, filter.to ?? null],
+          AND ($5::timestamptz IS NULL OR (debut, id) > ($5::timestamptz, $6::bigint))
+        ORDER BY debut, id LIMIT $7`,
+      [filter.codeInsee ?? null, filter.type ?? null, filter.from ?? null, filter.to ?? null, a?.debut ?? null, a?.id ?? null, filter.limit ?? null],
     );
     return rows.map(toClosure);
   }
@@ -454,15 +458,35 @@ export class SqlCapacityAdminRepository implements CapacityAdminRepository {
     return row ? toClosure(row) : undefined;
   }
 
-  async closureConflicts(c: Closure, now: Date): Promise<BookedAppointment[]> {
-    const rows = await this.q.query<BookedRow>(
-      `${SELECT_BOOKED}
-         AND ($1::text IS NULL OR starts_with(c.code_insee, $1::text)) AND ($2::text IS NULL OR c.type_rdv = $2)
-         AND c.debut < $4 AND $3 < c.fin AND c.debut > $5
-       ORDER BY c.debut, c.code_insee, r.reference`,
-      [c.perimetre, c.type, c.debut, c.fin, now],
+  async closureConflicts(closures: readonly ClosureRecord[], now: Date, perClosure: number): Promise<Map<number, ClosureConflicts>> {
+    const result = new Map<number, ClosureConflicts>(closures.map((c) => [c.id, { conflits: [], total: 0 }]));
+    if (closures.length === 0) return result;
+    // The page's closures as arrays (one statement whatever their number); for each, its count
+    // and its first appointments, each a LATERAL subquery on the slots' (commune, type, start)
+    // range. A national closure (no perimeter) counts every booked appointment of its period but
+    // lists only `perClosure` of them.
+    const rows = await this.q.query<BookedRow & { fermeture_id: string; total: string }>(
+      `WITH f AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[]) AS f(id, perimetre, type_rdv, debut, fin))
+       SELECT f.id AS fermeture_id, n.total, b.reference, b.operator_code, b.creneau_id, b.code_insee, b.type_rdv, b.debut, b.fin
+         FROM f
+         CROSS JOIN LATERAL (
+           SELECT count(*) AS total FROM rdv_rendezvous r JOIN rdv_creneaux c ON c.id = r.creneau_id
+            WHERE r.statut = 'RESERVE' AND (f.perimetre IS NULL OR starts_with(c.code_insee, f.perimetre)) AND (f.type_rdv IS NULL OR c.type_rdv = f.type_rdv)
+              AND c.debut < f.fin AND f.debut < c.fin AND c.debut > $6) n
+         LEFT JOIN LATERAL (
+           ${SELECT_BOOKED}
+              AND (f.perimetre IS NULL OR starts_with(c.code_insee, f.perimetre)) AND (f.type_rdv IS NULL OR c.type_rdv = f.type_rdv)
+              AND c.debut < f.fin AND f.debut < c.fin AND c.debut > $6
+            ORDER BY c.debut, c.code_insee, r.reference LIMIT $7) b ON n.total > 0
+        ORDER BY f.id, b.debut, b.code_insee, b.reference`,
+      [closures.map((c) => c.id), closures.map((c) => c.perimetre), closures.map((c) => c.type), closures.map((c) => c.debut), closures.map((c) => c.fin), now, perClosure],
     );
-    return rows.map(toBooked);
+    for (const row of rows) {
+      const entry = result.get(Number(row.fermeture_id))!;
+      entry.total = Number(row.total);
+      if (row.reference !== null) entry.conflits.push(toBooked(row));
+    }
+    return result;
   }
 
   async nonWorkingDays(filter: { from: ParisDay; to: ParisDay; codeInsee?: string }): Promise<NonWorkingDayRecord[]> {

@@ -6,10 +6,11 @@
 // under the SOAP operation's service rules; a deposit or complement is first checked against the
 // contract's schema like a SOAP payload (fault 101), then by the use case (300–305, 311…), and a
 // fault is shown on the input it names. Another operator's ticket is answered as an unknown one.
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { CompletionRequest, DepositRequest, ListRequest, SignalisationDetail, SignalisationService } from '../../application/signalisation.js';
 import { channelRefused } from '../../application/signalisation.js';
-import { closedExportFileName, closedOfHistoryWindow, closedSignalisationsCsv } from '../../application/signalisation-export.js';
+import { closedExportFileName, closedSignalisationsExport, MAX_EXPORT_ROWS } from '../../application/signalisation-export.js';
 import type { CodeValeur, Signalisation } from '../../application/signalisation-ports.js';
 import type { Catalogue, CodeLibelle, FormVersion, Offer } from '../../domain/catalogue.js';
 import { acceptsChannel, findLiveForm, isOfferSetUp, liveForms } from '../../domain/catalogue.js';
@@ -407,6 +408,7 @@ export const signalisationRoutes: FastifyPluginAsync<SignalisationPageDeps> = as
       status: erreur ? 400 : 200,
       erreur,
       depuis: parisDayOf(periode.debut),
+      maxExport: MAX_EXPORT_ROWS.toLocaleString('fr-FR'),
       lignes: page.signalisations.map((s) => row(s)),
       suivante: page.curseurSuivant ? `/signalisations/closes?curseur=${encodeURIComponent(page.curseurSuivant)}` : null,
       premiere: curseur ? '/signalisations/closes' : null,
@@ -418,17 +420,26 @@ export const signalisationRoutes: FastifyPluginAsync<SignalisationPageDeps> = as
     if (!(await allowed(request, reply, 'consulterHistorique'))) return reply;
     const session = sessionOf(request);
     const now = rules.clock.now();
-    // Each page read is one consulterHistorique request: counted and rate-limited as such.
-    const { signalisations: closed } = await closedOfHistoryWindow(
+    // Each page read is one consulterHistorique request: counted and rate-limited as such. The
+    // first page is read here (a refusal is an ordinary error page); the others as the client
+    // reads the file: the stream asks for the next page only once the socket has taken the text
+    // (backpressure), and a client that goes away destroys the stream, which ends the reading.
+    const exported = await closedSignalisationsExport(
       (c, r) => run(request, 'consulterHistorique', () => signalisations.history(c, r)),
       caller(request),
       now,
     );
+    // A failure after the first byte cannot become an error page: the response is cut (no final
+    // chunk), which the browser reports as a failed download rather than a short file.
+    const body = Readable.from(exported.chunks, { objectMode: false, highWaterMark: 64 * 1024 });
+    reply.raw.once('close', () => {
+      if (exported.progress.truncated) request.log.info({ rows: exported.progress.rows, pages: exported.progress.pages }, 'closed signalisations export cut at its maximum');
+    });
     return reply
       .header('content-disposition', `attachment; filename="${closedExportFileName(session.user.operatorCode, now)}"`)
       .header('cache-control', 'no-store')
       .type('text/csv; charset=utf-8')
-      .send(closedSignalisationsCsv(closed));
+      .send(body);
   });
 
   // ---- detail and complement -------------------------------------------------------------

@@ -45,7 +45,9 @@ interface ClosureJson {
   debut: string;
   fin: string;
   motif: string;
+  /** The first ones; `conflitsTotal` counts them all. */
   conflits: BookedJson[];
+  conflitsTotal: number;
 }
 interface ExtraJson {
   id: number;
@@ -93,6 +95,8 @@ function filterOf(read: (name: string) => string): Filter {
   const au = DAY.test(read('au')) && read('au') >= du ? read('au') : addDays(du, 6);
   return { commune, type, du, au };
 }
+
+const CLOSURE_CURSOR = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\/[1-9]\d{0,14}$/;
 
 const pageUrl = (f: Filter, fait?: string) =>
   `/console/capacite?${new URLSearchParams({ commune: f.commune, type: f.type, du: f.du, au: f.au, ...(fait ? { fait } : {}) })}`;
@@ -143,10 +147,14 @@ export const capacityConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async 
   async function render(request: FastifyRequest, reply: FastifyReply, filter: Filter, error?: FormError): Promise<FastifyReply> {
     const session = supportSessionOf(request);
     const year = Number(filter.du.slice(0, 4));
+    // The closures come by pages (the API's default size): `fermeturesApres` is the API's `suivant`.
+    const closuresAfter = request.method === 'GET' && CLOSURE_CURSOR.test(queryText(request, 'fermeturesApres')) ? queryText(request, 'fermeturesApres') : '';
     const [view, patterns, closures, extras, days] = await Promise.all([
       api.call<CapacityViewJson>('capacityView', { query: { ...filter } }),
       api.call<{ plannings: PatternJson[] }>('listCapacityPatterns', { query: { commune: filter.commune, type: filter.type } }),
-      api.call<{ fermetures: ClosureJson[] }>('listCapacityClosures', { query: { commune: filter.commune } }),
+      api.call<{ fermetures: ClosureJson[]; suivant: string | null }>('listCapacityClosures', {
+        query: { commune: filter.commune, ...(closuresAfter ? { apres: closuresAfter } : {}) },
+      }),
       api.call<{ supplements: ExtraJson[] }>('listCapacityExtras', { query: { commune: filter.commune, type: filter.type } }),
       api.call<{ jours: NonWorkingDayJson[] }>('listNonWorkingDays', { query: { annee: year, commune: filter.commune } }),
     ]);
@@ -163,6 +171,8 @@ export const capacityConsoleRoutes: FastifyPluginAsync<ConsolePageDeps> = async 
       view,
       patterns: patterns.plannings,
       closures: closures.fermetures,
+      closuresNext: closures.suivant ? `${pageUrl(filter)}&${new URLSearchParams({ fermeturesApres: closures.suivant })}#titre-fermetures` : null,
+      closuresFirst: closuresAfter ? `${pageUrl(filter)}#titre-fermetures` : null,
       extras: extras.supplements,
       days: days.jours,
       notice: error ? null : (DONE[fait] ?? null),
