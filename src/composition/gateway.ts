@@ -20,6 +20,7 @@ import { ensureDevPki, type DevPki } from '../adapters/pki/dev-pki.js';
 import { loadCatalogue } from '../adapters/catalogue/catalogue-files.js';
 import { pgliteDatabase, postgresDatabase, type Database } from '../adapters/postgres/db.js';
 import { DEMO_OPERATOR_CODES, loadDemoData } from './demo-data.js';
+import { registerSlotJobs } from './slot-jobs.js';
 import { migrate } from '../adapters/postgres/migrate.js';
 import { buildAdminApp, type AdminApp } from '../adapters/admin-api/app.js';
 import { buildGateway, type GatewayApp, type TlsMaterial } from '../adapters/operators-front/app.js';
@@ -285,29 +286,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       const deleted = await consoleDownloads.purgeExpired();
       if (deleted > 0) logger.info({ deleted }, 'console one-time downloads purged');
     });
-    // Cluster-wide: the appointment slots' rolling horizon — the Paris day that came into it is
-    // generated for every zone with capacity, in batches of zones (decision 0029); an hourly
-    // period that finds every zone covered costs one query.
-    const rendezVous = useCases.rendezVous;
-    scheduler.cluster('rdv-horizon', 3_600_000, async (signal) => {
-      const started = performance.now();
-      const done = await rendezVous.extendHorizon(signal);
-      if (done.zones > 0) logger.info({ zones: done.zones, slots: done.ajoutes, ms: Math.round(performance.now() - started) }, 'appointment slots horizon extended');
-    });
-    if (config.slotRetentionDays > 0) {
-      // Cluster-wide: free slots older than the retention deleted in short batches (decision 0029).
-      const retentionDays = config.slotRetentionDays;
-      scheduler.cluster('rdv-slots-purge', 3_600_000, async (signal) => {
-        const started = performance.now();
-        const done = await rendezVous.purgePastFreeSlots(retentionDays, signal);
-        if (done.supprimes > 0 || signal.aborted) {
-          logger.info(
-            { deleted: done.supprimes, before: done.avant.toISOString(), batches: done.lots, interrupted: signal.aborted, ms: Math.round(performance.now() - started) },
-            'past free appointment slots purged',
-          );
-        }
-      });
-    }
+    // Cluster-wide: the appointment slots' rolling horizon and the purge of past free slots
+    // (ESAV_RDV_SLOT_RETENTION_DAYS; decision 0029).
+    registerSlotJobs(scheduler, useCases.rendezVous, { retentionDays: config.slotRetentionDays, logger });
     // Per process: what other processes changed, re-read into this process's memory.
     if (config.certificates.trustRefreshSeconds > 0) {
       // The CRLs' verdicts (decision 0019) are applied with the rest of the trust.
