@@ -246,16 +246,17 @@ describeDb('appointment slots at national scale: horizon job, purge, demo loader
     await capacity.ensureSlots(zone, { from: '2027-05-03', to: '2027-05-09' }, business.now());
     const schedulerClock = new SettableClock('2027-05-03T08:00:00Z');
     const runs: Record<string, number> = {};
-    const logs = [logger(), logger()];
-    const schedulers = (['A', 'B'] as const).map((name, i) => {
+    // One log for both processes, in the order the lines were written.
+    const log = logger();
+    const schedulers = (['A', 'B'] as const).map((name) => {
       const p = pool();
       const rdv = service(p, business);
       const counted = {
         extendHorizon: async (signal?: AbortSignal) => ((runs[`horizon${name}`] = (runs[`horizon${name}`] ?? 0) + 1), rdv.extendHorizon(signal)),
         purgePastFreeSlots: async (days: number, signal?: AbortSignal) => ((runs[`purge${name}`] = (runs[`purge${name}`] ?? 0) + 1), rdv.purgePastFreeSlots(days, signal)),
       };
-      const scheduler = new Scheduler({ clock: schedulerClock, logger: logs[i]!.logger, clusterRuns: new SqlScheduledRuns(p, name), retryMs: 10 });
-      registerSlotJobs(scheduler, counted, { retentionDays: 30, logger: logs[i]!.logger });
+      const scheduler = new Scheduler({ clock: schedulerClock, logger: log.logger, clusterRuns: new SqlScheduledRuns(p, name), retryMs: 10 });
+      registerSlotJobs(scheduler, counted, { retentionDays: 30, logger: log.logger });
       return scheduler;
     });
     const runBoth = async () => {
@@ -272,8 +273,8 @@ describeDb('appointment slots at national scale: horizon job, purge, demo loader
     expect((runs.purgeA ?? 0) + (runs.purgeB ?? 0)).toBe(1);
     expect(await ledger(SLOT_HORIZON_JOB)).toEqual(['2027-05-03T08:00:00.000Z']);
     expect(await ledger(SLOT_PURGE_JOB)).toEqual(['2027-05-03T08:00:00.000Z']);
-    const horizonLines = () => logs.flatMap((l) => l.lines).filter((l) => l.includes('appointment slots horizon extended'));
-    const purgeLines = () => logs.flatMap((l) => l.lines).filter((l) => l.includes('past free appointment slots purged'));
+    const horizonLines = () => log.lines.filter((l) => l.includes('appointment slots horizon extended'));
+    const purgeLines = () => log.lines.filter((l) => l.includes('past free appointment slots purged'));
     expect(horizonLines()).toHaveLength(1);
     const purgedBefore = purgeLines().length;
 
