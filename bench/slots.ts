@@ -11,6 +11,7 @@
 // `--legacy` measures the horizon as the code before decision 0029 did it (ensureSlots zone by
 // zone over every zone: the old RendezVousService.extendHorizon), on `--legacy-zones` zones and
 // extrapolated; it uses only what that code had, so this file runs on the earlier commit too.
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -20,6 +21,7 @@ import { addDays, isoWeekday, parisDayOf, parisDayStart } from '../src/domain/pa
 import { DEFAULT_HORIZON_DAYS, slotsOfDays } from '../src/domain/rendezvous.js';
 import { postgresDatabase } from '../src/adapters/postgres/db.js';
 import { migrate } from '../src/adapters/postgres/migrate.js';
+import { MIGRATIONS_DIR } from '../src/adapters/paths.js';
 import { SqlCapacityRepository } from '../src/adapters/postgres/rendezvous.js';
 import { loadDemoRendezVousCapacity } from '../src/composition/demo-data.js';
 import { parseFlags } from './lib/args.js';
@@ -39,6 +41,10 @@ const flags = parseFlags(
     start: { default: true, help: 'time gateway starts (child process with the demo data) on the fresh and the national database' },
     json: { default: 'reports/bench-slots.json', help: 'write the figures to this JSON file (empty: do not)' },
     'keep-db': { default: false, help: 'keep the database' },
+    'migrate-after': {
+      default: '0021',
+      help: 'migrations from this name on are applied after the load, timed (what the first start of that version does on a national database; with --start the first gateway start has applied them already); empty: all before',
+    },
   },
   process.argv.slice(2),
   process.env,
@@ -67,7 +73,11 @@ async function main(): Promise<void> {
   const dataDir = tempDir('esav-bench-slots-');
   const certsDir = tempDir('esav-bench-slots-certs-');
   try {
-    await migrate(pool);
+    // The migrations before --migrate-after first (the schema the data are loaded into), the rest after the load.
+    const later = flags['migrate-after'];
+    const earlier = tempDir('esav-bench-slots-migrations-');
+    for (const file of fs.readdirSync(MIGRATIONS_DIR)) if (!later || file < later) fs.copyFileSync(path.join(MIGRATIONS_DIR, file), path.join(earlier, file));
+    await migrate(pool, earlier);
     const startGateway = async (label: string) => {
       const { ms, value: child } = await timed(() =>
         forkServer(path.join(HERE, 'gateway-child.js'), {
@@ -126,6 +136,10 @@ async function main(): Promise<void> {
       `loaded ${int(flags.communes)} communes: ${int(load.value.patterns)} pattern lines, ${int(load.value.future)} future slots, ` +
         `${int(load.value.past)} past slots (${int(load.value.booked)} booked) in ${seconds(load.ms)}`,
     );
+
+    const applied = await timed(() => migrate(pool));
+    figures.migrationsAfterLoad = { names: applied.value, seconds: applied.ms / 1000 };
+    log(`migrations applied on the loaded database: ${applied.value.join(', ') || 'none'} in ${seconds(applied.ms)}`);
 
     if (flags.start) figures.startNational = await startGateway(`${int(flags.communes)} zones`);
 

@@ -343,3 +343,28 @@ describe('ESAV_RDV_SLOT_RETENTION_DAYS', () => {
     expect(registered(0)).toEqual([{ name: SLOT_HORIZON_JOB, scope: 'cluster', everyMs: HOUR }]);
   });
 });
+
+describe('the scheduler stops a job that works in steps', () => {
+  test('stop() aborts the signal handed to a running job and waits for it to return', async () => {
+    const scheduler = new Scheduler({ clock: new SettableClock('2027-01-01T00:00:00Z'), logger: logger().logger, clusterRuns: { runOnce: async (_job, _period, work) => (await work(), 'ran') } });
+    const steps: number[] = [];
+    let stopped = false;
+    scheduler.cluster('steps', HOUR, async (signal) => {
+      for (let step = 1; !signal.aborted; step++) {
+        steps.push(step);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      stopped = true;
+    });
+    const running = scheduler.runDue();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(stopped).toBe(false);
+    await scheduler.stop();
+    expect(stopped).toBe(true);
+    const done = steps.length;
+    await running;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(steps.length).toBe(done);
+    expect(done).toBeGreaterThan(1);
+  });
+});
