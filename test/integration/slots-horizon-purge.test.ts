@@ -8,7 +8,7 @@
 import { Writable } from 'node:stream';
 import { SettableClock } from '../../src/domain/clock.js';
 import { createLogger } from '../../src/adapters/logging/logger.js';
-import { postgresDatabase, type Database } from '../../src/adapters/postgres/db.js';
+import { pgliteDatabase, postgresDatabase, type Database } from '../../src/adapters/postgres/db.js';
 import { migrate } from '../../src/adapters/postgres/migrate.js';
 import { SqlScheduledRuns } from '../../src/adapters/postgres/scheduled-runs.js';
 import { purgeFreeSlots, SlotGenerator } from '../../src/adapters/postgres/capacity.js';
@@ -368,3 +368,28 @@ describe('the scheduler stops a job that works in steps', () => {
     expect(done).toBeGreaterThan(1);
   });
 });
+
+test('embedded PGlite: the horizon job and the purge work on the single-connection database too', async () => {
+  const db = await pgliteDatabase();
+  try {
+    await migrate(db);
+    await db.query(`INSERT INTO operators (code, siret, raison_sociale) VALUES ('OPA1', '10000000900013', 'Opérateur A')`);
+    const capacity = new SqlCapacityRepository(db, calendar);
+    for (const z of ['75056', '69123']) await capacity.upsertPatterns(PATTERNS(z));
+    const clock = new SettableClock('2027-01-11T07:00:00+01:00');
+    const days = (now: Date) => ({ from: parisDayOf(now), to: addDays(parisDayOf(now), DEFAULT_HORIZON_DAYS) });
+    expect((await capacity.extendHorizon(days(clock.now()), clock.now())).zones).toBe(2);
+    const [slot] = await capacity.freeSlots({ codeInsee: '75056', type: 'SAV', debut: clock.now(), fin: parisDayStart('2027-01-20'), now: clock.now(), limit: 1 });
+    const booked = await new SqlRendezVousRepository(db).book({ operatorCode: 'OPA1', creneau: slot!, at: clock.now(), canal: 'INTEROP' });
+    clock.set('2027-01-12T07:00:00+01:00');
+    expect(await capacity.extendHorizon(days(clock.now()), clock.now())).toMatchObject({ zones: 2 });
+    clock.set('2027-03-01T07:00:00+01:00');
+    const purged = await purgeFreeSlots(db, parisDayStart('2027-02-01'), clock.now(), { batchSlots: 50 });
+    expect(purged.supprimes).toBeGreaterThan(50);
+    const left = await db.query<{ id: string }>(`SELECT id FROM rdv_creneaux WHERE debut < $1`, [parisDayStart('2027-02-01')]);
+    expect(left.map((r) => Number(r.id))).toEqual([slot!.id]);
+    expect((await new SqlRendezVousRepository(db).find('OPA1', booked.reference))?.creneau.id).toBe(slot!.id);
+  } finally {
+    await db.close();
+  }
+}, 60_000);
