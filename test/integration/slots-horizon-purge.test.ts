@@ -4,7 +4,8 @@
 // Paris day that is not the UTC day, a capacity change); the purge of past free slots (batched,
 // resumable, never a slot any appointment references, the appointments still readable); both as
 // cluster jobs run once per period by two schedulers with their own pools, as two processes; and
-// the demo loader touching only the demo communes.
+// the demo loader touching only the demo communes; the same on embedded PGlite; and the gateway
+// running both jobs at start.
 import { Writable } from 'node:stream';
 import { SettableClock } from '../../src/domain/clock.js';
 import { createLogger } from '../../src/adapters/logging/logger.js';
@@ -26,6 +27,7 @@ import { addDays, parisDayOf, parisDayStart } from '../../src/domain/paris-calen
 import { DEFAULT_HORIZON_DAYS, slotsOfDays, type WorkingPattern } from '../../src/domain/rendezvous.js';
 import { zoneCalendar } from '../../src/domain/capacity.js';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../support/postgres.js';
+import { startTestGateway } from '../support/gateway.js';
 
 const describeDb = await describeWithPostgres();
 const HOUR = 3_600_000;
@@ -393,3 +395,29 @@ test('embedded PGlite: the horizon job and the purge work on the single-connecti
     await db.close();
   }
 }, 60_000);
+
+describeDb('the gateway', () => {
+  test('registers both slot jobs and runs them at start (demo data, ledger rows, no failure)', async () => {
+    const t = await startTestGateway();
+    try {
+      expect(t.gateway.scheduler.registered).toEqual(
+        expect.arrayContaining([
+          { name: SLOT_HORIZON_JOB, scope: 'cluster', everyMs: HOUR },
+          { name: SLOT_PURGE_JOB, scope: 'cluster', everyMs: HOUR },
+        ]),
+      );
+      let rows: Array<{ job: string; error: string | null }> = [];
+      for (let i = 0; i < 100 && rows.length < 2; i++) {
+        rows = await t.db.query(`SELECT job, error FROM scheduled_runs WHERE job IN ($1, $2) AND finished_at IS NOT NULL ORDER BY job`, [SLOT_HORIZON_JOB, SLOT_PURGE_JOB]);
+        if (rows.length < 2) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(rows).toEqual([
+        { job: SLOT_HORIZON_JOB, error: null },
+        { job: SLOT_PURGE_JOB, error: null },
+      ]);
+      expect(t.logs.filter((l) => l.includes('scheduled job failed'))).toEqual([]);
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
+});
