@@ -155,6 +155,49 @@ INSERT INTO rdv_zones (code_insee, genere_du, genere_au)
 SELECT ${COMMUNE_CODE('c')}, $1::date, $2::date FROM generate_series(0, ${communes - 1}) AS c
 ON CONFLICT (code_insee) DO NOTHING`;
 
+/** The capacity patterns (CAPACITY_PATTERNS) of communes 0 … communes − 1. Returns the rows. */
+export async function loadCapacityPatterns(client: pg.ClientBase, communes: number): Promise<number> {
+  const p = CAPACITY_PATTERNS;
+  const result = await client.query(PATTERNS_SQL(communes), [
+    p.map((x) => x.type),
+    p.map((x) => x.jour),
+    p.map((x) => x.debut),
+    p.map((x) => x.fin),
+    p.map((x) => x.dureeMinutes),
+    p.map((x) => x.techniciens),
+    p.map((x) => x.joursFeries),
+  ]);
+  return result.rowCount ?? 0;
+}
+
+/** The same slots (the seeds' windows and technicians) in every commune 0 … communes − 1, ≈ 300 000 rows per statement. */
+export async function insertCommuneSlots(
+  client: pg.ClientBase,
+  communes: number,
+  seeds: ReadonlyArray<{ type: string; debut: Date; fin: Date; technicien: number }>,
+): Promise<number> {
+  const perStatement = Math.max(1, Math.floor(300_000 / Math.max(1, seeds.length)));
+  let rows = 0;
+  for (let lo = 0; lo < communes; lo += perStatement) {
+    const hi = Math.min(communes - 1, lo + perStatement - 1);
+    const result = await client.query(SLOTS_SQL, [
+      lo,
+      hi,
+      seeds.map((s) => s.type),
+      seeds.map((s) => s.debut.toISOString()),
+      seeds.map((s) => s.fin.toISOString()),
+      seeds.map((s) => s.technicien),
+    ]);
+    rows += result.rowCount ?? 0;
+  }
+  return rows;
+}
+
+/** Records days [from, to] as generated for communes 0 … communes − 1 (what the search's generator writes). */
+export async function recordCommuneCoverage(client: pg.ClientBase, communes: number, from: string, to: string): Promise<void> {
+  await client.query(ZONES_SQL(communes), [from, to]);
+}
+
 const PRESTATIONS_SQL = (communes: number) => `
 WITH src AS (
   SELECT p, ${COMMUNE_OF('p', String(communes))} AS insee FROM generate_series($1::bigint, $2::bigint) AS p
@@ -348,40 +391,9 @@ export async function loadNational(client: pg.Client, plan: NationalPlan, now: D
 
   const today = parisDayOf(now);
   const horizon = addDays(today, DEFAULT_HORIZON_DAYS);
-  await phase('capacity patterns', async () => {
-    const p = CAPACITY_PATTERNS;
-    const result = await client.query(PATTERNS_SQL(plan.communes), [
-      p.map((x) => x.type),
-      p.map((x) => x.jour),
-      p.map((x) => x.debut),
-      p.map((x) => x.fin),
-      p.map((x) => x.dureeMinutes),
-      p.map((x) => x.techniciens),
-      p.map((x) => x.joursFeries),
-    ]);
-    return result.rowCount ?? 0;
-  });
+  await phase('capacity patterns', () => loadCapacityPatterns(client, plan.communes));
   await phase('future slots', async () => {
-    const seeds = slotsOfDays(
-      CAPACITY_PATTERNS.map((x) => ({ ...x, codeInsee: '00000' })),
-      today,
-      horizon,
-      frenchPublicHolidays(),
-    );
-    const perStatement = Math.max(1, Math.floor(300_000 / Math.max(1, seeds.length)));
-    let rows = 0;
-    for (let lo = 0; lo < plan.communes; lo += perStatement) {
-      const hi = Math.min(plan.communes - 1, lo + perStatement - 1);
-      const result = await client.query(SLOTS_SQL, [
-        lo,
-        hi,
-        seeds.map((s) => s.type),
-        seeds.map((s) => s.debut.toISOString()),
-        seeds.map((s) => s.fin.toISOString()),
-        seeds.map((s) => s.technicien),
-      ]);
-      rows += result.rowCount ?? 0;
-    }
+    const rows = await insertCommuneSlots(client, plan.communes, slotsOfDays(CAPACITY_PATTERNS.map((x) => ({ ...x, codeInsee: '00000' })), today, horizon, frenchPublicHolidays()));
     await client.query(ZONES_SQL(plan.communes), [today, horizon]);
     return rows;
   });

@@ -63,6 +63,18 @@ export interface CapacityRepository {
    * never touched. Returns how many slots were created.
    */
   ensureSlots(codeInsee: string, days: { from: ParisDay; to: ParisDay }, now?: Date): Promise<number>;
+  /**
+   * The rolling horizon of every zone with capacity: each zone whose generated days do not reach
+   * `days.to` gets the days it misses (set-based, in batches of zones, work proportional to what is
+   * new; the same generation and per-zone locks as ensureSlots). Stops between batches when
+   * `signal` is aborted. Returns how many zones were reconciled and slots created.
+   */
+  extendHorizon(days: { from: ParisDay; to: ParisDay }, now: Date, signal?: AbortSignal): Promise<{ zones: number; ajoutes: number }>;
+  /**
+   * Deletes, in short batches, the slots that started before `before` and that no appointment
+   * (live or cancelled) references. Stops between batches when `signal` is aborted.
+   */
+  purgeFreeSlots(before: Date, now: Date, signal?: AbortSignal): Promise<{ supprimes: number; lots: number }>;
   /** Free slots (no live appointment, not withdrawn, not in a closure), one per distinct window, earliest first. */
   freeSlots(query: FreeSlotQuery): Promise<Creneau[]>;
   /** A slot that can be booked: undefined when unknown, withdrawn or in a closure. */

@@ -240,13 +240,27 @@ export class RendezVousService implements AppointmentReader {
 
   // ---- capacity ------------------------------------------------------------------------------
 
-  /** Generates the slots of every zone from today to the horizon (start, back office, schedule). */
-  async extendHorizon(): Promise<number> {
-    const today = parisDayOf(this.deps.clock.now());
-    const days = { from: today, to: addDays(today, this.horizonDays) };
-    let created = 0;
-    for (const zone of await this.deps.capacity.zones()) created += await this.deps.capacity.ensureSlots(zone, days, this.deps.clock.now());
-    return created;
+  /**
+   * The rolling horizon (the scheduled job `rdv-horizon`): every zone with capacity gets the days
+   * up to today + horizon it does not have yet — normally the one Paris day that came into the
+   * horizon —, in batches of zones (decision 0029). Returns how many zones and slots.
+   */
+  extendHorizon(signal?: AbortSignal): Promise<{ zones: number; ajoutes: number }> {
+    const now = this.deps.clock.now();
+    const today = parisDayOf(now);
+    return this.deps.capacity.extendHorizon({ from: today, to: addDays(today, this.horizonDays) }, now, signal);
+  }
+
+  /**
+   * Deletes the free slots of Paris days more than `retentionDays` ago (the scheduled job
+   * `rdv-slots-purge`): a slot that any appointment, live or cancelled, references stays (the
+   * appointments' history reads it). Returns how many were deleted and before which instant.
+   */
+  async purgePastFreeSlots(retentionDays: number, signal?: AbortSignal): Promise<{ supprimes: number; lots: number; avant: Date }> {
+    if (!Number.isInteger(retentionDays) || retentionDays < 1) throw new RangeError(`retention of past slots: at least one day (got ${retentionDays})`);
+    const now = this.deps.clock.now();
+    const avant = parisDayStart(addDays(parisDayOf(now), -retentionDays));
+    return { ...(await this.deps.capacity.purgeFreeSlots(avant, now, signal)), avant };
   }
 
   // ---- rules shared by both contracts --------------------------------------------------------

@@ -191,9 +191,14 @@ export const DEMO_RENDEZ_VOUS_PATTERNS: readonly WorkingPattern[] = [
   ...weekly('69123', 'EXPERTISE_CONTRADICTOIRE', [3], [['09:00', '12:00']], 180, 1),
 ];
 
+/** The communes the demo capacity is for (those of the demo prestations). */
+export const DEMO_COMMUNES: readonly string[] = [...new Set(DEMO_RENDEZ_VOUS_PATTERNS.map((p) => p.codeInsee))];
+
 /**
  * The demo working patterns (idempotent), and their slots generated from today (Europe/Paris,
- * at `now`) to the rolling horizon. Later days are generated as searches reach them.
+ * at `now`) to the rolling horizon. Later days are generated as searches reach them and by the
+ * scheduled horizon job. Only the demo communes are touched: on a database that holds a national
+ * capacity (tens of thousands of zones) the start stays as quick as on a fresh one (decision 0029).
  */
 export async function loadDemoRendezVousCapacity(db: Database, now: Date): Promise<void> {
   for (const p of DEMO_RENDEZ_VOUS_PATTERNS) {
@@ -203,5 +208,5 @@ export async function loadDemoRendezVousCapacity(db: Database, now: Date): Promi
   const capacity = new SqlCapacityRepository(db, frenchPublicHolidays());
   await capacity.upsertPatterns(DEMO_RENDEZ_VOUS_PATTERNS);
   const today = parisDayOf(now);
-  for (const zone of await capacity.zones()) await capacity.ensureSlots(zone, { from: today, to: addDays(today, DEFAULT_HORIZON_DAYS) });
+  for (const zone of DEMO_COMMUNES) await capacity.ensureSlots(zone, { from: today, to: addDays(today, DEFAULT_HORIZON_DAYS) });
 }

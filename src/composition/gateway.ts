@@ -20,6 +20,7 @@ import { ensureDevPki, type DevPki } from '../adapters/pki/dev-pki.js';
 import { loadCatalogue } from '../adapters/catalogue/catalogue-files.js';
 import { pgliteDatabase, postgresDatabase, type Database } from '../adapters/postgres/db.js';
 import { DEMO_OPERATOR_CODES, loadDemoData } from './demo-data.js';
+import { registerSlotJobs } from './slot-jobs.js';
 import { migrate } from '../adapters/postgres/migrate.js';
 import { buildAdminApp, type AdminApp } from '../adapters/admin-api/app.js';
 import { buildGateway, type GatewayApp, type TlsMaterial } from '../adapters/operators-front/app.js';
@@ -285,6 +286,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       const deleted = await consoleDownloads.purgeExpired();
       if (deleted > 0) logger.info({ deleted }, 'console one-time downloads purged');
     });
+    // Cluster-wide: the appointment slots' rolling horizon and the purge of past free slots
+    // (ESAV_RDV_SLOT_RETENTION_DAYS; decision 0029).
+    registerSlotJobs(scheduler, useCases.rendezVous, { retentionDays: config.slotRetentionDays, logger });
     // Per process: what other processes changed, re-read into this process's memory.
     if (config.certificates.trustRefreshSeconds > 0) {
       // The CRLs' verdicts (decision 0019) are applied with the rest of the trust.

@@ -47,7 +47,8 @@ interface Job {
   name: string;
   scope: JobScope;
   everyMs: number;
-  run: () => Promise<unknown>;
+  /** The job; its signal is aborted by stop(), so a long job can end between two steps. */
+  run: (signal: AbortSignal) => Promise<unknown>;
   /** Where its periods start: the Unix epoch (cluster) or its registration (per process). */
   origin: number;
   /** The last period this process ran (or, for a cluster job, saw run). */
@@ -70,13 +71,15 @@ export class Scheduler {
   private started = false;
   private stopped = false;
   private readonly retryMs: number;
+  /** Aborted by stop(): the jobs that work in steps (the slot purge, the horizon) stop between two. */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly options: SchedulerOptions) {
     this.retryMs = options.retryMs ?? 1000;
   }
 
   /** A job run once per period across all the processes sharing the database (first try: at start). */
-  cluster(name: string, everyMs: number, run: () => Promise<unknown>): this {
+  cluster(name: string, everyMs: number, run: (signal: AbortSignal) => Promise<unknown>): this {
     if (!this.options.clusterRuns) throw new Error(`scheduler: cluster job ${name} needs a ledger (clusterRuns)`);
     return this.add(name, 'cluster', everyMs, run, 0, Number.NEGATIVE_INFINITY);
   }
@@ -85,12 +88,12 @@ export class Scheduler {
    * A job run once per period in this process. The current period counts as run: the process
    * loads what it needs before it opens its ports, the first refresh is due at the next period.
    */
-  perProcess(name: string, everyMs: number, run: () => Promise<unknown>): this {
+  perProcess(name: string, everyMs: number, run: (signal: AbortSignal) => Promise<unknown>): this {
     const now = this.options.clock.now().getTime();
     return this.add(name, 'process', everyMs, run, now, now);
   }
 
-  private add(name: string, scope: JobScope, everyMs: number, run: () => Promise<unknown>, origin: number, lastPeriod: number): this {
+  private add(name: string, scope: JobScope, everyMs: number, run: (signal: AbortSignal) => Promise<unknown>, origin: number, lastPeriod: number): this {
     if (!Number.isInteger(everyMs) || everyMs <= 0) throw new Error(`scheduler: job ${name} needs a positive interval in ms (got ${everyMs})`);
     if (this.jobs.some((j) => j.name === name)) throw new Error(`scheduler: job ${name} registered twice`);
     this.jobs.push({ name, scope, everyMs, run, origin, lastPeriod, retryAt: Number.NEGATIVE_INFINITY, running: undefined, claimErrorPeriod: Number.NaN });
@@ -119,6 +122,7 @@ export class Scheduler {
   /** No job starts any more; resolves when the runs in progress have ended. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await Promise.all(this.jobs.flatMap((j) => (j.running ? [j.running] : [])));
@@ -147,7 +151,7 @@ export class Scheduler {
   private async runHere(job: Job, period: number): Promise<void> {
     job.lastPeriod = period;
     try {
-      await job.run();
+      await job.run(this.stopping.signal);
     } catch (error) {
       this.options.logger.error({ err: error, job: job.name }, 'scheduled job failed');
     }
@@ -157,7 +161,7 @@ export class Scheduler {
     try {
       const outcome = await this.options.clusterRuns!.runOnce(job.name, new Date(period), async () => {
         try {
-          await job.run();
+          await job.run(this.stopping.signal);
           return undefined;
         } catch (error) {
           this.options.logger.error({ err: error, job: job.name }, 'scheduled job failed');

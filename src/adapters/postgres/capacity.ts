@@ -201,31 +201,81 @@ export async function zonePatterns(q: Queryable, codeInsee: string): Promise<Wor
   return rows.map(toPattern);
 }
 
-/** The covered range of a zone grows when the new days touch it; otherwise it restarts at them. */
-async function extendCoverage(q: Queryable, codeInsee: string, from: ParisDay, to: ParisDay): Promise<void> {
+/**
+ * The covered ranges of zones grow when their new days touch them; otherwise they restart at them.
+ * One statement for any number of zones (the horizon job records thousands at once).
+ */
+async function extendCoverage(q: Queryable, ranges: ReadonlyArray<{ codeInsee: string; from: ParisDay; to: ParisDay }>): Promise<void> {
+  if (ranges.length === 0) return;
   await q.query(
-    `INSERT INTO rdv_zones (code_insee, genere_du, genere_au) VALUES ($1, $2::date, $3::date)
+    `INSERT INTO rdv_zones (code_insee, genere_du, genere_au)
+     SELECT * FROM unnest($1::text[], $2::date[], $3::date[])
      ON CONFLICT (code_insee) DO UPDATE SET
        genere_du = CASE WHEN rdv_zones.genere_au + 1 >= EXCLUDED.genere_du AND EXCLUDED.genere_au + 1 >= rdv_zones.genere_du
                         THEN LEAST(rdv_zones.genere_du, EXCLUDED.genere_du) ELSE EXCLUDED.genere_du END,
        genere_au = CASE WHEN rdv_zones.genere_au + 1 >= EXCLUDED.genere_du AND EXCLUDED.genere_au + 1 >= rdv_zones.genere_du
                         THEN GREATEST(rdv_zones.genere_au, EXCLUDED.genere_au) ELSE EXCLUDED.genere_au END`,
-    [codeInsee, from, to],
+    [ranges.map((r) => r.codeInsee), ranges.map((r) => r.from), ranges.map((r) => r.to)],
   );
 }
 
 interface CoverageRow {
+  code_insee: string;
   genere_du: string;
   genere_au: string;
 }
 
 async function coverageOf(q: Queryable, codeInsee: string): Promise<CoverageRow | undefined> {
-  const [row] = await q.query<CoverageRow>(
-    `SELECT to_char(genere_du, 'YYYY-MM-DD') AS genere_du, to_char(genere_au, 'YYYY-MM-DD') AS genere_au FROM rdv_zones WHERE code_insee = $1`,
-    [codeInsee],
-  );
-  return row;
+  return (await coveragesOf(q, [codeInsee])).get(codeInsee);
 }
+
+async function coveragesOf(q: Queryable, zones: readonly string[]): Promise<Map<string, CoverageRow>> {
+  const rows = await q.query<CoverageRow>(
+    `SELECT code_insee, to_char(genere_du, 'YYYY-MM-DD') AS genere_du, to_char(genere_au, 'YYYY-MM-DD') AS genere_au
+       FROM rdv_zones WHERE code_insee = ANY($1::text[])`,
+    [zones],
+  );
+  return new Map(rows.map((r) => [r.code_insee, r]));
+}
+
+/**
+ * The days of [today, to] a zone still needs, given what is covered: none when covered; the days
+ * after the coverage when it reaches today (what the rolling horizon adds each day); else all.
+ */
+export function uncoveredDays(covered: { genere_du: ParisDay; genere_au: ParisDay } | undefined, today: ParisDay, to: ParisDay): { from: ParisDay; to: ParisDay } | undefined {
+  if (covered && covered.genere_du <= today && to <= covered.genere_au) return undefined;
+  if (covered && covered.genere_du <= today && covered.genere_au >= addDays(today, -1)) return { from: addDays(covered.genere_au, 1), to };
+  return { from: today, to };
+}
+
+/** One zone's days to reconcile. */
+interface ZoneDays {
+  codeInsee: string;
+  from: ParisDay;
+  to: ParisDay;
+}
+
+interface ZoneReconciliation {
+  /** The zone has patterns or extra capacity in those days (else nothing is recorded as covered). */
+  capacity: boolean;
+  ajoutes: number;
+  retires: number;
+  horsCapacite: number[];
+}
+
+const groupBy = <T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> => {
+  const out = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = out.get(k);
+    if (list) list.push(row);
+    else out.set(k, [row]);
+  }
+  return out;
+};
+
+/** How many zones the horizon job reconciles in one transaction (one advisory lock each). */
+export const HORIZON_BATCH_ZONES = 200;
 
 /**
  * Generates and regenerates a zone's slots from its capacity: weekly patterns, extra capacity,
@@ -235,9 +285,13 @@ async function coverageOf(q: Queryable, codeInsee: string): Promise<CoverageRow 
 export class SlotGenerator {
   constructor(private readonly calendar: HolidayCalendar) {}
 
-  /** Serialises the generations of one zone across processes until the transaction ends. */
-  private async lock(q: Queryable, codeInsee: string): Promise<void> {
-    await q.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`rdv_zone:${codeInsee}`]);
+  /**
+   * Serialises the generations of the zones across processes until the transaction ends. Several
+   * zones are locked in the order given (sorted by the callers), one statement.
+   */
+  private async lock(q: Queryable, zones: readonly string[]): Promise<void> {
+    if (zones.length === 1) await q.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`rdv_zone:${zones[0]}`]);
+    else await q.query(`SELECT count(pg_advisory_xact_lock(hashtext('rdv_zone:' || z))) FROM unnest($1::text[]) AS z`, [zones]);
   }
 
   /**
@@ -249,14 +303,60 @@ export class SlotGenerator {
     const covered = await coverageOf(db, codeInsee);
     if (covered && covered.genere_du <= days.from && days.to <= covered.genere_au) return 0;
     return db.transaction(async (tx) => {
-      await this.lock(tx, codeInsee);
+      await this.lock(tx, [codeInsee]);
       const again = await coverageOf(tx, codeInsee);
       if (again && again.genere_du <= days.from && days.to <= again.genere_au) return 0;
-      const result = await this.reconcile(tx, codeInsee, days.from, days.to, now);
+      const result = (await this.reconcile(tx, [{ codeInsee, ...days }], now)).get(codeInsee)!;
       // A zone without capacity records nothing: a search may name any commune.
-      if (result.capacity) await extendCoverage(tx, codeInsee, days.from, days.to);
+      if (result.capacity) await extendCoverage(tx, [{ codeInsee, ...days }]);
       return result.ajoutes;
     });
+  }
+
+  /**
+   * The rolling horizon of every zone with capacity (the scheduled job): the zones whose coverage
+   * does not reach `to` are found by one query, then reconciled `batchZones` at a time, each batch
+   * one transaction under its zones' locks and a constant number of statements, and only for the
+   * days they miss (usually the one new day). Stops between batches when `signal` is aborted.
+   */
+  async ensureHorizon(
+    db: Database,
+    days: { from: ParisDay; to: ParisDay },
+    now: Date,
+    options: { batchZones?: number; signal?: AbortSignal } = {},
+  ): Promise<{ zones: number; ajoutes: number }> {
+    const batchZones = options.batchZones ?? HORIZON_BATCH_ZONES;
+    const candidates = await db.query<{ code_insee: string }>(
+      `SELECT z.code_insee
+         FROM (SELECT code_insee FROM rdv_plannings UNION SELECT code_insee FROM rdv_supplements WHERE jour BETWEEN $1::date AND $2::date) z
+         LEFT JOIN rdv_zones r ON r.code_insee = z.code_insee
+        WHERE r.code_insee IS NULL OR r.genere_du > $1::date OR r.genere_au < $2::date`,
+      [days.from, days.to],
+    );
+    const zones = candidates.map((r) => r.code_insee).sort();
+    const out = { zones: 0, ajoutes: 0 };
+    for (let i = 0; i < zones.length; i += batchZones) {
+      if (options.signal?.aborted) break;
+      const batch = zones.slice(i, i + batchZones);
+      await db.transaction(async (tx) => {
+        await this.lock(tx, batch);
+        // Read again under the locks: a search or a change may have generated meanwhile.
+        const covered = await coveragesOf(tx, batch);
+        const items: ZoneDays[] = [];
+        for (const codeInsee of batch) {
+          const missing = uncoveredDays(covered.get(codeInsee), days.from, days.to);
+          if (missing) items.push({ codeInsee, ...missing });
+        }
+        const results = await this.reconcile(tx, items, now);
+        await extendCoverage(
+          tx,
+          items.filter((z) => results.get(z.codeInsee)!.capacity),
+        );
+        out.zones += items.length;
+        for (const r of results.values()) out.ajoutes += r.ajoutes;
+      });
+    }
+    return out;
   }
 
   /**
@@ -274,13 +374,13 @@ export class SlotGenerator {
     const today = parisDayOf(now);
     const out = { zones: [] as string[], ajoutes: 0, retires: 0, horsCapacite: [] as number[] };
     for (const { code_insee: zone } of zones) {
-      await this.lock(q, zone);
+      await this.lock(q, [zone]);
       const covered = await coverageOf(q, zone);
       const [last] = await q.query<{ debut: Date | null }>('SELECT max(debut) AS debut FROM rdv_creneaux WHERE code_insee = $1', [zone]);
       const ends = [covered?.genere_au, last?.debut ? parisDayOf(last.debut) : undefined].filter((d): d is string => d !== undefined).sort();
       const to = ends.at(-1);
       if (to === undefined || to < today) continue;
-      const result = await this.reconcile(q, zone, today, to, now);
+      const result = (await this.reconcile(q, [{ codeInsee: zone, from: today, to }], now)).get(zone)!;
       out.zones.push(zone);
       out.ajoutes += result.ajoutes;
       out.retires += result.retires;
@@ -289,78 +389,122 @@ export class SlotGenerator {
     return out;
   }
 
-  /** Brings the zone's slots of [from, to] starting after `now` in line with its capacity. */
-  private async reconcile(
-    q: Queryable,
-    codeInsee: string,
-    from: ParisDay,
-    to: ParisDay,
-    now: Date,
-  ): Promise<{ capacity: boolean; ajoutes: number; retires: number; horsCapacite: number[] }> {
-    const start = parisDayStart(from);
-    const end = parisDayStart(addDays(to, 1));
-    const patterns = await zonePatterns(q, codeInsee);
-    const extras = (
-      await q.query<ExtraRow>(`SELECT ${EXTRA_COLUMNS} FROM rdv_supplements WHERE code_insee = $1 AND jour BETWEEN $2::date AND $3::date`, [
-        codeInsee,
-        from,
-        to,
-      ])
-    ).map(toExtra);
-    const capacity = patterns.length > 0 || extras.length > 0;
-    if (!capacity) {
-      const [any] = await q.query('SELECT 1 FROM rdv_creneaux WHERE code_insee = $1 AND debut > $2 LIMIT 1', [codeInsee, now]);
-      if (!any) return { capacity, ajoutes: 0, retires: 0, horsCapacite: [] };
+  /**
+   * Brings the slots of each zone's days [from, to] starting after `now` in line with its
+   * capacity. Any number of zones in a constant number of statements: the capacity and the stored
+   * slots of all of them are read at once, each zone is reconciled by the domain's
+   * `reconcileSlots`, and the changes are written at once.
+   */
+  private async reconcile(q: Queryable, items: readonly ZoneDays[], now: Date): Promise<Map<string, ZoneReconciliation>> {
+    const out = new Map<string, ZoneReconciliation>();
+    if (items.length === 0) return out;
+    const zones = items.map((z) => z.codeInsee);
+    const first = items.reduce((d, z) => (z.from < d ? z.from : d), items[0]!.from);
+    const last = items.reduce((d, z) => (z.to > d ? z.to : d), items[0]!.to);
+    const patternsOf = groupBy(
+      (
+        await q.query<PatternRow>(
+          `SELECT code_insee, type_rdv, jour, debut, fin, duree_minutes, techniciens, jours_feries
+             FROM rdv_plannings WHERE code_insee = ANY($1::text[]) ORDER BY code_insee, type_rdv, jour, debut`,
+          [zones],
+        )
+      ).map(toPattern),
+      (p) => p.codeInsee,
+    );
+    const extrasOf = groupBy(
+      (
+        await q.query<ExtraRow>(`SELECT ${EXTRA_COLUMNS} FROM rdv_supplements WHERE code_insee = ANY($1::text[]) AND jour BETWEEN $2::date AND $3::date`, [
+          zones,
+          first,
+          last,
+        ])
+      ).map(toExtra),
+      (e) => e.codeInsee,
+    );
+    const extrasIn = (z: ZoneDays) => (extrasOf.get(z.codeInsee) ?? []).filter((e) => z.from <= e.jour && e.jour <= z.to);
+    // A zone without capacity in those days is reconciled only if it still has future slots (its
+    // patterns were removed): they must go.
+    const bare = items.filter((z) => !patternsOf.has(z.codeInsee) && extrasIn(z).length === 0).map((z) => z.codeInsee);
+    const withFutureSlots = new Set(
+      bare.length === 0
+        ? []
+        : (
+            await q.query<{ z: string }>(
+              'SELECT z FROM unnest($1::text[]) AS z WHERE EXISTS (SELECT 1 FROM rdv_creneaux c WHERE c.code_insee = z AND c.debut > $2)',
+              [bare, now],
+            )
+          ).map((r) => r.z),
+    );
+    const todo = items.filter((z) => !bare.includes(z.codeInsee) || withFutureSlots.has(z.codeInsee));
+    for (const z of items) if (!todo.includes(z)) out.set(z.codeInsee, { capacity: false, ajoutes: 0, retires: 0, horsCapacite: [] });
+    if (todo.length === 0) return out;
+
+    // The provider's non-working days of the period, all perimeters: zoneCalendar keeps each zone's.
+    const days = (await q.query<DayRow>(`SELECT ${DAY_COLUMNS} FROM rdv_jours_non_travailles WHERE jour BETWEEN $1::date AND $2::date`, [first, last])).map(
+      toDay,
+    );
+    const storedOf = groupBy(
+      await q.query<SlotRow>(
+        `${SELECT_SLOTS}
+          JOIN unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) AS z (code_insee, debut, fin)
+            ON c.code_insee = z.code_insee AND c.debut >= z.debut AND c.debut < z.fin`,
+        [todo.map((z) => z.codeInsee), todo.map((z) => parisDayStart(z.from)), todo.map((z) => parisDayStart(addDays(z.to, 1)))],
+      ),
+      (r) => r.code_insee,
+    );
+    const remove: number[] = [];
+    const retire: number[] = [];
+    const reactivate: number[] = [];
+    const insert: Array<{ codeInsee: string; type: TypeRendezVous; debut: Date; fin: Date; technicien: number }> = [];
+    for (const z of todo) {
+      const patterns = patternsOf.get(z.codeInsee) ?? [];
+      const extras = extrasIn(z);
+      const planned = plannedWindows(patterns, extras, z.from, z.to, zoneCalendar(this.calendar, days, z.codeInsee));
+      const stored: StoredSlot[] = (storedOf.get(z.codeInsee) ?? []).map(toZoneSlot);
+      const changes = reconcileSlots(planned, stored, now);
+      remove.push(...changes.delete);
+      retire.push(...changes.retire);
+      reactivate.push(...changes.reactivate);
+      for (const s of changes.insert) insert.push({ codeInsee: z.codeInsee, ...s });
+      out.set(z.codeInsee, {
+        capacity: patterns.length > 0 || extras.length > 0,
+        ajoutes: changes.insert.length + changes.reactivate.length,
+        retires: changes.delete.length + changes.retire.length,
+        horsCapacite: overCapacity(planned, stored, now),
+      });
     }
-    const days = (
-      await q.query<DayRow>(
-        `SELECT ${DAY_COLUMNS} FROM rdv_jours_non_travailles
-          WHERE jour BETWEEN $1::date AND $2::date AND (perimetre IS NULL OR starts_with($3::text, perimetre))`,
-        [from, to, codeInsee],
-      )
-    ).map(toDay);
-    const planned = plannedWindows(patterns, extras, from, to, zoneCalendar(this.calendar, days, codeInsee));
-    const stored: StoredSlot[] = (
-      await q.query<SlotRow>(`${SELECT_SLOTS} WHERE c.code_insee = $1 AND c.debut >= $2 AND c.debut < $3`, [codeInsee, start, end])
-    ).map(toZoneSlot);
-    const changes = reconcileSlots(planned, stored, now);
-    if (changes.delete.length > 0) {
+    if (remove.length > 0) {
       // Guarded again: a slot booked meanwhile is never deleted.
       await q.query(
         `DELETE FROM rdv_creneaux c WHERE c.id = ANY($1::bigint[]) AND NOT EXISTS (SELECT 1 FROM rdv_rendezvous a WHERE a.creneau_id = c.id)`,
-        [changes.delete],
+        [remove],
       );
     }
-    if (changes.retire.length > 0) {
+    if (retire.length > 0) {
       await q.query(
         `UPDATE rdv_creneaux c SET retire_le = $2 WHERE c.id = ANY($1::bigint[])
             AND NOT EXISTS (SELECT 1 FROM rdv_rendezvous a WHERE a.creneau_id = c.id AND a.statut = 'RESERVE')`,
-        [changes.retire, now],
+        [retire, now],
       );
     }
-    if (changes.reactivate.length > 0) {
-      await q.query('UPDATE rdv_creneaux SET retire_le = NULL WHERE id = ANY($1::bigint[])', [changes.reactivate]);
+    if (reactivate.length > 0) {
+      await q.query('UPDATE rdv_creneaux SET retire_le = NULL WHERE id = ANY($1::bigint[])', [reactivate]);
     }
-    if (changes.insert.length > 0) {
+    if (insert.length > 0) {
       await q.query(
         `INSERT INTO rdv_creneaux (code_insee, type_rdv, debut, fin, technicien)
-         SELECT $1, * FROM unnest($2::text[], $3::timestamptz[], $4::timestamptz[], $5::smallint[])
+         SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::smallint[])
          ON CONFLICT ON CONSTRAINT rdv_creneaux_unique DO NOTHING`,
         [
-          codeInsee,
-          changes.insert.map((s) => s.type),
-          changes.insert.map((s) => s.debut.toISOString()),
-          changes.insert.map((s) => s.fin.toISOString()),
-          changes.insert.map((s) => s.technicien),
+          insert.map((s) => s.codeInsee),
+          insert.map((s) => s.type),
+          insert.map((s) => s.debut.toISOString()),
+          insert.map((s) => s.fin.toISOString()),
+          insert.map((s) => s.technicien),
         ],
       );
     }
-    return {
-      capacity,
-      ajoutes: changes.insert.length + changes.reactivate.length,
-      retires: changes.delete.length + changes.retire.length,
-      horsCapacite: overCapacity(planned, stored, now),
-    };
+    return out;
   }
 }
 
@@ -536,4 +680,57 @@ export class SqlCapacityAdminRepository implements CapacityAdminRepository {
   async audit(entry: CapacityAuditEntry): Promise<void> {
     await insertAudit(this.q, entry);
   }
+}
+
+/** How many past slots one purge statement looks at (its own short transaction). */
+export const PURGE_BATCH_SLOTS = 5000;
+
+/**
+ * Deletes the free slots that started before `before` — no appointment row references them, live
+ * or cancelled (those stay: they are the appointments' history) — in batches of `batchSlots`
+ * slots in start order, each one autocommitted statement that also records how far it went
+ * (rdv_purge_creneaux), so the next run starts there instead of walking the kept history again.
+ * Stops between batches when `signal` is aborted. Returns how many slots were deleted.
+ */
+export async function purgeFreeSlots(
+  db: Database,
+  before: Date,
+  now: Date,
+  options: { batchSlots?: number; signal?: AbortSignal } = {},
+): Promise<{ supprimes: number; lots: number }> {
+  const batchSlots = options.batchSlots ?? PURGE_BATCH_SLOTS;
+  const [mark] = await db.query<{ purge_avant: Date }>('SELECT purge_avant FROM rdv_purge_creneaux');
+  // Rows at the mark's very instant may not all have been seen: start at it, inclusive.
+  let cursor: { debut: Date | string; id: number } = { debut: mark?.purge_avant ?? '-infinity', id: 0 };
+  const out = { supprimes: 0, lots: 0 };
+  while (!options.signal?.aborted) {
+    const [row] = await db.query<{ scanned: number; deleted: number; last_debut: Date | null; last_id: string | null }>(
+      `WITH scanned AS (
+         SELECT c.id, c.debut FROM rdv_creneaux c
+          WHERE (c.debut, c.id) > ($1::timestamptz, $2::bigint) AND c.debut < $3
+          ORDER BY c.debut, c.id
+          LIMIT $4
+       ), deleted AS (
+         DELETE FROM rdv_creneaux c USING scanned s
+          WHERE c.id = s.id AND NOT EXISTS (SELECT 1 FROM rdv_rendezvous a WHERE a.creneau_id = c.id)
+         RETURNING c.id
+       ), last AS (
+         SELECT debut, id FROM scanned ORDER BY debut DESC, id DESC LIMIT 1
+       ), marked AS (
+         INSERT INTO rdv_purge_creneaux (purge_avant, derniere_purge, supprimes)
+         SELECT CASE WHEN (SELECT count(*) FROM scanned) < $4 THEN $3 ELSE (SELECT debut FROM last) END, $5, (SELECT count(*) FROM deleted)
+         ON CONFLICT (id) DO UPDATE SET purge_avant = GREATEST(rdv_purge_creneaux.purge_avant, EXCLUDED.purge_avant),
+                                        derniere_purge = EXCLUDED.derniere_purge,
+                                        supprimes = rdv_purge_creneaux.supprimes + EXCLUDED.supprimes
+       )
+       SELECT (SELECT count(*) FROM scanned)::int AS scanned, (SELECT count(*) FROM deleted)::int AS deleted,
+              (SELECT debut FROM last) AS last_debut, (SELECT id FROM last)::text AS last_id`,
+      [cursor.debut, cursor.id, before, batchSlots, now],
+    );
+    out.lots += 1;
+    out.supprimes += row!.deleted;
+    if (row!.scanned < batchSlots || row!.last_debut === null) break;
+    cursor = { debut: row!.last_debut, id: Number(row!.last_id) };
+  }
+  return out;
 }

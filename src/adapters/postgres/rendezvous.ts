@@ -18,7 +18,7 @@ import type { Signalisation, SignalisationChange, SignalisationKey } from '../..
 import type { Database, PreparedStatement, Queryable, TransactionQueryable } from './db.js';
 import { SqlSignalisationRepository } from './signalisations.js';
 import { recordTicketEvent } from './push.js';
-import { IN_CLOSURE, SlotGenerator, zonePatterns } from './capacity.js';
+import { IN_CLOSURE, purgeFreeSlots, SlotGenerator, zonePatterns } from './capacity.js';
 
 const LIVE_SLOT_INDEX = 'rdv_rendezvous_creneau_reserve';
 
@@ -79,6 +79,14 @@ export class SqlCapacityRepository implements CapacityRepository {
    */
   ensureSlots(codeInsee: string, days: { from: ParisDay; to: ParisDay }, now?: Date): Promise<number> {
     return this.generator.ensure(this.db, codeInsee, days, now ?? parisDayStart(days.from));
+  }
+
+  extendHorizon(days: { from: ParisDay; to: ParisDay }, now: Date, signal?: AbortSignal): Promise<{ zones: number; ajoutes: number }> {
+    return this.generator.ensureHorizon(this.db, days, now, signal ? { signal } : {});
+  }
+
+  purgeFreeSlots(before: Date, now: Date, signal?: AbortSignal): Promise<{ supprimes: number; lots: number }> {
+    return purgeFreeSlots(this.db, before, now, signal ? { signal } : {});
   }
 
   async freeSlots(q: FreeSlotQuery): Promise<Creneau[]> {

@@ -45,6 +45,11 @@ export interface GatewayConfig {
   dashboardDelayMs: number;
   /** Period of the scheduled dashboard sweep, in seconds; 0 disables it. */
   sweepIntervalSeconds: number;
+  /**
+   * ESAV_RDV_SLOT_RETENTION_DAYS: free appointment slots of Paris days more than this many days
+   * ago are deleted by the scheduled purge (decision 0029); 0 keeps them all (no purge).
+   */
+  slotRetentionDays: number;
   /** Line tests: the durable queue, the workers inside the gateway and the network simulator. */
   lineTests: LineTestConfig;
   /** ESAV_BENCH_ECHO: the bare `POST /bench/echo` route of the benchmarks (bench/); off by default. */
@@ -184,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     adminToken,
     dashboardDelayMs: integer(env, 'ESAV_DASHBOARD_DELAY_DAYS', 15, 0, 3650) * DAY_MS,
     sweepIntervalSeconds: integer(env, 'ESAV_SWEEP_INTERVAL_SECONDS', 300, 0, 7 * 24 * 3600),
+    slotRetentionDays: integer(env, 'ESAV_RDV_SLOT_RETENTION_DAYS', 90, 0, 3650),
     lineTests: lineTestConfig(env),
     benchEcho: flag(env, 'ESAV_BENCH_ECHO', false),
     operations: operationsConfig(env),
