@@ -248,10 +248,10 @@ export class SqlSignalisationRepository implements SignalisationRepository {
 
   async list(operatorCode: string, filter: ListFilter, after: PagePosition | undefined, limit: number): Promise<Signalisation[]> {
     const params: unknown[] = [operatorCode, filter.closedNotBefore];
-    const where = ['operator_code = $1', '(date_cloture IS NULL OR date_cloture >= $2)'];
+    const filters: string[] = [];
     const add = (condition: (n: string) => string, value: unknown) => {
       params.push(value);
-      where.push(condition(`$${params.length}`));
+      filters.push(condition(`$${params.length}`));
     };
     if (filter.etats && filter.etats.length > 0) add((n) => `etat = ANY(${n}::text[])`, filter.etats);
     if (filter.offerCode) add((n) => `offer_code = ${n}`, filter.offerCode);
@@ -262,7 +262,7 @@ export class SqlSignalisationRepository implements SignalisationRepository {
     params.push(limit);
     // Prepared: the text varies only with which filters are present (a few dozen texts at most).
     const rows = await this.db.query<SignalisationRow>(
-      prepared(`SELECT ${COLUMNS} FROM signalisations WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${params.length}`),
+      prepared(filter.prestationId ? listOfPrestation(filters, params.length) : listBoundedByVisible(filters, params.length)),
       params,
     );
     return rows.map(toSignalisation);
@@ -333,4 +333,52 @@ function selectByKey(q: Queryable, operatorCode: string | null, key: Signalisati
     throw new Error('referenceInterneOC designates a signalisation only together with its operator');
   }
   return q.query<SignalisationRow>(prepared(`SELECT ${COLUMNS} FROM signalisations WHERE ${where}${lock ? ' FOR UPDATE' : ''}`), params);
+}
+
+const VISIBLE = '(date_cloture IS NULL OR date_cloture >= $2)';
+
+/**
+ * The list of one prestation's tickets: its index holds only the prestation's tickets (a handful,
+ * whatever the history of the operator), so the plain query is bounded.
+ */
+function listOfPrestation(filters: string[], limit: number): string {
+  return `SELECT ${COLUMNS} FROM signalisations WHERE operator_code = $1 AND ${VISIBLE} AND ${filters.join(' AND ')}
+    ORDER BY id DESC LIMIT $${limit}`;
+}
+
+/**
+ * The list bounded by the visible tickets (open, or closed since $2), not by the history behind
+ * them (decision 0028). A plain \`ORDER BY id DESC LIMIT n\` walks the ids backwards until the page
+ * fills; when few visible tickets match the filters it walks the whole history. So the ids are cut
+ * at \`bound\`, the first ticket (by deposit) deposited since the window start:
+ * - above it (\`recent\`) nearly every ticket is visible (deposited since the window start, so open
+ *   or closed since), and the backward walk reads at most those;
+ * - below it (\`older\`) only the visible ones are read, through two indexes that hold no history:
+ *   the open tickets (\`signalisations_operator_open\`, partial) and the range of the closed ones
+ *   closed since the window start (\`signalisations_operator_closed\`); sorted, cut to the page.
+ *   It runs only when \`recent\` did not fill the page (a one-time filter on its count).
+ * Any bound gives the same rows: the two parts split the ids, and each keeps the visibility and
+ * the filters; the bound only decides what each part costs. One statement, so one snapshot.
+ */
+function listBoundedByVisible(filters: string[], limit: number): string {
+  const where = filters.map((f) => ` AND ${f}`).join('');
+  return `WITH bound AS MATERIALIZED (
+      SELECT coalesce((SELECT id FROM signalisations WHERE operator_code = $1 AND deposited_at >= $2
+                        ORDER BY deposited_at, id LIMIT 1), 9223372036854775807) AS id
+    ), recent AS MATERIALIZED (
+      SELECT ${COLUMNS} FROM signalisations
+       WHERE operator_code = $1 AND id >= (SELECT id FROM bound) AND ${VISIBLE}${where}
+       ORDER BY id DESC LIMIT $${limit}
+    ), older AS MATERIALIZED (
+      SELECT id FROM signalisations WHERE operator_code = $1 AND date_cloture IS NULL AND id < (SELECT id FROM bound)
+      UNION ALL
+      SELECT id FROM signalisations WHERE operator_code = $1 AND date_cloture >= $2 AND id < (SELECT id FROM bound)
+    )
+    SELECT ${COLUMNS} FROM recent
+    UNION ALL
+    (SELECT ${COLUMNS} FROM signalisations
+      WHERE id IN (SELECT id FROM older) AND operator_code = $1 AND ${VISIBLE}${where}
+        AND (SELECT count(*) FROM recent) < $${limit}
+      ORDER BY id DESC LIMIT $${limit})
+    ORDER BY id DESC LIMIT $${limit}`;
 }
