@@ -259,13 +259,28 @@ export class SqlSignalisationRepository implements SignalisationRepository {
     if (filter.depositedFrom) add((n) => `deposited_at >= ${n}`, filter.depositedFrom);
     if (filter.depositedTo) add((n) => `deposited_at < ${n}`, filter.depositedTo);
     if (after) add((n) => `id < ${n}`, after.id);
-    params.push(limit);
-    // Prepared: the text varies only with which filters are present (a few dozen texts at most).
-    const rows = await this.db.query<SignalisationRow>(
-      prepared(filter.prestationId ? listOfPrestation(filters, params.length) : listBoundedByVisible(filters, params.length)),
+    const where = filters.map((f) => ` AND ${f}`).join('');
+    const limitParam = `$${params.push(limit)}`;
+    // Prepared: the texts vary only with which filters are present (a few dozen texts at most).
+    if (filter.prestationId) {
+      // One prestation's tickets: its index holds only them (a handful, whatever the operator's
+      // history), so the plain query is bounded.
+      const rows = await this.db.query<SignalisationRow>(
+        prepared(`SELECT ${COLUMNS} FROM signalisations WHERE operator_code = $1 AND ${VISIBLE}${where} ORDER BY id DESC LIMIT ${limitParam}`),
+        params,
+      );
+      return rows.map(toSignalisation);
+    }
+    // Bounded by the visible tickets, not by the history (decision 0028): see RECENT and OLDER.
+    const head = await this.db.query<SignalisationRow & { list_bound: string }>(prepared(recentQuery(where, limitParam)), params);
+    const recent = head.filter((r) => r.id !== null).map(toSignalisation);
+    if (recent.length >= limit) return recent;
+    const bound = head[0]!.list_bound; // text: the largest bigint does not fit a JavaScript number
+    const older = await this.db.query<SignalisationRow>(
+      prepared(olderQuery(where, limitParam, `$${params.push(bound)}`)),
       params,
     );
-    return rows.map(toSignalisation);
+    return [...recent, ...older.slice(0, limit - recent.length).map(toSignalisation)];
   }
 
   async listClosed(operatorCode: string, filter: ClosedFilter, after: PagePosition | undefined, limit: number): Promise<Signalisation[]> {
@@ -337,48 +352,40 @@ function selectByKey(q: Queryable, operatorCode: string | null, key: Signalisati
 
 const VISIBLE = '(date_cloture IS NULL OR date_cloture >= $2)';
 
-/**
- * The list of one prestation's tickets: its index holds only the prestation's tickets (a handful,
- * whatever the history of the operator), so the plain query is bounded.
+/*
+ * The list bounded by the visible tickets (open, or closed since $2), not by the history behind
+ * them (decision 0028). A plain `ORDER BY id DESC LIMIT n` walks the ids backwards until the page
+ * fills; when few visible tickets match the filters it walks the whole history. So the ids are cut
+ * at a bound, the id of the operator's first ticket (by deposit) deposited since the window start
+ * (one index probe; no ticket: the largest id):
+ * - recentQuery, the ids from the bound up: nearly every ticket there is visible (deposited since
+ *   the window start, so open or closed since), and the backward walk reads at most those. It
+ *   returns the bound with the rows (one row of NULLs and the bound when none matches).
+ * - olderQuery, only when the first did not fill the page, the ids below that bound: the visible
+ *   ones only, through two indexes that hold no closed history — the open tickets by id
+ *   (signalisations_operator_open, partial) and the range of those closed since the window start
+ *   (signalisations_operator_closed) —, joined to their rows, filtered, sorted, cut to the page.
+ * The two parts split the ids at the bound the first one used and each keeps the whole condition,
+ * so any bound gives the same rows; the bound only decides what each part costs.
  */
-function listOfPrestation(filters: string[], limit: number): string {
-  return `SELECT ${COLUMNS} FROM signalisations WHERE operator_code = $1 AND ${VISIBLE} AND ${filters.join(' AND ')}
-    ORDER BY id DESC LIMIT $${limit}`;
+const BOUND = `coalesce((SELECT id FROM signalisations WHERE operator_code = $1 AND deposited_at >= $2
+                          ORDER BY deposited_at, id LIMIT 1), 9223372036854775807)`;
+
+function recentQuery(where: string, limit: string): string {
+  return `SELECT b.bound::text AS list_bound, s.* FROM (SELECT ${BOUND} AS bound) b
+    LEFT JOIN LATERAL (SELECT ${COLUMNS} FROM signalisations
+                        WHERE operator_code = $1 AND id >= b.bound AND ${VISIBLE}${where}
+                        ORDER BY id DESC LIMIT ${limit}) s ON true
+    ORDER BY s.id DESC`;
 }
 
-/**
- * The list bounded by the visible tickets (open, or closed since $2), not by the history behind
- * them (decision 0028). A plain \`ORDER BY id DESC LIMIT n\` walks the ids backwards until the page
- * fills; when few visible tickets match the filters it walks the whole history. So the ids are cut
- * at \`bound\`, the first ticket (by deposit) deposited since the window start:
- * - above it (\`recent\`) nearly every ticket is visible (deposited since the window start, so open
- *   or closed since), and the backward walk reads at most those;
- * - below it (\`older\`) only the visible ones are read, through two indexes that hold no history:
- *   the open tickets (\`signalisations_operator_open\`, partial) and the range of the closed ones
- *   closed since the window start (\`signalisations_operator_closed\`); sorted, cut to the page.
- *   It runs only when \`recent\` did not fill the page (a one-time filter on its count).
- * Any bound gives the same rows: the two parts split the ids, and each keeps the visibility and
- * the filters; the bound only decides what each part costs. One statement, so one snapshot.
- */
-function listBoundedByVisible(filters: string[], limit: number): string {
-  const where = filters.map((f) => ` AND ${f}`).join('');
-  return `WITH bound AS MATERIALIZED (
-      SELECT coalesce((SELECT id FROM signalisations WHERE operator_code = $1 AND deposited_at >= $2
-                        ORDER BY deposited_at, id LIMIT 1), 9223372036854775807) AS id
-    ), recent AS MATERIALIZED (
-      SELECT ${COLUMNS} FROM signalisations
-       WHERE operator_code = $1 AND id >= (SELECT id FROM bound) AND ${VISIBLE}${where}
-       ORDER BY id DESC LIMIT $${limit}
-    ), older AS MATERIALIZED (
-      SELECT id FROM signalisations WHERE operator_code = $1 AND date_cloture IS NULL AND id < (SELECT id FROM bound)
+function olderQuery(where: string, limit: string, bound: string): string {
+  return `WITH older AS MATERIALIZED (
+      SELECT id FROM signalisations WHERE operator_code = $1 AND date_cloture IS NULL AND id < ${bound}
       UNION ALL
-      SELECT id FROM signalisations WHERE operator_code = $1 AND date_cloture >= $2 AND id < (SELECT id FROM bound)
+      SELECT id FROM signalisations WHERE operator_code = $1 AND date_cloture >= $2 AND id < ${bound}
     )
-    SELECT ${COLUMNS} FROM recent
-    UNION ALL
-    (SELECT ${COLUMNS} FROM signalisations
-      WHERE id IN (SELECT id FROM older) AND operator_code = $1 AND ${VISIBLE}${where}
-        AND (SELECT count(*) FROM recent) < $${limit}
-      ORDER BY id DESC LIMIT $${limit})
-    ORDER BY id DESC LIMIT $${limit}`;
+    SELECT ${COLUMNS} FROM signalisations
+     WHERE id IN (SELECT id FROM older) AND operator_code = $1 AND ${VISIBLE}${where}
+     ORDER BY id DESC LIMIT ${limit}`;
 }
