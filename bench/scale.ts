@@ -104,13 +104,14 @@ interface Statement {
 }
 
 /** The SQL a repository sends for one call, captured instead of run (answered with no rows). */
-async function captured(name: string, call: (db: Database) => Promise<unknown>): Promise<Statement[]> {
+async function captured(name: string, call: (db: Database) => Promise<unknown>, answer: (sql: string) => unknown[] = () => []): Promise<Statement[]> {
   const out: Statement[] = [];
   const capture: Database = {
     kind: 'postgres',
     async query<R>(sql: string | PreparedStatement, params?: readonly unknown[]) {
-      out.push({ name, sql: typeof sql === 'string' ? sql : sql.text, params: [...(params ?? [])], prepared: typeof sql !== 'string' });
-      return [] as R[];
+      const text = typeof sql === 'string' ? sql : sql.text;
+      out.push({ name, sql: text, params: [...(params ?? [])], prepared: typeof sql !== 'string' });
+      return answer(text) as R[];
     },
     transaction: () => Promise.reject(new Error('not captured')),
     script: () => Promise.reject(new Error('not captured')),
@@ -603,9 +604,19 @@ async function main(): Promise<void> {
         )
       ).rows;
       const id = Number(row!.id);
+      // The list's first statement returns its bound (decision 0028): answered here with the real
+      // one and no ticket, so that the second statement (the older visible tickets) is captured too.
+      const [bound] = (
+        await client.query<{ bound: string }>(
+          `SELECT coalesce((SELECT id FROM signalisations WHERE operator_code = 'OPA1' AND deposited_at >= $1
+                             ORDER BY deposited_at, id LIMIT 1), 9223372036854775807)::text AS bound`,
+          [historyWindowStart(now)],
+        )
+      ).rows;
+      const listAnswer = (sql: string) => (sql.includes('list_bound') ? [{ id: null, list_bound: bound!.bound }] : []);
       const statements: Record<Operation, Statement[]> = {
         consult: await captured('findState', (db) => new SqlSignalisationRepository(db).findState('OPA1', { referenceSignalisation: reference })),
-        list: await captured('list', (db) => new SqlSignalisationRepository(db).list('OPA1', { etats: [], closedNotBefore: historyWindowStart(now) }, undefined, 51)),
+        list: await captured('list', (db) => new SqlSignalisationRepository(db).list('OPA1', { etats: [], closedNotBefore: historyWindowStart(now) }, undefined, 51), listAnswer),
         'list-periode': await captured('list', (db) =>
           new SqlSignalisationRepository(db).list(
             'OPA1',
@@ -613,18 +624,23 @@ async function main(): Promise<void> {
             undefined,
             51,
           ),
+          listAnswer,
         ),
         'list-next': await captured('list', (db) =>
           new SqlSignalisationRepository(db).list('OPA1', { etats: [], closedNotBefore: historyWindowStart(now) }, { id: setup.visibleIds[0]! }, 51),
+          listAnswer,
         ),
         'list-offre': await captured('list', (db) =>
           new SqlSignalisationRepository(db).list('OPA1', { etats: [], offerCode: 'FTTH_ACTIVE', closedNotBefore: historyWindowStart(now) }, undefined, 51),
+          listAnswer,
         ),
         'list-etat': await captured('list', (db) =>
           new SqlSignalisationRepository(db).list('OPA1', { etats: ['EN_COURS'], closedNotBefore: historyWindowStart(now) }, undefined, 51),
+          listAnswer,
         ),
         'list-offre-none': await captured('list', (db) =>
           new SqlSignalisationRepository(db).list('OPA1', { etats: [], offerCode: 'LFO', closedNotBefore: historyWindowStart(now) }, undefined, 51),
+          listAnswer,
         ),
         detail: [
           ...(await captured('find', (db) => new SqlSignalisationRepository(db).find('OPA1', { referenceSignalisation: reference }))),
