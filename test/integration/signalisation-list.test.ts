@@ -267,6 +267,21 @@ function listCases(open: () => Promise<{ db: Database; close: () => Promise<void
     }
   });
 
+  test('any bound gives the same rows: a bound kept from earlier (stale, too low, too high, none) changes only the cost', async () => {
+    // The repository keeps the bound per operator and window start (decision 0028); set it by hand.
+    const kept = (repo as unknown as { listBounds: Map<string, { windowStart: number; bound: string }> }).listBounds;
+    const ids = rows.filter((r) => r.operator === 'OPA1').map((r) => r.id);
+    const bounds = ['0', '1', String(ids[10]), String(ids[Math.floor(ids.length / 2)]), String(ids[ids.length - 3]), String(ids[ids.length - 1]! + 1), '9223372036854775807'];
+    for (const bound of bounds) {
+      kept.set('OPA1', { windowStart: WINDOW.getTime(), bound });
+      for (const [, f] of FILTERS.filter((_, i) => i % 3 === 0)) {
+        const filter: ListFilter = { ...f, closedNotBefore: WINDOW };
+        expect(await walk('OPA1', filter, 7)).toEqual(expected(rows, 'OPA1', filter, undefined, Number.MAX_SAFE_INTEGER));
+      }
+    }
+    kept.delete('OPA1');
+  });
+
   test('a ticket closed or reopened between two pages moves in or out of the next pages only', async () => {
     const filter: ListFilter = { closedNotBefore: WINDOW };
     const first = (await repo.list('OPA1', filter, undefined, 20)).map((s) => s.id);

@@ -120,6 +120,9 @@ function toSignalisation(r: SignalisationRow): Signalisation {
 }
 
 export class SqlSignalisationRepository implements SignalisationRepository {
+  /** listBound's values: per operator, for one window start. */
+  private readonly listBounds = new Map<string, { windowStart: number; bound: string }>();
+
   constructor(private readonly db: Database) {}
 
   async depositOnce(s: NewSignalisation): Promise<{ signalisation: Signalisation; created: boolean }> {
@@ -271,16 +274,28 @@ export class SqlSignalisationRepository implements SignalisationRepository {
       );
       return rows.map(toSignalisation);
     }
-    // Bounded by the visible tickets, not by the history (decision 0028): see RECENT and OLDER.
-    const head = await this.db.query<SignalisationRow & { list_bound: string }>(prepared(recentQuery(where, limitParam)), params);
-    const recent = head.filter((r) => r.id !== null).map(toSignalisation);
-    if (recent.length >= limit) return recent;
-    const bound = head[0]!.list_bound; // text: the largest bigint does not fit a JavaScript number
-    const older = await this.db.query<SignalisationRow>(
-      prepared(olderQuery(where, limitParam, `$${params.push(bound)}`)),
-      params,
-    );
-    return [...recent, ...older.slice(0, limit - recent.length).map(toSignalisation)];
+    // Bounded by the visible tickets, not by the history (decision 0028): see recentQuery and olderQuery.
+    const bound = await this.listBound(operatorCode, filter.closedNotBefore);
+    const boundParam = `$${params.push(bound)}`;
+    const recent = await this.db.query<SignalisationRow>(prepared(recentQuery(where, limitParam, boundParam)), params);
+    if (recent.length >= limit) return recent.map(toSignalisation);
+    const older = await this.db.query<SignalisationRow>(prepared(olderQuery(where, limitParam, boundParam)), params);
+    return [...recent, ...older.slice(0, limit - recent.length)].map(toSignalisation);
+  }
+
+  /**
+   * The operator's list bound for this window start (see recentQuery), kept per operator until the
+   * window start moves (once a day): any value gives the same rows, so a value read earlier is
+   * never wrong (at worst one part reads a few more tickets). Not kept while
+   * the operator has no ticket deposited within the window (the first deposit then sets it).
+   */
+  private async listBound(operatorCode: string, windowStart: Date): Promise<string> {
+    const kept = this.listBounds.get(operatorCode);
+    if (kept && kept.windowStart === windowStart.getTime()) return kept.bound;
+    const [row] = await this.db.query<{ bound: string | null }>(LIST_BOUND, [operatorCode, windowStart]);
+    if (!row?.bound) return NO_BOUND;
+    this.listBounds.set(operatorCode, { windowStart: windowStart.getTime(), bound: row.bound });
+    return row.bound;
   }
 
   async listClosed(operatorCode: string, filter: ClosedFilter, after: PagePosition | undefined, limit: number): Promise<Signalisation[]> {
@@ -357,26 +372,23 @@ const VISIBLE = '(date_cloture IS NULL OR date_cloture >= $2)';
  * them (decision 0028). A plain `ORDER BY id DESC LIMIT n` walks the ids backwards until the page
  * fills; when few visible tickets match the filters it walks the whole history. So the ids are cut
  * at a bound, the id of the operator's first ticket (by deposit) deposited since the window start
- * (one index probe; no ticket: the largest id):
+ * (LIST_BOUND, one index probe; none: NO_BOUND, the largest id):
  * - recentQuery, the ids from the bound up: nearly every ticket there is visible (deposited since
- *   the window start, so open or closed since), and the backward walk reads at most those. It
- *   returns the bound with the rows (one row of NULLs and the bound when none matches).
- * - olderQuery, only when the first did not fill the page, the ids below that bound: the visible
+ *   the window start, so open or closed since), and the backward walk reads at most those;
+ * - olderQuery, only when the first did not fill the page, the ids below the bound: the visible
  *   ones only, through two indexes that hold no closed history — the open tickets by id
  *   (signalisations_operator_open, partial) and the range of those closed since the window start
  *   (signalisations_operator_closed) —, joined to their rows, filtered, sorted, cut to the page.
- * The two parts split the ids at the bound the first one used and each keeps the whole condition,
- * so any bound gives the same rows; the bound only decides what each part costs.
+ * The two parts split the ids at the same bound and each keeps the whole condition, so any bound
+ * gives the same rows; the bound only decides what each part costs.
  */
-const BOUND = `coalesce((SELECT id FROM signalisations WHERE operator_code = $1 AND deposited_at >= $2
-                          ORDER BY deposited_at, id LIMIT 1), 9223372036854775807)`;
+const LIST_BOUND = prepared(`SELECT (SELECT id FROM signalisations WHERE operator_code = $1 AND deposited_at >= $2
+                                     ORDER BY deposited_at, id LIMIT 1)::text AS bound`);
+const NO_BOUND = '9223372036854775807';
 
-function recentQuery(where: string, limit: string): string {
-  return `SELECT b.bound::text AS list_bound, s.* FROM (SELECT ${BOUND} AS bound) b
-    LEFT JOIN LATERAL (SELECT ${COLUMNS} FROM signalisations
-                        WHERE operator_code = $1 AND id >= b.bound AND ${VISIBLE}${where}
-                        ORDER BY id DESC LIMIT ${limit}) s ON true
-    ORDER BY s.id DESC`;
+function recentQuery(where: string, limit: string, bound: string): string {
+  return `SELECT ${COLUMNS} FROM signalisations WHERE operator_code = $1 AND id >= ${bound} AND ${VISIBLE}${where}
+    ORDER BY id DESC LIMIT ${limit}`;
 }
 
 function olderQuery(where: string, limit: string, bound: string): string {
