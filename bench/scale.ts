@@ -604,8 +604,8 @@ async function main(): Promise<void> {
         )
       ).rows;
       const id = Number(row!.id);
-      // The list's first statement returns its bound (decision 0028): answered here with the real
-      // one and no ticket, so that the second statement (the older visible tickets) is captured too.
+      // The list reads its bound first (decision 0028), then the recent tickets: answered here with
+      // the real bound and no ticket, so that the third statement (the older ones) is captured too.
       const [bound] = (
         await client.query<{ bound: string }>(
           `SELECT coalesce((SELECT id FROM signalisations WHERE operator_code = 'OPA1' AND deposited_at >= $1
@@ -613,7 +613,7 @@ async function main(): Promise<void> {
           [historyWindowStart(now)],
         )
       ).rows;
-      const listAnswer = (sql: string) => (sql.includes('list_bound') ? [{ id: null, list_bound: bound!.bound }] : []);
+      const listAnswer = (sql: string) => (sql.includes('AS bound') ? [{ bound: bound!.bound }] : []);
       const statements: Record<Operation, Statement[]> = {
         consult: await captured('findState', (db) => new SqlSignalisationRepository(db).findState('OPA1', { referenceSignalisation: reference })),
         list: await captured('list', (db) => new SqlSignalisationRepository(db).list('OPA1', { etats: [], closedNotBefore: historyWindowStart(now) }, undefined, 51), listAnswer),
