@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { historyWindowStart } from '../src/domain/signalisation.js';
+import { encodeCursor } from '../src/application/paging.js';
 import { parisWallTime } from '../src/domain/paris-calendar.js';
 import { NO_HOLIDAYS } from '../src/domain/holidays.js';
 import { postgresDatabase, type Database, type PreparedStatement } from '../src/adapters/postgres/db.js';
@@ -40,13 +41,19 @@ import { forkServer } from './lib/server-process.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
-const OPERATIONS = ['consult', 'list', 'list-periode', 'detail', 'historique', 'slots', 'deposit'] as const;
+const OPERATIONS = ['consult', 'list', 'list-next', 'list-offre', 'list-etat', 'list-periode', 'list-offre-none', 'detail', 'historique', 'slots', 'deposit'] as const;
+/** The list's variants (decision 0028): measured when asked for (--operations), not by default. */
+const LIST_VARIANTS: readonly Operation[] = ['list-next', 'list-offre', 'list-etat', 'list-periode', 'list-offre-none'];
 type Operation = (typeof OPERATIONS)[number];
 const LABELS: Record<Operation, string> = {
   deposit: 'deposerSignalisation',
   consult: 'consulterEtatSignalisation',
   list: 'listerSignalisations (taille 50)',
+  'list-next': 'listerSignalisations (next page, from a random visible ticket)',
+  'list-offre': 'listerSignalisations (offre FTTH_ACTIVE, a quarter of the tickets)',
+  'list-etat': 'listerSignalisations (etat EN_COURS)',
   'list-periode': 'listerSignalisations (periode a year ago)',
+  'list-offre-none': 'listerSignalisations (offre LFO, no ticket)',
   detail: 'consulterDetailSignalisation (historique)',
   historique: 'consulterHistorique (taille 50)',
   slots: 'rechercherCreneaux (SAV, 14 days)',
@@ -56,8 +63,8 @@ const flags = parseFlags(
   {
     sizes: { default: '10000,1000000,5000000', help: 'national ticket counts, comma-separated (the first is the reference)' },
     operations: {
-      default: OPERATIONS.filter((o) => o !== 'list-periode').join(','),
-      help: `operations measured, in this order in each round (${OPERATIONS.join(', ')}; list-periode: a deposit period a year ago, seconds per call at 5 M, see docs/benchmarks.md)`,
+      default: OPERATIONS.filter((o) => !LIST_VARIANTS.includes(o)).join(','),
+      help: `operations measured, in this order in each round (${OPERATIONS.join(', ')}; the list-* variants, not measured by default: a next page from a random visible ticket, an offre of a quarter of the tickets, an etat, a deposit period a year ago, an offre without any ticket — see docs/benchmarks.md)`,
     },
     'prestations-per-ticket': { default: 2, help: 'prestations loaded per ticket (10 M prestations for 5 M tickets)' },
     'prestations-per-commune': { default: 300, help: 'prestations per commune (communes clamped to 50 … 35 000)' },
@@ -97,13 +104,14 @@ interface Statement {
 }
 
 /** The SQL a repository sends for one call, captured instead of run (answered with no rows). */
-async function captured(name: string, call: (db: Database) => Promise<unknown>): Promise<Statement[]> {
+async function captured(name: string, call: (db: Database) => Promise<unknown>, answer: (sql: string) => unknown[] = () => []): Promise<Statement[]> {
   const out: Statement[] = [];
   const capture: Database = {
     kind: 'postgres',
     async query<R>(sql: string | PreparedStatement, params?: readonly unknown[]) {
-      out.push({ name, sql: typeof sql === 'string' ? sql : sql.text, params: [...(params ?? [])], prepared: typeof sql !== 'string' });
-      return [] as R[];
+      const text = typeof sql === 'string' ? sql : sql.text;
+      out.push({ name, sql: text, params: [...(params ?? [])], prepared: typeof sql !== 'string' });
+      return answer(text) as R[];
     },
     transaction: () => Promise.reject(new Error('not captured')),
     script: () => Promise.reject(new Error('not captured')),
@@ -202,6 +210,9 @@ function clockOffsetHours(setting: string): number {
 }
 
 const DAY_MS = 86_400_000;
+
+/** listerSignalisations' cursor of the page after ticket `id`. */
+const listCursor = (id: number) => encodeCursor('L', { id });
 
 /** Pages (shared buffers) one call reads: found in PostgreSQL's shared buffers, or read from the OS. */
 interface PageUse {
@@ -321,6 +332,8 @@ async function main(): Promise<void> {
     checkpointSeconds?: number;
     /** OPA1 tickets open or closed within 90 days (consult, detail). */
     visible: string[];
+    /** Their ids (list-next: the cursor of the page after one of them). */
+    visibleIds: number[];
     visibleCount: number;
     /** OPA1 open tickets (slot search). */
     open: string[];
@@ -360,6 +373,26 @@ async function main(): Promise<void> {
           return soap('listerSignalisations', listRequest(50, 'OPA1', { debut, fin: new Date(debut.getTime() + 30 * DAY_MS) }));
         },
         (status, body) => status === 200 && body.includes('listerSignalisationsReponse'),
+      ],
+      'list-next': [
+        // The page after a visible ticket drawn at random: paging anywhere in the list, also past
+        // the newest tickets (cursor as the gateway encodes it, src/application/paging.ts).
+        () => soap('listerSignalisations', listRequest(50, 'OPA1', undefined, { curseur: listCursor(pick(setup.visibleIds)) })),
+        (status, body) => status === 200 && body.includes('listerSignalisationsReponse'),
+      ],
+      'list-offre': [
+        () => soap('listerSignalisations', listRequest(50, 'OPA1', undefined, { offre: 'FTTH_ACTIVE' })),
+        (status, body) => status === 200 && body.includes('curseurSuivant'),
+      ],
+      'list-etat': [
+        () => soap('listerSignalisations', listRequest(50, 'OPA1', undefined, { etats: ['EN_COURS'] })),
+        // (fewer than a page of them at 10 000 tickets: no cursor there)
+        (status, body) => status === 200 && body.includes('listerSignalisationsReponse'),
+      ],
+      'list-offre-none': [
+        // An offre of the catalogue that the data set never uses: the answer is empty.
+        () => soap('listerSignalisations', listRequest(50, 'OPA1', undefined, { offre: 'LFO' })),
+        (status, body) => status === 200 && body.includes('listerSignalisationsReponse') && !body.includes('referenceSignalisation'),
       ],
       detail: [
         () => soap('consulterDetailSignalisation', detailRequest(pick(setup.visible))),
@@ -423,7 +456,7 @@ async function main(): Promise<void> {
       const gatewayStartSeconds = (performance.now() - forked) / 1000;
       log(`  gateway ready in ${gatewayStartSeconds.toFixed(1)} s (migrations included)`);
       await client.connect();
-      const setup: Setup = { tickets, db, gateway, client, visible: [], visibleCount: 0, open: [], fresh: [], deposited: 0, gatewayStartSeconds, reused: Boolean(name) };
+      const setup: Setup = { tickets, db, gateway, client, visible: [], visibleIds: [], visibleCount: 0, open: [], fresh: [], deposited: 0, gatewayStartSeconds, reused: Boolean(name) };
       setups.push(setup);
       const now = businessNow();
       if (name) {
@@ -442,12 +475,13 @@ async function main(): Promise<void> {
         );
       }
       const windowStart = historyWindowStart(now);
-      const visible = await client.query<{ reference: string }>(
-        `SELECT reference FROM signalisations WHERE operator_code = 'OPA1' AND (date_cloture IS NULL OR date_cloture >= $1)
+      const visible = await client.query<{ reference: string; id: string }>(
+        `SELECT reference, id::text FROM signalisations WHERE operator_code = 'OPA1' AND (date_cloture IS NULL OR date_cloture >= $1)
           ORDER BY random() LIMIT 20000`,
         [windowStart],
       );
       setup.visible = visible.rows.map((r) => r.reference);
+      setup.visibleIds = visible.rows.map((r) => Number(r.id));
       const count = await client.query<{ n: string }>(
         `SELECT count(*)::text AS n FROM signalisations WHERE operator_code = 'OPA1' AND (date_cloture IS NULL OR date_cloture >= $1)`,
         [windowStart],
@@ -573,9 +607,19 @@ async function main(): Promise<void> {
         )
       ).rows;
       const id = Number(row!.id);
+      // The list reads its bound first (decision 0028), then the recent tickets: answered here with
+      // the real bound and no ticket, so that the third statement (the older ones) is captured too.
+      const [bound] = (
+        await client.query<{ bound: string }>(
+          `SELECT coalesce((SELECT id FROM signalisations WHERE operator_code = 'OPA1' AND deposited_at >= $1
+                             ORDER BY deposited_at, id LIMIT 1), 9223372036854775807)::text AS bound`,
+          [historyWindowStart(now)],
+        )
+      ).rows;
+      const listAnswer = (sql: string) => (sql.includes('AS bound') ? [{ bound: bound!.bound }] : []);
       const statements: Record<Operation, Statement[]> = {
         consult: await captured('findState', (db) => new SqlSignalisationRepository(db).findState('OPA1', { referenceSignalisation: reference })),
-        list: await captured('list', (db) => new SqlSignalisationRepository(db).list('OPA1', { etats: [], closedNotBefore: historyWindowStart(now) }, undefined, 51)),
+        list: await captured('list', (db) => new SqlSignalisationRepository(db).list('OPA1', { etats: [], closedNotBefore: historyWindowStart(now) }, undefined, 51), listAnswer),
         'list-periode': await captured('list', (db) =>
           new SqlSignalisationRepository(db).list(
             'OPA1',
@@ -583,6 +627,23 @@ async function main(): Promise<void> {
             undefined,
             51,
           ),
+          listAnswer,
+        ),
+        'list-next': await captured('list', (db) =>
+          new SqlSignalisationRepository(db).list('OPA1', { etats: [], closedNotBefore: historyWindowStart(now) }, { id: setup.visibleIds[0]! }, 51),
+          listAnswer,
+        ),
+        'list-offre': await captured('list', (db) =>
+          new SqlSignalisationRepository(db).list('OPA1', { etats: [], offerCode: 'FTTH_ACTIVE', closedNotBefore: historyWindowStart(now) }, undefined, 51),
+          listAnswer,
+        ),
+        'list-etat': await captured('list', (db) =>
+          new SqlSignalisationRepository(db).list('OPA1', { etats: ['EN_COURS'], closedNotBefore: historyWindowStart(now) }, undefined, 51),
+          listAnswer,
+        ),
+        'list-offre-none': await captured('list', (db) =>
+          new SqlSignalisationRepository(db).list('OPA1', { etats: [], offerCode: 'LFO', closedNotBefore: historyWindowStart(now) }, undefined, 51),
+          listAnswer,
         ),
         detail: [
           ...(await captured('find', (db) => new SqlSignalisationRepository(db).find('OPA1', { referenceSignalisation: reference }))),

@@ -52,9 +52,18 @@ export function consultStateRequest(referenceSignalisation: string, operatorCode
   );
 }
 
-export function listRequest(taille: number, operatorCode = 'OPA1', periode?: { debut: Date; fin: Date }): string {
+/** listerSignalisations; `filters` in the schema's order (etat, offre, periode, curseur). */
+export function listRequest(
+  taille: number,
+  operatorCode = 'OPA1',
+  periode?: { debut: Date; fin: Date },
+  filters: { etats?: string[]; offre?: string; curseur?: string } = {},
+): string {
+  const etats = (filters.etats ?? []).map((e) => `<sig:etat>${e}</sig:etat>`).join('');
+  const offre = filters.offre ? `<sig:offre>${filters.offre}</sig:offre>` : '';
   const period = periode ? `<sig:periode><sig:debut>${periode.debut.toISOString()}</sig:debut><sig:fin>${periode.fin.toISOString()}</sig:fin></sig:periode>` : '';
-  return envelope(operatorCode, `<sig:listerSignalisations>${period}<sig:taille>${taille}</sig:taille></sig:listerSignalisations>`);
+  const curseur = filters.curseur ? `<sig:curseur>${filters.curseur}</sig:curseur>` : '';
+  return envelope(operatorCode, `<sig:listerSignalisations>${etats}${offre}${period}${curseur}<sig:taille>${taille}</sig:taille></sig:listerSignalisations>`);
 }
 
 export function detailRequest(referenceSignalisation: string, operatorCode = 'OPA1'): string {

@@ -120,6 +120,9 @@ function toSignalisation(r: SignalisationRow): Signalisation {
 }
 
 export class SqlSignalisationRepository implements SignalisationRepository {
+  /** listBound's values: per operator, for one window start. */
+  private readonly listBounds = new Map<string, { windowStart: number; bound: string }>();
+
   constructor(private readonly db: Database) {}
 
   async depositOnce(s: NewSignalisation): Promise<{ signalisation: Signalisation; created: boolean }> {
@@ -248,10 +251,10 @@ export class SqlSignalisationRepository implements SignalisationRepository {
 
   async list(operatorCode: string, filter: ListFilter, after: PagePosition | undefined, limit: number): Promise<Signalisation[]> {
     const params: unknown[] = [operatorCode, filter.closedNotBefore];
-    const where = ['operator_code = $1', '(date_cloture IS NULL OR date_cloture >= $2)'];
+    const filters: string[] = [];
     const add = (condition: (n: string) => string, value: unknown) => {
       params.push(value);
-      where.push(condition(`$${params.length}`));
+      filters.push(condition(`$${params.length}`));
     };
     if (filter.etats && filter.etats.length > 0) add((n) => `etat = ANY(${n}::text[])`, filter.etats);
     if (filter.offerCode) add((n) => `offer_code = ${n}`, filter.offerCode);
@@ -259,13 +262,40 @@ export class SqlSignalisationRepository implements SignalisationRepository {
     if (filter.depositedFrom) add((n) => `deposited_at >= ${n}`, filter.depositedFrom);
     if (filter.depositedTo) add((n) => `deposited_at < ${n}`, filter.depositedTo);
     if (after) add((n) => `id < ${n}`, after.id);
-    params.push(limit);
-    // Prepared: the text varies only with which filters are present (a few dozen texts at most).
-    const rows = await this.db.query<SignalisationRow>(
-      prepared(`SELECT ${COLUMNS} FROM signalisations WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${params.length}`),
-      params,
-    );
-    return rows.map(toSignalisation);
+    const where = filters.map((f) => ` AND ${f}`).join('');
+    const limitParam = `$${params.push(limit)}`;
+    // Prepared: the texts vary only with which filters are present (a few dozen texts at most).
+    if (filter.prestationId) {
+      // One prestation's tickets: its index holds only them (a handful, whatever the operator's
+      // history), so the plain query is bounded.
+      const rows = await this.db.query<SignalisationRow>(
+        prepared(`SELECT ${COLUMNS} FROM signalisations WHERE operator_code = $1 AND ${VISIBLE}${where} ORDER BY id DESC LIMIT ${limitParam}`),
+        params,
+      );
+      return rows.map(toSignalisation);
+    }
+    // Bounded by the visible tickets, not by the history (decision 0028): see recentQuery and olderQuery.
+    const bound = await this.listBound(operatorCode, filter.closedNotBefore);
+    const boundParam = `$${params.push(bound)}`;
+    const recent = await this.db.query<SignalisationRow>(prepared(recentQuery(where, limitParam, boundParam)), params);
+    if (recent.length >= limit) return recent.map(toSignalisation);
+    const older = await this.db.query<SignalisationRow>(prepared(olderQuery(where, limitParam, boundParam)), params);
+    return [...recent, ...older.slice(0, limit - recent.length)].map(toSignalisation);
+  }
+
+  /**
+   * The operator's list bound for this window start (see recentQuery), kept per operator until the
+   * window start moves (once a day): any value gives the same rows, so a value read earlier is
+   * never wrong (at worst one part reads a few more tickets). Not kept while
+   * the operator has no ticket deposited within the window (the first deposit then sets it).
+   */
+  private async listBound(operatorCode: string, windowStart: Date): Promise<string> {
+    const kept = this.listBounds.get(operatorCode);
+    if (kept && kept.windowStart === windowStart.getTime()) return kept.bound;
+    const [row] = await this.db.query<{ bound: string | null }>(LIST_BOUND, [operatorCode, windowStart]);
+    if (!row?.bound) return NO_BOUND;
+    this.listBounds.set(operatorCode, { windowStart: windowStart.getTime(), bound: row.bound });
+    return row.bound;
   }
 
   async listClosed(operatorCode: string, filter: ClosedFilter, after: PagePosition | undefined, limit: number): Promise<Signalisation[]> {
@@ -333,4 +363,41 @@ function selectByKey(q: Queryable, operatorCode: string | null, key: Signalisati
     throw new Error('referenceInterneOC designates a signalisation only together with its operator');
   }
   return q.query<SignalisationRow>(prepared(`SELECT ${COLUMNS} FROM signalisations WHERE ${where}${lock ? ' FOR UPDATE' : ''}`), params);
+}
+
+const VISIBLE = '(date_cloture IS NULL OR date_cloture >= $2)';
+
+/*
+ * The list bounded by the visible tickets (open, or closed since $2), not by the history behind
+ * them (decision 0028). A plain `ORDER BY id DESC LIMIT n` walks the ids backwards until the page
+ * fills; when few visible tickets match the filters it walks the whole history. So the ids are cut
+ * at a bound, the id of the operator's first ticket (by deposit) deposited since the window start
+ * (LIST_BOUND, one index probe; none: NO_BOUND, the largest id):
+ * - recentQuery, the ids from the bound up: nearly every ticket there is visible (deposited since
+ *   the window start, so open or closed since), and the backward walk reads at most those;
+ * - olderQuery, only when the first did not fill the page, the ids below the bound: the visible
+ *   ones only, through two indexes that hold no closed history — the open tickets by id
+ *   (signalisations_operator_open, partial) and the range of those closed since the window start
+ *   (signalisations_operator_closed) —, joined to their rows, filtered, sorted, cut to the page.
+ * The two parts split the ids at the same bound and each keeps the whole condition, so any bound
+ * gives the same rows; the bound only decides what each part costs.
+ */
+const LIST_BOUND = prepared(`SELECT (SELECT id FROM signalisations WHERE operator_code = $1 AND deposited_at >= $2
+                                     ORDER BY deposited_at, id LIMIT 1)::text AS bound`);
+const NO_BOUND = '9223372036854775807';
+
+function recentQuery(where: string, limit: string, bound: string): string {
+  return `SELECT ${COLUMNS} FROM signalisations WHERE operator_code = $1 AND id >= ${bound} AND ${VISIBLE}${where}
+    ORDER BY id DESC LIMIT ${limit}`;
+}
+
+function olderQuery(where: string, limit: string, bound: string): string {
+  return `WITH older AS MATERIALIZED (
+      SELECT id FROM signalisations WHERE operator_code = $1 AND date_cloture IS NULL AND id < ${bound}
+      UNION ALL
+      SELECT id FROM signalisations WHERE operator_code = $1 AND date_cloture >= $2 AND id < ${bound}
+    )
+    SELECT ${COLUMNS} FROM signalisations
+     WHERE id IN (SELECT id FROM older) AND operator_code = $1 AND ${VISIBLE}${where}
+     ORDER BY id DESC LIMIT ${limit}`;
 }
