@@ -15,7 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseFlags } from './lib/args.js';
 import { cpuSnapshot, cpuUse, type CpuSnapshot, type CpuUse } from './lib/cpu.js';
-import { createDatabase, describeMachine, int, machineLines, mib, ms, table, tempDir, writeJson, type Machine } from './lib/env.js';
+import { createDatabase, describeMachine, gatewayChildEnv, int, machineLines, mib, ms, table, tempDir, writeJson, type Machine } from './lib/env.js';
 import { postOnce, runLoad, type LoadRequest, type LoadResult } from './lib/load.js';
 import { ECHO_PATH, SERVICE_PATH, consultStateRequest, depositRequest, firstText, soapHeaders } from './lib/messages.js';
 import { forkServer, type Memory, type ServerChild } from './lib/server-process.js';
@@ -141,24 +141,11 @@ async function main(): Promise<void> {
   const dataDir = tempDir('esav-bench-data-');
   const logFile = path.join(dataDir, 'servers.log');
   const profDir = path.resolve(HERE, '..', '..', 'reports', 'cpu-prof', new Date().toISOString().replace(/[:.]/g, '-'));
-  const env: Record<string, string> = {
-    DATABASE_URL: db.url,
-    ESAV_HOST: '127.0.0.1',
-    ESAV_PORT: '0',
-    ESAV_ADMIN_HOST: '127.0.0.1',
-    ESAV_ADMIN_PORT: '0',
-    ESAV_WEB_PORT: '0',
-    ESAV_DEV_CERTS_DIR: certsDir,
-    ESAV_DATA_DIR: dataDir,
-    ESAV_SWEEP_INTERVAL_SECONDS: '0',
-    // The nightly maintenance window (04:00 Paris) would answer fault 402 to every request of a
-    // run between 03:00 and 03:15 UTC: the benchmarks measure the request path, not the window.
-    ESAV_NIGHTLY_MAINTENANCE: 'off',
+  const env = gatewayChildEnv(db.url, { certsDir, dataDir }, flags['log-level'], {
     ESAV_DB_POOL_SIZE: String(flags.pool),
     ESAV_BENCH_ECHO: 'true',
-    LOG_LEVEL: flags['log-level'],
     ...(flags['cpu-prof'] ? { BENCH_CPU_PROFILE_DIR: profDir } : {}),
-  };
+  });
   log(`database ${db.name} (fresh, demo data); server logs: ${logFile}`);
 
   const results: ScenarioResult[] = [];

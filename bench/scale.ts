@@ -25,7 +25,7 @@ import { SqlLineTestRepository } from '../src/adapters/postgres/line-tests.js';
 import { parseFlags } from './lib/args.js';
 import { diskUse, loadNational, nationalPlan, type BulkLoad, type DiskUse } from './lib/bulk.js';
 import { cpuSnapshot, cpuUse, type CpuSnapshot, type CpuUse } from './lib/cpu.js';
-import { ADMIN_DATABASE_URL, createDatabase, describeMachine, int, machineLines, mib, ms, table, tempDir, writeJson } from './lib/env.js';
+import { ADMIN_DATABASE_URL, createDatabase, describeMachine, gatewayChildEnv, int, machineLines, mib, ms, table, tempDir, writeJson } from './lib/env.js';
 import { runLoad, type LoadRequest, type LoadResult } from './lib/load.js';
 import {
   SERVICE_PATH,
@@ -434,23 +434,10 @@ async function main(): Promise<void> {
       const client = new pg.Client({ connectionString: db.url });
       const forked = performance.now();
       const gateway = await forkServer(path.join(HERE, 'gateway-child.js'), {
-        env: {
-          DATABASE_URL: db.url,
-          ESAV_HOST: '127.0.0.1',
-          ESAV_PORT: '0',
-          ESAV_ADMIN_HOST: '127.0.0.1',
-          ESAV_ADMIN_PORT: '0',
-          ESAV_WEB_PORT: '0',
-          ESAV_DEV_CERTS_DIR: certsDir,
-          ESAV_DATA_DIR: dataDir,
-          ESAV_SWEEP_INTERVAL_SECONDS: '0',
-          // The nightly maintenance window (04:00 Paris) would answer fault 402 to every request of a
-          // run between 03:00 and 03:15 UTC: the benchmarks measure the request path, not the window.
-          ESAV_NIGHTLY_MAINTENANCE: 'off',
+        env: gatewayChildEnv(db.url, { certsDir, dataDir }, flags['log-level'], {
           BENCH_CLOCK_OFFSET_MS: String(offsetMs),
-          LOG_LEVEL: flags['log-level'],
           ...(flags['cpu-prof'] ? { BENCH_CPU_PROFILE_DIR: profDir } : {}),
-        },
+        }),
         logFile,
       });
       const gatewayStartSeconds = (performance.now() - forked) / 1000;

@@ -26,7 +26,7 @@ import { SqlCapacityRepository } from '../src/adapters/postgres/rendezvous.js';
 import { loadDemoRendezVousCapacity } from '../src/composition/demo-data.js';
 import { parseFlags } from './lib/args.js';
 import { CAPACITY_PATTERNS, insertCommuneSlots, loadCapacityPatterns, recordCommuneCoverage } from './lib/bulk.js';
-import { createDatabase, describeMachine, int, machineLines, tempDir, writeJson } from './lib/env.js';
+import { createDatabase, describeMachine, gatewayChildEnv, int, machineLines, tempDir, writeJson } from './lib/env.js';
 import { forkServer } from './lib/server-process.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -81,19 +81,7 @@ async function main(): Promise<void> {
     const startGateway = async (label: string) => {
       const { ms, value: child } = await timed(() =>
         forkServer(path.join(HERE, 'gateway-child.js'), {
-          env: {
-            DATABASE_URL: db.url,
-            ESAV_HOST: '127.0.0.1',
-            ESAV_PORT: '0',
-            ESAV_ADMIN_HOST: '127.0.0.1',
-            ESAV_ADMIN_PORT: '0',
-            ESAV_WEB_PORT: '0',
-            ESAV_DEV_CERTS_DIR: certsDir,
-            ESAV_DATA_DIR: dataDir,
-            ESAV_SWEEP_INTERVAL_SECONDS: '0',
-            ESAV_WORKERS: '1',
-            LOG_LEVEL: 'warn',
-          },
+          env: gatewayChildEnv(db.url, { certsDir, dataDir }, 'warn', { ESAV_WORKERS: '1' }),
           logFile: path.join(dataDir, 'gateway.log'),
           startTimeoutMs: 600_000,
         }),
