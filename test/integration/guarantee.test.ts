@@ -4,13 +4,9 @@
 import { SettableClock } from '../../src/domain/clock.js';
 import { parseXsDateTime } from '../../src/domain/paris-calendar.js';
 import { frenchPublicHolidays } from '../../src/domain/holidays.js';
-import { BackOfficeService } from '../../src/application/back-office.js';
-import { loadCatalogue } from '../../src/adapters/catalogue/catalogue-files.js';
-import { SqlPrestationRepository } from '../../src/adapters/postgres/prestations.js';
-import { SqlSignalisationRepository } from '../../src/adapters/postgres/signalisations.js';
-import { CATALOG_DIR } from '../../src/adapters/paths.js';
 import { depositArgs, enteteRequete, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { describeWithPostgres } from '../support/postgres.js';
+import { backOfficeOver } from '../support/back-office.js';
 
 const describeDb = await describeWithPostgres();
 
@@ -30,14 +26,7 @@ describeDb('restoration deadline (GTR)', () => {
   test('working-hours GTR: deposit, pause while GELE, resume across a public holiday', async () => {
     const client = await t.soapClient('OPA1');
     client.addSoapHeader(enteteRequete('OPA1'));
-    const backOffice = new BackOfficeService({
-      catalogue: loadCatalogue(CATALOG_DIR),
-      prestations: new SqlPrestationRepository(t.db),
-      signalisations: new SqlSignalisationRepository(t.db),
-      clock,
-      calendar: frenchPublicHolidays(),
-      dashboardDelayMs: 0,
-    });
+    const backOffice = backOfficeOver(t.db, clock, { calendar: frenchPublicHolidays(), dashboardDelayMs: 0 });
 
     // GTR_STANDARD = 20 working hours from Monday 10:00: Mon 8 h + Tue 10 h + Wed 2 h → Wed 10:00.
     const args = depositArgs();

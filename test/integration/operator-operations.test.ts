@@ -1,19 +1,14 @@
 // listerSignalisations, consulterHistorique and completerSignalisation over the real stack, with
 // the back office moving tickets (BackOfficeService on the same database) and an injected clock.
 import { SettableClock } from '../../src/domain/clock.js';
-import { NO_HOLIDAYS } from '../../src/domain/holidays.js';
 import { BackOfficeService } from '../../src/application/back-office.js';
-import { loadCatalogue } from '../../src/adapters/catalogue/catalogue-files.js';
-import { SqlPrestationRepository } from '../../src/adapters/postgres/prestations.js';
-import { SqlSignalisationRepository } from '../../src/adapters/postgres/signalisations.js';
-import { CATALOG_DIR } from '../../src/adapters/paths.js';
 import { depositArgs, enteteRequete, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { soapFault } from '../support/faults.js';
 import { describeWithPostgres } from '../support/postgres.js';
 import type soap from 'soap';
+import { backOfficeOver } from '../support/back-office.js';
 
 const describeDb = await describeWithPostgres();
-const DAY = 24 * 3600_000;
 
 describeDb('operator operations: list, history, complete', () => {
   let t: TestGateway;
@@ -25,14 +20,7 @@ describeDb('operator operations: list, history, complete', () => {
   beforeAll(async () => {
     clock = new SettableClock('2026-11-02T10:00:00+01:00'); // a Monday
     t = await startTestGateway({ clock });
-    backOffice = new BackOfficeService({
-      catalogue: loadCatalogue(CATALOG_DIR),
-      prestations: new SqlPrestationRepository(t.db),
-      signalisations: new SqlSignalisationRepository(t.db),
-      clock,
-      calendar: NO_HOLIDAYS,
-      dashboardDelayMs: 15 * DAY,
-    });
+    backOffice = backOfficeOver(t.db, clock);
     opa = await t.soapClient('OPA1');
     opa.addSoapHeader(enteteRequete('OPA1'));
     opb = await t.soapClient('OPB2');

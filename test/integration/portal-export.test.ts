@@ -5,20 +5,15 @@
 // the HISTORIQUE volumetry), stops at MAX_EXPORT_ROWS, and a client that goes away stops the reading.
 import { Agent, request } from 'undici';
 import { SettableClock } from '../../src/domain/clock.js';
-import { NO_HOLIDAYS } from '../../src/domain/holidays.js';
 import { historyWindowStart } from '../../src/domain/signalisation.js';
-import { BackOfficeService } from '../../src/application/back-office.js';
 import { closedSignalisationsCsv, MAX_EXPORT_ROWS } from '../../src/application/signalisation-export.js';
-import { loadCatalogue } from '../../src/adapters/catalogue/catalogue-files.js';
-import { SqlPrestationRepository } from '../../src/adapters/postgres/prestations.js';
 import { SqlSignalisationRepository } from '../../src/adapters/postgres/signalisations.js';
-import { CATALOG_DIR } from '../../src/adapters/paths.js';
 import { depositArgs, enteteRequete, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { describeWithPostgres } from '../support/postgres.js';
 import { PortalClient, readDemoAccounts } from '../support/web-portal.js';
+import { backOfficeOver } from '../support/back-office.js';
 
 const describeDb = await describeWithPostgres();
-const DAY = 24 * 3600_000;
 const COPIES = 100_049;
 
 describeDb('web portal: the CSV export of closed signalisations, streamed', () => {
@@ -49,14 +44,7 @@ describeDb('web portal: the CSV export of closed signalisations, streamed', () =
     const soapOpa = await t.soapClient('OPA1');
     soapOpa.addSoapHeader(enteteRequete('OPA1'));
     const [ack] = await soapOpa.deposerSignalisationAsync(depositArgs());
-    const backOffice = new BackOfficeService({
-      catalogue: loadCatalogue(CATALOG_DIR),
-      prestations: new SqlPrestationRepository(t.db),
-      signalisations: new SqlSignalisationRepository(t.db),
-      clock,
-      calendar: NO_HOLIDAYS,
-      dashboardDelayMs: 15 * DAY,
-    });
+    const backOffice = backOfficeOver(t.db, clock);
     for (const etat of ['EN_QUALIFICATION', 'EN_COURS'] as const) await backOffice.transition('test-agent', ack.referenceSignalisation, { etat });
     await backOffice.transition('test-agent', ack.referenceSignalisation, { etat: 'CLOS', causeCloture: 'REPARATION_RESEAU' });
     const copied = [

@@ -8,17 +8,15 @@ import type soap from 'soap';
 import { SettableClock } from '../../src/domain/clock.js';
 import { formatParisDateTime } from '../../src/domain/paris-calendar.js';
 import { NO_HOLIDAYS } from '../../src/domain/holidays.js';
-import { CATALOG_DIR, XSD_DIR } from '../../src/adapters/paths.js';
+import { XSD_DIR } from '../../src/adapters/paths.js';
 import { BackOfficeService } from '../../src/application/back-office.js';
 import { CompiledSchema } from '../../src/adapters/soap/schema-registry.js';
-import { loadCatalogue } from '../../src/adapters/catalogue/catalogue-files.js';
-import { SqlPrestationRepository } from '../../src/adapters/postgres/prestations.js';
 import { SqlCapacityRepository, SqlRendezVousRepository } from '../../src/adapters/postgres/rendezvous.js';
 import { SlotUnavailable } from '../../src/application/rendezvous-ports.js';
-import { SqlSignalisationRepository } from '../../src/adapters/postgres/signalisations.js';
 import { parseFault, soapFault } from '../support/faults.js';
 import { depositArgs, enteteRequete, rawPost, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { describeWithPostgres } from '../support/postgres.js';
+import { backOfficeOver } from '../support/back-office.js';
 
 const describeDb = await describeWithPostgres();
 const SOAP11 = 'http://schemas.xmlsoap.org/soap/envelope/';
@@ -44,14 +42,7 @@ describeDb('appointments (e-SAV SignalisationService v1)', () => {
   beforeAll(async () => {
     clock = new SettableClock('2026-11-02T10:00:00+01:00'); // a Monday
     t = await startTestGateway({ clock });
-    backOffice = new BackOfficeService({
-      catalogue: loadCatalogue(CATALOG_DIR),
-      prestations: new SqlPrestationRepository(t.db),
-      signalisations: new SqlSignalisationRepository(t.db),
-      clock,
-      calendar: NO_HOLIDAYS,
-      dashboardDelayMs: 15 * 24 * HOUR,
-    });
+    backOffice = backOfficeOver(t.db, clock);
     opa = await t.soapClient('OPA1');
     opa.addSoapHeader(enteteRequete('OPA1'));
     opb = await t.soapClient('OPB2');

@@ -6,19 +6,14 @@
 // unknown one, CSRF, the read-only profile, the complement of a GELE ticket, the closed tickets and
 // their CSV export.
 import { SettableClock } from '../../src/domain/clock.js';
-import { NO_HOLIDAYS } from '../../src/domain/holidays.js';
 import { BackOfficeService } from '../../src/application/back-office.js';
-import { loadCatalogue } from '../../src/adapters/catalogue/catalogue-files.js';
-import { SqlPrestationRepository } from '../../src/adapters/postgres/prestations.js';
-import { SqlSignalisationRepository } from '../../src/adapters/postgres/signalisations.js';
-import { CATALOG_DIR } from '../../src/adapters/paths.js';
 import { depositArgs, enteteRequete, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { describeWithPostgres } from '../support/postgres.js';
 import { PortalClient, csrfOf, readDemoAccounts } from '../support/web-portal.js';
 import type soap from 'soap';
+import { backOfficeOver } from '../support/back-office.js';
 
 const describeDb = await describeWithPostgres();
-const DAY = 24 * 3600_000;
 
 /** A valid deposit form on OPA1's copper prestation (offer CUIVRE_DEGROUPAGE, open to the portal). */
 export function cuivreDeposit(overrides: Record<string, string> = {}): Record<string, string> {
@@ -70,14 +65,7 @@ describeDb('web portal: signalisations', () => {
   beforeAll(async () => {
     t = await startTestGateway({ clock });
     demo = readDemoAccounts(t.gateway.demoAccountsFile!);
-    backOffice = new BackOfficeService({
-      catalogue: loadCatalogue(CATALOG_DIR),
-      prestations: new SqlPrestationRepository(t.db),
-      signalisations: new SqlSignalisationRepository(t.db),
-      clock,
-      calendar: NO_HOLIDAYS,
-      dashboardDelayMs: 15 * DAY,
-    });
+    backOffice = backOfficeOver(t.db, clock);
     soapOpa = await t.soapClient('OPA1');
     soapOpa.addSoapHeader(enteteRequete('OPA1'));
   }, 60_000);
