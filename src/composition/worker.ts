@@ -41,6 +41,8 @@ export interface RunningWorker {
   mailing: boolean;
   /** Push delivery loops in this process (0 without a client certificate or with ESAV_PUSH_WORKERS=0). */
   pushWorkers: number;
+  /** Whose certificate those deliveries present: the configured one, or the development PKI's (said in the banner). */
+  pushClient: 'ESAV_PUSH_CLIENT_CERT' | 'development PKI' | undefined;
   workerName: string;
   /** Running tests get the grace delay, the others stay queued; mails and pushes stop; then the pool is closed. */
   close(): Promise<void>;
@@ -99,6 +101,7 @@ export async function startWorker(config: GatewayConfig, options: WorkerOptions)
       workers,
       mailing: Boolean(notices.mails && config.smtp?.workers),
       pushWorkers: push.delivery ? config.push.workers : 0,
+      pushClient: config.push.clientCertFile ? 'ESAV_PUSH_CLIENT_CERT' : devPki ? 'development PKI' : undefined,
       workerName,
       close() {
         closing ??= stopAll();

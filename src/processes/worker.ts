@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel).child({ process: 'worker' });
   const worker = await startWorker(config, { logger, ...(process.env.ESAV_WORKER_NAME ? { workerName: process.env.ESAV_WORKER_NAME } : {}) });
   process.stdout.write(
-    `e-SAV test worker ready: ${worker.workers} worker(s) as ${worker.workerName}; notice e-mails: ${worker.mailing ? 'sent here' : 'not here'}; push deliveries: ${worker.pushWorkers} loop(s)\n`,
+    `e-SAV test worker ready: ${worker.workers} worker(s) as ${worker.workerName}; notice e-mails: ${worker.mailing ? 'sent here' : 'not here'}; push deliveries: ${worker.pushWorkers} loop(s)${worker.pushClient ? ` (client certificate: ${worker.pushClient})` : ''}\n`,
   );
 
   let stopping = false;
