@@ -78,6 +78,7 @@ interface ExtraRow {
   cree_par: string;
 }
 
+const PATTERN_COLUMNS = 'code_insee, type_rdv, jour, debut, fin, duree_minutes, techniciens, jours_feries';
 const EXTRA_COLUMNS = `id, code_insee, type_rdv, to_char(jour, 'YYYY-MM-DD') AS jour, debut, fin, duree_minutes, techniciens, motif, cree_le, cree_par`;
 
 const toExtra = (r: ExtraRow): CapacityExtraRecord => ({
@@ -192,13 +193,29 @@ const toBooked = (r: BookedRow): BookedAppointment => ({
   fin: r.fin,
 });
 
+/** Rows by key, each list in the rows' order. */
+const groupBy = <T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> => {
+  const out = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = out.get(k);
+    if (list) list.push(row);
+    else out.set(k, [row]);
+  }
+  return out;
+};
+
 export async function zonePatterns(q: Queryable, codeInsee: string): Promise<WorkingPattern[]> {
+  return (await patternsOfZones(q, [codeInsee])).get(codeInsee) ?? [];
+}
+
+/** The weekly patterns of several zones, by zone (each in type, day, start order); one statement. */
+async function patternsOfZones(q: Queryable, zones: readonly string[]): Promise<Map<string, WorkingPattern[]>> {
   const rows = await q.query<PatternRow>(
-    `SELECT code_insee, type_rdv, jour, debut, fin, duree_minutes, techniciens, jours_feries
-       FROM rdv_plannings WHERE code_insee = $1 ORDER BY type_rdv, jour, debut`,
-    [codeInsee],
+    `SELECT ${PATTERN_COLUMNS} FROM rdv_plannings WHERE code_insee = ANY($1::text[]) ORDER BY code_insee, type_rdv, jour, debut`,
+    [zones],
   );
-  return rows.map(toPattern);
+  return groupBy(rows.map(toPattern), (p) => p.codeInsee);
 }
 
 /**
@@ -262,17 +279,6 @@ interface ZoneReconciliation {
   retires: number;
   horsCapacite: number[];
 }
-
-const groupBy = <T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> => {
-  const out = new Map<string, T[]>();
-  for (const row of rows) {
-    const k = key(row);
-    const list = out.get(k);
-    if (list) list.push(row);
-    else out.set(k, [row]);
-  }
-  return out;
-};
 
 /** How many zones the horizon job reconciles in one transaction (one advisory lock each). */
 export const HORIZON_BATCH_ZONES = 200;
@@ -401,16 +407,7 @@ export class SlotGenerator {
     const zones = items.map((z) => z.codeInsee);
     const first = items.reduce((d, z) => (z.from < d ? z.from : d), items[0]!.from);
     const last = items.reduce((d, z) => (z.to > d ? z.to : d), items[0]!.to);
-    const patternsOf = groupBy(
-      (
-        await q.query<PatternRow>(
-          `SELECT code_insee, type_rdv, jour, debut, fin, duree_minutes, techniciens, jours_feries
-             FROM rdv_plannings WHERE code_insee = ANY($1::text[]) ORDER BY code_insee, type_rdv, jour, debut`,
-          [zones],
-        )
-      ).map(toPattern),
-      (p) => p.codeInsee,
-    );
+    const patternsOf = await patternsOfZones(q, zones);
     const extrasOf = groupBy(
       (
         await q.query<ExtraRow>(`SELECT ${EXTRA_COLUMNS} FROM rdv_supplements WHERE code_insee = ANY($1::text[]) AND jour BETWEEN $2::date AND $3::date`, [
@@ -424,19 +421,22 @@ export class SlotGenerator {
     const extrasIn = (z: ZoneDays) => (extrasOf.get(z.codeInsee) ?? []).filter((e) => z.from <= e.jour && e.jour <= z.to);
     // A zone without capacity in those days is reconciled only if it still has future slots (its
     // patterns were removed): they must go.
-    const bare = items.filter((z) => !patternsOf.has(z.codeInsee) && extrasIn(z).length === 0).map((z) => z.codeInsee);
+    const bare = new Set(items.filter((z) => !patternsOf.has(z.codeInsee) && extrasIn(z).length === 0).map((z) => z.codeInsee));
     const withFutureSlots = new Set(
-      bare.length === 0
+      bare.size === 0
         ? []
         : (
             await q.query<{ z: string }>(
               'SELECT z FROM unnest($1::text[]) AS z WHERE EXISTS (SELECT 1 FROM rdv_creneaux c WHERE c.code_insee = z AND c.debut > $2)',
-              [bare, now],
+              [[...bare], now],
             )
           ).map((r) => r.z),
     );
-    const todo = items.filter((z) => !bare.includes(z.codeInsee) || withFutureSlots.has(z.codeInsee));
-    for (const z of items) if (!todo.includes(z)) out.set(z.codeInsee, { capacity: false, ajoutes: 0, retires: 0, horsCapacite: [] });
+    const todo: ZoneDays[] = [];
+    for (const z of items) {
+      if (!bare.has(z.codeInsee) || withFutureSlots.has(z.codeInsee)) todo.push(z);
+      else out.set(z.codeInsee, { capacity: false, ajoutes: 0, retires: 0, horsCapacite: [] });
+    }
     if (todo.length === 0) return out;
 
     // The provider's non-working days of the period, all perimeters: zoneCalendar keeps each zone's.
@@ -528,7 +528,7 @@ export class SqlCapacityAdminRepository implements CapacityAdminRepository {
     // A page resumes after its last line (the order of rdv_plannings_unique: a range of it).
     const a = filter.after;
     const rows = await this.q.query<PatternRow>(
-      `SELECT code_insee, type_rdv, jour, debut, fin, duree_minutes, techniciens, jours_feries FROM rdv_plannings
+      `SELECT ${PATTERN_COLUMNS} FROM rdv_plannings
         WHERE ($1::text IS NULL OR code_insee = $1) AND ($2::text IS NULL OR type_rdv = $2)
           AND ($3::text IS NULL OR (code_insee, type_rdv, jour, debut) > ($3::text, $4::text, $5::smallint, $6::text))
         ORDER BY code_insee, type_rdv, jour, debut LIMIT $7`,
