@@ -22,6 +22,7 @@ import {
 import { addDays, isParisDay, parisDayOf, parisDayStart, type ParisDay } from '../domain/paris-calendar.js';
 import { DEFAULT_HORIZON_DAYS, type TypeRendezVous, type WorkingPattern } from '../domain/rendezvous.js';
 import { UseCaseError } from './errors.js';
+import { keysetPage, pageSize } from './paging.js';
 import type {
   BookedAppointment,
   CapacityAdminRepository,
@@ -142,7 +143,6 @@ const withConflicts = (fermeture: ClosureRecord, conflicts: ReadonlyMap<number, 
   return { fermeture, conflits: found?.conflits ?? [], conflitsTotal: found?.total ?? 0 };
 };
 
-const listLimit = (limit: number | undefined): number => Math.min(Math.max(Math.trunc(limit ?? LIST_DEFAULT), 1), LIST_MAX);
 
 function checkCommune(codeInsee: string, champ = 'commune'): void {
   if (!COMMUNE.test(codeInsee)) throw invalid({ champ, message: 'code INSEE de commune attendu (5 caractères)' });
@@ -187,11 +187,10 @@ export class CapacityAdminService {
     page: { after?: PatternKey; limit?: number } = {},
   ): Promise<{ patterns: WorkingPattern[]; next: PatternKey | undefined }> {
     if (filter.codeInsee !== undefined) checkCommune(filter.codeInsee);
-    const limit = listLimit(page.limit);
+    const limit = pageSize(page.limit, { fallback: LIST_DEFAULT, max: LIST_MAX });
     const rows = await this.deps.repository.patterns({ ...filter, ...(page.after ? { after: page.after } : {}), limit: limit + 1 });
-    const patterns = rows.slice(0, limit);
-    const last = patterns.at(-1);
-    return { patterns, next: rows.length > limit && last ? { codeInsee: last.codeInsee, type: last.type, jour: last.jour, debut: last.debut } : undefined };
+    const { items, next } = keysetPage(rows, limit, (last): PatternKey => ({ codeInsee: last.codeInsee, type: last.type, jour: last.jour, debut: last.debut }));
+    return { patterns: items, next };
   }
 
   /** Replaces the weekly pattern set of a commune and type; the future free slots are regenerated. */
@@ -270,7 +269,7 @@ export class CapacityAdminService {
     page: { after?: ExtraKey; limit?: number } = {},
   ): Promise<{ extras: CapacityExtraRecord[]; next: ExtraKey | undefined }> {
     if (filter.codeInsee !== undefined) checkCommune(filter.codeInsee);
-    const limit = listLimit(page.limit);
+    const limit = pageSize(page.limit, { fallback: LIST_DEFAULT, max: LIST_MAX });
     const rows = await this.deps.repository.extras({
       ...(filter.codeInsee ? { codeInsee: filter.codeInsee } : {}),
       ...(filter.type ? { type: filter.type } : {}),
@@ -279,9 +278,8 @@ export class CapacityAdminService {
       ...(page.after ? { after: page.after } : {}),
       limit: limit + 1,
     });
-    const extras = rows.slice(0, limit);
-    const last = extras.at(-1);
-    return { extras, next: rows.length > limit && last ? { jour: last.jour, debut: last.debut, id: last.id } : undefined };
+    const { items, next } = keysetPage(rows, limit, (last): ExtraKey => ({ jour: last.jour, debut: last.debut, id: last.id }));
+    return { extras: items, next };
   }
 
   async addExtra(extra: CapacityExtra & { motif: string | null }, agent: string): Promise<{ supplement: CapacityExtraRecord; regeneration: Regeneration }> {
@@ -327,7 +325,7 @@ export class CapacityAdminService {
   ): Promise<{ fermetures: ClosureWithConflicts[]; next: ClosureKey | undefined }> {
     if (filter.codeInsee !== undefined) checkCommune(filter.codeInsee);
     const now = this.deps.clock.now();
-    const limit = Math.min(Math.max(Math.trunc(page.limit ?? CLOSURES_LIST_DEFAULT), 1), CLOSURES_LIST_MAX);
+    const limit = pageSize(page.limit, { fallback: CLOSURES_LIST_DEFAULT, max: CLOSURES_LIST_MAX });
     const rows = await this.deps.repository.closures({
       ...(filter.codeInsee ? { codeInsee: filter.codeInsee } : {}),
       ...(filter.type ? { type: filter.type } : {}),
@@ -336,13 +334,9 @@ export class CapacityAdminService {
       ...(page.after ? { after: page.after } : {}),
       limit: limit + 1,
     });
-    const list = rows.slice(0, limit);
-    const conflicts = await this.deps.repository.closureConflicts(list, now, CLOSURE_CONFLICTS_LISTED);
-    const last = list.at(-1);
-    return {
-      fermetures: list.map((fermeture) => withConflicts(fermeture, conflicts)),
-      next: rows.length > limit && last ? { debut: last.debut, id: last.id } : undefined,
-    };
+    const { items, next } = keysetPage(rows, limit, (last): ClosureKey => ({ debut: last.debut, id: last.id }));
+    const conflicts = await this.deps.repository.closureConflicts(items, now, CLOSURE_CONFLICTS_LISTED);
+    return { fermetures: items.map((fermeture) => withConflicts(fermeture, conflicts)), next };
   }
 
   /** No free slot is offered in the closure from now on; the booked ones stay and are listed (the first CLOSURE_CONFLICTS_LISTED, and their total). */

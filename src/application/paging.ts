@@ -30,6 +30,17 @@ export function decodeCursor(kind: CursorKind, cursor: string): PagePosition {
   return { id: payload.i as number, ...(payload.t !== undefined ? { at: new Date(payload.t as number) } : {}) };
 }
 
-export function pageSize(requested: number | undefined): number {
-  return Math.min(Math.max(requested ?? DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE);
+/** The size of a page: `requested` (a whole number) within [1, max], `fallback` when absent. */
+export function pageSize(requested: number | undefined, bounds: { fallback: number; max: number } = { fallback: DEFAULT_PAGE_SIZE, max: MAX_PAGE_SIZE }): number {
+  return Math.min(Math.max(Math.trunc(requested ?? bounds.fallback), 1), bounds.max);
+}
+
+/**
+ * A keyset page from rows read with one extra (`limit + 1`): the first `limit`, and the key of
+ * the last of them when more follow (where the next page starts).
+ */
+export function keysetPage<T, K>(rows: readonly T[], limit: number, keyOf: (last: T) => K): { items: T[]; next: K | undefined } {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { items, next: rows.length > limit && last !== undefined ? keyOf(last) : undefined };
 }

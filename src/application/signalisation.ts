@@ -20,7 +20,7 @@ import {
   type Impact,
 } from '../domain/signalisation.js';
 import { guaranteeState, transitionChange } from './lifecycle.js';
-import { decodeCursor, encodeCursor, pageSize } from './paging.js';
+import { decodeCursor, encodeCursor, keysetPage, pageSize } from './paging.js';
 import type {
   AccesSite,
   CodeValeur,
@@ -449,9 +449,8 @@ function checkPeriod(periode: { debut: Date; fin: Date }): void {
 
 /** Rows fetched with one extra to know whether a next page exists. */
 function page(rows: Signalisation[], limit: number, cursorOf: (last: Signalisation) => string): Page {
-  const signalisations = rows.slice(0, limit);
-  const last = signalisations[signalisations.length - 1];
-  return { signalisations, ...(rows.length > limit && last ? { curseurSuivant: cursorOf(last) } : {}) };
+  const { items, next } = keysetPage(rows, limit, cursorOf);
+  return { signalisations: items, ...(next !== undefined ? { curseurSuivant: next } : {}) };
 }
 
 /** New values replace the ones with the same code; other fields are kept. */
