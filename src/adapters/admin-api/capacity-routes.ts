@@ -163,18 +163,22 @@ const closureCursor = {
   pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z/[1-9][0-9]{0,14}$',
   description: 'la dernière fermeture d’une page (début/numéro), telle que `suivant` la donne',
 } as const;
+// Each cursor's text and its key, both ways (the patterns above check the text first).
 const closureKeyOf = (cursor: string): ClosureKey => {
   const [debut, id] = cursor.split('/') as [string, string];
   return { debut: new Date(debut), id: Number(id) };
 };
+const closureCursorOf = (k: ClosureKey | undefined) => (k ? `${k.debut.toISOString()}/${k.id}` : null);
 const patternKeyOf = (cursor: string): PatternKey => {
   const [codeInsee, type, jour, debut] = cursor.split('/') as [string, TypeRendezVous, string, string];
   return { codeInsee, type, jour: Number(jour), debut };
 };
+const patternCursorOf = (k: PatternKey | undefined) => (k ? `${k.codeInsee}/${k.type}/${k.jour}/${k.debut}` : null);
 const extraKeyOf = (cursor: string): ExtraKey => {
   const [jour, debut, id] = cursor.split('/') as [string, string, string];
   return { jour, debut, id: Number(id) };
 };
+const extraCursorOf = (k: ExtraKey | undefined) => (k ? `${k.jour}/${k.debut}/${k.id}` : null);
 
 const lineProperties = {
   jour: { type: 'integer', minimum: 1, maximum: 7, description: 'jour ISO : 1 = lundi … 7 = dimanche' },
@@ -360,7 +364,7 @@ export const capacityRoutes: FastifyPluginAsync<{ service: CapacityAdminService 
         { ...(q.commune ? { codeInsee: q.commune } : {}), ...(q.type ? { type: q.type } : {}) },
         { limit: q.limite, ...(q.apres ? { after: patternKeyOf(q.apres) } : {}) },
       );
-      return { plannings: page.patterns.map(patternView), suivant: page.next ? `${page.next.codeInsee}/${page.next.type}/${page.next.jour}/${page.next.debut}` : null };
+      return { plannings: page.patterns.map(patternView), suivant: patternCursorOf(page.next) };
     },
   );
 
@@ -444,7 +448,7 @@ export const capacityRoutes: FastifyPluginAsync<{ service: CapacityAdminService 
         { ...(q.commune ? { codeInsee: q.commune } : {}), ...(q.type ? { type: q.type } : {}), ...(q.du ? { du: q.du } : {}), ...(q.au ? { au: q.au } : {}) },
         { limit: q.limite, ...(q.apres ? { after: extraKeyOf(q.apres) } : {}) },
       );
-      return { supplements: page.extras.map(extraView), suivant: page.next ? `${page.next.jour}/${page.next.debut}/${page.next.id}` : null };
+      return { supplements: page.extras.map(extraView), suivant: extraCursorOf(page.next) };
     },
   );
 
@@ -518,7 +522,7 @@ export const capacityRoutes: FastifyPluginAsync<{ service: CapacityAdminService 
       );
       return {
         fermetures: page.fermetures.map((c) => closureView(c.fermeture, c.conflits, c.conflitsTotal)),
-        suivant: page.next ? `${page.next.debut.toISOString()}/${page.next.id}` : null,
+        suivant: closureCursorOf(page.next),
       };
     },
   );
