@@ -140,7 +140,10 @@ async function main(): Promise<void> {
     const port = capacity as unknown as HorizonPort;
     if (flags.legacy || !port.extendHorizon) {
       // As RendezVousService.extendHorizon did before decision 0029.
-      const zones = await capacity.zones();
+      // The zones with capacity, as the repository's zones() listed them for that loop.
+      const zones = (
+        await pool.query<{ code_insee: string }>('SELECT code_insee FROM rdv_plannings UNION SELECT code_insee FROM rdv_supplements ORDER BY 1')
+      ).map((r) => r.code_insee);
       const steady = await timed(async () => {
         for (const zone of zones) await capacity.ensureSlots(zone, { from: today, to: horizon }, clock.now());
       });

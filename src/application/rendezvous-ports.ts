@@ -55,8 +55,6 @@ export interface CapacityRepository {
   /** Adds or replaces (same zone, type, weekday and start) working patterns; their zones are regenerated on next use. */
   upsertPatterns(patterns: readonly WorkingPattern[]): Promise<void>;
   patterns(codeInsee: string): Promise<WorkingPattern[]>;
-  /** The zones that have working patterns. */
-  zones(): Promise<string[]>;
   /**
    * Makes sure the slots of the zone's days [from, to] exist (generated from its patterns, extra
    * capacity and holidays, idempotent, safe under concurrent calls); slots starting by `now` are

@@ -62,7 +62,10 @@ function rowOf(s: Signalisation): CsvValue[] {
   ];
 }
 
-/** The CSV file of closed signalisations (one line each, in the order given). */
+/**
+ * The CSV file of closed signalisations (one line each, in the order given), whole: what the
+ * streamed export below writes chunk by chunk — the tests hold the one to the other.
+ */
 export function closedSignalisationsCsv(rows: readonly Signalisation[], options: CsvOptions = {}): string {
   return toCsv(CLOSED_EXPORT_HEADERS, rows.map(rowOf), options);
 }

@@ -67,11 +67,6 @@ export class SqlCapacityRepository implements CapacityRepository {
     return zonePatterns(this.db, codeInsee);
   }
 
-  async zones(): Promise<string[]> {
-    const rows = await this.db.query<{ code_insee: string }>('SELECT code_insee FROM rdv_plannings UNION SELECT code_insee FROM rdv_supplements ORDER BY 1');
-    return rows.map((r) => r.code_insee);
-  }
-
   /**
    * Generation under the zone's lock, from its patterns, extra capacity and holidays (national and
    * the provider's), reconciling stored slots (decision 0018); slots starting by `now` (default: the
