@@ -6,6 +6,9 @@ import { frenchPublicHolidays } from '../domain/holidays.js';
 import { DEFAULT_HORIZON_DAYS, patternProblem, type TypeRendezVous, type WorkingPattern } from '../domain/rendezvous.js';
 import { addDays, parisDayOf } from '../domain/paris-calendar.js';
 import { describeCertificate } from '../adapters/pki/certificates.js';
+import { ensureDevPki, type DevPki } from '../adapters/pki/dev-pki.js';
+import { systemClock } from '../domain/clock.js';
+import type { GatewayConfig } from './config/config.js';
 import type { Database } from '../adapters/postgres/db.js';
 import { SqlOperatorRepository, type ProfileSeed } from '../adapters/postgres/operators.js';
 import { upsertPrestation, type PrestationSeed } from '../adapters/postgres/prestations.js';
@@ -63,6 +66,16 @@ export const DEMO_OPERATORS = [
 ];
 
 export const DEMO_OPERATOR_CODES = DEMO_OPERATORS.map((o) => o.code);
+
+/**
+ * The development PKI under ESAV_DEV_CERTS_DIR (made on first use, shared by the processes of one
+ * machine) unless production TLS files are configured (ESAV_TLS_*). Certificates are checked by
+ * OpenSSL against the real time, not the business clock (which tests may set years away): the
+ * PKI is dated with the system clock.
+ */
+export function developmentPki(config: Pick<GatewayConfig, 'tls' | 'devCertsDir'>): DevPki | undefined {
+  return config.tls ? undefined : ensureDevPki({ dir: config.devCertsDir, operatorCodes: DEMO_OPERATOR_CODES, now: systemClock.now() });
+}
 
 const paris = (lignes: string[], codePostal: string, commune: string, codeInsee: string) => ({ lignes, codePostal, commune, codeInsee });
 

@@ -16,10 +16,10 @@ import { ensureAdminToken } from '../adapters/admin-api/token.js';
 import type { BackOfficeService } from '../application/back-office.js';
 import { startLineTestRuntime, type LineTestRuntime } from './line-tests.js';
 import { CATALOG_DIR } from '../adapters/paths.js';
-import { ensureDevPki, type DevPki } from '../adapters/pki/dev-pki.js';
+import type { DevPki } from '../adapters/pki/dev-pki.js';
 import { loadCatalogue } from '../adapters/catalogue/catalogue-files.js';
 import { pgliteDatabase, postgresDatabase, type Database } from '../adapters/postgres/db.js';
-import { DEMO_OPERATOR_CODES, loadDemoData } from './demo-data.js';
+import { developmentPki, loadDemoData } from './demo-data.js';
 import { registerSlotJobs } from './slot-jobs.js';
 import { migrate } from '../adapters/postgres/migrate.js';
 import { buildAdminApp, type AdminApp } from '../adapters/admin-api/app.js';
@@ -140,11 +140,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const applied = await migrate(db);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
 
-    // Certificates are checked by OpenSSL against the real time, not the business clock (which
-    // tests may set years away): the PKI is dated with the system clock.
-    const devPki = config.tls
-      ? undefined
-      : ensureDevPki({ dir: config.devCertsDir, operatorCodes: DEMO_OPERATOR_CODES, now: systemClock.now() });
+    const devPki = developmentPki(config);
     const tls: TlsMaterial = devPki
       ? { certPem: devPki.server.certPem, keyPem: devPki.server.keyPem, caPems: [devPki.ca.certPem] }
       : tlsFromFiles(config.tls!);

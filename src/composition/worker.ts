@@ -16,13 +16,12 @@ import { postgresDatabase, type Database } from '../adapters/postgres/db.js';
 import { migrate } from '../adapters/postgres/migrate.js';
 import { sqlVolumetrySink } from '../adapters/postgres/volumetry.js';
 import type { NetworkAdapter } from '../application/network-port.js';
-import { ensureDevPki } from '../adapters/pki/dev-pki.js';
 import { buildRepositories } from './repositories.js';
 import { processName } from './scheduler.js';
 import { startLineTestRuntime, type LineTestRuntime } from './line-tests.js';
 import { startNotices, type NoticesRuntime } from './notices.js';
 import { startPush, type PushRuntime } from './push.js';
-import { DEMO_OPERATOR_CODES } from './demo-data.js';
+import { developmentPki } from './demo-data.js';
 
 export interface WorkerOptions {
   logger: Logger;
@@ -93,7 +92,7 @@ export async function startWorker(config: GatewayConfig, options: WorkerOptions)
     await notices.startMailing();
     // Push notifications (decision 0023): the provider's client certificate from ESAV_PUSH_CLIENT_*
     // or, in development (no ESAV_TLS_*), the development PKI the gateways share (ESAV_DEV_CERTS_DIR).
-    const devPki = config.tls || config.push.clientCertFile ? undefined : ensureDevPki({ dir: config.devCertsDir, operatorCodes: DEMO_OPERATOR_CODES, now: systemClock.now() });
+    const devPki = config.push.clientCertFile ? undefined : developmentPki(config);
     push = await startPush({ db, clock, logger, config: config.push, ...(devPki ? { devClient: devPki.pushClient } : {}) });
     let closing: Promise<void> | undefined;
     return {
