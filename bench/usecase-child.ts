@@ -2,17 +2,10 @@
 // N concurrent callers, no TLS, no HTTP, no SOAP — on the same PostgreSQL database, built as
 // src/adapters/operators-front/endpoints.ts builds it. Its throughput is the ceiling of any SOAP server that calls
 // this use case on this machine (gateway and node-soap alike), so it bounds the ratio c/d.
-import { systemClock } from '../src/domain/clock.js';
-import { frenchPublicHolidays } from '../src/domain/holidays.js';
 import { loadConfig } from '../src/composition/config/config.js';
-import { CATALOG_DIR } from '../src/adapters/paths.js';
-import { SignalisationService } from '../src/application/signalisation.js';
-import { loadCatalogue } from '../src/adapters/catalogue/catalogue-files.js';
 import { postgresDatabase } from '../src/adapters/postgres/db.js';
-import { SqlPrestationRepository } from '../src/adapters/postgres/prestations.js';
-import { SqlSignalisationRepository } from '../src/adapters/postgres/signalisations.js';
 import { percentile } from './lib/load.js';
-import { depositUseCaseRequest as deposit } from './lib/soap-fixtures.js';
+import { benchSignalisationService, depositUseCaseRequest as deposit } from './lib/soap-fixtures.js';
 
 interface RunMessage {
   type: 'run';
@@ -26,13 +19,7 @@ interface RunMessage {
 if (!process.send) throw new Error('started by the benchmark runner');
 const config = loadConfig(process.env);
 const db = postgresDatabase(config.databaseUrl!, { max: config.databasePoolSize });
-const service = new SignalisationService({
-  catalogue: loadCatalogue(CATALOG_DIR),
-  clock: systemClock,
-  calendar: frenchPublicHolidays(),
-  prestations: new SqlPrestationRepository(db),
-  signalisations: new SqlSignalisationRepository(db),
-});
+const service = benchSignalisationService(db);
 
 process.on('message', (m: RunMessage) => {
   if (m.type !== 'run') return;

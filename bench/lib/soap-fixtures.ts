@@ -1,7 +1,14 @@
 // What the SOAP micro-benchmarks and the use-case child share: the caller's identity, the gateway's
 // own SignalisationService v1 endpoint (src/adapters/operators-front/endpoints.ts) over the given use
 // case, and the bench's deposit as the use case receives it.
-import type { SignalisationService, DepositRequest } from '../../src/application/signalisation.js';
+import { SignalisationService, type DepositRequest } from '../../src/application/signalisation.js';
+import { systemClock } from '../../src/domain/clock.js';
+import { frenchPublicHolidays } from '../../src/domain/holidays.js';
+import { CATALOG_DIR } from '../../src/adapters/paths.js';
+import { loadCatalogue } from '../../src/adapters/catalogue/catalogue-files.js';
+import type { Database } from '../../src/adapters/postgres/db.js';
+import { SqlPrestationRepository } from '../../src/adapters/postgres/prestations.js';
+import { SqlSignalisationRepository } from '../../src/adapters/postgres/signalisations.js';
 import type { OperatorIdentity } from '../../src/domain/identity.js';
 import { signalisationEndpoints, type EndpointUseCases } from '../../src/adapters/operators-front/endpoints.js';
 import type { SoapEndpoint } from '../../src/adapters/soap/endpoint.js';
@@ -18,6 +25,17 @@ export const BENCH_IDENTITY: OperatorIdentity = {
   certificateNotAfter: new Date('2030-01-01T00:00:00Z'),
   certificateRevokedAt: null,
 };
+
+/** The signalisation use case on `db` as the gateway builds it (real clock, French public holidays). */
+export function benchSignalisationService(db: Database): SignalisationService {
+  return new SignalisationService({
+    catalogue: loadCatalogue(CATALOG_DIR),
+    clock: systemClock,
+    calendar: frenchPublicHolidays(),
+    prestations: new SqlPrestationRepository(db),
+    signalisations: new SqlSignalisationRepository(db),
+  });
+}
 
 /** The gateway's /ws/v1/signalisation endpoint; the other use cases are unused stubs. */
 export function signalisationV1Endpoint(signalisation: SignalisationService): SoapEndpoint {

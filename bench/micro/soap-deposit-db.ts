@@ -8,17 +8,10 @@
 // Needs a migrated database with the demo data, e.g. one kept by
 //   npm run bench -- --scenarios c --duration 1 --warmup 1 --keep-db
 // Usage: node dist/bench/micro/soap-deposit-db.js <postgres url> [--rounds 3] [--calls 3000] [--connections 32]
-import { systemClock } from '../../src/domain/clock.js';
-import { frenchPublicHolidays } from '../../src/domain/holidays.js';
-import { CATALOG_DIR } from '../../src/adapters/paths.js';
-import { SignalisationService } from '../../src/application/signalisation.js';
-import { loadCatalogue } from '../../src/adapters/catalogue/catalogue-files.js';
 import { postgresDatabase } from '../../src/adapters/postgres/db.js';
-import { SqlPrestationRepository } from '../../src/adapters/postgres/prestations.js';
-import { SqlSignalisationRepository } from '../../src/adapters/postgres/signalisations.js';
 import { handleSoapRequest } from '../../src/adapters/soap/pipeline.js';
 import { depositRequest } from '../lib/messages.js';
-import { BENCH_IDENTITY, depositUseCaseRequest as request, signalisationV1Endpoint } from '../lib/soap-fixtures.js';
+import { BENCH_IDENTITY, benchSignalisationService, depositUseCaseRequest as request, signalisationV1Endpoint } from '../lib/soap-fixtures.js';
 
 const args = process.argv.slice(2);
 const url = args.find((a) => a.startsWith('postgres'));
@@ -35,13 +28,7 @@ const CALLS = flag('calls', 3000);
 const CONNECTIONS = flag('connections', 32);
 
 const db = postgresDatabase(url, { max: 10 });
-const service = new SignalisationService({
-  catalogue: loadCatalogue(CATALOG_DIR),
-  clock: systemClock,
-  calendar: frenchPublicHolidays(),
-  prestations: new SqlPrestationRepository(db),
-  signalisations: new SqlSignalisationRepository(db),
-});
+const service = benchSignalisationService(db);
 const endpoint = signalisationV1Endpoint(service);
 const identity = BENCH_IDENTITY;
 
