@@ -8,11 +8,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Writable } from 'node:stream';
 import { SettableClock, systemClock, type Clock } from '../../src/domain/clock.js';
 import { createLogger } from '../../src/adapters/logging/logger.js';
-import { pgliteDatabase, postgresDatabase, type Database } from '../../src/adapters/postgres/db.js';
+import { pgliteDatabase, type Database } from '../../src/adapters/postgres/db.js';
 import { migrate } from '../../src/adapters/postgres/migrate.js';
 import { SqlScheduledRuns } from '../../src/adapters/postgres/scheduled-runs.js';
 import { Scheduler } from '../../src/composition/scheduler.js';
-import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../support/postgres.js';
+import { describeWithPostgres, migratedTestDatabase, type MigratedTestDatabase } from '../support/postgres.js';
 
 const describeDb = await describeWithPostgres();
 const MINUTE = 60_000;
@@ -30,24 +30,16 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 }
 
 describeDb('scheduler on PostgreSQL (two processes)', () => {
-  let testDb: TestDatabase;
+  let testDb: MigratedTestDatabase;
   let db: Database;
-  const pools: Database[] = [];
-  const pool = () => {
-    const p = postgresDatabase(testDb.url, { max: 3 });
-    pools.push(p);
-    return p;
-  };
+  const pool = () => testDb.pool();
 
   beforeAll(async () => {
-    testDb = await createTestDatabase();
-    db = postgresDatabase(testDb.url, { max: 2 });
-    await migrate(db);
+    testDb = await migratedTestDatabase(2);
+    db = testDb.db;
   });
   afterAll(async () => {
-    for (const p of pools) await p.close().catch(() => undefined);
-    await db?.close();
-    await testDb?.drop();
+    await testDb?.close();
   });
 
   const ledger = (job: string) => new SqlScheduledRuns(db, 'test').runs(job);

@@ -9,7 +9,7 @@
 import { Writable } from 'node:stream';
 import { SettableClock } from '../../src/domain/clock.js';
 import { createLogger } from '../../src/adapters/logging/logger.js';
-import { pgliteDatabase, postgresDatabase, type Database } from '../../src/adapters/postgres/db.js';
+import { pgliteDatabase, type Database } from '../../src/adapters/postgres/db.js';
 import { migrate } from '../../src/adapters/postgres/migrate.js';
 import { SqlScheduledRuns } from '../../src/adapters/postgres/scheduled-runs.js';
 import { purgeFreeSlots, SlotGenerator } from '../../src/adapters/postgres/capacity.js';
@@ -26,7 +26,7 @@ import { frenchPublicHolidays, type HolidayCalendar } from '../../src/domain/hol
 import { addDays, parisDayOf, parisDayStart } from '../../src/domain/paris-calendar.js';
 import { DEFAULT_HORIZON_DAYS, slotsOfDays, type WorkingPattern } from '../../src/domain/rendezvous.js';
 import { zoneCalendar } from '../../src/domain/capacity.js';
-import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../support/postgres.js';
+import { describeWithPostgres, migratedTestDatabase, type MigratedTestDatabase } from '../support/postgres.js';
 import { startTestGateway } from '../support/gateway.js';
 
 const describeDb = await describeWithPostgres();
@@ -59,25 +59,17 @@ function logger() {
 }
 
 describeDb('appointment slots at national scale: horizon job, purge, demo loader', () => {
-  let testDb: TestDatabase;
+  let testDb: MigratedTestDatabase;
   let db: Database;
-  const pools: Database[] = [];
-  const pool = () => {
-    const p = postgresDatabase(testDb.url, { max: 3 });
-    pools.push(p);
-    return p;
-  };
+  const pool = () => testDb.pool();
 
   beforeAll(async () => {
-    testDb = await createTestDatabase();
-    db = postgresDatabase(testDb.url, { max: 4 });
-    await migrate(db);
+    testDb = await migratedTestDatabase(4);
+    db = testDb.db;
     await db.query(`INSERT INTO operators (code, siret, raison_sociale) VALUES ('OPA1', '10000000900013', 'Opérateur A') ON CONFLICT DO NOTHING`);
   });
   afterAll(async () => {
-    for (const p of pools) await p.close().catch(() => undefined);
-    await db?.close();
-    await testDb?.drop();
+    await testDb?.close();
   });
 
   const service = (on: Database, clock: SettableClock, cal: HolidayCalendar = calendar) =>

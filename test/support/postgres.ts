@@ -3,6 +3,8 @@
 // Without a reachable server the tests that need it are skipped locally, but fail under CI.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { postgresDatabase, type Database } from '../../src/adapters/postgres/db.js';
+import { migrate } from '../../src/adapters/postgres/migrate.js';
 
 export const ADMIN_DATABASE_URL = process.env.ESAV_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const IN_CI = Boolean(process.env.CI);
@@ -53,6 +55,35 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       } finally {
         await client.end();
       }
+    },
+  };
+}
+
+/** A migrated throwaway database: its pool, and pools opened as other processes would open theirs. */
+export interface MigratedTestDatabase {
+  db: Database;
+  /** A new pool of 3 on the same database (another "process"); closed by close(). */
+  pool(): Database;
+  /** Closes every pool and drops the database. */
+  close(): Promise<void>;
+}
+
+export async function migratedTestDatabase(max: number): Promise<MigratedTestDatabase> {
+  const testDb = await createTestDatabase();
+  const db = postgresDatabase(testDb.url, { max });
+  await migrate(db);
+  const pools: Database[] = [];
+  return {
+    db,
+    pool() {
+      const p = postgresDatabase(testDb.url, { max: 3 });
+      pools.push(p);
+      return p;
+    },
+    async close() {
+      for (const p of pools) await p.close().catch(() => undefined);
+      await db.close();
+      await testDb.drop();
     },
   };
 }
